@@ -1,0 +1,1 @@
+//! msnp-proto
