@@ -1,1 +1,3 @@
-//! msnp-proto
+//! msnp-proto: the sans-IO core of the MSN Messenger protocol.
+
+pub mod payload;

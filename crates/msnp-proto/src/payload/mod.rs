@@ -1,0 +1,1 @@
+//! Structured payloads carried by payload commands (XML documents, MIME messages, MSNObjects, P2P).
