@@ -9,7 +9,11 @@ mod cmd_soap;
 
 /// The msnp command-line tool.
 #[derive(Debug, Parser)]
-#[command(name = "msnp", version, about = "Decode, encode and check MSN Messenger protocol traffic")]
+#[command(
+    name = "msnp",
+    version,
+    about = "Decode, encode and check MSN Messenger protocol traffic"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

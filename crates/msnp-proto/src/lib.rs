@@ -1,3 +1,41 @@
-//! msnp-proto: the sans-IO core of the MSN Messenger protocol.
+//! msnp-proto: the sans-IO core of the MSN Messenger protocol (MSNP2 – MSNP18, CVR0, framing
+//! for MSNP19 – 21).
+//!
+//! The data path is `bytes → Decoder → RawCommand → typed message`, and back through
+//! [`Encode`]. Nothing here touches a socket, a clock or a file.
+//!
+//! ```
+//! use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, Status, Verb};
+//! let dialect = Dialect::notification(ProtocolVersion::Msnp13).with_direction(Direction::ServerToClient);
+//! let mut decoder = Decoder::new(dialect, Limits::default());
+//! let wire = b"ADL 0 34\r\n<ml><d n=\"a.com\"><c n=\"b\"/></d></ml>";
+//! match decoder.decode(wire)? {
+//!     Status::Complete { value, consumed } => {
+//!         assert_eq!(value.verb(), Verb::ADL);
+//!         assert_eq!(value.payload().map(|p| p.len()), Some(34));
+//!         assert_eq!(consumed, wire.len());
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), msnp_proto::DecodeError>(())
+//! ```
+#![warn(missing_docs)]
 
+pub mod encode;
+pub mod error;
+pub mod negotiation;
 pub mod payload;
+pub mod raw;
+pub mod transcript;
+pub mod verb;
+pub mod version;
+pub mod wire;
+
+pub use encode::Encode;
+pub use error::{DecodeError, DecodeErrorKind, EncodeError};
+pub use raw::{MAX_TOKENS, OwnedCommand, RawCommand};
+pub use verb::{InvalidVerb, TrId, TrIdCounter, Verb};
+pub use version::{
+    Channel, Dialect, Direction, Leniency, PayloadRule, ProtocolVersion, TrIdRule, UnknownVersion,
+};
+pub use wire::{Decoder, Limits, Needed, Status};

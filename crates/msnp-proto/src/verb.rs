@@ -1,0 +1,222 @@
+//! Command verbs (`MSG`, `NLN`, …, or a three-digit error code) and transaction IDs.
+
+use core::fmt;
+
+/// A three-byte command verb: three upper-case ASCII letters (`MSG`) or three digits (`911`, an error reply).
+///
+/// Construction validates the bytes, so a `Verb` can always be written to the wire.
+///
+/// ```
+/// use msnp_proto::Verb;
+/// let v = Verb::new(*b"NLN").unwrap();
+/// assert_eq!(v, Verb::NLN);
+/// assert_eq!(v.as_str(), "NLN");
+/// assert_eq!(Verb::new(*b"911").unwrap().error_code(), Some(911));
+/// assert!(Verb::new(*b"msg").is_none());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Verb([u8; 3]);
+
+macro_rules! verbs {
+    ($($name:ident),* $(,)?) => {
+        impl Verb {
+            $(
+                #[doc = concat!("The `", stringify!($name), "` command.")]
+                pub const $name: Verb = Verb(*{
+                    const S: &[u8; 3] = match stringify!($name).as_bytes() {
+                        [a, b, c] => &[*a, *b, *c],
+                        _ => panic!("verb names have three letters"),
+                    };
+                    S
+                });
+            )*
+            /// Every command verb the protocol reference names (MSNP2 to MSNP21), in alphabetical order.
+            pub const KNOWN: &'static [Verb] = &[$(Verb::$name),*];
+        }
+    };
+}
+
+verbs!(
+    ACK, ADC, ADD, ADG, ADL, ANS, BLP, BPR, BYE, CAL, CHG, CHL, CVQ, CVR, DEL, FLN, FND, FQY, GCF,
+    GET, GSB, GTC, ILN, IMS, INF, IPG, IRO, JOI, LKP, LSG, LST, MSG, NAK, NFY, NLN, NOT, OUT, PAG,
+    PGD, PNG, PRP, PUT, QNG, QRY, REA, REG, REM, RFS, RMG, RML, RNG, SBP, SBS, SDC, SDG, SND, SYN,
+    UBM, UBN, UBX, URL, USR, UUM, UUN, UUX, VAS, VER, XFR,
+);
+
+impl Verb {
+    /// Validates three bytes as a verb: `A`–`Z` only, or `0`–`9` only.
+    pub const fn new(b: [u8; 3]) -> Option<Self> {
+        let letters =
+            b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() && b[2].is_ascii_uppercase();
+        let digits = b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2].is_ascii_digit();
+        if letters || digits {
+            Some(Self(b))
+        } else {
+            None
+        }
+    }
+
+    /// Validates a byte slice as a verb (it must be exactly three bytes long).
+    pub fn from_slice(s: &[u8]) -> Option<Self> {
+        match s {
+            [a, b, c] => Self::new([*a, *b, *c]),
+            _ => None,
+        }
+    }
+
+    /// The verb for a numeric error reply, if `code` has three digits (100–999).
+    pub const fn error(code: u16) -> Option<Self> {
+        if code < 100 || code > 999 {
+            return None;
+        }
+        let d = [
+            (code / 100) as u8,
+            (code / 10 % 10) as u8,
+            (code % 10) as u8,
+        ];
+        Some(Self([b'0' + d[0], b'0' + d[1], b'0' + d[2]]))
+    }
+
+    /// The error code when this verb is a numeric error reply (`911` → `Some(911)`).
+    pub const fn error_code(self) -> Option<u16> {
+        if self.0[0].is_ascii_digit() {
+            Some(
+                (self.0[0] - b'0') as u16 * 100
+                    + (self.0[1] - b'0') as u16 * 10
+                    + (self.0[2] - b'0') as u16,
+            )
+        } else {
+            None
+        }
+    }
+
+    /// Whether this verb is a numeric error reply.
+    pub const fn is_error(self) -> bool {
+        self.0[0].is_ascii_digit()
+    }
+
+    /// Whether the protocol reference names this verb (or it is an error reply).
+    pub fn is_known(self) -> bool {
+        self.is_error() || Self::KNOWN.binary_search(&self).is_ok()
+    }
+
+    /// The three bytes.
+    pub const fn as_bytes(&self) -> &[u8; 3] {
+        &self.0
+    }
+
+    /// The verb as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters or digits are ever stored.
+        core::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl fmt::Display for Verb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Verb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Verb({})", self.as_str())
+    }
+}
+
+impl core::str::FromStr for Verb {
+    type Err = InvalidVerb;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_slice(s.as_bytes()).ok_or(InvalidVerb)
+    }
+}
+
+/// The text was not three upper-case ASCII letters or three digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a verb is three upper-case ASCII letters or three digits")]
+pub struct InvalidVerb;
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Verb {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A transaction ID: the client-chosen number that a reply echoes (0 … 2³²−1).
+///
+/// `TrId(0)` is what servers use for unsolicited forms (`CHL 0 …`, `ADL 0 …`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
+pub struct TrId(pub u32);
+
+impl TrId {
+    /// The TrID servers put in unsolicited (asynchronous) commands.
+    pub const ASYNC: Self = Self(0);
+}
+
+impl fmt::Display for TrId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Hands out transaction IDs counting up from 1, as official clients do.
+///
+/// ```
+/// use msnp_proto::{TrId, TrIdCounter};
+/// let mut c = TrIdCounter::default();
+/// assert_eq!(c.next_id(), TrId(1));
+/// assert_eq!(c.next_id(), TrId(2));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct TrIdCounter {
+    last: u32,
+}
+
+impl TrIdCounter {
+    /// A counter whose next ID is `last + 1`.
+    pub const fn starting_after(last: u32) -> Self {
+        Self { last }
+    }
+
+    /// The next TrID; wraps from 2³²−1 to 1 (0 is reserved for server-initiated commands).
+    pub fn next_id(&mut self) -> TrId {
+        self.last = self.last.checked_add(1).unwrap_or(1);
+        TrId(self.last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_is_sorted_and_valid() {
+        assert!(Verb::KNOWN.windows(2).all(|w| w[0] < w[1]));
+        for v in Verb::KNOWN {
+            assert_eq!(Verb::from_slice(v.as_bytes()), Some(*v));
+            assert!(v.is_known());
+        }
+    }
+
+    #[test]
+    fn verb_validation() {
+        assert_eq!(Verb::from_slice(b"MSG"), Some(Verb::MSG));
+        assert_eq!(Verb::from_slice(b"MsG"), None);
+        assert_eq!(Verb::from_slice(b"MS1"), None);
+        assert_eq!(Verb::from_slice(b"MSGS"), None);
+        assert_eq!(Verb::from_slice(b""), None);
+        assert_eq!(Verb::error(911).map(|v| v.error_code()), Some(Some(911)));
+        assert_eq!(Verb::error(99), None);
+        assert_eq!(Verb::error(1000), None);
+        assert!(!Verb::from_slice(b"ZZZ").unwrap().is_known());
+        assert_eq!("ADL".parse::<Verb>(), Ok(Verb::ADL));
+    }
+
+    #[test]
+    fn counter_wraps_past_zero() {
+        let mut c = TrIdCounter::starting_after(u32::MAX);
+        assert_eq!(c.next_id(), TrId(1));
+    }
+}

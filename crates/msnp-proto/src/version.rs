@@ -1,0 +1,565 @@
+//! Protocol versions and dialects: the per-version rules a decoder needs (which commands carry a
+//! TrID, which carry a payload), in one table.
+//!
+//! Versions are negotiated at runtime by `VER`, and one capture may contain several, so the rules
+//! are data (`Dialect`), not cargo features.
+
+use core::fmt;
+
+use crate::verb::Verb;
+
+/// A protocol dialect named in `VER`: `CVR0` or `MSNP2` … `MSNP21`.
+///
+/// Ordered by age; `Cvr0` (the client-version-query pseudo-dialect) sorts first.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum ProtocolVersion {
+    /// `CVR0`: only `CVQ` (client version query); the server disconnects afterwards.
+    Cvr0 = 0,
+    /// MSN Messenger 1.0.
+    Msnp2 = 2,
+    /// MSN Messenger 2.0.
+    Msnp3 = 3,
+    /// MSN Messenger 2.1/2.2.
+    Msnp4 = 4,
+    /// MSN Messenger 3.0.
+    Msnp5 = 5,
+    /// MSN Messenger 3.6.
+    Msnp6 = 6,
+    /// MSN Messenger 4.5.
+    Msnp7 = 7,
+    /// MSN Messenger 5.0 (Passport 1.4, `CVR` in login).
+    Msnp8 = 8,
+    /// MSN Messenger 6.0.
+    Msnp9 = 9,
+    /// MSN Messenger 6.1 (ABCH-migrated lists, `ADC`).
+    Msnp10 = 10,
+    /// MSN Messenger 7.0 (`UUX`/`UBX`, new QRY algorithm).
+    Msnp11 = 11,
+    /// MSN Messenger 7.5.
+    Msnp12 = 12,
+    /// Windows Live Messenger 8.0 (`ADL`/`RML`, no `SYN`).
+    Msnp13 = 13,
+    /// Windows Live Messenger 8.0 (network IDs in presence).
+    Msnp14 = 14,
+    /// Windows Live Messenger 8.1/8.5 (SSO).
+    Msnp15 = 15,
+    /// Windows Live Messenger 9.0 beta (MPOP endpoints, `caps:capsex`).
+    Msnp16 = 16,
+    /// Undocumented; offered by WLM 2009 as a fallback.
+    Msnp17 = 17,
+    /// Windows Live Messenger 2009 (`nid:handle`, circles).
+    Msnp18 = 18,
+    /// Undocumented; framing as MSNP18.
+    Msnp19 = 19,
+    /// Undocumented; framing as MSNP18.
+    Msnp20 = 20,
+    /// Windows Live Messenger 2011/2012 (`NFY`/`PUT`/`SDG` for everything).
+    Msnp21 = 21,
+}
+
+impl ProtocolVersion {
+    /// Every dialect, oldest first.
+    pub const ALL: [Self; 21] = [
+        Self::Cvr0,
+        Self::Msnp2,
+        Self::Msnp3,
+        Self::Msnp4,
+        Self::Msnp5,
+        Self::Msnp6,
+        Self::Msnp7,
+        Self::Msnp8,
+        Self::Msnp9,
+        Self::Msnp10,
+        Self::Msnp11,
+        Self::Msnp12,
+        Self::Msnp13,
+        Self::Msnp14,
+        Self::Msnp15,
+        Self::Msnp16,
+        Self::Msnp17,
+        Self::Msnp18,
+        Self::Msnp19,
+        Self::Msnp20,
+        Self::Msnp21,
+    ];
+
+    /// The version number (`Msnp12` → 12, `Cvr0` → 0).
+    pub const fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The dialect with this number (0 = `CVR0`, 2 … 21).
+    pub const fn from_number(n: u8) -> Option<Self> {
+        match n {
+            0 => Some(Self::Cvr0),
+            2..=21 => Some(Self::ALL[n as usize - 1]),
+            _ => None,
+        }
+    }
+
+    /// Parses a dialect name as sent in `VER` (`MSNP12`, `CVR0`); case-insensitive, as the draft allows.
+    ///
+    /// ```
+    /// use msnp_proto::ProtocolVersion;
+    /// assert_eq!(ProtocolVersion::parse(b"MSNP12"), Some(ProtocolVersion::Msnp12));
+    /// assert_eq!(ProtocolVersion::parse(b"cvr0"), Some(ProtocolVersion::Cvr0));
+    /// assert_eq!(ProtocolVersion::parse(b"MSNP1"), None);
+    /// ```
+    pub fn parse(s: &[u8]) -> Option<Self> {
+        if s.eq_ignore_ascii_case(b"CVR0") {
+            return Some(Self::Cvr0);
+        }
+        let digits = s
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case(b"MSNP"))
+            .and_then(|_| s.get(4..))?;
+        if digits.is_empty()
+            || digits.len() > 2
+            || !digits.iter().all(u8::is_ascii_digit)
+            || digits[0] == b'0'
+        {
+            return None;
+        }
+        let n = digits.iter().fold(0u8, |a, d| a * 10 + (d - b'0'));
+        match n {
+            2..=21 => Self::from_number(n),
+            _ => None,
+        }
+    }
+
+    /// The name as written in `VER` (`MSNP12`, `CVR0`).
+    pub const fn name(self) -> &'static str {
+        const NAMES: [&str; 21] = [
+            "CVR0", "MSNP2", "MSNP3", "MSNP4", "MSNP5", "MSNP6", "MSNP7", "MSNP8", "MSNP9",
+            "MSNP10", "MSNP11", "MSNP12", "MSNP13", "MSNP14", "MSNP15", "MSNP16", "MSNP17",
+            "MSNP18", "MSNP19", "MSNP20", "MSNP21",
+        ];
+        match self {
+            Self::Cvr0 => NAMES[0],
+            v => NAMES[v as usize - 1],
+        }
+    }
+
+    /// Whether this version is in `from..=until`.
+    pub fn within(self, from: Self, until: Self) -> bool {
+        from <= self && self <= until
+    }
+}
+
+impl fmt::Display for ProtocolVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl core::str::FromStr for ProtocolVersion {
+    type Err = UnknownVersion;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s.as_bytes()).ok_or(UnknownVersion)
+    }
+}
+
+/// The text is not a dialect name (`CVR0`, `MSNP2` … `MSNP21`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a protocol dialect (expected CVR0 or MSNP2 … MSNP21)")]
+pub struct UnknownVersion;
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ProtocolVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Which kind of server a connection talks to.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Channel {
+    /// A dispatch or notification server (they share one grammar; the DS only answers `VER`/`CVR`/`USR I`).
+    Notification,
+    /// A switchboard (chat session) server.
+    Switchboard,
+}
+
+impl Channel {
+    /// Short name: `ns` or `sb`.
+    pub const fn short_name(self) -> &'static str {
+        match self {
+            Self::Notification => "ns",
+            Self::Switchboard => "sb",
+        }
+    }
+}
+
+/// Who sent a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Direction {
+    /// Sent by the client (`C:` in a transcript).
+    ClientToServer,
+    /// Sent by the server (`S:` in a transcript).
+    ServerToClient,
+}
+
+impl Direction {
+    /// The other direction.
+    pub const fn reverse(self) -> Self {
+        match self {
+            Self::ClientToServer => Self::ServerToClient,
+            Self::ServerToClient => Self::ClientToServer,
+        }
+    }
+}
+
+/// Runtime leniency switches for input that real servers and clients sent but the grammar forbids.
+///
+/// The defaults follow the protocol reference: tolerate runs of spaces (the 1999 draft allows
+/// them) and trailing spaces; report bare LF line ends, blank lines and control bytes as errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Leniency {
+    /// Accept a line ended by LF alone (Escargot and MSNPSharp split on LF). Default `false`.
+    pub accept_bare_lf: bool,
+    /// Accept runs of spaces between tokens and spaces at the end of a line. Default `true`.
+    pub allow_extra_spaces: bool,
+    /// Skip blank lines silently instead of reporting them. Default `false`.
+    pub skip_blank_lines: bool,
+    /// Accept raw (valid) UTF-8 in arguments instead of only URL-encoded ASCII. Default `true`:
+    /// some clients sent raw UTF-8 names.
+    pub allow_utf8_args: bool,
+    /// Frame a payload command by its payload even in a dialect older than the command (a stray
+    /// `UUX 0 0` on MSNP8, reported by the NINA wiki). Default `true`: the length is on the line, and
+    /// ignoring it would turn the payload into garbage commands.
+    pub payload_outside_version: bool,
+}
+
+impl Default for Leniency {
+    fn default() -> Self {
+        Self {
+            accept_bare_lf: false,
+            allow_extra_spaces: true,
+            skip_blank_lines: false,
+            allow_utf8_args: true,
+            payload_outside_version: true,
+        }
+    }
+}
+
+impl Leniency {
+    /// Everything the wild sent is accepted (bare LF, blank lines, extra spaces, UTF-8).
+    pub const PERMISSIVE: Self = Self {
+        accept_bare_lf: true,
+        allow_extra_spaces: true,
+        skip_blank_lines: true,
+        allow_utf8_args: true,
+        payload_outside_version: true,
+    };
+    /// The grammar exactly: single spaces, CRLF, ASCII arguments, payloads only where the dialect has them.
+    pub const STRICT: Self = Self {
+        accept_bare_lf: false,
+        allow_extra_spaces: false,
+        skip_blank_lines: false,
+        allow_utf8_args: false,
+        payload_outside_version: false,
+    };
+}
+
+/// Whether (and how) a command line announces a payload. The length is always the last token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadRule {
+    /// Never a payload.
+    None,
+    /// Always a payload; the last token must be a valid length (`MSG … len`, `NOT len`, `UBX … len`).
+    Last,
+    /// A payload unless the last token is `OK` (`ADL trid OK` vs `ADL trid len`).
+    LastUnlessOk,
+    /// A payload when the line has at least this many tokens after the verb (`QRY trid pid len`
+    /// from the client vs `QRY trid`; `NNN trid len` error replies in MSNP13+).
+    LastIfArgs(u8),
+    /// A payload when the last token is all digits (`GCF trid Shields.xml len` when the direction is unknown).
+    LastIfNumeric,
+}
+
+/// Whether the token after the verb is a transaction ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrIdRule {
+    /// The command always carries a TrID (`0` in unsolicited server forms).
+    Required,
+    /// The command never carries one (`NLN`, `QNG 45`: the number is not a TrID).
+    Absent,
+    /// Both forms occur (`BLP AL` inside `SYN` vs `BLP 12 AL`); a first argument of digits is the TrID.
+    Optional,
+}
+
+/// Everything that decides how bytes are framed and read: version, server kind, sender, leniency.
+///
+/// `direction: None` means the sender is unknown (a bare line in a transcript); the rules then
+/// use what both directions share and fall back to the shape of the line.
+///
+/// ```
+/// use msnp_proto::{Dialect, Direction, PayloadRule, ProtocolVersion, TrIdRule, Verb};
+/// let client = Dialect::notification(ProtocolVersion::Msnp12).with_direction(Direction::ClientToServer);
+/// let server = client.with_direction(Direction::ServerToClient);
+/// assert_eq!(client.payload_rule(Verb::QRY), PayloadRule::LastIfArgs(3));
+/// assert_eq!(server.payload_rule(Verb::QRY), PayloadRule::None);
+/// assert_eq!(server.trid_rule(Verb::QNG), TrIdRule::Absent);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialect {
+    /// The negotiated protocol version.
+    pub version: ProtocolVersion,
+    /// Notification/dispatch or switchboard.
+    pub channel: Channel,
+    /// Who sends the bytes being decoded, when known.
+    pub direction: Option<Direction>,
+    /// What non-conforming input to accept.
+    pub leniency: Leniency,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Self::notification(ProtocolVersion::Msnp8)
+    }
+}
+
+/// One row of the payload table: the command, the first version with the payload form, the rule
+/// for client lines, for server lines, and for lines of unknown direction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PayloadRow {
+    pub(crate) verb: Verb,
+    pub(crate) since: ProtocolVersion,
+    pub(crate) client: PayloadRule,
+    pub(crate) server: PayloadRule,
+    pub(crate) unknown: PayloadRule,
+}
+
+const fn row(
+    verb: Verb,
+    since: ProtocolVersion,
+    client: PayloadRule,
+    server: PayloadRule,
+) -> PayloadRow {
+    // With the sender unknown, a command that only one side sends keeps that side's rule, and
+    // one that both send keeps the looser of the two.
+    let unknown = match (client, server) {
+        (NoPayload, r) | (r, NoPayload) | (Last, r) | (r, Last) => r,
+        (c, _) => c,
+    };
+    PayloadRow {
+        verb,
+        since,
+        client,
+        server,
+        unknown,
+    }
+}
+
+const fn row_unknown(mut r: PayloadRow, unknown: PayloadRule) -> PayloadRow {
+    r.unknown = unknown;
+    r
+}
+
+use PayloadRule::{Last, LastIfArgs, LastUnlessOk, None as NoPayload};
+use ProtocolVersion as V;
+
+/// The payload table (commands.md §2.3). Sorted by verb. Error replies are handled separately.
+pub(crate) const PAYLOAD_TABLE: &[PayloadRow] = &[
+    row(Verb::ADL, V::Msnp13, LastUnlessOk, LastUnlessOk),
+    // `DEL trid len` from the client; no server form documented.
+    row(Verb::DEL, V::Msnp18, Last, NoPayload),
+    row(Verb::FQY, V::Msnp14, Last, Last),
+    // Client `GCF trid Shields.xml` has none; server `GCF trid Shields.xml len` / `GCF 0 len`.
+    row_unknown(
+        row(Verb::GCF, V::Msnp11, NoPayload, Last),
+        PayloadRule::LastIfNumeric,
+    ),
+    row(Verb::GET, V::Msnp21, Last, NoPayload),
+    row(Verb::IPG, V::Msnp5, NoPayload, Last),
+    row(Verb::MSG, V::Msnp2, Last, Last),
+    row(Verb::NFY, V::Msnp18, NoPayload, Last),
+    row(Verb::NOT, V::Msnp5, NoPayload, Last),
+    row(Verb::PAG, V::Msnp5, Last, NoPayload),
+    row(Verb::PGD, V::Msnp9, Last, NoPayload),
+    // Reply `PUT trid OK 0` (Escargot; uncertain) ends in a zero length either way.
+    row(Verb::PUT, V::Msnp18, Last, LastUnlessOk),
+    // Client `QRY trid product-id len`; server `QRY trid`.
+    row(Verb::QRY, V::Msnp6, LastIfArgs(3), NoPayload),
+    row(Verb::RML, V::Msnp13, LastUnlessOk, LastUnlessOk),
+    row(Verb::SDC, V::Msnp5, Last, NoPayload),
+    row(Verb::SDG, V::Msnp18, Last, Last),
+    row(Verb::UBM, V::Msnp14, NoPayload, Last),
+    row(Verb::UBN, V::Msnp13, NoPayload, Last),
+    row(Verb::UBX, V::Msnp11, NoPayload, Last),
+    row(Verb::UUM, V::Msnp14, Last, NoPayload),
+    row(Verb::UUN, V::Msnp13, Last, NoPayload),
+    // The server's `UUX trid 0` has a payload of length 0.
+    row(Verb::UUX, V::Msnp11, Last, Last),
+    row(Verb::VAS, V::Msnp18, Last, NoPayload),
+];
+
+/// Error replies carry a payload (`NNN trid len`) from this version on (errors.md §1.2).
+pub(crate) const ERROR_PAYLOAD_SINCE: ProtocolVersion = ProtocolVersion::Msnp13;
+
+impl Dialect {
+    /// A notification-server dialect of `version`, direction unknown, default leniency.
+    pub const fn notification(version: ProtocolVersion) -> Self {
+        Self {
+            version,
+            channel: Channel::Notification,
+            direction: None,
+            leniency: Leniency {
+                accept_bare_lf: false,
+                allow_extra_spaces: true,
+                skip_blank_lines: false,
+                allow_utf8_args: true,
+                payload_outside_version: true,
+            },
+        }
+    }
+
+    /// A switchboard dialect of `version`, direction unknown, default leniency.
+    pub const fn switchboard(version: ProtocolVersion) -> Self {
+        let mut d = Self::notification(version);
+        d.channel = Channel::Switchboard;
+        d
+    }
+
+    /// This dialect for lines sent in `direction`.
+    pub const fn with_direction(mut self, direction: Direction) -> Self {
+        self.direction = Some(direction);
+        self
+    }
+
+    /// This dialect with the sender unknown.
+    pub const fn without_direction(mut self) -> Self {
+        self.direction = None;
+        self
+    }
+
+    /// This dialect on another channel.
+    pub const fn with_channel(mut self, channel: Channel) -> Self {
+        self.channel = channel;
+        self
+    }
+
+    /// This dialect with other leniency switches.
+    pub const fn with_leniency(mut self, leniency: Leniency) -> Self {
+        self.leniency = leniency;
+        self
+    }
+
+    /// This dialect at another version.
+    pub const fn with_version(mut self, version: ProtocolVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    pub(crate) fn payload_row(verb: Verb) -> Option<&'static PayloadRow> {
+        PAYLOAD_TABLE
+            .binary_search_by(|r| r.verb.cmp(&verb))
+            .ok()
+            .map(|i| &PAYLOAD_TABLE[i])
+    }
+
+    /// How a line starting with `verb` announces a payload in this dialect.
+    pub fn payload_rule(&self, verb: Verb) -> PayloadRule {
+        if verb.is_error() {
+            return if self.version >= ERROR_PAYLOAD_SINCE {
+                LastIfArgs(2)
+            } else {
+                NoPayload
+            };
+        }
+        let Some(row) = Self::payload_row(verb) else {
+            return NoPayload;
+        };
+        if self.version < row.since && !self.leniency.payload_outside_version {
+            return NoPayload;
+        }
+        match self.direction {
+            Some(Direction::ClientToServer) => row.client,
+            Some(Direction::ServerToClient) => row.server,
+            None => row.unknown,
+        }
+    }
+
+    /// Whether a line starting with `verb` carries a TrID in this dialect.
+    pub fn trid_rule(&self, verb: Verb) -> TrIdRule {
+        use TrIdRule::{Absent, Optional, Required};
+        if verb.is_error() {
+            // The draft allows error lines without a TrID for server-generated conditions.
+            return Optional;
+        }
+        let v = self.version;
+        let client = match verb {
+            Verb::OUT | Verb::PNG => Absent,
+            _ if verb.is_known() => Required,
+            _ => Optional,
+        };
+        let server = match verb {
+            Verb::OUT
+            | Verb::QNG
+            | Verb::NLN
+            | Verb::FLN
+            | Verb::RNG
+            | Verb::JOI
+            | Verb::BYE
+            | Verb::UBX
+            | Verb::UBN
+            | Verb::UBM
+            | Verb::NOT
+            | Verb::IPG
+            | Verb::NFY
+            | Verb::MSG
+            | Verb::BPR
+            | Verb::RFS => Absent,
+            // Inside SYN (8+) these come without a TrID; as replies they echo one.
+            Verb::GTC | Verb::BLP | Verb::PRP if v >= V::Msnp8 => Optional,
+            Verb::LST if v >= V::Msnp8 => Absent,
+            Verb::LSG if v >= V::Msnp8 => Absent,
+            _ if verb.is_known() => Required,
+            _ => Optional,
+        };
+        match self.direction {
+            Some(Direction::ClientToServer) => client,
+            Some(Direction::ServerToClient) => server,
+            None if client == server => client,
+            None => Optional,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_sorted() {
+        assert!(PAYLOAD_TABLE.windows(2).all(|w| w[0].verb < w[1].verb));
+    }
+
+    #[test]
+    fn version_names_round_trip() {
+        for v in ProtocolVersion::ALL {
+            assert_eq!(ProtocolVersion::parse(v.name().as_bytes()), Some(v));
+            assert_eq!(ProtocolVersion::from_number(v.number()), Some(v));
+        }
+        for bad in [
+            &b"MSNP"[..],
+            b"MSNP0",
+            b"MSNP02",
+            b"MSNP22",
+            b"MSNP123",
+            b"XYZ",
+            b"",
+        ] {
+            assert_eq!(ProtocolVersion::parse(bad), None, "{:?}", bad);
+        }
+    }
+}

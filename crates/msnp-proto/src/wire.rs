@@ -1,0 +1,472 @@
+//! The streaming decoder: frames bytes into commands (line, tokens, payload) by the dialect's rules.
+//!
+//! It is fed every unconsumed byte and answers with a command and how many bytes it took, or
+//! `Incomplete` with how many more bytes are needed when that is known. It never allocates,
+//! never panics, and checks every limit before it waits for more input.
+
+use core::num::NonZeroUsize;
+
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::raw::{MAX_TOKENS, Meta, RawCommand, Spans};
+use crate::verb::{TrId, Verb};
+use crate::version::{Dialect, PayloadRule, TrIdRule};
+
+/// Explicit bounds on what the decoder accepts.
+///
+/// ```
+/// use msnp_proto::Limits;
+/// let l = Limits { max_payload: 64 * 1024, ..Limits::default() };
+/// assert_eq!(l.max_line, 8192);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest line, without its terminator. Default 8 KiB (official clients never exceed a few
+    /// KB); values above 65 535 are treated as 65 535.
+    pub max_line: usize,
+    /// Largest payload. Default 1 MiB (NS payloads reach tens of KB; SB `MSG` ≤ 1664 bytes).
+    pub max_payload: usize,
+    /// Most tokens on a line, verb included. Default and maximum [`MAX_TOKENS`].
+    pub max_tokens: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_line: 8 * 1024,
+            max_payload: 1024 * 1024,
+            max_tokens: MAX_TOKENS,
+        }
+    }
+}
+
+impl Limits {
+    /// The largest limits the decoder supports.
+    pub const MAX: Self = Self {
+        max_line: u16::MAX as usize,
+        max_payload: usize::MAX,
+        max_tokens: MAX_TOKENS,
+    };
+
+    fn line(&self) -> usize {
+        self.max_line.min(u16::MAX as usize)
+    }
+    fn tokens(&self) -> usize {
+        self.max_tokens.clamp(1, MAX_TOKENS)
+    }
+}
+
+/// How much more input an incomplete command needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needed {
+    /// The line end has not arrived; any amount may complete it.
+    Unknown,
+    /// Exactly this many more bytes complete the payload.
+    Size(NonZeroUsize),
+}
+
+/// The outcome of one decode step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status<T> {
+    /// A whole command, and the bytes it took from the start of the buffer.
+    Complete {
+        /// The command.
+        value: T,
+        /// Bytes to drop from the buffer.
+        consumed: usize,
+    },
+    /// The buffer ends inside a command: feed more bytes (all unconsumed ones again).
+    Incomplete(Needed),
+    /// Bytes dropped without a command: a blank line skipped by leniency, or the rest of an
+    /// over-long line already reported as [`DecodeErrorKind::LineTooLong`].
+    Skipped {
+        /// Bytes to drop from the buffer.
+        consumed: usize,
+    },
+}
+
+/// The streaming decoder for one direction of one connection.
+///
+/// Feed it all unconsumed bytes; drop `consumed` bytes after `Complete`/`Skipped` and `skip`
+/// bytes after an error, then call again:
+///
+/// ```
+/// use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, Status};
+/// let d = Dialect::notification(ProtocolVersion::Msnp12).with_direction(Direction::ServerToClient);
+/// let mut dec = Decoder::new(d, Limits::default());
+/// let input = b"QNG 45\r\nXYZ -\x00\r\nUBX bob@hotmail.com 7\r\n<Data/>CHL 0 1";
+/// let (mut at, mut verbs, mut errors) = (0, Vec::new(), 0);
+/// loop {
+///     match dec.decode(&input[at..]) {
+///         Ok(Status::Complete { value, consumed }) => { verbs.push(value.verb().to_string()); at += consumed; }
+///         Ok(Status::Skipped { consumed }) => at += consumed,
+///         Ok(Status::Incomplete(_)) => break, // read more here
+///         Err(e) => { errors += 1; at += e.skip; }
+///     }
+/// }
+/// assert_eq!(verbs, ["QNG", "UBX"]);
+/// assert_eq!(errors, 1);
+/// assert_eq!(&input[at..], b"CHL 0 1");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Decoder {
+    dialect: Dialect,
+    limits: Limits,
+    /// Bytes of the current (incomplete) line already searched for LF.
+    scan_from: usize,
+    /// Dropping the rest of an over-long line that has been reported.
+    discarding: bool,
+}
+
+impl Decoder {
+    /// A decoder for `dialect` with `limits`.
+    pub fn new(dialect: Dialect, limits: Limits) -> Self {
+        Self {
+            dialect,
+            limits,
+            scan_from: 0,
+            discarding: false,
+        }
+    }
+
+    /// The dialect in force.
+    pub fn dialect(&self) -> &Dialect {
+        &self.dialect
+    }
+
+    /// Switches dialect (after `VER` negotiation); takes effect from the next command.
+    pub fn set_dialect(&mut self, dialect: Dialect) {
+        self.dialect = dialect;
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Changes the limits; takes effect from the next command.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// Forgets any partial line: call when the buffer is replaced by an unrelated stream.
+    pub fn reset(&mut self) {
+        self.scan_from = 0;
+        self.discarding = false;
+    }
+
+    /// Decodes one command from the start of `buf` (all unconsumed bytes).
+    ///
+    /// Never returns `Incomplete` for a complete command, never an error for a merely incomplete
+    /// one, and on error always asks to skip at least one byte of a non-empty buffer.
+    pub fn decode<'a>(&mut self, buf: &'a [u8]) -> Result<Status<RawCommand<'a>>, DecodeError> {
+        if self.discarding {
+            return Ok(match memchr::memchr(b'\n', buf) {
+                Some(i) => {
+                    self.discarding = false;
+                    Status::Skipped { consumed: i + 1 }
+                }
+                None if buf.is_empty() => Status::Incomplete(Needed::Unknown),
+                None => Status::Skipped {
+                    consumed: buf.len(),
+                },
+            });
+        }
+        let max_line = self.limits.line();
+        // The line, its CR and its LF must all fit in the window.
+        let window = buf.len().min(max_line + 2);
+        let from = self.scan_from.min(window);
+        let Some(lf) = memchr::memchr(b'\n', &buf[from..window]).map(|i| i + from) else {
+            if buf.len() < max_line + 2 {
+                self.scan_from = buf.len();
+                return Ok(Status::Incomplete(Needed::Unknown));
+            }
+            self.scan_from = 0;
+            let err = DecodeErrorKind::LineTooLong { max: max_line };
+            return Err(match memchr::memchr(b'\n', &buf[window..]) {
+                Some(i) => DecodeError::new(err, max_line, window + i + 1),
+                None => {
+                    self.discarding = true;
+                    DecodeError::new(err, max_line, buf.len())
+                }
+            });
+        };
+        self.scan_from = 0;
+        let (line_len, term_len) = if lf > 0 && buf[lf - 1] == b'\r' {
+            (lf - 1, 2u8)
+        } else if self.dialect.leniency.accept_bare_lf {
+            (lf, 1u8)
+        } else {
+            return Err(DecodeError::new(DecodeErrorKind::BareLf, lf, lf + 1));
+        };
+        if line_len > max_line {
+            return Err(DecodeError::new(
+                DecodeErrorKind::LineTooLong { max: max_line },
+                max_line,
+                lf + 1,
+            ));
+        }
+        let line = &buf[..line_len];
+        if line.is_empty() {
+            if self.dialect.leniency.skip_blank_lines {
+                return Ok(Status::Skipped { consumed: lf + 1 });
+            }
+            return Err(DecodeError::new(DecodeErrorKind::EmptyLine, 0, lf + 1));
+        }
+        let mut meta = match parse_line(&self.dialect, &self.limits, line) {
+            Ok(m) => m,
+            Err(e) => return Err(e.into_error(lf + 1)),
+        };
+        meta.meta.term_len = term_len;
+        let start = lf + 1;
+        let Some(len) = meta.payload_len else {
+            return Ok(Status::Complete {
+                value: RawCommand {
+                    frame: &buf[..start],
+                    meta: meta.meta,
+                },
+                consumed: start,
+            });
+        };
+        // `len` ≤ max_payload was checked in parse_line, so this cannot overflow past usize on any
+        // limit a caller can set short of usize::MAX; saturate to be sure.
+        let total = start.saturating_add(len);
+        if buf.len() < total {
+            // Remember that the line is complete: the next call finds its LF at once.
+            self.scan_from = lf;
+            let missing = NonZeroUsize::new(total - buf.len()).unwrap_or(NonZeroUsize::MIN);
+            return Ok(Status::Incomplete(Needed::Size(missing)));
+        }
+        self.scan_from = 0;
+        Ok(Status::Complete {
+            value: RawCommand {
+                frame: &buf[..total],
+                meta: meta.meta,
+            },
+            consumed: total,
+        })
+    }
+
+    /// Checks the end of input: the bytes left over (unconsumed) after the last `decode` are an
+    /// unfinished command, reported once as [`DecodeErrorKind::Truncated`]; `None` when there are none.
+    pub fn finish(&mut self, rest: &[u8]) -> Option<DecodeError> {
+        let discarding = core::mem::replace(&mut self.discarding, false);
+        self.scan_from = 0;
+        if rest.is_empty() || discarding {
+            return None;
+        }
+        let (missing, line) = match self.decode(rest) {
+            Ok(Status::Incomplete(Needed::Size(n))) => (n.get(), false),
+            _ => (0, true),
+        };
+        self.reset();
+        let mut e = DecodeError::new(
+            DecodeErrorKind::Truncated { missing, line },
+            rest.len(),
+            rest.len(),
+        );
+        e.verb = rest.get(..3).and_then(Verb::from_slice);
+        Some(e)
+    }
+
+    /// Bytes from the start of `buf` up to and including the next LF, if one is there: how far to
+    /// skip to resynchronise at the next line by hand.
+    pub fn skip_line(&mut self, buf: &[u8]) -> Option<usize> {
+        self.scan_from = 0;
+        memchr::memchr(b'\n', buf).map(|i| i + 1)
+    }
+}
+
+pub(crate) struct LineMeta {
+    pub(crate) meta: Meta,
+    pub(crate) payload_len: Option<usize>,
+}
+
+pub(crate) struct LineError {
+    kind: DecodeErrorKind,
+    at: usize,
+    verb: Option<Verb>,
+}
+
+impl LineError {
+    pub(crate) fn into_error(self, skip: usize) -> DecodeError {
+        DecodeError {
+            kind: self.kind,
+            offset: self.at,
+            verb: self.verb,
+            skip,
+        }
+    }
+    pub(crate) fn kind(&self) -> &DecodeErrorKind {
+        &self.kind
+    }
+}
+
+fn lerr(kind: DecodeErrorKind, at: usize, verb: Option<Verb>) -> LineError {
+    LineError { kind, at, verb }
+}
+
+/// All ASCII digits and non-empty.
+pub(crate) fn is_digits(t: &[u8]) -> bool {
+    !t.is_empty() && t.iter().all(u8::is_ascii_digit)
+}
+
+fn parse_u32(t: &[u8]) -> Option<u32> {
+    if !is_digits(t) || t.len() > 10 {
+        return None;
+    }
+    let v = t.iter().fold(0u64, |a, d| a * 10 + u64::from(d - b'0'));
+    u32::try_from(v).ok()
+}
+
+/// Tokenises and checks one complete line (no terminator), and applies the dialect's TrID and
+/// payload rules. Shared by the decoder and the encoder's self-check.
+pub(crate) fn parse_line(
+    dialect: &Dialect,
+    limits: &Limits,
+    line: &[u8],
+) -> Result<LineMeta, LineError> {
+    let len = line.len();
+    // Bytes: no control bytes (SP is the only byte ≤ 0x20 allowed), valid text. The common case
+    // (printable ASCII) is one branch-free pass.
+    if line.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        let at = line
+            .iter()
+            .position(|&b| b < 0x20 || b == 0x7f)
+            .unwrap_or(0);
+        return Err(lerr(
+            DecodeErrorKind::ControlByte { byte: line[at] },
+            at,
+            line.get(..3).and_then(Verb::from_slice),
+        ));
+    }
+    if !line.is_ascii() {
+        let ascii_only = !dialect.leniency.allow_utf8_args;
+        let bad = if ascii_only {
+            line.iter().position(|b| !b.is_ascii())
+        } else {
+            core::str::from_utf8(line).err().map(|e| e.valid_up_to())
+        };
+        if let Some(at) = bad {
+            return Err(lerr(
+                DecodeErrorKind::InvalidText { ascii_only },
+                at,
+                line.get(..3).and_then(Verb::from_slice),
+            ));
+        }
+    }
+    let max_tokens = limits.tokens();
+    let mut spans = Spans {
+        n: 0,
+        at: [(0, 0); MAX_TOKENS],
+    };
+    let mut n = 0usize;
+    let mut start = 0usize;
+    let lenient = dialect.leniency.allow_extra_spaces;
+    for sp in memchr::memchr_iter(b' ', line).chain(core::iter::once(len)) {
+        if sp == start {
+            // Empty token: a run of spaces, or a space at either end.
+            if start == 0 {
+                return Err(lerr(DecodeErrorKind::InvalidVerb, 0, None));
+            }
+            if !lenient {
+                let verb = Verb::from_slice(&line[spans.at[0].0 as usize..spans.at[0].1 as usize]);
+                return Err(lerr(DecodeErrorKind::ExtraSpace, sp, verb));
+            }
+            start = sp + 1;
+            continue;
+        }
+        if n == max_tokens {
+            let verb = Verb::from_slice(&line[spans.at[0].0 as usize..spans.at[0].1 as usize]);
+            return Err(lerr(
+                DecodeErrorKind::TooManyTokens { max: max_tokens },
+                start,
+                verb,
+            ));
+        }
+        // Lines are at most u16::MAX bytes (Limits::line), so offsets fit.
+        spans.at[n] = (start as u16, sp as u16);
+        n += 1;
+        start = sp + 1;
+    }
+    spans.n = n as u8;
+    let tok = |i: usize| -> &[u8] {
+        let (s, e) = spans.at[i];
+        &line[s as usize..e as usize]
+    };
+    let Some(verb) = (n > 0).then(|| Verb::from_slice(tok(0))).flatten() else {
+        return Err(lerr(DecodeErrorKind::InvalidVerb, 0, None));
+    };
+    let v = Some(verb);
+    // TrID.
+    let (trid, first_arg) = match dialect.trid_rule(verb) {
+        TrIdRule::Absent => (None, 1),
+        TrIdRule::Required => match (n > 1).then(|| parse_u32(tok(1))).flatten() {
+            Some(t) => (Some(TrId(t)), 2),
+            None => {
+                return Err(lerr(
+                    DecodeErrorKind::BadTrId,
+                    spans.at[1.min(n - 1)].0 as usize,
+                    v,
+                ));
+            }
+        },
+        TrIdRule::Optional => match (n > 1).then(|| parse_u32(tok(1))).flatten() {
+            Some(t) => (Some(TrId(t)), 2),
+            None => (None, 1),
+        },
+    };
+    // Payload length: always the last token, never the verb or the TrID.
+    let argc = n - 1;
+    let last = tok(n - 1);
+    let has_len_token = n > first_arg;
+    let payload = match dialect.payload_rule(verb) {
+        PayloadRule::None => false,
+        PayloadRule::Last => true,
+        PayloadRule::LastUnlessOk => last != b"OK",
+        PayloadRule::LastIfArgs(k) => argc >= k as usize,
+        PayloadRule::LastIfNumeric => has_len_token && is_digits(last),
+    };
+    let mut payload_len = None;
+    let mut arg_end = n;
+    if payload {
+        if !has_len_token {
+            return Err(lerr(DecodeErrorKind::MissingPayloadLength, len, v));
+        }
+        let at = spans.at[n - 1].0 as usize;
+        if !is_digits(last) {
+            return Err(lerr(DecodeErrorKind::BadPayloadLength, at, v));
+        }
+        let declared = last.iter().try_fold(0u64, |a, d| {
+            a.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        });
+        let declared_len = declared
+            .and_then(|d| usize::try_from(d).ok())
+            .filter(|&d| d <= limits.max_payload);
+        match declared_len {
+            Some(l) => payload_len = Some(l),
+            None => {
+                let len = declared.unwrap_or(u64::MAX);
+                return Err(lerr(
+                    DecodeErrorKind::PayloadTooLarge {
+                        len,
+                        max: limits.max_payload,
+                    },
+                    at,
+                    v,
+                ));
+            }
+        }
+        arg_end = n - 1;
+    }
+    let meta = Meta {
+        spans,
+        line_len: len as u16,
+        term_len: 2,
+        first_arg: first_arg.min(n) as u8,
+        arg_end: arg_end as u8,
+        trid,
+        has_payload: payload,
+        verb,
+    };
+    Ok(LineMeta { meta, payload_len })
+}
