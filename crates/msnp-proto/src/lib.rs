@@ -8,11 +8,11 @@
 //! use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, Status, Verb};
 //! let dialect = Dialect::notification(ProtocolVersion::Msnp13).with_direction(Direction::ServerToClient);
 //! let mut decoder = Decoder::new(dialect, Limits::default());
-//! let wire = b"ADL 0 34\r\n<ml><d n=\"a.com\"><c n=\"b\"/></d></ml>";
+//! let wire = b"ADL 0 36\r\n<ml><d n=\"a.com\"><c n=\"b\"/></d></ml>";
 //! match decoder.decode(wire)? {
 //!     Status::Complete { value, consumed } => {
 //!         assert_eq!(value.verb(), Verb::ADL);
-//!         assert_eq!(value.payload().map(|p| p.len()), Some(34));
+//!         assert_eq!(value.payload().map(|p| p.len()), Some(36));
 //!         assert_eq!(consumed, wire.len());
 //!     }
 //!     other => panic!("{other:?}"),

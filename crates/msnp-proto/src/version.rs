@@ -306,7 +306,8 @@ pub enum TrIdRule {
 /// use msnp_proto::{Dialect, Direction, PayloadRule, ProtocolVersion, TrIdRule, Verb};
 /// let client = Dialect::notification(ProtocolVersion::Msnp12).with_direction(Direction::ClientToServer);
 /// let server = client.with_direction(Direction::ServerToClient);
-/// assert_eq!(client.payload_rule(Verb::QRY), PayloadRule::LastIfArgs(3));
+/// assert_eq!(client.payload_rule(Verb::QRY), PayloadRule::Last);
+/// assert_eq!(client.without_direction().payload_rule(Verb::QRY), PayloadRule::LastIfArgs(3));
 /// assert_eq!(server.payload_rule(Verb::QRY), PayloadRule::None);
 /// assert_eq!(server.trid_rule(Verb::QNG), TrIdRule::Absent);
 /// ```
@@ -389,7 +390,7 @@ pub(crate) const PAYLOAD_TABLE: &[PayloadRow] = &[
     // Reply `PUT trid OK 0` (Escargot; uncertain) ends in a zero length either way.
     row(Verb::PUT, V::Msnp18, Last, LastUnlessOk),
     // Client `QRY trid product-id len`; server `QRY trid`.
-    row(Verb::QRY, V::Msnp6, LastIfArgs(3), NoPayload),
+    row_unknown(row(Verb::QRY, V::Msnp6, Last, NoPayload), LastIfArgs(3)),
     row(Verb::RML, V::Msnp13, LastUnlessOk, LastUnlessOk),
     row(Verb::SDC, V::Msnp5, Last, NoPayload),
     row(Verb::SDG, V::Msnp18, Last, Last),
