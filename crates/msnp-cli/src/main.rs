@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd_auth;
+mod cmd_decode;
+mod cmd_encode;
 mod cmd_soap;
+mod opts;
+mod record;
 
 /// The msnp command-line tool.
 #[derive(Debug, Parser)]
@@ -21,6 +25,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Decode wire bytes or a transcript into one JSON object per command (NDJSON).
+    Decode(cmd_decode::DecodeArgs),
+    /// Encode NDJSON records or a transcript into wire bytes or a transcript, computing lengths.
+    Encode(cmd_encode::EncodeArgs),
     /// Authentication helpers: MD5 login, QRY challenges, SSO blob, Passport 1.4 header.
     Auth(cmd_auth::AuthArgs),
     /// SOAP helpers: build request envelopes, parse responses to JSON.
@@ -30,6 +38,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Decode(args) => cmd_decode::run(args),
+        Command::Encode(args) => cmd_encode::run(args),
         Command::Auth(args) => cmd_auth::run(args),
         Command::Soap(args) => cmd_soap::run(args),
     }

@@ -1,0 +1,409 @@
+//! `msnp decode`: wire bytes or transcript text in, one JSON object per command out.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use msnp_proto::transcript::{Event, Reader};
+use msnp_proto::{DecodeError, Decoder, Dialect, Direction, RawCommand, Status};
+
+use crate::opts::{DialectOpts, DirectionArg};
+use crate::record::{CommandRecord, ErrorBody, ErrorRecord, dir_code};
+
+/// What the input is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum InputFormat {
+    /// Transcript if it starts like one (`C: `, `S: `, `#`, a Markdown fence), wire bytes otherwise.
+    Auto,
+    /// Raw bytes as they crossed the socket (one direction, or an unlabelled mix).
+    Wire,
+    /// The transcript format (`C: `/`S: ` lines, payload lines after payload commands).
+    Transcript,
+}
+
+/// Arguments of `msnp decode`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DecodeArgs {
+    /// Input file; standard input when absent or `-`.
+    pub(crate) file: Option<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) input: InputFormat,
+    /// Who sent a wire stream (transcripts say it on each line; this labels their bare lines).
+    #[arg(long, value_enum)]
+    pub(crate) direction: Option<DirectionArg>,
+    /// Print counts per verb and direction, errors, bytes and throughput on stderr instead of records.
+    #[arg(long)]
+    pub(crate) stats: bool,
+    #[command(flatten)]
+    pub(crate) dialect: DialectOpts,
+}
+
+/// Where decoded commands go.
+trait Sink {
+    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()>;
+    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()>;
+}
+
+/// Writes NDJSON records.
+struct JsonSink<W: Write> {
+    out: W,
+    errors: u64,
+}
+
+impl<W: Write> Sink for JsonSink<W> {
+    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
+        let verb = cmd.verb();
+        let rec = CommandRecord::new(cmd, dialect, verb.as_str());
+        serde_json::to_writer(&mut self.out, &rec)?;
+        self.out.write_all(b"\n")
+    }
+    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
+        self.errors += 1;
+        serde_json::to_writer(&mut self.out, &ErrorRecord { error: body })?;
+        self.out.write_all(b"\n")
+    }
+}
+
+/// Counts per verb (indexed by the verb's three bytes) and per direction.
+struct StatsSink {
+    by_verb: Vec<u64>,
+    by_dir: [u64; 3],
+    commands: u64,
+    payload_bytes: u64,
+    errors: u64,
+    error_kinds: std::collections::BTreeMap<String, u64>,
+}
+
+fn verb_index(v: &[u8; 3]) -> usize {
+    if v[0].is_ascii_digit() {
+        26 * 26 * 26
+            + usize::from(v[0] - b'0') * 100
+            + usize::from(v[1] - b'0') * 10
+            + usize::from(v[2] - b'0')
+    } else {
+        (usize::from(v[0] - b'A') * 26 + usize::from(v[1] - b'A')) * 26 + usize::from(v[2] - b'A')
+    }
+}
+
+fn verb_name(i: usize) -> String {
+    if i >= 26 * 26 * 26 {
+        format!("{:03}", i - 26 * 26 * 26)
+    } else {
+        let b = [
+            (i / 676) as u8 + b'A',
+            (i / 26 % 26) as u8 + b'A',
+            (i % 26) as u8 + b'A',
+        ];
+        String::from_utf8_lossy(&b).into_owned()
+    }
+}
+
+impl Sink for StatsSink {
+    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
+        self.commands += 1;
+        self.by_verb[verb_index(cmd.verb().as_bytes())] += 1;
+        self.by_dir[match dialect.direction {
+            Some(Direction::ClientToServer) => 0,
+            Some(Direction::ServerToClient) => 1,
+            None => 2,
+        }] += 1;
+        self.payload_bytes += cmd.payload().map_or(0, |p| p.len() as u64);
+        Ok(())
+    }
+    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
+        self.errors += 1;
+        *self.error_kinds.entry(body.kind.to_owned()).or_default() += 1;
+        Ok(())
+    }
+}
+
+impl StatsSink {
+    fn report(&self, bytes: u64, secs: f64) -> serde_json::Value {
+        let by_verb: serde_json::Map<String, serde_json::Value> = self
+            .by_verb
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (verb_name(i), (*n).into()))
+            .collect();
+        let secs = secs.max(1e-9);
+        serde_json::json!({
+            "commands": self.commands,
+            "errors": self.errors,
+            "error_kinds": self.error_kinds,
+            "bytes": bytes,
+            "payload_bytes": self.payload_bytes,
+            "by_direction": { "C": self.by_dir[0], "S": self.by_dir[1], "unknown": self.by_dir[2] },
+            "by_verb": by_verb,
+            "seconds": secs,
+            "mb_per_s": bytes as f64 / secs / 1e6,
+            "commands_per_s": self.commands as f64 / secs,
+        })
+    }
+}
+
+fn error_body(
+    e: &DecodeError,
+    offset: u64,
+    line: u64,
+    dir: Option<Direction>,
+) -> ErrorBody<'static> {
+    ErrorBody {
+        kind: e.kind_name(),
+        message: e.kind.to_string(),
+        offset,
+        line,
+        cmd: e.verb.map(|v| v.to_string()),
+        dir: dir_code(dir),
+    }
+}
+
+const READ_SIZE: usize = 1 << 20;
+
+/// Decodes a wire stream read from `input`; returns the bytes read.
+fn decode_wire(mut input: impl Read, args: &DecodeArgs, sink: &mut impl Sink) -> io::Result<u64> {
+    let dir = args.direction.map(DirectionArg::direction);
+    let mut tracker = args.dialect.tracker();
+    let mut dec = Decoder::new(tracker.dialect(dir), args.dialect.limits());
+    let mut buf = vec![0u8; READ_SIZE];
+    let (mut start, mut filled) = (0usize, 0usize);
+    // Absolute offset of buf[0], and line ends counted before it.
+    let (mut base, mut lines) = (0u64, 0u64);
+    let mut eof = false;
+    loop {
+        match dec.decode(&buf[start..filled]) {
+            Ok(Status::Complete { value, consumed }) => {
+                let dialect = *dec.dialect();
+                sink.command(&value, &dialect)?;
+                tracker.observe(&value, dir);
+                dec.set_dialect(tracker.dialect(dir));
+                start += consumed;
+            }
+            Ok(Status::Skipped { consumed }) => start += consumed,
+            Err(e) => {
+                let at = start + e.offset.min(filled - start);
+                let line = lines + memchr::memchr_iter(b'\n', &buf[..at]).count() as u64 + 1;
+                sink.error(error_body(&e, base + at as u64, line, dir))?;
+                start += e.skip.max(1).min(filled - start);
+            }
+            Ok(Status::Incomplete(needed)) => {
+                if eof {
+                    if let Some(e) = dec.finish(&buf[start..filled]) {
+                        let line =
+                            lines + memchr::memchr_iter(b'\n', &buf[..start]).count() as u64 + 1;
+                        sink.error(error_body(&e, base + start as u64, line, dir))?;
+                    }
+                    return Ok(base + filled as u64);
+                }
+                // Drop what is consumed, keep the partial command at the front.
+                lines += memchr::memchr_iter(b'\n', &buf[..start]).count() as u64;
+                base += start as u64;
+                buf.copy_within(start..filled, 0);
+                filled -= start;
+                start = 0;
+                let need = match needed {
+                    msnp_proto::Needed::Size(n) => n.get(),
+                    _ => 1,
+                };
+                if buf.len() - filled < need.max(READ_SIZE / 4) {
+                    // Limits bound `need` (line + payload), so the buffer stays bounded.
+                    buf.resize(filled + need.max(READ_SIZE), 0);
+                }
+                let n = read_some(&mut input, &mut buf[filled..])?;
+                if n == 0 {
+                    eof = true;
+                }
+                filled += n;
+            }
+        }
+    }
+}
+
+fn read_some(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match input.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
+}
+
+/// Decodes transcript text; returns the bytes read.
+fn decode_transcript(text: &str, args: &DecodeArgs, sink: &mut impl Sink) -> io::Result<u64> {
+    let default_dir = args.direction.map(DirectionArg::direction);
+    let mut tracker = args.dialect.tracker();
+    let limits = args.dialect.limits();
+    let mut reader = Reader::new(text).with_limits(limits);
+    // Byte offset of each line start, for error records.
+    let line_starts: Vec<usize> = core::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect();
+    let offset_of = |line: usize| {
+        line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len()) as u64
+    };
+    loop {
+        let t = &tracker;
+        let Some(ev) = reader.next_event(|d| t.dialect(d.or(default_dir))) else {
+            break;
+        };
+        match ev {
+            Ok(Event::Connection { id, .. }) => tracker.switch_connection(id),
+            Ok(Event::Command(c)) => {
+                let dir = c.direction.or(default_dir);
+                let dialect = tracker.dialect(dir);
+                let mut dec = Decoder::new(dialect, limits);
+                match dec.decode(&c.bytes) {
+                    Ok(Status::Complete { value, .. }) => {
+                        sink.command(&value, &dialect)?;
+                        tracker.observe(&value, dir);
+                    }
+                    other => {
+                        // The reader frames with the same rules; this only happens on a bug.
+                        let message =
+                            format!("internal: transcript frame did not decode: {other:?}");
+                        sink.error(ErrorBody {
+                            kind: "internal",
+                            message,
+                            offset: offset_of(c.line),
+                            line: c.line as u64,
+                            cmd: None,
+                            dir: dir_code(dir),
+                        })?;
+                    }
+                }
+            }
+            Err(e) => {
+                let kind = match &e.kind {
+                    msnp_proto::transcript::TranscriptErrorKind::LengthMismatch { .. } => {
+                        "length_mismatch"
+                    }
+                    msnp_proto::transcript::TranscriptErrorKind::Line(k) => k.name(),
+                    _ => "transcript",
+                };
+                sink.error(ErrorBody {
+                    kind,
+                    message: e.kind.to_string(),
+                    offset: offset_of(e.line),
+                    line: e.line as u64,
+                    cmd: e.verb.map(|v| v.to_string()),
+                    dir: None,
+                })?;
+            }
+        }
+    }
+    Ok(text.len() as u64)
+}
+
+/// Reads the whole input (for transcripts and format detection).
+pub(crate) fn open_input(file: &Option<PathBuf>) -> io::Result<Box<dyn Read>> {
+    match file {
+        Some(p) if p.as_os_str() != "-" => Ok(Box::new(std::fs::File::open(p)?)),
+        _ => Ok(Box::new(io::stdin().lock())),
+    }
+}
+
+/// Whether text looks like a transcript (what `--input auto` decides on).
+pub(crate) fn looks_like_transcript(head: &[u8]) -> bool {
+    let head = head.trim_ascii_start();
+    head.starts_with(b"C: ")
+        || head.starts_with(b"S: ")
+        || head.starts_with(b"#")
+        || head.starts_with(b"```")
+}
+
+fn run_inner(args: &DecodeArgs, sink: &mut impl Sink) -> io::Result<u64> {
+    let mut input = open_input(&args.file)?;
+    let mut head = vec![0u8; 4096];
+    let mut got = 0;
+    // Read a little to decide the format (a wire stream is then decoded from that prefix on).
+    while got < head.len() {
+        let n = read_some(&mut input, &mut head[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+        if head[..got].iter().any(|b| !b.is_ascii_whitespace()) && got >= 16 {
+            break;
+        }
+    }
+    head.truncate(got);
+    let transcript = match args.input {
+        InputFormat::Transcript => true,
+        InputFormat::Wire => false,
+        InputFormat::Auto => looks_like_transcript(&head),
+    };
+    let chained = io::Cursor::new(head).chain(input);
+    if transcript {
+        let mut raw = Vec::new();
+        { chained }.read_to_end(&mut raw)?;
+        let text = match String::from_utf8(raw) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let line = memchr::memchr_iter(b'\n', &e.as_bytes()[..at]).count() as u64 + 1;
+                sink.error(ErrorBody {
+                    kind: "invalid_text",
+                    message: "transcript is not valid UTF-8 (invalid bytes replaced)".into(),
+                    offset: at as u64,
+                    line,
+                    cmd: None,
+                    dir: None,
+                })?;
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        };
+        decode_transcript(&text, args, sink)
+    } else {
+        decode_wire(chained, args, sink)
+    }
+}
+
+/// Runs `msnp decode`.
+pub(crate) fn run(args: DecodeArgs) -> ExitCode {
+    let started = Instant::now();
+    if args.stats {
+        let mut sink = StatsSink {
+            by_verb: vec![0; 26 * 26 * 26 + 1000],
+            by_dir: [0; 3],
+            commands: 0,
+            payload_bytes: 0,
+            errors: 0,
+            error_kinds: Default::default(),
+        };
+        match run_inner(&args, &mut sink) {
+            Ok(bytes) => {
+                let report = sink.report(bytes, started.elapsed().as_secs_f64());
+                eprintln!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                ExitCode::from(u8::from(sink.errors > 0))
+            }
+            Err(e) => fail(&e),
+        }
+    } else {
+        let stdout = io::stdout().lock();
+        let mut sink = JsonSink {
+            out: io::BufWriter::with_capacity(1 << 16, stdout),
+            errors: 0,
+        };
+        let res = run_inner(&args, &mut sink).and_then(|_| sink.out.flush());
+        match res {
+            Ok(()) => ExitCode::from(u8::from(sink.errors > 0)),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                ExitCode::from(u8::from(sink.errors > 0))
+            }
+            Err(e) => fail(&e),
+        }
+    }
+}
+
+pub(crate) fn fail(e: &io::Error) -> ExitCode {
+    eprintln!("msnp: {e}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,252 @@
+//! `msnp encode`: NDJSON records (as `msnp decode` writes them) or transcript text in, wire bytes
+//! or transcript text out, with every payload length computed.
+
+use std::io::{self, BufRead, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use base64::Engine as _;
+use msnp_proto::transcript::{Event, Reader, write_command};
+use msnp_proto::{
+    Channel, Decoder, Dialect, Direction, OwnedCommand, ProtocolVersion, Status, TrId, Verb,
+};
+
+use crate::cmd_decode::{fail, looks_like_transcript, open_input};
+use crate::opts::{DialectOpts, DirectionArg};
+use crate::record::InRecord;
+
+/// What to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Raw bytes as they go on the wire.
+    Wire,
+    /// The transcript format.
+    Transcript,
+}
+
+/// Arguments of `msnp encode`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct EncodeArgs {
+    /// Input file; standard input when absent or `-`. NDJSON when the first non-blank character
+    /// is `{`, transcript text otherwise.
+    pub(crate) file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "wire")]
+    pub(crate) output: OutputFormat,
+    /// Write only the commands sent in this direction (records without a direction are kept).
+    #[arg(long, value_enum)]
+    pub(crate) only: Option<DirectionArg>,
+    /// Direction of records and bare transcript lines that do not say.
+    #[arg(long, value_enum)]
+    pub(crate) direction: Option<DirectionArg>,
+    #[command(flatten)]
+    pub(crate) dialect: DialectOpts,
+}
+
+struct Writer<W: Write> {
+    out: W,
+    format: OutputFormat,
+    only: Option<Direction>,
+    text: String,
+}
+
+impl<W: Write> Writer<W> {
+    fn command(&mut self, bytes: &[u8], dialect: &Dialect) -> Result<(), String> {
+        if self.only.is_some() && dialect.direction.is_some() && dialect.direction != self.only {
+            return Ok(());
+        }
+        match self.format {
+            OutputFormat::Wire => self.out.write_all(bytes).map_err(|e| e.to_string()),
+            OutputFormat::Transcript => {
+                let mut dec = Decoder::new(*dialect, msnp_proto::Limits::MAX);
+                let Ok(Status::Complete { value, .. }) = dec.decode(bytes) else {
+                    return Err("internal: built command does not decode".into());
+                };
+                self.text.clear();
+                write_command(&mut self.text, dialect.direction, &value)
+                    .map_err(|e| e.to_string())?;
+                self.out
+                    .write_all(self.text.as_bytes())
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+    fn marker(&mut self, id: u32, label: &str) -> io::Result<()> {
+        if self.format == OutputFormat::Transcript {
+            if label.is_empty() {
+                writeln!(self.out, "# --- connection {id} ---")?;
+            } else {
+                writeln!(self.out, "# --- connection {id}: {label} ---")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_dir(s: &str) -> Option<Direction> {
+    match s {
+        "C" | "c" | "client" => Some(Direction::ClientToServer),
+        "S" | "s" | "server" => Some(Direction::ServerToClient),
+        _ => None,
+    }
+}
+
+/// Builds one record into wire bytes.
+fn build(
+    rec: &InRecord,
+    dialect: &Dialect,
+    limits: &msnp_proto::Limits,
+) -> Result<OwnedCommand, String> {
+    let cmd = rec.cmd.as_deref().ok_or("record has no \"cmd\"")?;
+    let verb: Verb = cmd
+        .parse()
+        .map_err(|_| format!("\"cmd\": {cmd:?} is not a command verb"))?;
+    let payload = match &rec.payload {
+        None => None,
+        Some(p) => Some(match (&p.text, &p.base64) {
+            (Some(t), _) => t.as_bytes().to_vec(),
+            (None, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|e| format!("\"payload.base64\": {e}"))?,
+            (None, None) => return Err("\"payload\" needs \"text\" or \"base64\"".into()),
+        }),
+    };
+    OwnedCommand::build_with_limits(
+        dialect,
+        limits,
+        verb,
+        rec.trid.map(TrId),
+        &rec.args,
+        payload,
+    )
+    .map_err(|e| e.to_string())
+}
+
+fn encode_records(
+    input: impl BufRead,
+    args: &EncodeArgs,
+    w: &mut Writer<impl Write>,
+) -> io::Result<u64> {
+    let default_dir = args.direction.map(DirectionArg::direction);
+    let mut tracker = args.dialect.tracker();
+    let limits = args.dialect.limits();
+    let mut errors = 0u64;
+    for (i, line) in input.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let lineno = i + 1;
+        let rec: InRecord = match serde_json::from_str(&line) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("msnp encode: line {lineno}: not a record: {e}");
+                errors += 1;
+                continue;
+            }
+        };
+        if rec.error.is_some() {
+            // Error records from `msnp decode` carry no command.
+            continue;
+        }
+        let dir = rec.dir.as_deref().and_then(parse_dir).or(default_dir);
+        let mut dialect = tracker.dialect(dir);
+        // A record names the dialect it was decoded in; follow it unless pinned on the command line.
+        if let (crate::opts::DialectArg::Auto, Some(v)) =
+            (args.dialect.dialect, rec.dialect.as_deref())
+        {
+            if let Some(v) = ProtocolVersion::parse(v.as_bytes()) {
+                dialect.version = v;
+            }
+        }
+        if args.dialect.channel == crate::opts::ChannelArg::Auto {
+            match rec.channel.as_deref() {
+                Some("sb") => dialect.channel = Channel::Switchboard,
+                Some("ns") => dialect.channel = Channel::Notification,
+                _ => {}
+            }
+        }
+        match build(&rec, &dialect, &limits) {
+            Ok(cmd) => {
+                tracker.observe(&cmd.as_raw(), dir);
+                if let Err(e) = w.command(cmd.frame(), &dialect) {
+                    eprintln!("msnp encode: line {lineno}: {e}");
+                    errors += 1;
+                }
+            }
+            Err(e) => {
+                eprintln!("msnp encode: line {lineno}: {e}");
+                errors += 1;
+            }
+        }
+    }
+    Ok(errors)
+}
+
+fn encode_transcript(text: &str, args: &EncodeArgs, w: &mut Writer<impl Write>) -> io::Result<u64> {
+    let default_dir = args.direction.map(DirectionArg::direction);
+    let mut tracker = args.dialect.tracker();
+    let mut reader = Reader::new(text).with_limits(args.dialect.limits());
+    let mut errors = 0u64;
+    loop {
+        let t = &tracker;
+        let Some(ev) = reader.next_event(|d| t.dialect(d.or(default_dir))) else {
+            break;
+        };
+        match ev {
+            Ok(Event::Connection { id, label, .. }) => {
+                tracker.switch_connection(id);
+                w.marker(id, &label)?;
+            }
+            Ok(Event::Command(c)) => {
+                let dir = c.direction.or(default_dir);
+                let dialect = tracker.dialect(dir);
+                if let Ok(Status::Complete { value, .. }) =
+                    Decoder::new(dialect, args.dialect.limits()).decode(&c.bytes)
+                {
+                    tracker.observe(&value, dir);
+                }
+                if let Err(e) = w.command(&c.bytes, &dialect) {
+                    eprintln!("msnp encode: line {}: {e}", c.line);
+                    errors += 1;
+                }
+            }
+            Err(e) => {
+                eprintln!("msnp encode: {e}");
+                errors += 1;
+            }
+        }
+    }
+    Ok(errors)
+}
+
+/// Runs `msnp encode`.
+pub(crate) fn run(args: EncodeArgs) -> ExitCode {
+    let res = (|| -> io::Result<u64> {
+        let mut input = io::BufReader::new(open_input(&args.file)?);
+        let head = input.fill_buf()?;
+        let ndjson = head.trim_ascii_start().first() == Some(&b'{') && !looks_like_transcript(head);
+        let stdout = io::stdout().lock();
+        let mut w = Writer {
+            out: io::BufWriter::with_capacity(1 << 16, stdout),
+            format: args.output,
+            only: args.only.map(DirectionArg::direction),
+            text: String::new(),
+        };
+        let errors = if ndjson {
+            encode_records(input, &args, &mut w)?
+        } else {
+            let mut text = String::new();
+            input.read_to_string(&mut text)?;
+            encode_transcript(&text, &args, &mut w)?
+        };
+        w.out.flush()?;
+        Ok(errors)
+    })();
+    match res {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
