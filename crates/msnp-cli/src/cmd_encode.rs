@@ -152,12 +152,12 @@ fn encode_records(
         let dir = rec.dir.as_deref().and_then(parse_dir).or(default_dir);
         let mut dialect = tracker.dialect(dir);
         // A record names the dialect it was decoded in; follow it unless pinned on the command line.
-        if let (crate::opts::DialectArg::Auto, Some(v)) =
-            (args.dialect.dialect, rec.dialect.as_deref())
-        {
-            if let Some(v) = ProtocolVersion::parse(v.as_bytes()) {
-                dialect.version = v;
-            }
+        let named = rec
+            .dialect
+            .as_deref()
+            .and_then(|v| ProtocolVersion::parse(v.as_bytes()));
+        if let (crate::opts::DialectArg::Auto, Some(v)) = (args.dialect.dialect, named) {
+            dialect.version = v;
         }
         if args.dialect.channel == crate::opts::ChannelArg::Auto {
             match rec.channel.as_deref() {

@@ -1,0 +1,355 @@
+//! `msnp decode` and `msnp encode` run as a user would: on every shared transcript, on the wire
+//! bytes of the same sessions, through a pipe, and on random bytes.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+use msnp_proto::negotiation::DialectTracker;
+use msnp_proto::transcript::{WireStream, to_wire_streams};
+use msnp_proto::{Channel, Decoder, Direction, Limits, ProtocolVersion, Status};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_msnp");
+
+fn transcripts() -> Vec<(String, std::path::PathBuf)> {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../msnp-proto/tests/data/transcripts"
+    );
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 10);
+    v
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn msnp");
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn records(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+fn streams(path: &std::path::Path) -> Vec<WireStream> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (s, errors) = to_wire_streams(&text, DialectTracker::new(ProtocolVersion::Msnp8));
+    assert!(errors.is_empty());
+    s
+}
+
+fn dir_flag(d: Option<Direction>) -> &'static str {
+    match d {
+        Some(Direction::ClientToServer) => "client",
+        _ => "server",
+    }
+}
+
+#[test]
+fn decode_every_transcript_with_zero_errors() {
+    for (name, path) in transcripts() {
+        let (code, out, err) = run(
+            &["decode", "--input", "transcript", path.to_str().unwrap()],
+            b"",
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        let recs = records(&out);
+        assert!(recs.len() > 40, "{name}");
+        for r in &recs {
+            assert!(r.get("error").is_none(), "{name}: {r}");
+            assert!(
+                r["cmd"].as_str().is_some_and(|c| c.len() == 3),
+                "{name}: {r}"
+            );
+            assert!(matches!(r["dir"].as_str(), Some("C" | "S")), "{name}: {r}");
+            assert!(
+                matches!(r["channel"].as_str(), Some("ns" | "sb")),
+                "{name}: {r}"
+            );
+        }
+        // Switchboard connections are recognised and keep the notification dialect.
+        let sb: Vec<_> = recs.iter().filter(|r| r["channel"] == "sb").collect();
+        assert!(!sb.is_empty(), "{name}: no switchboard recognised");
+        let version = name.trim_end_matches(".md").to_uppercase();
+        assert!(
+            sb.iter().all(|r| r["dialect"] == version.as_str()),
+            "{name}: switchboard dialect"
+        );
+        assert!(
+            recs.iter()
+                .filter(|r| r["cmd"] != "VER")
+                .all(|r| r["dialect"] == version.as_str()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn wire_bytes_decode_to_the_same_commands() {
+    for (name, path) in transcripts() {
+        for s in streams(&path) {
+            let mut args = vec![
+                "decode",
+                "--input",
+                "wire",
+                "--direction",
+                dir_flag(s.direction),
+            ];
+            if s.initial.channel == Channel::Switchboard {
+                args.extend(["--channel", "sb"]);
+            }
+            let (code, out, err) = run(&args, &s.bytes);
+            assert_eq!(code, 0, "{name} {:?}: {err}", s.connection);
+            let recs = records(&out);
+            assert_eq!(
+                recs.len(),
+                s.command_lengths.len(),
+                "{name} {:?} {:?}",
+                s.connection,
+                s.direction
+            );
+            let mut dec = Decoder::new(s.initial, Limits::default());
+            let mut tracker = DialectTracker::new(s.initial.version).fix_channel(s.initial.channel);
+            let mut at = 0;
+            for (r, len) in recs.iter().zip(&s.command_lengths) {
+                let Ok(Status::Complete { value, .. }) = dec.decode(&s.bytes[at..at + len]) else {
+                    panic!()
+                };
+                assert_eq!(r["cmd"], value.verb().as_str(), "{name}");
+                assert_eq!(
+                    r["trid"].as_u64(),
+                    value.trid().map(|t| u64::from(t.0)),
+                    "{name} {r}"
+                );
+                let args: Vec<String> = value
+                    .args()
+                    .map(|a| String::from_utf8(a.to_vec()).unwrap())
+                    .collect();
+                assert_eq!(r["args"], serde_json::json!(args), "{name}");
+                match value.payload() {
+                    Some(p) => {
+                        assert_eq!(r["payload"]["len"].as_u64(), Some(p.len() as u64), "{name}");
+                        assert_eq!(
+                            r["payload"]["text"].as_str().map(str::as_bytes),
+                            Some(p),
+                            "{name}"
+                        );
+                    }
+                    None => assert!(r["payload"].is_null(), "{name}"),
+                }
+                tracker.observe(&value, s.direction);
+                dec.set_dialect(tracker.dialect(s.direction));
+                at += len;
+            }
+        }
+    }
+}
+
+#[test]
+fn decode_encode_round_trip_is_byte_exact() {
+    for (name, path) in transcripts() {
+        for s in streams(&path) {
+            let mut args = vec![
+                "decode",
+                "--input",
+                "wire",
+                "--direction",
+                dir_flag(s.direction),
+            ];
+            if s.initial.channel == Channel::Switchboard {
+                args.extend(["--channel", "sb"]);
+            }
+            let (code, ndjson, err) = run(&args, &s.bytes);
+            assert_eq!(code, 0, "{name}: {err}");
+            let (code, wire, err) = run(&["encode", "--output", "wire"], &ndjson);
+            assert_eq!(code, 0, "{name}: {err}");
+            assert!(
+                wire == s.bytes,
+                "{name} {:?} {:?}: not byte-exact",
+                s.connection,
+                s.direction
+            );
+        }
+    }
+}
+
+#[test]
+fn transcript_to_transcript_and_wire_round_trip() {
+    for (name, path) in transcripts() {
+        let (code, text, err) = run(
+            &["encode", "--output", "transcript", path.to_str().unwrap()],
+            b"",
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        // The rewritten transcript reads back to the same wire streams.
+        let again = String::from_utf8(text).unwrap();
+        let (s2, errors) = to_wire_streams(&again, DialectTracker::new(ProtocolVersion::Msnp8));
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        let s1 = streams(&path);
+        assert_eq!(s1.len(), s2.len(), "{name}");
+        for (a, b) in s1.iter().zip(&s2) {
+            assert_eq!(a.bytes, b.bytes, "{name}");
+        }
+        // NDJSON → transcript as well: the same commands, in the same order, with the same senders.
+        let (_, ndjson, _) = run(&["decode", path.to_str().unwrap()], b"");
+        let (code, text2, err) = run(&["encode", "--output", "transcript"], &ndjson);
+        assert_eq!(code, 0, "{name}: {err}");
+        let original = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            commands_in_order(&String::from_utf8(text2).unwrap()),
+            commands_in_order(&original),
+            "{name}"
+        );
+    }
+}
+
+/// Every command of a transcript in file order, with its sender.
+fn commands_in_order(text: &str) -> Vec<(Option<Direction>, Vec<u8>)> {
+    let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
+    let mut reader = msnp_proto::transcript::Reader::new(text);
+    let mut out = Vec::new();
+    loop {
+        let t = &tracker;
+        let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
+            break;
+        };
+        match ev.unwrap() {
+            msnp_proto::transcript::Event::Connection { id, .. } => tracker.switch_connection(id),
+            msnp_proto::transcript::Event::Command(c) => {
+                let mut dec = Decoder::new(tracker.dialect(c.direction), Limits::default());
+                let Ok(Status::Complete { value, .. }) = dec.decode(&c.bytes) else {
+                    panic!()
+                };
+                tracker.observe(&value, c.direction);
+                out.push((c.direction, c.bytes));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn hostile_wire_input_reports_and_recovers() {
+    let input = b"VER 1 MSNP12\r\nMSG 1 N -13\r\nMSG 2 N 99999999999\r\n\r\nPNG\nXYZ\x00 1\r\n\xff\xfe 2\r\nQRY 5 PROD0090YUAUV{2B 3\r\nabcOUT\r\nMSG 3 N 10\r\nshort";
+    let (code, out, _) = run(&["decode", "--direction", "client"], input);
+    assert_eq!(code, 1);
+    let recs = records(&out);
+    let kinds: Vec<&str> = recs
+        .iter()
+        .filter_map(|r| r["error"]["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "bad_payload_length",
+            "payload_too_large",
+            "empty_line",
+            "bare_lf",
+            "control_byte",
+            "invalid_text",
+            "truncated"
+        ]
+    );
+    let cmds: Vec<&str> = recs.iter().filter_map(|r| r["cmd"].as_str()).collect();
+    assert_eq!(cmds, ["VER", "QRY", "OUT"]);
+    // Errors say where: line numbers and byte offsets of the offending lines.
+    let lines: Vec<u64> = recs
+        .iter()
+        .filter_map(|r| r["error"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [2, 3, 4, 5, 6, 7, 10]);
+    assert_eq!(recs[1]["error"]["offset"], 22);
+}
+
+#[test]
+fn one_mebibyte_line_is_one_error() {
+    let mut input = b"PNG\r\n".to_vec();
+    input.extend(std::iter::repeat_n(b'A', 1 << 20));
+    input.extend_from_slice(b"\r\nPNG\r\n");
+    let (code, out, _) = run(&["decode", "--direction", "client"], &input);
+    assert_eq!(code, 1);
+    let recs = records(&out);
+    assert_eq!(recs.len(), 3, "{recs:?}");
+    assert_eq!(recs[1]["error"]["kind"], "line_too_long");
+    assert_eq!(recs[2]["cmd"], "PNG");
+}
+
+/// 20 MB of pseudo-random bytes: exit status 1, every output line JSON, bounded memory.
+#[test]
+fn random_bytes_exit_one_with_bounded_memory() {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut data = vec![0u8; 20 << 20];
+    for chunk in data.chunks_mut(8) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let b = state.to_le_bytes();
+        chunk.copy_from_slice(&b[..chunk.len()]);
+    }
+    let mut child = Command::new(BIN)
+        .args(["decode", "--input", "wire"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).unwrap();
+        out
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&data).unwrap();
+    stdin.flush().unwrap();
+    // Peak resident memory while the whole input has been fed (Linux).
+    let hwm_kb = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap())
+        });
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let out = reader.join().unwrap();
+    assert_eq!(status.code(), Some(1));
+    let text = String::from_utf8(out).unwrap();
+    let mut n = 0;
+    for l in text.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert!(v.get("error").is_some() || v.get("cmd").is_some());
+        n += 1;
+    }
+    assert!(n > 1000);
+    if let Some(kb) = hwm_kb {
+        assert!(kb < 50 * 1024, "peak memory {kb} KiB");
+    }
+}
