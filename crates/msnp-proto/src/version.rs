@@ -462,10 +462,12 @@ impl Dialect {
     }
 
     pub(crate) fn payload_row(verb: Verb) -> Option<&'static PayloadRow> {
-        PAYLOAD_TABLE
-            .binary_search_by(|r| r.verb.cmp(&verb))
-            .ok()
-            .map(|i| &PAYLOAD_TABLE[i])
+        let i = verb_info(verb) & INFO_ROW;
+        if i == 0 {
+            None
+        } else {
+            PAYLOAD_TABLE.get(usize::from(i) - 1)
+        }
     }
 
     /// How a line starting with `verb` announces a payload in this dialect.
@@ -497,34 +499,21 @@ impl Dialect {
             // The draft allows error lines without a TrID for server-generated conditions.
             return Optional;
         }
-        let v = self.version;
-        let client = match verb {
-            Verb::OUT | Verb::PNG => Absent,
-            _ if verb.is_known() => Required,
-            _ => Optional,
+        let info = verb_info(verb);
+        let known = info & INFO_KNOWN != 0;
+        let client = if CLIENT_NO_TRID.contains(&verb) {
+            Absent
+        } else if known {
+            Required
+        } else {
+            Optional
         };
-        let server = match verb {
-            Verb::OUT
-            | Verb::QNG
-            | Verb::NLN
-            | Verb::FLN
-            | Verb::RNG
-            | Verb::JOI
-            | Verb::BYE
-            | Verb::UBX
-            | Verb::UBN
-            | Verb::UBM
-            | Verb::NOT
-            | Verb::IPG
-            | Verb::NFY
-            | Verb::MSG
-            | Verb::BPR
-            | Verb::RFS => Absent,
-            // Inside SYN (8+) these come without a TrID; as replies they echo one.
-            Verb::GTC | Verb::BLP | Verb::PRP if v >= V::Msnp8 => Optional,
-            Verb::LST if v >= V::Msnp8 => Absent,
-            Verb::LSG if v >= V::Msnp8 => Absent,
-            _ if verb.is_known() => Required,
+        let since8 = self.version >= V::Msnp8;
+        let server = match info & INFO_SERVER_MASK {
+            INFO_SERVER_ABSENT => Absent,
+            INFO_SERVER_OPTIONAL_8 if since8 => Optional,
+            INFO_SERVER_ABSENT_8 if since8 => Absent,
+            _ if known => Required,
             _ => Optional,
         };
         match self.direction {
@@ -536,9 +525,128 @@ impl Dialect {
     }
 }
 
+/// Commands a client sends without a TrID.
+const CLIENT_NO_TRID: [Verb; 2] = [Verb::OUT, Verb::PNG];
+/// Commands a server sends without a TrID (commands.md §2.1).
+const SERVER_NO_TRID: [Verb; 16] = [
+    Verb::OUT,
+    Verb::QNG,
+    Verb::NLN,
+    Verb::FLN,
+    Verb::RNG,
+    Verb::JOI,
+    Verb::BYE,
+    Verb::UBX,
+    Verb::UBN,
+    Verb::UBM,
+    Verb::NOT,
+    Verb::IPG,
+    Verb::NFY,
+    Verb::MSG,
+    Verb::BPR,
+    Verb::RFS,
+];
+/// Inside `SYN` (8+) these come without a TrID; as replies they echo one.
+const SERVER_OPTIONAL_TRID_SINCE_8: [Verb; 3] = [Verb::GTC, Verb::BLP, Verb::PRP];
+/// From 8 on these are only sent inside `SYN`, without a TrID.
+const SERVER_NO_TRID_SINCE_8: [Verb; 2] = [Verb::LST, Verb::LSG];
+
+// One byte of facts per letter verb, built at compile time from the lists above, so that the
+// decoder's per-line lookups are a single load.
+const INFO_ROW: u8 = 0x1f;
+const INFO_KNOWN: u8 = 0x20;
+const INFO_SERVER_MASK: u8 = 0xc0;
+const INFO_SERVER_ABSENT: u8 = 0x40;
+const INFO_SERVER_OPTIONAL_8: u8 = 0x80;
+const INFO_SERVER_ABSENT_8: u8 = 0xc0;
+
+const fn letter_index(v: Verb) -> usize {
+    let b = v.as_bytes();
+    ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
+}
+
+const fn build_info() -> [u8; 26 * 26 * 26] {
+    let mut t = [0u8; 26 * 26 * 26];
+    let mut i = 0;
+    while i < Verb::KNOWN.len() {
+        t[letter_index(Verb::KNOWN[i])] |= INFO_KNOWN;
+        i += 1;
+    }
+    i = 0;
+    while i < PAYLOAD_TABLE.len() {
+        t[letter_index(PAYLOAD_TABLE[i].verb)] |= (i + 1) as u8;
+        i += 1;
+    }
+    i = 0;
+    while i < SERVER_NO_TRID.len() {
+        t[letter_index(SERVER_NO_TRID[i])] |= INFO_SERVER_ABSENT;
+        i += 1;
+    }
+    i = 0;
+    while i < SERVER_OPTIONAL_TRID_SINCE_8.len() {
+        t[letter_index(SERVER_OPTIONAL_TRID_SINCE_8[i])] |= INFO_SERVER_OPTIONAL_8;
+        i += 1;
+    }
+    i = 0;
+    while i < SERVER_NO_TRID_SINCE_8.len() {
+        t[letter_index(SERVER_NO_TRID_SINCE_8[i])] |= INFO_SERVER_ABSENT_8;
+        i += 1;
+    }
+    t
+}
+
+static VERB_INFO: [u8; 26 * 26 * 26] = build_info();
+
+fn verb_info(v: Verb) -> u8 {
+    if v.is_error() {
+        0
+    } else {
+        VERB_INFO[letter_index(v)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verb_info_matches_the_lists() {
+        for row in PAYLOAD_TABLE {
+            assert_eq!(
+                Dialect::payload_row(row.verb).map(|r| r.verb),
+                Some(row.verb)
+            );
+        }
+        for v in Verb::KNOWN {
+            assert_ne!(verb_info(*v) & INFO_KNOWN, 0, "{v}");
+            let listed = PAYLOAD_TABLE.iter().any(|r| r.verb == *v);
+            assert_eq!(Dialect::payload_row(*v).is_some(), listed, "{v}");
+        }
+        let s = Dialect::notification(V::Msnp12).with_direction(Direction::ServerToClient);
+        assert_eq!(s.trid_rule(Verb::QNG), TrIdRule::Absent);
+        assert_eq!(s.trid_rule(Verb::LST), TrIdRule::Absent);
+        assert_eq!(
+            s.with_version(V::Msnp7).trid_rule(Verb::LST),
+            TrIdRule::Required
+        );
+        assert_eq!(s.trid_rule(Verb::BLP), TrIdRule::Optional);
+        assert_eq!(
+            s.with_version(V::Msnp7).trid_rule(Verb::BLP),
+            TrIdRule::Required
+        );
+        assert_eq!(s.trid_rule(Verb::new(*b"ZZZ").unwrap()), TrIdRule::Optional);
+        let c = s.with_direction(Direction::ClientToServer);
+        assert_eq!(c.trid_rule(Verb::PNG), TrIdRule::Absent);
+        assert_eq!(c.trid_rule(Verb::MSG), TrIdRule::Required);
+        assert_eq!(
+            c.without_direction().trid_rule(Verb::MSG),
+            TrIdRule::Optional
+        );
+        assert_eq!(
+            c.without_direction().trid_rule(Verb::CHG),
+            TrIdRule::Required
+        );
+    }
 
     #[test]
     fn table_sorted() {

@@ -318,6 +318,29 @@ fn parse_u32(t: &[u8]) -> Option<u32> {
     u32::try_from(v).ok()
 }
 
+/// The slow path of the byte check: finds the control byte or the invalid text.
+#[cold]
+fn check_bytes(dialect: &Dialect, line: &[u8]) -> Result<(), LineError> {
+    let verb = line.get(..3).and_then(Verb::from_slice);
+    if let Some(at) = line.iter().position(|&b| b < 0x20 || b == 0x7f) {
+        return Err(lerr(
+            DecodeErrorKind::ControlByte { byte: line[at] },
+            at,
+            verb,
+        ));
+    }
+    let ascii_only = !dialect.leniency.allow_utf8_args;
+    let bad = if ascii_only {
+        line.iter().position(|b| !b.is_ascii())
+    } else {
+        core::str::from_utf8(line).err().map(|e| e.valid_up_to())
+    };
+    match bad {
+        Some(at) => Err(lerr(DecodeErrorKind::InvalidText { ascii_only }, at, verb)),
+        None => Ok(()),
+    }
+}
+
 /// Tokenises and checks one complete line (no terminator), and applies the dialect's TrID and
 /// payload rules. Shared by the decoder and the encoder's self-check.
 pub(crate) fn parse_line(
@@ -326,33 +349,13 @@ pub(crate) fn parse_line(
     line: &[u8],
 ) -> Result<LineMeta, LineError> {
     let len = line.len();
-    // Bytes: no control bytes (SP is the only byte ≤ 0x20 allowed), valid text. The common case
-    // (printable ASCII) is one branch-free pass.
-    if line.iter().any(|&b| b < 0x20 || b == 0x7f) {
-        let at = line
-            .iter()
-            .position(|&b| b < 0x20 || b == 0x7f)
-            .unwrap_or(0);
-        return Err(lerr(
-            DecodeErrorKind::ControlByte { byte: line[at] },
-            at,
-            line.get(..3).and_then(Verb::from_slice),
-        ));
-    }
-    if !line.is_ascii() {
-        let ascii_only = !dialect.leniency.allow_utf8_args;
-        let bad = if ascii_only {
-            line.iter().position(|b| !b.is_ascii())
-        } else {
-            core::str::from_utf8(line).err().map(|e| e.valid_up_to())
-        };
-        if let Some(at) = bad {
-            return Err(lerr(
-                DecodeErrorKind::InvalidText { ascii_only },
-                at,
-                line.get(..3).and_then(Verb::from_slice),
-            ));
-        }
+    // Bytes: printable ASCII and SP in the common case, checked in one branch-free pass; the
+    // detailed checks (which byte, UTF-8) run only when that fails.
+    if line
+        .iter()
+        .fold(false, |bad, &b| bad | (b.wrapping_sub(0x20) > 0x5e))
+    {
+        check_bytes(dialect, line)?;
     }
     let max_tokens = limits.tokens();
     let mut spans = Spans {
@@ -362,7 +365,15 @@ pub(crate) fn parse_line(
     let mut n = 0usize;
     let mut start = 0usize;
     let lenient = dialect.leniency.allow_extra_spaces;
-    for sp in memchr::memchr_iter(b' ', line).chain(core::iter::once(len)) {
+    // Tokens are short (a few bytes), so a plain scan beats a SIMD search per space.
+    let mut i = 0usize;
+    while i <= len {
+        if i < len && line[i] != b' ' {
+            i += 1;
+            continue;
+        }
+        let sp = i;
+        i += 1;
         if sp == start {
             // Empty token: a run of spaces, or a space at either end.
             if start == 0 {
