@@ -30,7 +30,9 @@ fn main() {
         let c = corpus(profile, 16 << 20, seed);
         seed += 1;
         for s in c.segments.iter().filter(|s| {
-            s.dialect.version == ProtocolVersion::Msnp12 && s.dialect.direction == Some(dir) && s.dialect.channel == channel
+            s.dialect.version == ProtocolVersion::Msnp12
+                && s.dialect.direction == Some(dir)
+                && s.dialect.channel == channel
         }) {
             if out.write_all(&s.bytes).is_err() {
                 return;
