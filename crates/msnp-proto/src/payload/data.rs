@@ -74,9 +74,21 @@ impl CurrentMedia {
         let enabled = match enabled {
             "1" => true,
             "0" => false,
-            _ => return Err(PayloadError::invalid("CurrentMedia enabled flag", enabled, "expected 0 or 1")),
+            _ => {
+                return Err(PayloadError::invalid(
+                    "CurrentMedia enabled flag",
+                    enabled,
+                    "expected 0 or 1",
+                ));
+            }
         };
-        Ok(Self::new(app, kind, enabled, format, fields.map(str::to_owned).collect()))
+        Ok(Self::new(
+            app,
+            kind,
+            enabled,
+            format,
+            fields.map(str::to_owned).collect(),
+        ))
     }
 
     /// The wire form (before XML escaping): every field followed by `\0`.
@@ -112,7 +124,9 @@ pub fn format_template(format: &str, args: &[String]) -> String {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close)
-                if close > 0 && close <= 4 && after[..close].bytes().all(|b| b.is_ascii_digit()) =>
+                if close > 0
+                    && close <= 4
+                    && after[..close].bytes().all(|b| b.is_ascii_digit()) =>
             {
                 let idx: usize = after[..close].parse().unwrap_or(usize::MAX);
                 match args.get(idx) {
@@ -134,7 +148,10 @@ pub fn format_template(format: &str, args: &[String]) -> String {
 /// Content of a `<CurrentMedia>` element.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "kind", content = "value", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "value", rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum MediaField {
     /// Empty element: nothing playing.
@@ -160,9 +177,9 @@ impl Capabilities {
     pub fn parse(s: &str) -> Result<Self, PayloadError> {
         let (a, b) = s.split_once(':').unwrap_or((s, "0"));
         let num = |v: &str| {
-            v.trim()
-                .parse::<u32>()
-                .map_err(|_| PayloadError::invalid("Capabilities", s, "expected caps:capsex decimal u32 pair"))
+            v.trim().parse::<u32>().map_err(|_| {
+                PayloadError::invalid("Capabilities", s, "expected caps:capsex decimal u32 pair")
+            })
         };
         Ok(Self {
             caps: num(a)?,
@@ -244,7 +261,9 @@ impl UserData {
 
     /// `ColorScheme` as a signed integer, when it parses as one.
     pub fn color_scheme_value(&self) -> Option<i64> {
-        self.color_scheme.as_deref().and_then(|c| c.trim().parse().ok())
+        self.color_scheme
+            .as_deref()
+            .and_then(|c| c.trim().parse().ok())
     }
 
     /// The `DDP` msnobj, parsed.
@@ -303,7 +322,10 @@ fn msnobj_field(v: Option<&str>, limits: &XmlLimits) -> Option<Result<MsnObject,
 /// `<EndpointData>` / `<PrivateEndpointData>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "root", content = "value", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "root", content = "value", rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum DataDocument {
     /// `<Data>…</Data>`.
@@ -435,11 +457,9 @@ fn parse_private(e: &Element<'_>, src: &str) -> Result<PrivateEndpointData, Payl
             }
             "ClientType" => {
                 let t = text_of(c)?;
-                out.client_type = Some(
-                    t.trim()
-                        .parse()
-                        .map_err(|_| PayloadError::invalid("ClientType", &t, "not a decimal number"))?,
-                );
+                out.client_type = Some(t.trim().parse().map_err(|_| {
+                    PayloadError::invalid("ClientType", &t, "not a decimal number")
+                })?);
             }
             "State" => out.state = Some(text_of(c)?),
             _ => out.unknown.push(c.to_owned_element(src)),

@@ -234,10 +234,13 @@ const FRIENDLY_SET: &AsciiSet = &NON_ALPHANUMERIC
 fn parse_u<T: std::str::FromStr>(el: &Element<'_>, attr: &str) -> Result<Option<T>, PayloadError> {
     match el.attr(attr) {
         None => Ok(None),
-        Some(v) => v
-            .parse::<T>()
-            .map(Some)
-            .map_err(|_| PayloadError::invalid(format!("<{}> attribute {attr}", el.name), v, "not a decimal number")),
+        Some(v) => v.parse::<T>().map(Some).map_err(|_| {
+            PayloadError::invalid(
+                format!("<{}> attribute {attr}", el.name),
+                v,
+                "not a decimal number",
+            )
+        }),
     }
 }
 
@@ -261,7 +264,13 @@ impl Ml {
             None => false,
             Some("1") => true,
             Some("0") => false,
-            Some(v) => return Err(PayloadError::invalid("<ml> attribute l", v, "expected 0 or 1")),
+            Some(v) => {
+                return Err(PayloadError::invalid(
+                    "<ml> attribute l",
+                    v,
+                    "expected 0 or 1",
+                ));
+            }
         };
         let mut ml = Self {
             initial,
@@ -284,7 +293,13 @@ impl Ml {
                             Some(f) => Some(
                                 percent_decode_str(f)
                                     .decode_utf8()
-                                    .map_err(|_| PayloadError::invalid("<c> attribute f", f, "percent-decodes to invalid UTF-8"))?
+                                    .map_err(|_| {
+                                        PayloadError::invalid(
+                                            "<c> attribute f",
+                                            f,
+                                            "percent-decodes to invalid UTF-8",
+                                        )
+                                    })?
                                     .into_owned(),
                             ),
                         };
@@ -353,10 +368,18 @@ impl Ml {
             return Ok(());
         }
         let Some((local, domain)) = account.rsplit_once('@') else {
-            return Err(PayloadError::invalid("account", account, "no `@` domain part"));
+            return Err(PayloadError::invalid(
+                "account",
+                account,
+                "no `@` domain part",
+            ));
         };
         if local.is_empty() || domain.is_empty() {
-            return Err(PayloadError::invalid("account", account, "empty local part or domain"));
+            return Err(PayloadError::invalid(
+                "account",
+                account,
+                "empty local part or domain",
+            ));
         }
         let contact = MlContact {
             local: local.to_owned(),
@@ -397,7 +420,11 @@ impl Ml {
         }
         for (i, d) in self.domains.iter().enumerate() {
             if d.name.is_empty() || d.name.contains('@') {
-                return Err(PayloadError::invalid("domain", &d.name, "empty or contains `@`"));
+                return Err(PayloadError::invalid(
+                    "domain",
+                    &d.name,
+                    "empty or contains `@`",
+                ));
             }
             if d.contacts.is_empty() {
                 return Err(PayloadError::Build(format!(
@@ -413,7 +440,11 @@ impl Ml {
             }
             for c in &d.contacts {
                 if c.local.is_empty() || c.local.contains('@') {
-                    return Err(PayloadError::invalid("local part", &c.local, "empty or contains `@`"));
+                    return Err(PayloadError::invalid(
+                        "local part",
+                        &c.local,
+                        "empty or contains `@`",
+                    ));
                 }
                 check_client_bits(direction, c.lists)?;
                 if direction == MlDirection::ClientToServer && c.friendly.is_some() {
@@ -471,10 +502,16 @@ impl Ml {
     ///
     /// Fails when the document breaks the rules of `opts.direction` or when a single
     /// contact cannot fit in `max_bytes`.
-    pub fn split(&self, opts: &MlBuildOptions, limits: MlSplitLimits) -> Result<Vec<String>, PayloadError> {
+    pub fn split(
+        &self,
+        opts: &MlBuildOptions,
+        limits: MlSplitLimits,
+    ) -> Result<Vec<String>, PayloadError> {
         self.validate(opts.direction)?;
         if limits.max_contacts == 0 {
-            return Err(PayloadError::Build("max_contacts must be at least 1".into()));
+            return Err(PayloadError::Build(
+                "max_contacts must be at least 1".into(),
+            ));
         }
         let base = ml_open(self.initial).len() + "</ml>".len();
         let mut parts = Vec::new();
@@ -497,7 +534,9 @@ impl Ml {
                 write_contact(&mut s, c, opts);
                 let in_cur = cur.domains.last().is_some_and(|last| last.name == d.name);
                 let need = s.len() + if in_cur { 0 } else { d_overhead };
-                if cur_count > 0 && (cur_len + need > limits.max_bytes || cur_count >= limits.max_contacts) {
+                if cur_count > 0
+                    && (cur_len + need > limits.max_bytes || cur_count >= limits.max_contacts)
+                {
                     parts.push(cur.write_unchecked(opts));
                     cur = Self {
                         initial: self.initial,
@@ -530,7 +569,9 @@ impl Ml {
             let mut s = String::new();
             write_phone(&mut s, p, opts);
             let need = s.len() + if cur.phones.is_empty() { t_overhead } else { 0 };
-            if cur_count > 0 && (cur_len + need > limits.max_bytes || cur_count >= limits.max_contacts) {
+            if cur_count > 0
+                && (cur_len + need > limits.max_bytes || cur_count >= limits.max_contacts)
+            {
                 parts.push(cur.write_unchecked(opts));
                 cur = Self {
                     initial: self.initial,

@@ -1,13 +1,140 @@
-//! Structured payloads carried by payload commands (XML documents, MIME messages, MSNObjects, P2P).
+//! Structured payloads carried by payload commands (XML documents, MIME messages,
+//! MSNObjects, P2P).
+//!
+//! Every parser works on the raw payload bytes (`&[u8]`) the framing layer hands over and
+//! is independent of the wire types. [`parse_payload`] picks the parser from the verb:
+//!
+//! ```
+//! use msnp_proto::payload::{parse_payload, Payload, XmlLimits};
+//! let p = parse_payload("UUX", None, b"<Data><PSM>hi</PSM><CurrentMedia></CurrentMedia></Data>", &XmlLimits::default()).unwrap();
+//! let Payload::Data(msnp_proto::payload::data::DataDocument::Data(d)) = p else { panic!() };
+//! assert_eq!(d.psm.as_deref(), Some("hi"));
+//! ```
+
+use std::borrow::Cow;
 
 pub mod data;
 pub mod error;
+pub mod mime;
 pub mod ml;
 pub mod msnobj;
 pub mod notification;
+pub mod p2p;
 pub mod policies;
+pub mod routed;
 pub mod shields;
+pub mod uun;
 pub mod xml;
 
 pub use error::PayloadError;
 pub use xml::XmlLimits;
+
+/// A `MSG`/`UUM`/`UBM` payload: the MIME message and its typed body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MsgPayload<'a> {
+    /// Headers and raw body.
+    pub mime: mime::MimeMessage<'a>,
+    /// Body decoded by content type.
+    pub body: mime::MsgBody<'a>,
+}
+
+/// A payload decoded by [`parse_payload`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "value", rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum Payload<'a> {
+    /// A zero-length payload (e.g. `UBX … 0`: no data).
+    Empty,
+    /// `MSG`, `UUM`, `UBM`: MIME with typed body.
+    Msg(MsgPayload<'a>),
+    /// `ADL`, `RML`, `FQY`: `<ml>`.
+    Ml(ml::Ml),
+    /// `UUX`, `UBX`: `<Data>` (or a lone endpoint element).
+    Data(data::DataDocument),
+    /// `GCF` (MSNP11–12): Shields `<config>`.
+    Shields(shields::ShieldsConfig),
+    /// `GCF` (MSNP13+): `<Policies>`.
+    Policies(policies::Policies),
+    /// `NOT`, `IPG`: `<NOTIFICATION>`.
+    Notification(notification::Notification),
+    /// `UUN`, `UBN`.
+    Uun(uun::UunBody<'a>),
+    /// `NFY`, `PUT`, `DEL`, `SDG`: routed MIME.
+    Routed(routed::RoutedMessage<'a>),
+    /// A text payload (e.g. the 32-hex-digit `QRY` answer, `SDC` invitation text).
+    Text(Cow<'a, str>),
+    /// A payload this module has no parser for, kept raw.
+    Opaque(#[cfg_attr(feature = "serde", serde(serialize_with = "serde_b64"))] Cow<'a, [u8]>),
+}
+
+/// Decodes a payload body by verb (`MSG`, `ADL`, …, case-sensitive upper-case).
+///
+/// `uun_type` is the notification-type argument of `UUN`/`UBN` (needed to decode them; without
+/// it their body is classified as type 0 / unknown). Empty bodies give [`Payload::Empty`].
+pub fn parse_payload<'a>(
+    verb: &str,
+    uun_type: Option<u32>,
+    body: &'a [u8],
+    limits: &XmlLimits,
+) -> Result<Payload<'a>, PayloadError> {
+    if body.is_empty() {
+        return Ok(Payload::Empty);
+    }
+    if body.len() > limits.max_size {
+        return Err(PayloadError::TooLarge {
+            size: body.len(),
+            max: limits.max_size,
+        });
+    }
+    Ok(match verb {
+        "MSG" | "UUM" | "UBM" => {
+            let mime = mime::MimeMessage::parse(body)?;
+            let typed = mime.typed_body(limits)?.into_owned();
+            Payload::Msg(MsgPayload { mime, body: typed })
+        }
+        "ADL" | "RML" | "FQY" => Payload::Ml(ml::Ml::parse(body, limits)?),
+        "UUX" | "UBX" => Payload::Data(data::DataDocument::parse(body, limits)?),
+        "GCF" => {
+            let doc = xml::parse_bytes(body, limits)?;
+            match doc.root.name.as_ref() {
+                "Policies" => Payload::Policies(policies::Policies::parse(body, limits)?),
+                "config" => {
+                    Payload::Shields(shields::ShieldsConfig::from_element(&doc.root, doc.source)?)
+                }
+                other => {
+                    return Err(PayloadError::UnexpectedRoot {
+                        expected: "Policies or config",
+                        found: other.to_owned(),
+                    });
+                }
+            }
+        }
+        "NOT" | "IPG" => Payload::Notification(notification::Notification::parse(body, limits)?),
+        "UUN" | "UBN" => Payload::Uun(uun::UunBody::parse(uun_type.unwrap_or(0), body, limits)?),
+        "NFY" | "PUT" | "DEL" | "SDG" => Payload::Routed(routed::RoutedMessage::parse(body)?),
+        "QRY" | "SDC" => Payload::Text(Cow::Borrowed(error::utf8(body)?)),
+        _ => Payload::Opaque(Cow::Borrowed(body)),
+    })
+}
+
+impl Payload<'_> {
+    /// Whether the payload was left undecoded.
+    pub fn is_opaque(&self) -> bool {
+        matches!(self, Self::Opaque(_))
+    }
+}
+
+/// Serialises bytes as a base64 string.
+#[cfg(feature = "serde")]
+pub(crate) fn serde_b64<S: serde::Serializer, T: AsRef<[u8]> + ?Sized>(
+    bytes: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use base64::Engine;
+    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes.as_ref()))
+}

@@ -92,7 +92,13 @@ pub fn encode_friendly(name: &str) -> String {
 
 impl MsnObject {
     /// Creates an object for `data`, computing `Size`, `SHA1D` and `SHA1C`.
-    pub fn for_data(creator: &str, object_type: u32, location: &str, friendly_name: &str, data: &[u8]) -> Self {
+    pub fn for_data(
+        creator: &str,
+        object_type: u32,
+        location: &str,
+        friendly_name: &str,
+        data: &[u8],
+    ) -> Self {
         let mut o = Self {
             creator: creator.to_owned(),
             size: data.len() as u64,

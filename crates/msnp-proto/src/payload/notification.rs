@@ -10,7 +10,10 @@
 //! ```
 
 use super::error::PayloadError;
-use super::xml::{Element, XmlElement, XmlLimits, XmlOptions, expect_root, parse_document_with, push_attr, push_text_element};
+use super::xml::{
+    Element, XmlElement, XmlLimits, XmlOptions, expect_root, parse_document_with, push_attr,
+    push_text_element,
+};
 
 /// Parse options for notifications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,11 +129,13 @@ fn num_attr(e: &Element<'_>, a: &str) -> Result<Option<u32>, PayloadError> {
     match e.attr(a) {
         None => Ok(None),
         Some(v) if v.trim().is_empty() => Ok(None),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| PayloadError::invalid(format!("<{}> attribute {a}", e.name), v, "not a decimal number")),
+        Some(v) => v.trim().parse().map(Some).map_err(|_| {
+            PayloadError::invalid(
+                format!("<{}> attribute {a}", e.name),
+                v,
+                "not a decimal number",
+            )
+        }),
     }
 }
 
@@ -145,7 +150,11 @@ impl Notification {
     }
 
     /// Parses a `NOT`/`IPG` body.
-    pub fn parse_with(body: &[u8], limits: &XmlLimits, opts: NotificationOptions) -> Result<Self, PayloadError> {
+    pub fn parse_with(
+        body: &[u8],
+        limits: &XmlLimits,
+        opts: NotificationOptions,
+    ) -> Result<Self, PayloadError> {
         if body.len() > limits.max_size {
             return Err(PayloadError::TooLarge {
                 size: body.len(),
@@ -271,7 +280,12 @@ impl Notification {
     }
 }
 
-fn parse_msg(m: &Element<'_>, src: &str, limits: &XmlLimits, opts: NotificationOptions) -> NotificationMessage {
+fn parse_msg(
+    m: &Element<'_>,
+    src: &str,
+    limits: &XmlLimits,
+    opts: NotificationOptions,
+) -> NotificationMessage {
     let mut out = NotificationMessage {
         id: owned(m, "id"),
         pri: owned(m, "pri"),

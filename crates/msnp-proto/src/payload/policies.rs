@@ -23,7 +23,10 @@ use super::xml::{XmlElement, XmlLimits, expect_root, parse_bytes, push_attr};
 /// What a policy contains.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "kind", content = "value", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "value", rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum PolicyContent {
     /// `SHIELDS`: a Shields `<config>`.
@@ -69,7 +72,11 @@ pub fn policy_checksum(inner_xml: &str) -> String {
 impl Policy {
     /// Creates a policy from raw inner XML (which must be well-formed), computing its
     /// checksum.
-    pub fn new(policy_type: &str, inner_xml: &str, limits: &XmlLimits) -> Result<Self, PayloadError> {
+    pub fn new(
+        policy_type: &str,
+        inner_xml: &str,
+        limits: &XmlLimits,
+    ) -> Result<Self, PayloadError> {
         let mut wrapped = String::from("<Policies><Policy");
         push_attr(&mut wrapped, "type", policy_type);
         wrapped.push('>');
@@ -106,10 +113,16 @@ impl Policies {
                 .as_ref()
                 .map(|c| c.eq_ignore_ascii_case(&policy_checksum(&inner)));
             let content = match p.elements().next() {
-                Some(cfg) if policy_type.eq_ignore_ascii_case("SHIELDS") && cfg.name == "config" => {
+                Some(cfg)
+                    if policy_type.eq_ignore_ascii_case("SHIELDS") && cfg.name == "config" =>
+                {
                     PolicyContent::Shields(ShieldsConfig::from_element(cfg, doc.source)?)
                 }
-                _ => PolicyContent::Elements(p.elements().map(|e| e.to_owned_element(doc.source)).collect()),
+                _ => PolicyContent::Elements(
+                    p.elements()
+                        .map(|e| e.to_owned_element(doc.source))
+                        .collect(),
+                ),
             };
             out.policies.push(Policy {
                 policy_type,

@@ -36,7 +36,9 @@ pub struct ClientRule {
 impl ClientRule {
     /// Whether the rule applies to client version `major.minor.build`.
     pub fn matches(&self, major: u32, minor: u32, build: u32) -> bool {
-        self.major == major && self.minor == minor && (self.min_build..=self.max_build).contains(&build)
+        self.major == major
+            && self.minor == minor
+            && (self.min_build..=self.max_build).contains(&build)
     }
 }
 
@@ -77,9 +79,9 @@ fn num(e: &Element<'_>, a: &'static str) -> Result<u32, PayloadError> {
         element: e.name.to_string(),
         attribute: a,
     })?;
-    v.trim()
-        .parse()
-        .map_err(|_| PayloadError::invalid(format!("<cli> attribute {a}"), v, "not a decimal number"))
+    v.trim().parse().map_err(|_| {
+        PayloadError::invalid(format!("<cli> attribute {a}"), v, "not a decimal number")
+    })
 }
 
 impl ShieldsConfig {
@@ -148,7 +150,11 @@ impl ShieldsConfig {
     /// Features denied to client `major.minor.build` (union over matching rules).
     pub fn denied_features(&self, major: u32, minor: u32, build: u32) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        for r in self.clients.iter().filter(|r| r.matches(major, minor, build)) {
+        for r in self
+            .clients
+            .iter()
+            .filter(|r| r.matches(major, minor, build))
+        {
             for d in &r.deny {
                 if !out.contains(&d.as_str()) {
                     out.push(d);
@@ -172,7 +178,11 @@ impl ShieldsConfig {
             push_attr(&mut s, "min", &r.minor.to_string());
             push_attr(&mut s, "minbld", &r.min_build.to_string());
             push_attr(&mut s, "maxbld", &r.max_build.to_string());
-            let deny = if r.deny.is_empty() { " ".to_owned() } else { r.deny.join(" ") };
+            let deny = if r.deny.is_empty() {
+                " ".to_owned()
+            } else {
+                r.deny.join(" ")
+            };
             push_attr(&mut s, "deny", &deny);
             s.push_str(" />");
         }

@@ -149,7 +149,10 @@ impl<'a> Element<'a> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             text: self.text().into_owned(),
-            children: self.elements().map(|e| e.to_owned_element(source)).collect(),
+            children: self
+                .elements()
+                .map(|e| e.to_owned_element(source))
+                .collect(),
             raw: source.get(self.span.clone()).unwrap_or("").to_owned(),
         }
     }
@@ -221,7 +224,10 @@ pub fn parse_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'
 }
 
 /// Parses a complete document with default [`XmlOptions`].
-pub fn parse_document<'a>(input: &'a str, limits: &XmlLimits) -> Result<Document<'a>, PayloadError> {
+pub fn parse_document<'a>(
+    input: &'a str,
+    limits: &XmlLimits,
+) -> Result<Document<'a>, PayloadError> {
     parse_document_with(input, limits, XmlOptions::default())
 }
 
