@@ -75,7 +75,7 @@ fn every_checked_verb_is_typed() {
 #[test]
 fn profile_msnp9() {
     let body = load("msnp9_001_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, &body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
         panic!()
     };
     let MsgBody::Profile(p) = m.body else {
@@ -102,7 +102,7 @@ fn profile_msnp9() {
 #[test]
 fn profile_msnp18_mpop() {
     let body = load("msnp18_002_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, &body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
         panic!()
     };
     let MsgBody::Profile(p) = m.body else {
@@ -116,7 +116,7 @@ fn profile_msnp18_mpop() {
 #[test]
 fn initial_email_and_mail_data() {
     let body = load("msnp9_002_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, &body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
         panic!()
     };
     let MsgBody::InitialEmail(e) = m.body else {
@@ -128,7 +128,7 @@ fn initial_email_and_mail_data() {
     assert_eq!(e.post_url.as_deref(), Some("http://www.hotmail.com"));
 
     let body = load("msnp15_005_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, &body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
         panic!()
     };
     let MsgBody::MailData(md) = m.body else {

@@ -177,7 +177,7 @@ fn msnobj_sha1d_and_friendly() {
     assert_eq!(o.friendly_name().as_deref(), Some("Pic"));
     assert!(o.verify_data(b"abc"));
     assert!(!o.verify_data(b"abd"));
-    let mut tampered = o.clone();
+    let mut tampered = o;
     tampered.size = 4;
     assert_eq!(tampered.verify_sha1c(), Some(false));
 }
@@ -318,4 +318,14 @@ fn shields_worked_length() {
     assert!(r.matches(7, 0, 5000));
     assert!(!r.matches(8, 0, 5000));
     assert!(c.block.is_some());
+}
+
+#[test]
+fn format_template_edge_cases() {
+    use msnp_proto::payload::data::format_template;
+    let args = vec!["é".to_owned(), "b".to_owned()];
+    assert_eq!(format_template("{0}{1}", &args), "éb");
+    assert_eq!(format_template("{ {x} {9} {1", &args), "{ {x} {9} {1");
+    assert_eq!(format_template("€{1}€", &args), "€b€");
+    assert_eq!(format_template("", &args), "");
 }

@@ -119,21 +119,21 @@ impl CurrentMedia {
 pub fn format_template(format: &str, args: &[String]) -> String {
     let mut out = String::with_capacity(format.len());
     let mut rest = format;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if close > 0
-                    && close <= 4
-                    && after[..close].bytes().all(|b| b.is_ascii_digit()) =>
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((idx, tail))
+                if !idx.is_empty() && idx.len() <= 4 && idx.bytes().all(|b| b.is_ascii_digit()) =>
             {
-                let idx: usize = after[..close].parse().unwrap_or(usize::MAX);
-                match args.get(idx) {
+                match idx.parse::<usize>().ok().and_then(|i| args.get(i)) {
                     Some(a) => out.push_str(a),
-                    None => out.push_str(&rest[open..open + close + 2]),
+                    None => {
+                        out.push('{');
+                        out.push_str(idx);
+                        out.push('}');
+                    }
                 }
-                rest = &after[close + 1..];
+                rest = tail;
             }
             _ => {
                 out.push('{');
@@ -328,8 +328,8 @@ fn msnobj_field(v: Option<&str>, limits: &XmlLimits) -> Option<Result<MsnObject,
 )]
 #[non_exhaustive]
 pub enum DataDocument {
-    /// `<Data>…</Data>`.
-    Data(UserData),
+    /// `<Data>…</Data>` (boxed: it is much larger than the other variants).
+    Data(Box<UserData>),
     /// `<EndpointData>…</EndpointData>`.
     Endpoint(EndpointData),
     /// `<PrivateEndpointData>…</PrivateEndpointData>`.
@@ -342,7 +342,7 @@ impl DataDocument {
         let doc = parse_bytes(body, limits)?;
         let root = &doc.root;
         match root.name.as_ref() {
-            "Data" => parse_user_data(root, doc.source).map(Self::Data),
+            "Data" => parse_user_data(root, doc.source).map(|d| Self::Data(Box::new(d))),
             "EndpointData" => parse_endpoint(root, doc.source).map(Self::Endpoint),
             "PrivateEndpointData" => parse_private(root, doc.source).map(Self::PrivateEndpoint),
             other => Err(PayloadError::UnexpectedRoot {

@@ -50,8 +50,8 @@ pub struct MsgPayload<'a> {
 pub enum Payload<'a> {
     /// A zero-length payload (e.g. `UBX … 0`: no data).
     Empty,
-    /// `MSG`, `UUM`, `UBM`: MIME with typed body.
-    Msg(MsgPayload<'a>),
+    /// `MSG`, `UUM`, `UBM`: MIME with typed body (boxed: by far the largest variant).
+    Msg(Box<MsgPayload<'a>>),
     /// `ADL`, `RML`, `FQY`: `<ml>`.
     Ml(ml::Ml),
     /// `UUX`, `UBX`: `<Data>` (or a lone endpoint element).
@@ -95,7 +95,7 @@ pub fn parse_payload<'a>(
         "MSG" | "UUM" | "UBM" => {
             let mime = mime::MimeMessage::parse(body)?;
             let typed = mime.typed_body(limits)?.into_owned();
-            Payload::Msg(MsgPayload { mime, body: typed })
+            Payload::Msg(Box::new(MsgPayload { mime, body: typed }))
         }
         "ADL" | "RML" | "FQY" => Payload::Ml(ml::Ml::parse(body, limits)?),
         "UUX" | "UBX" => Payload::Data(data::DataDocument::parse(body, limits)?),

@@ -119,10 +119,11 @@ impl MsnObject {
         let root = &doc.root;
         super::xml::expect_root(root, "msnobj")?;
         let req = |name: &'static str| {
-            root.attr(name).ok_or(PayloadError::MissingAttribute {
-                element: "msnobj".into(),
-                attribute: name,
-            })
+            root.attr(name)
+                .ok_or_else(|| PayloadError::MissingAttribute {
+                    element: "msnobj".into(),
+                    attribute: name,
+                })
         };
         let size = req("Size")?;
         let ty = req("Type")?;
@@ -227,7 +228,10 @@ impl MsnObject {
         }
         let units: Vec<u16> = raw
             .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .map(|c| match c {
+                [a, b] => u16::from_le_bytes([*a, *b]),
+                _ => 0,
+            })
             .take_while(|&u| u != 0)
             .collect();
         String::from_utf16(&units).ok()

@@ -104,7 +104,7 @@ impl<'a> Element<'a> {
     }
 
     /// First child element named `name`.
-    pub fn child(&self, name: &str) -> Option<&Element<'a>> {
+    pub fn child(&self, name: &str) -> Option<&Self> {
         self.elements().find(|e| e.name == name)
     }
 
@@ -170,7 +170,7 @@ pub struct XmlElement {
     /// Concatenated direct text (unescaped).
     pub text: String,
     /// Child elements.
-    pub children: Vec<XmlElement>,
+    pub children: Vec<Self>,
     /// The element exactly as it appeared in the input (still escaped); used verbatim when
     /// re-encoding.
     pub raw: String,
