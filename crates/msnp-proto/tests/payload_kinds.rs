@@ -407,3 +407,51 @@ fn payload_serializes_to_json() {
     let v = serde_json::to_value(parse_payload("XYZ", None, b"\x01\x02", &lim()).unwrap()).unwrap();
     assert_eq!(v, serde_json::json!({"kind": "opaque", "value": "AQI="}));
 }
+
+#[test]
+fn page_xml_and_pid_parts() {
+    let Payload::Xml(x) = parse_payload(
+        "PAG",
+        None,
+        br#"<TEXT xml:space="preserve">Call me when you land.</TEXT>"#,
+        &lim(),
+    )
+    .unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (x.name.as_str(), x.text.as_str()),
+        ("TEXT", "Call me when you land.")
+    );
+    assert_eq!(x.attr("xml:space"), Some("preserve"));
+    let to = msnp_proto::payload::notification::NotificationTo {
+        pid: Some("0x00014850:0x627a5400".into()),
+        ..Default::default()
+    };
+    assert_eq!(to.pid_parts(), Some((0x14850, 0x627a_5400)));
+}
+
+#[test]
+fn routed_body_xml() {
+    let raw = b"Routing: 1.0\r\n\r\nReliability: 1.0\r\n\r\nPublication: 1.0\r\n\r\n<user><s n=\"IM\"><Status>NLN</Status></s></user>";
+    let m = RoutedMessage::parse(raw).unwrap();
+    let x = m.body_xml(&lim()).unwrap().unwrap();
+    assert_eq!(x.child("s").unwrap().child("Status").unwrap().text, "NLN");
+}
+
+#[test]
+fn ubx_ddp_msnobj_and_server_escapes() {
+    use msnp_proto::payload::data::DataDocument;
+    let body = br#"<Data><PSM>a&#x3D;b &#x3C;3</PSM><CurrentMedia>&#x5C;0Music&#x5C;01&#x5C;0{0}&#x5C;0Song&#x5C;0</CurrentMedia><DDP>&lt;msnobj Creator=&quot;a@b.com&quot; Size=&quot;10&quot; Type=&quot;7&quot; Location=&quot;0&quot; Friendly=&quot;AAA=&quot; SHA1D=&quot;x&quot;/&gt;</DDP></Data>"#;
+    let DataDocument::Data(d) = DataDocument::parse(body, &lim()).unwrap() else {
+        panic!()
+    };
+    assert_eq!(d.psm.as_deref(), Some("a=b <3"));
+    assert_eq!(d.media().unwrap().formatted, "Song");
+    let o = d.ddp_object(&lim()).unwrap().unwrap();
+    assert_eq!(
+        (o.creator.as_str(), o.object_type, o.size),
+        ("a@b.com", 7, 10)
+    );
+    assert!(d.scene_object(&lim()).is_none());
+}

@@ -329,3 +329,130 @@ fn format_template_edge_cases() {
     assert_eq!(format_template("€{1}€", &args), "€b€");
     assert_eq!(format_template("", &args), "");
 }
+
+#[test]
+fn split_default_limits_large_list() {
+    use msnp_proto::payload::ml::MlSplitLimits;
+    let accounts: Vec<String> = (0..1000)
+        .map(|i| format!("user{i:04}@domain{}.com", i % 7))
+        .collect();
+    let ml = Ml::from_accounts(
+        true,
+        accounts
+            .iter()
+            .map(|a| (a.as_str(), ListBits(3), NetworkId::PASSPORT)),
+    )
+    .unwrap();
+    assert_eq!(ml.domains.len(), 7);
+    let parts = ml
+        .split(&MlBuildOptions::client(), MlSplitLimits::default())
+        .unwrap();
+    assert_eq!(parts.len(), 7); // 1000 / 150 rounded up
+    let mut seen = 0;
+    for p in &parts {
+        assert!(p.len() <= 7500);
+        assert!(p.starts_with(r#"<ml l="1">"#));
+        let back = Ml::parse(p.as_bytes(), &XmlLimits::default()).unwrap();
+        assert!(back.contact_count() <= 150);
+        seen += back.contact_count();
+    }
+    assert_eq!(seen, 1000);
+    // byte limit binding before the count limit
+    let parts = ml
+        .split(
+            &MlBuildOptions::client(),
+            MlSplitLimits {
+                max_bytes: 1000,
+                max_contacts: 150,
+            },
+        )
+        .unwrap();
+    assert!(parts.iter().all(|p| p.len() <= 1000));
+    assert!(parts.len() > 7);
+    // a contact that cannot fit at all
+    assert!(
+        ml.split(
+            &MlBuildOptions::client(),
+            MlSplitLimits {
+                max_bytes: 40,
+                max_contacts: 150
+            }
+        )
+        .is_err()
+    );
+    // rule violations are refused before splitting
+    let bad = Ml::from_accounts(false, [("x@y.com", ListBits::RL, NetworkId::PASSPORT)]).unwrap();
+    assert!(
+        bad.split(&MlBuildOptions::client(), MlSplitLimits::default())
+            .is_err()
+    );
+}
+
+#[test]
+fn ml_build_rules() {
+    use msnp_proto::payload::ml::{MlDirection, MlDomain};
+    let empty = Ml::default();
+    assert!(empty.to_xml(&MlBuildOptions::client()).is_err());
+    let dup = Ml {
+        initial: false,
+        domains: vec![
+            MlDomain {
+                name: "a.com".into(),
+                contacts: Ml::from_accounts(
+                    false,
+                    [("x@a.com", ListBits::FL, NetworkId::PASSPORT)],
+                )
+                .unwrap()
+                .domains[0]
+                    .contacts
+                    .clone(),
+            },
+            MlDomain {
+                name: "a.com".into(),
+                contacts: Ml::from_accounts(
+                    false,
+                    [("y@a.com", ListBits::FL, NetworkId::PASSPORT)],
+                )
+                .unwrap()
+                .domains[0]
+                    .contacts
+                    .clone(),
+            },
+        ],
+        phones: vec![],
+    };
+    assert!(dup.validate(MlDirection::ServerToClient).is_err());
+    let empty_d = Ml {
+        initial: false,
+        domains: vec![MlDomain {
+            name: "a.com".into(),
+            contacts: vec![],
+        }],
+        phones: vec![],
+    };
+    assert!(empty_d.validate(MlDirection::ServerToClient).is_err());
+    assert!(Ml::from_accounts(false, [("nodomain", ListBits::FL, NetworkId::PASSPORT)]).is_err());
+    // grouping: accounts of one domain end up in one <d> even when interleaved
+    let g = Ml::from_accounts(
+        false,
+        [
+            ("a@x.com", ListBits::FL, NetworkId::PASSPORT),
+            ("b@y.com", ListBits::FL, NetworkId::PASSPORT),
+            ("c@x.com", ListBits::AL, NetworkId::PASSPORT),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        g.to_xml(&MlBuildOptions::client()).unwrap(),
+        r#"<ml><d n="x.com"><c n="a" l="1" t="1" /><c n="c" l="2" t="1" /></d><d n="y.com"><c n="b" l="1" t="1" /></d></ml>"#
+    );
+    // escaping in names
+    let e = Ml::from_accounts(
+        false,
+        [("o'neil&co@x.com", ListBits::FL, NetworkId::PASSPORT)],
+    )
+    .unwrap();
+    let xml = e.to_xml(&MlBuildOptions::client()).unwrap();
+    assert!(xml.contains("o&apos;neil&amp;co"));
+    assert_eq!(Ml::parse(xml.as_bytes(), &XmlLimits::default()).unwrap(), e);
+}

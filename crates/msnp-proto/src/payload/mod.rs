@@ -66,6 +66,8 @@ pub enum Payload<'a> {
     Uun(uun::UunBody<'a>),
     /// `NFY`, `PUT`, `DEL`, `SDG`: routed MIME.
     Routed(routed::RoutedMessage<'a>),
+    /// A free-form XML payload (`PAG`/`PGD` `<TEXT>` pages), as an element tree.
+    Xml(xml::XmlElement),
     /// A text payload (e.g. the 32-hex-digit `QRY` answer, `SDC` invitation text).
     Text(Cow<'a, str>),
     /// A payload this module has no parser for, kept raw.
@@ -102,7 +104,7 @@ pub fn parse_payload<'a>(
         "GCF" => {
             let doc = xml::parse_bytes(body, limits)?;
             match doc.root.name.as_ref() {
-                "Policies" => Payload::Policies(policies::Policies::parse(body, limits)?),
+                "Policies" => Payload::Policies(policies::Policies::from_document(&doc)?),
                 "config" => {
                     Payload::Shields(shields::ShieldsConfig::from_element(&doc.root, doc.source)?)
                 }
@@ -117,6 +119,10 @@ pub fn parse_payload<'a>(
         "NOT" | "IPG" => Payload::Notification(notification::Notification::parse(body, limits)?),
         "UUN" | "UBN" => Payload::Uun(uun::UunBody::parse(uun_type.unwrap_or(0), body, limits)?),
         "NFY" | "PUT" | "DEL" | "SDG" => Payload::Routed(routed::RoutedMessage::parse(body)?),
+        "PAG" | "PGD" => {
+            let doc = xml::parse_bytes(body, limits)?;
+            Payload::Xml(doc.root.to_owned_element(doc.source))
+        }
         "QRY" | "SDC" => Payload::Text(Cow::Borrowed(error::utf8(body)?)),
         _ => Payload::Opaque(Cow::Borrowed(body)),
     })

@@ -45,6 +45,23 @@ pub struct NotificationTo {
     pub via: Option<String>,
 }
 
+impl NotificationTo {
+    /// The two hexadecimal halves of `pid` (`0xAAAA:0xBBBB`) in the order written; which
+    /// half is the high one differs between servers.
+    pub fn pid_parts(&self) -> Option<(u32, u32)> {
+        let (a, b) = self.pid.as_deref()?.split_once(':')?;
+        let hex = |s: &str| {
+            let s = s.trim();
+            let s = s
+                .strip_prefix("0x")
+                .or_else(|| s.strip_prefix("0X"))
+                .unwrap_or(s);
+            u32::from_str_radix(s, 16).ok()
+        };
+        Some((hex(a)?, hex(b)?))
+    }
+}
+
 /// The ABCH / circle change notice carried (escaped) in `BODY` (MSNP13+).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -18,7 +18,7 @@ use md5::{Digest, Md5};
 
 use super::error::PayloadError;
 use super::shields::ShieldsConfig;
-use super::xml::{XmlElement, XmlLimits, expect_root, parse_bytes, push_attr};
+use super::xml::{Document, XmlElement, XmlLimits, expect_root, parse_bytes, push_attr};
 
 /// What a policy contains.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -95,7 +95,11 @@ impl Policy {
 impl Policies {
     /// Parses the document.
     pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
-        let doc = parse_bytes(body, limits)?;
+        Self::from_document(&parse_bytes(body, limits)?)
+    }
+
+    /// Reads an already parsed document (root must be `Policies`).
+    pub fn from_document(doc: &Document<'_>) -> Result<Self, PayloadError> {
         let root = &doc.root;
         expect_root(root, "Policies")?;
         let mut out = Self::default();

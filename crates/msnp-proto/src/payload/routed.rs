@@ -17,6 +17,7 @@ use std::borrow::Cow;
 
 use super::error::{PayloadError, utf8};
 use super::mime::{MimeHeaders, parse_header_lines};
+use super::xml::{XmlElement, XmlLimits, parse_document};
 
 /// A routed address `nid:handle{;epid={guid}}{;path=IM}{;via=…}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -172,6 +173,15 @@ impl<'a> RoutedMessage<'a> {
             .0
             .first()
             .map(|h| (h.name.as_ref(), h.value.as_ref()))
+    }
+
+    /// The body parsed as an XML document (circle / roster documents), when it is one.
+    pub fn body_xml(&self, limits: &XmlLimits) -> Option<Result<XmlElement, PayloadError>> {
+        let text = std::str::from_utf8(&self.body).ok()?;
+        if !text.trim_start().starts_with('<') {
+            return None;
+        }
+        Some(parse_document(text, limits).map(|d| d.root.to_owned_element(d.source)))
     }
 
     /// The body as text, when UTF-8.
