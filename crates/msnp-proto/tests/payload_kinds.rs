@@ -455,3 +455,26 @@ fn ubx_ddp_msnobj_and_server_escapes() {
     );
     assert!(d.scene_object(&lim()).is_none());
 }
+
+#[test]
+fn into_owned_outlives_input() {
+    let owned: Vec<Payload<'static>> = {
+        let bufs: Vec<Vec<u8>> = vec![
+            b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhi".to_vec(),
+            b"Routing: 1.0\r\n\r\nReliability: 1.0\r\n\r\nMessaging: 2.0\r\n\r\nx".to_vec(),
+            b"sessionid;host".to_vec(),
+        ];
+        let verbs = ["MSG", "SDG", "UBN"];
+        bufs.iter()
+            .zip(verbs)
+            .map(|(b, v)| parse_payload(v, Some(5), b, &lim()).unwrap().into_owned())
+            .collect()
+    };
+    assert!(
+        matches!(&owned[0], Payload::Msg(m) if matches!(&m.body, MsgBody::Text(t) if t.text == "hi"))
+    );
+    assert!(matches!(&owned[1], Payload::Routed(r) if &r.body[..] == b"x"));
+    assert!(
+        matches!(&owned[2], Payload::Uun(u) if u.content == UunContent::Text("sessionid;host".into()))
+    );
+}

@@ -104,7 +104,8 @@ fn endpoint() -> impl Strategy<Value = EndpointData> {
     (
         proptest::option::of("\\{[0-9A-F]{8}-[0-9A-F]{4}\\}"),
         proptest::option::of(
-            (any::<u32>(), any::<u32>()).prop_map(|(caps, caps_ex)| Capabilities { caps, caps_ex }),
+            (any::<u32>(), proptest::option::of(any::<u32>()))
+                .prop_map(|(caps, caps_ex)| Capabilities { caps, caps_ex }),
         ),
     )
         .prop_map(|(id, capabilities)| EndpointData {

@@ -225,7 +225,7 @@ fn ubx_msnp18_endpoints() {
     );
     assert_eq!(d.endpoints.len(), 1);
     let caps = d.endpoints[0].capabilities.unwrap();
-    assert_eq!((caps.caps, caps.caps_ex), (2_785_329_196, 48));
+    assert_eq!((caps.caps, caps.caps_ex), (2_785_329_196, Some(48)));
     let pe = &d.private_endpoints[0];
     assert_eq!(pe.ep_name.as_deref(), Some("ALICE-LAPTOP"));
     assert_eq!(pe.idle, Some(false));

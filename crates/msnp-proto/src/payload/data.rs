@@ -168,14 +168,17 @@ pub enum MediaField {
 pub struct Capabilities {
     /// Client capabilities (constants.md §4).
     pub caps: u32,
-    /// Extended capabilities.
-    pub caps_ex: u32,
+    /// Extended capabilities (`None` when only `caps` was sent).
+    pub caps_ex: Option<u32>,
 }
 
 impl Capabilities {
-    /// Parses `caps:capsex` (a lone `caps` gives `caps_ex = 0`).
+    /// Parses `caps:capsex` or a lone `caps`.
     pub fn parse(s: &str) -> Result<Self, PayloadError> {
-        let (a, b) = s.split_once(':').unwrap_or((s, "0"));
+        let (a, b) = match s.split_once(':') {
+            Some((a, b)) => (a, Some(b)),
+            None => (s, None),
+        };
         let num = |v: &str| {
             v.trim().parse::<u32>().map_err(|_| {
                 PayloadError::invalid("Capabilities", s, "expected caps:capsex decimal u32 pair")
@@ -183,14 +186,17 @@ impl Capabilities {
         };
         Ok(Self {
             caps: num(a)?,
-            caps_ex: num(b)?,
+            caps_ex: b.map(num).transpose()?,
         })
     }
 }
 
 impl std::fmt::Display for Capabilities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.caps, self.caps_ex)
+        match self.caps_ex {
+            Some(ex) => write!(f, "{}:{ex}", self.caps),
+            None => write!(f, "{}", self.caps),
+        }
     }
 }
 

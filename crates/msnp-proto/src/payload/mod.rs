@@ -128,10 +128,38 @@ pub fn parse_payload<'a>(
     })
 }
 
+impl MsgPayload<'_> {
+    /// Owned copy.
+    pub fn into_owned(self) -> MsgPayload<'static> {
+        MsgPayload {
+            mime: self.mime.into_owned(),
+            body: self.body.into_owned(),
+        }
+    }
+}
+
 impl Payload<'_> {
     /// Whether the payload was left undecoded.
     pub fn is_opaque(&self) -> bool {
         matches!(self, Self::Opaque(_))
+    }
+
+    /// Owned copy, independent of the input buffer.
+    pub fn into_owned(self) -> Payload<'static> {
+        match self {
+            Self::Empty => Payload::Empty,
+            Self::Msg(m) => Payload::Msg(Box::new(m.into_owned())),
+            Self::Ml(v) => Payload::Ml(v),
+            Self::Data(v) => Payload::Data(v),
+            Self::Shields(v) => Payload::Shields(v),
+            Self::Policies(v) => Payload::Policies(v),
+            Self::Notification(v) => Payload::Notification(v),
+            Self::Uun(v) => Payload::Uun(v.into_owned()),
+            Self::Routed(v) => Payload::Routed(v.into_owned()),
+            Self::Xml(v) => Payload::Xml(v),
+            Self::Text(t) => Payload::Text(Cow::Owned(t.into_owned())),
+            Self::Opaque(b) => Payload::Opaque(Cow::Owned(b.into_owned())),
+        }
     }
 }
 

@@ -146,6 +146,21 @@ impl<'a> UunBody<'a> {
         })
     }
 
+    /// Owned copy.
+    pub fn into_owned(self) -> UunBody<'static> {
+        UunBody {
+            notification_type: self.notification_type,
+            kind: self.kind,
+            content: match self.content {
+                UunContent::SignOut { disable_mpop } => UunContent::SignOut { disable_mpop },
+                UunContent::SignOutEverywhere => UunContent::SignOutEverywhere,
+                UunContent::Xml(x) => UunContent::Xml(x),
+                UunContent::Text(t) => UunContent::Text(Cow::Owned(t.into_owned())),
+                UunContent::Binary(b) => UunContent::Binary(Cow::Owned(b.into_owned())),
+            },
+        }
+    }
+
     /// Re-encodes the body.
     pub fn to_bytes(&self) -> Vec<u8> {
         match &self.content {
