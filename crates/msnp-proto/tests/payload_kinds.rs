@@ -176,6 +176,18 @@ fn system_invite_keepalive() {
         i.fields
             .contains(&("Application-FileSize".into(), "10".into()))
     );
+    assert_eq!(
+        (i.file_name.as_deref(), i.file_size),
+        (Some("a.txt"), Some(10))
+    );
+    assert_eq!(msg(&i.to_mime().to_bytes()), MsgBody::Invitation(i.clone()));
+    let MsgBody::Invitation(a) = msg(b"MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsinvite; charset=UTF-8\r\n\r\nInvitation-Command: ACCEPT\r\nInvitation-Cookie: 17\r\nIP-Address: 192.0.2.1\r\nPort: 6891\r\nAuthCookie: 1234\r\n\r\n") else {
+        panic!()
+    };
+    assert_eq!(
+        (a.ip_address.as_deref(), a.port, a.auth_cookie.as_deref()),
+        (Some("192.0.2.1"), Some(6891), Some("1234"))
+    );
 
     assert_eq!(
         msg(b"MIME-Version: 1.0\r\nContent-Type: text/x-keepalive\r\n\r\n"),
@@ -212,6 +224,7 @@ fn p2p_mime_message() {
     assert_eq!(&p.message.data[..], b"abc");
     assert_eq!(p.message.footer, 12);
     assert_eq!(h.ack(6).flags, flags::ACK);
+    assert_eq!(p.to_mime().to_bytes(), raw);
     // header length disagreeing with the data is an error
     let mut bad = P2pHeader { length: 4, ..h }.to_bytes().to_vec();
     bad.extend(b"abc\0\0\0\0");

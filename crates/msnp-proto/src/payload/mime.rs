@@ -348,7 +348,7 @@ impl<'a> MimeMessage<'a> {
             "application/x-msmsgssystemmessage" => {
                 MsgBody::SystemMessage(SystemMessage::from_fields(kv()?)?)
             }
-            "text/x-msmsgsinvite" => MsgBody::Invitation(Invitation::from_fields(kv()?)),
+            "text/x-msmsgsinvite" => MsgBody::Invitation(Invitation::from_fields(kv()?)?),
             "text/x-keepalive" => MsgBody::Keepalive,
             "application/x-msnmsgrp2p" => MsgBody::P2p(P2pMimeBody {
                 dest: self.header("P2P-Dest").map(str::to_owned),
@@ -1084,19 +1084,54 @@ pub struct Invitation {
     pub application_name: Option<String>,
     /// `Application-GUID`.
     pub application_guid: Option<String>,
-    /// All body lines (file name, size, IP, port, …).
+    /// `Application-File` (file transfer).
+    pub file_name: Option<String>,
+    /// `Application-FileSize` (file transfer).
+    pub file_size: Option<u64>,
+    /// `IP-Address` (ACCEPT).
+    pub ip_address: Option<String>,
+    /// `Port` (ACCEPT).
+    pub port: Option<u16>,
+    /// `AuthCookie` (ACCEPT).
+    pub auth_cookie: Option<String>,
+    /// `Cancel-Code` (CANCEL: `TIMEOUT`, `REJECT`, `FTTIMEOUT`, …).
+    pub cancel_code: Option<String>,
+    /// All body lines as sent.
     pub fields: Vec<(String, String)>,
 }
 
 impl Invitation {
-    fn from_fields(f: Vec<(String, String)>) -> Self {
-        Self {
+    fn from_fields(f: Vec<(String, String)>) -> Result<Self, PayloadError> {
+        Ok(Self {
             command: string(&f, "Invitation-Command"),
             cookie: string(&f, "Invitation-Cookie"),
             application_name: string(&f, "Application-Name"),
             application_guid: string(&f, "Application-GUID"),
+            file_name: string(&f, "Application-File"),
+            file_size: num(&f, "Application-FileSize")?,
+            ip_address: string(&f, "IP-Address"),
+            port: num(&f, "Port")?,
+            auth_cookie: string(&f, "AuthCookie"),
+            cancel_code: string(&f, "Cancel-Code"),
             fields: f,
+        })
+    }
+
+    /// Builds the MIME message from [`fields`](Self::fields) (the typed fields are views
+    /// of them).
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let mut h = MimeHeaders::default();
+        h.push("MIME-Version", "1.0");
+        h.push("Content-Type", "text/x-msmsgsinvite; charset=UTF-8");
+        let mut body = String::new();
+        for (k, v) in &self.fields {
+            body.push_str(k);
+            body.push_str(": ");
+            body.push_str(&v.replace(['\r', '\n'], " "));
+            body.push_str("\r\n");
         }
+        body.push_str("\r\n");
+        MimeMessage::new(h, body.into_bytes())
     }
 }
 
@@ -1110,6 +1145,22 @@ pub struct P2pMimeBody<'a> {
     pub src: Option<String>,
     /// The binary chunk.
     pub message: P2pMessage<'a>,
+}
+
+impl P2pMimeBody<'_> {
+    /// Builds the MIME message (`P2P-Dest`, then `P2P-Src` when set, binary body).
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let mut h = MimeHeaders::default();
+        h.push("MIME-Version", "1.0");
+        h.push("Content-Type", "application/x-msnmsgrp2p");
+        if let Some(d) = &self.dest {
+            h.push("P2P-Dest", d.clone());
+        }
+        if let Some(s) = &self.src {
+            h.push("P2P-Src", s.clone());
+        }
+        MimeMessage::new(h, self.message.to_bytes())
+    }
 }
 
 /// Decodes RFC 2047 encoded words (`=?charset?B|Q?…?=`) for UTF-8, US-ASCII and
