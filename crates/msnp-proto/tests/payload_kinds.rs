@@ -491,3 +491,17 @@ fn into_owned_outlives_input() {
         matches!(&owned[2], Payload::Uun(u) if u.content == UunContent::Text("sessionid;host".into()))
     );
 }
+
+#[test]
+fn ddp_unescaped_child_is_accepted() {
+    use msnp_proto::payload::data::DataDocument;
+    let body = br#"<Data><DDP><msnobj Creator="a@b.com" Size="1" Type="7" SHA1D="x"/></DDP><PSM><b/></PSM></Data>"#;
+    // PSM with markup is an error, DDP with an msnobj child is read leniently
+    assert!(DataDocument::parse(body, &lim()).is_err());
+    let body =
+        br#"<Data><DDP><msnobj Creator="a@b.com" Size="1" Type="7" SHA1D="x"/></DDP></Data>"#;
+    let DataDocument::Data(d) = DataDocument::parse(body, &lim()).unwrap() else {
+        panic!()
+    };
+    assert_eq!(d.ddp_object(&lim()).unwrap().unwrap().object_type, 7);
+}

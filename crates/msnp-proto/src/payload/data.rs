@@ -426,7 +426,13 @@ fn parse_user_data(root: &Element<'_>, src: &str) -> Result<UserData, PayloadErr
                 continue;
             }
         };
-        *slot = Some(text_of(c)?);
+        let is_msnobj_field = matches!(c.name.as_ref(), "DDP" | "SignatureSound" | "Scene");
+        *slot = Some(if is_msnobj_field && c.elements().next().is_some() {
+            // Lenient: an unescaped `<msnobj/>` child is kept as its XML text.
+            src.get(c.inner.clone()).unwrap_or("").to_owned()
+        } else {
+            text_of(c)?
+        });
     }
     Ok(d)
 }

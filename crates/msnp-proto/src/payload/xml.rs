@@ -254,7 +254,29 @@ fn push_text<'a>(children: &mut Vec<Node<'a>>, text: Cow<'a, str>) {
 }
 
 fn map_xml_err(e: quick_xml::Error, offset: usize) -> PayloadError {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
     match e {
+        // In a complete in-memory document every "unclosed" construct means the input
+        // ended too early.
+        quick_xml::Error::Syntax(
+            s @ (SyntaxError::UnclosedPI
+            | SyntaxError::UnclosedXmlDecl
+            | SyntaxError::UnclosedComment
+            | SyntaxError::UnclosedDoctype
+            | SyntaxError::UnclosedCData
+            | SyntaxError::UnclosedTag
+            | SyntaxError::UnclosedSingleQuotedAttributeValue
+            | SyntaxError::UnclosedDoubleQuotedAttributeValue),
+        ) => PayloadError::Truncated {
+            offset,
+            missing: s.to_string(),
+        },
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
+            PayloadError::Truncated {
+                offset,
+                missing: format!("</{name}>"),
+            }
+        }
         quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => {
             PayloadError::UnknownEntity {
                 offset,
