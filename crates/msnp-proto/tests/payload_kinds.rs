@@ -130,7 +130,10 @@ fn active_mail_and_oim() {
         ),
         (Some(".!!OIM"), Some(".!!trAsH"), Some(1))
     );
-    let _: &ActiveMailNotification = &a;
+    assert_eq!(
+        msg(&a.to_mime().to_bytes()),
+        MsgBody::ActiveMail(ActiveMailNotification { ..a.clone() })
+    );
 
     let raw = "MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsoimnotification; charset=UTF-8\r\n\r\nMail-Data: <MD><E><I>3</I><IU>1</IU><O>0</O><OU>0</OU></E><Q><QTM>409600</QTM><QNM>204800</QNM></Q><M><T>11</T><S>6</S><RT>2007-05-14T15:52:53.377Z</RT><RS>0</RS><SZ>1234</SZ><E>bob@example.com</E><I>ABC-123</I><F>00000000-0000-0000-0000-000000000009</F><N>=?utf-8?B?Qm9i?=</N><SU> </SU></M></MD>\r\n\r\n";
     let MsgBody::MailData(m) = msg(raw.as_bytes()) else {
@@ -504,4 +507,117 @@ fn ddp_unescaped_child_is_accepted() {
         panic!()
     };
     assert_eq!(d.ddp_object(&lim()).unwrap().unwrap().object_type, 7);
+}
+
+#[test]
+fn server_message_builders_round_trip() {
+    use msnp_proto::payload::mime::{
+        EmailNotification, InitialEmailNotification, MailData, MailDataNotification, OimEntry,
+        Profile, SystemMessage,
+    };
+    let p = Profile {
+        login_time: Some(1_168_858_812),
+        email_enabled: Some(true),
+        member_id_high: Some(84176),
+        member_id_low: Some(-5),
+        preferred_email: Some("alice@hotmail.com".into()),
+        client_port: Some(39440),
+        mpop_enabled: Some(false),
+        ..Profile::default()
+    };
+    let raw = p.to_mime().to_bytes();
+    assert!(raw.starts_with(b"MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsprofile; charset=UTF-8\r\nLoginTime: 1168858812\r\nEmailEnabled: 1\r\n"));
+    let MsgBody::Profile(back) = msg(&raw) else {
+        panic!()
+    };
+    assert_eq!(
+        Profile {
+            fields: vec![],
+            ..back.clone()
+        },
+        p
+    );
+    assert_eq!(back.puid(), Some((84176u64 << 32) | 0xFFFF_FFFB));
+
+    let e = InitialEmailNotification {
+        inbox_unread: Some(3),
+        folders_unread: Some(0),
+        inbox_url: Some("/cgi-bin/HoTMaiL".into()),
+        folders_url: Some("/cgi-bin/folders".into()),
+        post_url: Some("http://www.hotmail.com".into()),
+        fields: vec![],
+    };
+    let MsgBody::InitialEmail(back) = msg(&e.to_mime().to_bytes()) else {
+        panic!()
+    };
+    assert_eq!(
+        InitialEmailNotification {
+            fields: vec![],
+            ..back
+        },
+        e
+    );
+
+    let n = EmailNotification {
+        from: Some("Bob Müller".into()),
+        subject: Some("hello".into()),
+        dest_folder: Some("ACTIVE".into()),
+        from_addr: Some("bob@example.com".into()),
+        ..EmailNotification::default()
+    };
+    let raw = n.to_mime().to_bytes();
+    assert!(
+        std::str::from_utf8(&raw)
+            .unwrap()
+            .contains("From: =?utf-8?B?Qm9iIE3DvGxsZXI=?=\r\n")
+    );
+    let MsgBody::NewEmail(back) = msg(&raw) else {
+        panic!()
+    };
+    assert_eq!(
+        EmailNotification {
+            fields: vec![],
+            ..back
+        },
+        n
+    );
+
+    let md = MailDataNotification {
+        initial: false,
+        mail_data: Some(MailDataField::Data(MailData {
+            inbox_total: Some(1),
+            inbox_unread: Some(1),
+            other_total: Some(0),
+            other_unread: Some(0),
+            quota_total: Some(409_600),
+            quota_messages: Some(204_800),
+            messages: vec![OimEntry {
+                sender: Some("bob@example.com".into()),
+                id: Some("X<1>".into()),
+                friendly: Some("Bøb".into()),
+                size: Some(7),
+                ..OimEntry::default()
+            }],
+        })),
+        inbox_url: None,
+        folders_url: None,
+        post_url: None,
+    };
+    assert_eq!(msg(&md.to_mime().to_bytes()), MsgBody::MailData(md));
+
+    let s = SystemMessage {
+        message_type: Some(1),
+        arg1: Some("5".into()),
+        fields: vec![],
+    };
+    let MsgBody::SystemMessage(back) = msg(&s.to_mime().to_bytes()) else {
+        panic!()
+    };
+    assert_eq!(
+        SystemMessage {
+            fields: vec![],
+            ..back
+        },
+        s
+    );
 }

@@ -1228,3 +1228,216 @@ fn decode_q(text: &str) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+// ---------------------------------------------------------------------------------------
+// Builders for the server-originated content types (for revival servers and tests).
+// ---------------------------------------------------------------------------------------
+
+fn base_headers(content_type: &'static str) -> MimeHeaders<'static> {
+    let mut h = MimeHeaders::default();
+    h.push("MIME-Version", "1.0");
+    h.push("Content-Type", content_type);
+    h
+}
+
+/// Writes `Name: value\r\n` for every present value (CR/LF in values become spaces).
+fn kv_lines(pairs: &[(&str, Option<String>)]) -> String {
+    let mut s = String::new();
+    for (k, v) in pairs {
+        if let Some(v) = v {
+            s.push_str(k);
+            s.push_str(": ");
+            s.push_str(&v.replace(['\r', '\n'], " "));
+            s.push_str("\r\n");
+        }
+    }
+    s
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(ToString::to_string)
+}
+
+fn bit(v: Option<bool>) -> Option<String> {
+    v.map(|b| if b { "1" } else { "0" }.to_owned())
+}
+
+/// Encodes `s` as one RFC 2047 `B` word in UTF-8 when it is not printable ASCII.
+pub fn encode_rfc2047(s: &str) -> String {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) && !s.contains("=?") {
+        s.to_owned()
+    } else {
+        format!("=?utf-8?B?{}?=", B64.encode(s.as_bytes()))
+    }
+}
+
+impl Profile {
+    /// Builds the profile message from the typed fields, in the official server's order;
+    /// absent fields are omitted ([`fields`](Self::fields) is not used).
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let mut h = base_headers("text/x-msmsgsprofile; charset=UTF-8");
+        let pairs: [(&'static str, Option<String>); 22] = [
+            ("LoginTime", opt(&self.login_time)),
+            ("EmailEnabled", bit(self.email_enabled)),
+            ("MemberIdHigh", opt(&self.member_id_high)),
+            ("MemberIdLow", opt(&self.member_id_low)),
+            ("lang_preference", opt(&self.lang_preference)),
+            ("preferredEmail", self.preferred_email.clone()),
+            ("country", self.country.clone()),
+            ("PostalCode", self.postal_code.clone()),
+            ("Gender", self.gender.clone()),
+            ("Kid", opt(&self.kid)),
+            ("Age", opt(&self.age)),
+            ("BDayPre", self.bday_pre.clone()),
+            ("Birthday", self.birthday.clone()),
+            ("Wallet", self.wallet.clone()),
+            ("Flags", opt(&self.flags)),
+            ("sid", opt(&self.sid)),
+            ("kv", opt(&self.kv)),
+            ("MSPAuth", self.mspauth.clone()),
+            ("ClientIP", self.client_ip.clone()),
+            ("ClientPort", opt(&self.client_port)),
+            ("ABCHMigrated", bit(self.abch_migrated)),
+            ("MPOPEnabled", bit(self.mpop_enabled)),
+        ];
+        for (k, v) in pairs {
+            if let Some(v) = v {
+                h.push(k, v.replace(['\r', '\n'], " "));
+            }
+        }
+        MimeMessage::new(h, Vec::new())
+    }
+}
+
+impl InitialEmailNotification {
+    /// Builds the message (body lines in the official order, then a blank line).
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let mut body = kv_lines(&[
+            ("Inbox-Unread", opt(&self.inbox_unread)),
+            ("Folders-Unread", opt(&self.folders_unread)),
+            ("Inbox-URL", self.inbox_url.clone()),
+            ("Folders-URL", self.folders_url.clone()),
+            ("Post-URL", self.post_url.clone()),
+        ]);
+        body.push_str("\r\n");
+        MimeMessage::new(
+            base_headers("text/x-msmsgsinitialemailnotification; charset=UTF-8"),
+            body.into_bytes(),
+        )
+    }
+}
+
+impl EmailNotification {
+    /// Builds the message; `From` and `Subject` are RFC 2047 encoded when needed.
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let mut body = kv_lines(&[
+            ("From", self.from.as_deref().map(encode_rfc2047)),
+            ("Message-URL", self.message_url.clone()),
+            ("Post-URL", self.post_url.clone()),
+            ("Subject", self.subject.as_deref().map(encode_rfc2047)),
+            ("Dest-Folder", self.dest_folder.clone()),
+            ("From-Addr", self.from_addr.clone()),
+            ("id", self.id.clone()),
+        ]);
+        body.push_str("\r\n");
+        MimeMessage::new(
+            base_headers("text/x-msmsgsemailnotification; charset=UTF-8"),
+            body.into_bytes(),
+        )
+    }
+}
+
+impl ActiveMailNotification {
+    /// Builds the message.
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let mut body = kv_lines(&[
+            ("Src-Folder", self.src_folder.clone()),
+            ("Dest-Folder", self.dest_folder.clone()),
+            ("Message-Delta", opt(&self.message_delta)),
+        ]);
+        body.push_str("\r\n");
+        MimeMessage::new(
+            base_headers("text/x-msmsgsactivemailnotification; charset=UTF-8"),
+            body.into_bytes(),
+        )
+    }
+}
+
+impl MailData {
+    /// Serialises `<MD>…</MD>` (no whitespace; absent counters are written empty).
+    pub fn to_xml(&self) -> String {
+        use super::xml::push_text_element as el;
+        let n = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let mut s = String::from("<MD><E>");
+        el(&mut s, "I", &n(self.inbox_total));
+        el(&mut s, "IU", &n(self.inbox_unread));
+        el(&mut s, "O", &n(self.other_total));
+        el(&mut s, "OU", &n(self.other_unread));
+        s.push_str("</E><Q>");
+        el(&mut s, "QTM", &n(self.quota_total));
+        el(&mut s, "QNM", &n(self.quota_messages));
+        s.push_str("</Q>");
+        for m in &self.messages {
+            s.push_str("<M>");
+            let fields: [(&str, Option<String>); 10] = [
+                ("T", m.t.clone()),
+                ("S", m.s.clone()),
+                ("RT", m.received_time.clone()),
+                ("RS", m.rs.clone()),
+                ("SZ", opt(&m.size)),
+                ("E", m.sender.clone()),
+                ("I", m.id.clone()),
+                ("F", m.folder.clone()),
+                ("N", m.friendly.as_deref().map(encode_rfc2047)),
+                ("SU", m.subject.clone()),
+            ];
+            for (k, v) in fields {
+                if let Some(v) = v {
+                    el(&mut s, k, &v);
+                }
+            }
+            s.push_str("</M>");
+        }
+        s.push_str("</MD>");
+        s
+    }
+}
+
+impl MailDataNotification {
+    /// Builds the message (`text/x-msmsgsinitialmdatanotification` when
+    /// [`initial`](Self::initial), else `text/x-msmsgsoimnotification`).
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let md = match &self.mail_data {
+            None => None,
+            Some(MailDataField::TooLarge) => Some("too-large".to_owned()),
+            Some(MailDataField::Data(d)) => Some(d.to_xml()),
+        };
+        let mut body = kv_lines(&[
+            ("Mail-Data", md),
+            ("Inbox-URL", self.inbox_url.clone()),
+            ("Folders-URL", self.folders_url.clone()),
+            ("Post-URL", self.post_url.clone()),
+        ]);
+        body.push_str("\r\n");
+        let ct = if self.initial {
+            "text/x-msmsgsinitialmdatanotification; charset=UTF-8"
+        } else {
+            "text/x-msmsgsoimnotification; charset=UTF-8"
+        };
+        MimeMessage::new(base_headers(ct), body.into_bytes())
+    }
+}
+
+impl SystemMessage {
+    /// Builds the message (`Type`, `Arg1`).
+    pub fn to_mime(&self) -> MimeMessage<'static> {
+        let body = kv_lines(&[
+            ("Type", opt(&self.message_type)),
+            ("Arg1", self.arg1.clone()),
+        ]);
+        MimeMessage::new(
+            base_headers("application/x-msmsgssystemmessage"),
+            body.into_bytes(),
+        )
+    }
+}
