@@ -621,3 +621,30 @@ fn server_message_builders_round_trip() {
         s
     );
 }
+
+#[test]
+fn error_reply_payloads() {
+    let p = parse_payload(
+        "241",
+        None,
+        br#"<ml><d n="x.com"><c n="y" l="8" t="1"/></d></ml>"#,
+        &lim(),
+    )
+    .unwrap();
+    let Payload::Xml(x) = p else { panic!() };
+    assert_eq!(x.name, "ml");
+    assert_eq!(
+        parse_payload("603", None, b"oops", &lim()).unwrap(),
+        Payload::Text("oops".into())
+    );
+    assert!(
+        parse_payload("911", None, b"\xff", &lim())
+            .unwrap()
+            .is_opaque()
+    );
+    assert!(
+        parse_payload("NLN", None, b"x", &lim())
+            .unwrap()
+            .is_opaque()
+    );
+}

@@ -66,7 +66,8 @@ pub enum Payload<'a> {
     Uun(uun::UunBody<'a>),
     /// `NFY`, `PUT`, `DEL`, `SDG`: routed MIME.
     Routed(routed::RoutedMessage<'a>),
-    /// A free-form XML payload (`PAG`/`PGD` `<TEXT>` pages), as an element tree.
+    /// A free-form XML payload (`PAG`/`PGD` `<TEXT>` pages, XML error-reply payloads), as an
+    /// element tree.
     Xml(xml::XmlElement),
     /// A text payload (e.g. the 32-hex-digit `QRY` answer, `SDC` invitation text).
     Text(Cow<'a, str>),
@@ -74,7 +75,8 @@ pub enum Payload<'a> {
     Opaque(#[cfg_attr(feature = "serde", serde(serialize_with = "serde_b64"))] Cow<'a, [u8]>),
 }
 
-/// Decodes a payload body by verb (`MSG`, `ADL`, …, case-sensitive upper-case).
+/// Decodes a payload body by verb (`MSG`, `ADL`, …, case-sensitive upper-case; a three-digit
+/// error code for MSNP13+ error replies with payload).
 ///
 /// `uun_type` is the notification-type argument of `UUN`/`UBN` (needed to decode them; without
 /// it their body is classified as type 0 / unknown). Empty bodies give [`Payload::Empty`].
@@ -124,6 +126,19 @@ pub fn parse_payload<'a>(
             Payload::Xml(doc.root.to_owned_element(doc.source))
         }
         "QRY" | "SDC" => Payload::Text(Cow::Borrowed(error::utf8(body)?)),
+        // MSNP13+ error replies (`241 trid len`) may carry a payload: XML or text.
+        v if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) => {
+            match std::str::from_utf8(body) {
+                Err(_) => Payload::Opaque(Cow::Borrowed(body)),
+                Ok(text) if text.trim_start().starts_with('<') => {
+                    match xml::parse_document(text, limits) {
+                        Ok(doc) => Payload::Xml(doc.root.to_owned_element(doc.source)),
+                        Err(_) => Payload::Text(Cow::Borrowed(text)),
+                    }
+                }
+                Ok(text) => Payload::Text(Cow::Borrowed(text)),
+            }
+        }
         _ => Payload::Opaque(Cow::Borrowed(body)),
     })
 }
