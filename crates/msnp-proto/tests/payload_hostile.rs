@@ -232,6 +232,24 @@ fn strict_ampersand_outside_notifications() {
         panic!()
     };
     assert_eq!(n.messages[0].action_url.as_deref(), Some("/a?x=1&y=2"));
+    let n2 = parse_payload(
+        "NOT",
+        None,
+        br#"<NOTIFICATION id="1"><MSG id="2"><ACTION url="/a?x=1&amp;y=2&z=&#51;&bogus"/><BODY><TEXT>a &nbsp; b</TEXT></BODY></MSG></NOTIFICATION>"#,
+        &limits(),
+    )
+    .unwrap();
+    let msnp_proto::payload::Payload::Notification(n2) = n2 else {
+        panic!()
+    };
+    assert_eq!(
+        n2.messages[0].action_url.as_deref(),
+        Some("/a?x=1&y=2&z=3&bogus")
+    );
+    assert_eq!(
+        n2.messages[0].body.as_ref().unwrap().text.as_deref(),
+        Some("a &nbsp; b")
+    );
     assert_eq!(
         n.messages[0].body.as_ref().unwrap().text.as_deref(),
         Some("Tom & Jerry")

@@ -456,3 +456,29 @@ fn ml_build_rules() {
     assert!(xml.contains("o&apos;neil&amp;co"));
     assert_eq!(Ml::parse(xml.as_bytes(), &XmlLimits::default()).unwrap(), e);
 }
+
+#[test]
+fn current_media_without_final_separator_is_decoded() {
+    let body = br"<Data><CurrentMedia>\0Music\01\0{0}\0Song</CurrentMedia></Data>";
+    let DataDocument::Data(d) = DataDocument::parse(body, &XmlLimits::default()).unwrap() else {
+        panic!()
+    };
+    assert_eq!(d.media().unwrap().formatted, "Song");
+    // re-encoding normalises to the terminated form
+    assert!(d.to_xml().contains(r"\0Song\0</CurrentMedia>"));
+    let DataDocument::Data(bad) = DataDocument::parse(
+        br"<Data><CurrentMedia>garbage</CurrentMedia></Data>",
+        &XmlLimits::default(),
+    )
+    .unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        bad.current_media,
+        Some(MediaField::Invalid("garbage".into()))
+    );
+    assert!(
+        bad.to_xml()
+            .contains("<CurrentMedia>garbage</CurrentMedia>")
+    );
+}

@@ -407,8 +407,8 @@ fn parse_user_data(root: &Element<'_>, src: &str) -> Result<UserData, PayloadErr
                     MediaField::Empty
                 } else {
                     match CurrentMedia::parse(&t) {
-                        Ok(m) if m.to_wire() == t => MediaField::Media(m),
-                        _ => MediaField::Invalid(t),
+                        Ok(m) => MediaField::Media(m),
+                        Err(_) => MediaField::Invalid(t),
                     }
                 });
                 continue;

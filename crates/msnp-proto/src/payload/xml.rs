@@ -58,7 +58,8 @@ impl Default for XmlLimits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct XmlOptions {
     /// Accept bare `&` that does not start a reference (seen in Hotmail `NOT` feeds), in
-    /// text and in attribute values, keeping it literally. Default `false`.
+    /// text and in attribute values, keeping it literally; unknown named entities are then
+    /// kept literally too (`&name;`) instead of being an error. Default `false`.
     pub lenient_ampersand: bool,
 }
 
@@ -372,10 +373,8 @@ pub fn parse_document_with<'a>(
                     }
                     let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
                         Ok(v) => v,
-                        Err(quick_xml::Error::Escape(EscapeError::UnterminatedEntity(_)))
-                            if options.lenient_ampersand =>
-                        {
-                            attr.value.clone()
+                        Err(quick_xml::Error::Escape(_)) if options.lenient_ampersand => {
+                            Cow::Owned(lenient_unescape(&attr.value))
                         }
                         Err(e) => return Err(map_xml_err(e, before)),
                     };
@@ -443,6 +442,12 @@ pub fn parse_document_with<'a>(
                 }
             }
             Event::GeneralRef(r) => {
+                if options.lenient_ampersand && !r.is_char_ref() && predefined(&r).is_none() {
+                    if let Some(parent) = stack.last_mut() {
+                        push_text(&mut parent.children, Cow::Owned(format!("&{};", &*r)));
+                    }
+                    continue;
+                }
                 let ch = if r.is_char_ref() {
                     match r.resolve_char_ref() {
                         Ok(Some(c)) => c,
@@ -495,6 +500,42 @@ pub fn parse_document_with<'a>(
             missing: "a root element".into(),
         }),
     }
+}
+
+/// Resolves the predefined entities and character references of a raw attribute value,
+/// keeping every `&` that does not start a valid reference literally.
+fn lenient_unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some((before, after)) = rest.split_once('&') {
+        out.push_str(before);
+        let resolved = after.split_once(';').and_then(|(name, tail)| {
+            if name.len() > 12 {
+                return None;
+            }
+            let ch = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+            {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                predefined(name)
+            }?;
+            Some((ch, tail))
+        });
+        match resolved {
+            Some((ch, tail)) => {
+                out.push(ch);
+                rest = tail;
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn attach<'a>(stack: &mut [Element<'a>], root: &mut Option<Element<'a>>, el: Element<'a>) {
