@@ -1,8 +1,23 @@
 //! Structured payloads carried by payload commands (XML documents, MIME messages,
 //! MSNObjects, P2P).
 //!
+//! | module | payload |
+//! | --- | --- |
+//! | [`ml`] | `<ml>` of `ADL`/`RML`/`FQY`: parse, rule-checked build, splitter |
+//! | [`data`] | `<Data>` of `UUX`/`UBX`, `CurrentMedia`, MSNP18 endpoint data |
+//! | [`shields`], [`policies`] | `GCF`: Shields `<config>` and MSNP13+ `<Policies>` (checksum verified) |
+//! | [`notification`] | `<NOTIFICATION>` of `NOT`/`IPG`, ABCH/circle `NotificationData` |
+//! | [`uun`] | `UUN`/`UBN` bodies by notification type |
+//! | [`routed`] | MSNP18 routed MIME of `NFY`/`PUT`/`DEL`/`SDG` |
+//! | [`mime`] | `MSG`/`UUM`/`UBM` MIME with typed bodies and builders |
+//! | [`p2p`] | binary P2P v1 header/footer inside `application/x-msnmsgrp2p` |
+//! | [`msnobj`] | `<msnobj>`: parse/build, SHA1D, SHA1C |
+//! | [`xml`] | the hardened XML reader ([`XmlLimits`]) shared by all of the above |
+//!
 //! Every parser works on the raw payload bytes (`&[u8]`) the framing layer hands over and
-//! is independent of the wire types. [`parse_payload`] picks the parser from the verb:
+//! is independent of the wire types; all errors are [`PayloadError`] (typed, with byte
+//! offsets where known). No parser panics, allocates without bound or loops forever on
+//! any input. [`parse_payload`] picks the parser from the verb:
 //!
 //! ```
 //! use msnp_proto::payload::{parse_payload, Payload, XmlLimits};
