@@ -1,0 +1,367 @@
+//! `<NOTIFICATION>` documents carried by `NOT` (MSNP5+) and `IPG` (pager messages).
+//!
+//! ```
+//! use msnp_proto::payload::notification::Notification;
+//! use msnp_proto::payload::xml::XmlLimits;
+//! let body = br#"<NOTIFICATION ver="1" id="1" siteid="111100200" siteurl="http://alerts.example.com"><TO pid="0x00014850:0x8f5b2800" name="alice@hotmail.com"/><MSG pri="" id="1"><ACTION url="/act?id=1"/><SUBSCR url="/sub?id=1"/><CAT id="111100201"/><BODY lang="1033" icon=""><TEXT>Your package has shipped.</TEXT></BODY></MSG></NOTIFICATION>"#;
+//! let n = Notification::parse(body, &XmlLimits::default()).unwrap();
+//! assert_eq!(n.messages[0].body.as_ref().unwrap().text.as_deref(), Some("Your package has shipped."));
+//! assert_eq!(n.to.as_ref().unwrap().name.as_deref(), Some("alice@hotmail.com"));
+//! ```
+
+use super::error::PayloadError;
+use super::xml::{
+    Element, XmlElement, XmlLimits, XmlOptions, expect_root, parse_document_with, push_attr,
+    push_text_element,
+};
+
+/// Parse options for notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotificationOptions {
+    /// Accept bare `&` in text and URLs (Hotmail feeds); default `true`.
+    pub lenient_ampersand: bool,
+    /// Decode the escaped `<NotificationData>` of ABCH / circle notices; default `true`.
+    pub decode_notification_data: bool,
+}
+
+impl Default for NotificationOptions {
+    fn default() -> Self {
+        Self {
+            lenient_ampersand: true,
+            decode_notification_data: true,
+        }
+    }
+}
+
+/// `<TO pid=… name=…><VIA agent=…/></TO>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NotificationTo {
+    /// `pid`: `0x…:0x…` member id halves, kept opaque (servers disagree on the order).
+    pub pid: Option<String>,
+    /// `name`: recipient account.
+    pub name: Option<String>,
+    /// `VIA@agent`: `messenger`, `email` or `mobile`.
+    pub via: Option<String>,
+}
+
+impl NotificationTo {
+    /// The two hexadecimal halves of `pid` (`0xAAAA:0xBBBB`) in the order written; which
+    /// half is the high one differs between servers.
+    pub fn pid_parts(&self) -> Option<(u32, u32)> {
+        let (a, b) = self.pid.as_deref()?.split_once(':')?;
+        let hex = |s: &str| {
+            let s = s.trim();
+            let s = s
+                .strip_prefix("0x")
+                .or_else(|| s.strip_prefix("0X"))
+                .unwrap_or(s);
+            u32::from_str_radix(s, 16).ok()
+        };
+        Some((hex(a)?, hex(b)?))
+    }
+}
+
+/// The ABCH / circle change notice carried (escaped) in `BODY` (MSNP13+).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NotificationData {
+    /// `Service` (e.g. `ABCHInternal`).
+    pub service: Option<String>,
+    /// `CID`.
+    pub cid: Option<String>,
+    /// `LastModifiedDate` as sent.
+    pub last_modified_date: Option<String>,
+    /// `HasNewItem`.
+    pub has_new_item: Option<bool>,
+    /// `CircleId` (MSNP18 circle notices).
+    pub circle_id: Option<String>,
+    /// `Role` (MSNP18 circle notices).
+    pub role: Option<String>,
+    /// All child elements as `(name, text)` in order.
+    pub fields: Vec<(String, String)>,
+}
+
+/// `<BODY lang=… icon=…>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NotificationBody {
+    /// `lang` (LCID).
+    pub lang: Option<String>,
+    /// `icon` URL.
+    pub icon: Option<String>,
+    /// `<TEXT>`: toast text.
+    pub text: Option<String>,
+    /// `<TEXTX>` (MSNP9+): rich (HTML) text, unescaped.
+    pub textx: Option<String>,
+    /// Direct text of `BODY` (MSNP13+ carries escaped XML here), unescaped.
+    pub raw_text: String,
+    /// `raw_text` decoded as `<NotificationData>`, when it is one.
+    pub notification_data: Option<NotificationData>,
+    /// Other children, preserved.
+    pub other: Vec<XmlElement>,
+}
+
+/// `<MSG pri=… id=…>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NotificationMessage {
+    /// `id`.
+    pub id: Option<String>,
+    /// `pri` (priority, often empty).
+    pub pri: Option<String>,
+    /// `ACTION@url` (relative to `siteurl`).
+    pub action_url: Option<String>,
+    /// `SUBSCR@url`.
+    pub subscr_url: Option<String>,
+    /// `CAT@id`.
+    pub category_id: Option<String>,
+    /// `BODY`.
+    pub body: Option<NotificationBody>,
+    /// Other children, preserved.
+    pub other: Vec<XmlElement>,
+}
+
+/// A `<NOTIFICATION>` document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Notification {
+    /// `ver`.
+    pub ver: Option<u32>,
+    /// `id`.
+    pub id: Option<u32>,
+    /// `siteid` (.NET Alerts site; `45705` = ABCH).
+    pub site_id: Option<u32>,
+    /// `siteurl`: base for relative URLs.
+    pub site_url: Option<String>,
+    /// `TO`.
+    pub to: Option<NotificationTo>,
+    /// `MSG` elements.
+    pub messages: Vec<NotificationMessage>,
+    /// Other children, preserved.
+    pub other: Vec<XmlElement>,
+}
+
+fn num_attr(e: &Element<'_>, a: &str) -> Result<Option<u32>, PayloadError> {
+    match e.attr(a) {
+        None => Ok(None),
+        Some(v) if v.trim().is_empty() => Ok(None),
+        Some(v) => v.trim().parse().map(Some).map_err(|_| {
+            PayloadError::invalid(
+                format!("<{}> attribute {a}", e.name),
+                v,
+                "not a decimal number",
+            )
+        }),
+    }
+}
+
+fn owned(e: &Element<'_>, a: &str) -> Option<String> {
+    e.attr(a).map(str::to_owned)
+}
+
+impl Notification {
+    /// Parses with default [`NotificationOptions`].
+    pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
+        Self::parse_with(body, limits, NotificationOptions::default())
+    }
+
+    /// Parses a `NOT`/`IPG` body.
+    pub fn parse_with(
+        body: &[u8],
+        limits: &XmlLimits,
+        opts: NotificationOptions,
+    ) -> Result<Self, PayloadError> {
+        if body.len() > limits.max_size {
+            return Err(PayloadError::TooLarge {
+                size: body.len(),
+                max: limits.max_size,
+            });
+        }
+        let src = super::error::utf8(body)?;
+        let doc = parse_document_with(
+            src,
+            limits,
+            XmlOptions {
+                lenient_ampersand: opts.lenient_ampersand,
+            },
+        )?;
+        let root = &doc.root;
+        expect_root(root, "NOTIFICATION")?;
+        let mut n = Self {
+            ver: num_attr(root, "ver")?,
+            id: num_attr(root, "id")?,
+            site_id: num_attr(root, "siteid")?,
+            site_url: owned(root, "siteurl"),
+            ..Self::default()
+        };
+        for c in root.elements() {
+            match c.name.as_ref() {
+                "TO" => {
+                    n.to = Some(NotificationTo {
+                        pid: owned(c, "pid"),
+                        name: owned(c, "name"),
+                        via: c.child("VIA").and_then(|v| owned(v, "agent")),
+                    });
+                }
+                "MSG" => n.messages.push(parse_msg(c, src, limits, opts)),
+                _ => n.other.push(c.to_owned_element(src)),
+            }
+        }
+        Ok(n)
+    }
+
+    /// Serialises the document.
+    pub fn to_xml(&self) -> String {
+        let mut s = String::from("<NOTIFICATION");
+        let opt_num = |s: &mut String, k: &str, v: Option<u32>| {
+            if let Some(v) = v {
+                push_attr(s, k, &v.to_string());
+            }
+        };
+        opt_num(&mut s, "ver", self.ver);
+        opt_num(&mut s, "id", self.id);
+        opt_num(&mut s, "siteid", self.site_id);
+        if let Some(u) = &self.site_url {
+            push_attr(&mut s, "siteurl", u);
+        }
+        s.push('>');
+        if let Some(to) = &self.to {
+            s.push_str("<TO");
+            if let Some(p) = &to.pid {
+                push_attr(&mut s, "pid", p);
+            }
+            if let Some(p) = &to.name {
+                push_attr(&mut s, "name", p);
+            }
+            match &to.via {
+                Some(v) => {
+                    s.push_str("><VIA");
+                    push_attr(&mut s, "agent", v);
+                    s.push_str("/></TO>");
+                }
+                None => s.push_str("/>"),
+            }
+        }
+        for m in &self.messages {
+            s.push_str("<MSG");
+            if let Some(v) = &m.pri {
+                push_attr(&mut s, "pri", v);
+            }
+            if let Some(v) = &m.id {
+                push_attr(&mut s, "id", v);
+            }
+            s.push('>');
+            let url_el = |s: &mut String, name: &str, attr: &str, v: &Option<String>| {
+                if let Some(v) = v {
+                    s.push('<');
+                    s.push_str(name);
+                    push_attr(s, attr, v);
+                    s.push_str("/>");
+                }
+            };
+            url_el(&mut s, "ACTION", "url", &m.action_url);
+            url_el(&mut s, "SUBSCR", "url", &m.subscr_url);
+            url_el(&mut s, "CAT", "id", &m.category_id);
+            if let Some(b) = &m.body {
+                s.push_str("<BODY");
+                if let Some(v) = &b.lang {
+                    push_attr(&mut s, "lang", v);
+                }
+                if let Some(v) = &b.icon {
+                    push_attr(&mut s, "icon", v);
+                }
+                s.push('>');
+                s.push_str(&super::xml::escape_text(&b.raw_text));
+                if let Some(t) = &b.text {
+                    push_text_element(&mut s, "TEXT", t);
+                }
+                if let Some(t) = &b.textx {
+                    push_text_element(&mut s, "TEXTX", t);
+                }
+                for o in &b.other {
+                    s.push_str(&o.raw);
+                }
+                s.push_str("</BODY>");
+            }
+            for o in &m.other {
+                s.push_str(&o.raw);
+            }
+            s.push_str("</MSG>");
+        }
+        for o in &self.other {
+            s.push_str(&o.raw);
+        }
+        s.push_str("</NOTIFICATION>");
+        s
+    }
+}
+
+fn parse_msg(
+    m: &Element<'_>,
+    src: &str,
+    limits: &XmlLimits,
+    opts: NotificationOptions,
+) -> NotificationMessage {
+    let mut out = NotificationMessage {
+        id: owned(m, "id"),
+        pri: owned(m, "pri"),
+        ..NotificationMessage::default()
+    };
+    for c in m.elements() {
+        match c.name.as_ref() {
+            "ACTION" => out.action_url = owned(c, "url"),
+            "SUBSCR" => out.subscr_url = owned(c, "url"),
+            "CAT" => out.category_id = owned(c, "id"),
+            "BODY" => {
+                let mut b = NotificationBody {
+                    lang: owned(c, "lang"),
+                    icon: owned(c, "icon"),
+                    raw_text: c.text().into_owned(),
+                    ..NotificationBody::default()
+                };
+                for bc in c.elements() {
+                    match bc.name.as_ref() {
+                        "TEXT" => b.text = Some(bc.text().into_owned()),
+                        "TEXTX" => b.textx = Some(bc.text().into_owned()),
+                        _ => b.other.push(bc.to_owned_element(src)),
+                    }
+                }
+                if opts.decode_notification_data {
+                    b.notification_data = parse_notification_data(&b.raw_text, limits);
+                }
+                out.body = Some(b);
+            }
+            _ => out.other.push(c.to_owned_element(src)),
+        }
+    }
+    out
+}
+
+/// Decodes the `<NotificationData>` document found (unescaped) in a `BODY`; `None` when the
+/// text is not such a document.
+pub fn parse_notification_data(text: &str, limits: &XmlLimits) -> Option<NotificationData> {
+    let t = text.trim();
+    if !t.starts_with('<') {
+        return None;
+    }
+    let doc = super::xml::parse_document(t, limits).ok()?;
+    if doc.root.name != "NotificationData" {
+        return None;
+    }
+    let mut d = NotificationData::default();
+    for c in doc.root.elements() {
+        let v = c.text().into_owned();
+        match c.name.as_ref() {
+            "Service" => d.service = Some(v.clone()),
+            "CID" => d.cid = Some(v.clone()),
+            "LastModifiedDate" => d.last_modified_date = Some(v.clone()),
+            "HasNewItem" => d.has_new_item = v.trim().parse().ok(),
+            "CircleId" => d.circle_id = Some(v.clone()),
+            "Role" => d.role = Some(v.clone()),
+            _ => {}
+        }
+        d.fields.push((c.name.to_string(), v));
+    }
+    Some(d)
+}

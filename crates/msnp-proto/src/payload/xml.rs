@@ -1,0 +1,602 @@
+//! Hardened XML helpers shared by the XML payload parsers.
+//!
+//! Payload documents are small, so they are read with quick-xml's pull parser into a
+//! tiny borrowed tree ([`Element`]) under explicit [`XmlLimits`]. The reader:
+//!
+//! * rejects invalid UTF-8, `<!DOCTYPE …>` (and so every entity declaration — nothing
+//!   is ever expanded beyond the five predefined entities and character references),
+//! * rejects unknown entity references,
+//! * enforces a maximum input size, nesting depth, element count and attribute length,
+//! * reports a typed [`PayloadError`] with a byte offset, and never panics.
+//!
+//! Builders use [`escape_text`] / [`escape_attr`].
+//!
+//! ```
+//! use msnp_proto::payload::xml::{parse_document, XmlLimits};
+//! let doc = parse_document(r#"<PSM a="x&amp;y">a &amp; b&#33;</PSM>"#, &XmlLimits::default()).unwrap();
+//! assert_eq!(doc.root.name, "PSM");
+//! assert_eq!(doc.root.attr("a"), Some("x&y"));
+//! assert_eq!(doc.root.text(), "a & b!");
+//! ```
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use quick_xml::XmlVersion;
+use quick_xml::escape::EscapeError;
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+use super::error::PayloadError;
+
+/// Explicit resource limits for XML parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct XmlLimits {
+    /// Maximum element nesting depth (root = 1). Default 32.
+    pub max_depth: usize,
+    /// Maximum document size in bytes. Default 256 KiB.
+    pub max_size: usize,
+    /// Maximum raw length of one attribute value in bytes. Default 8 KiB.
+    pub max_attr_len: usize,
+    /// Maximum number of elements in one document. Default 20 000.
+    pub max_elements: usize,
+}
+
+impl Default for XmlLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 32,
+            max_size: 256 * 1024,
+            max_attr_len: 8 * 1024,
+            max_elements: 20_000,
+        }
+    }
+}
+
+/// Parsing switches that are not limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct XmlOptions {
+    /// Accept bare `&` that does not start a reference (seen in Hotmail `NOT` feeds), in
+    /// text and in attribute values, keeping it literally; unknown named entities are then
+    /// kept literally too (`&name;`) instead of being an error. Default `false`.
+    pub lenient_ampersand: bool,
+}
+
+/// A node of the parsed tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node<'a> {
+    /// A child element.
+    Element(Element<'a>),
+    /// Character data with references resolved (adjacent pieces merged).
+    Text(Cow<'a, str>),
+}
+
+/// An element of the parsed tree, borrowing from the input where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element<'a> {
+    /// The element's qualified name as written (`ns:name` kept).
+    pub name: Cow<'a, str>,
+    /// Attributes in document order, values with references resolved.
+    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// Children in document order (comments and processing instructions dropped).
+    pub children: Vec<Node<'a>>,
+    /// Byte range of the whole element (start tag to end tag) in the input.
+    pub span: Range<usize>,
+    /// Byte range of the element's content (between start and end tag) in the input.
+    pub inner: Range<usize>,
+}
+
+impl<'a> Element<'a> {
+    /// Value of the attribute `name` (exact match), if present.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k.as_ref() == name)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// Iterates over the child elements.
+    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// First child element named `name`.
+    pub fn child(&self, name: &str) -> Option<&Self> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    /// Concatenated direct text content.
+    pub fn text(&self) -> Cow<'_, str> {
+        let mut texts = self.children.iter().filter_map(|n| match n {
+            Node::Text(t) => Some(t.as_ref()),
+            Node::Element(_) => None,
+        });
+        match (texts.next(), texts.next()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(one), None) => Cow::Borrowed(one),
+            (Some(a), Some(b)) => {
+                let mut s = String::from(a);
+                s.push_str(b);
+                texts.for_each(|t| s.push_str(t));
+                Cow::Owned(s)
+            }
+        }
+    }
+
+    /// Text of the first child element `name`.
+    pub fn child_text(&self, name: &str) -> Option<String> {
+        self.child(name).map(|e| e.text().into_owned())
+    }
+
+    /// True when the element has no element children and only whitespace text.
+    pub fn is_empty(&self) -> bool {
+        self.children.iter().all(|n| match n {
+            Node::Text(t) => t.trim().is_empty(),
+            Node::Element(_) => false,
+        })
+    }
+
+    /// Converts to an owned [`XmlElement`].
+    pub fn to_owned_element(&self, source: &str) -> XmlElement {
+        XmlElement {
+            name: self.name.to_string(),
+            attrs: self
+                .attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            text: self.text().into_owned(),
+            children: self
+                .elements()
+                .map(|e| e.to_owned_element(source))
+                .collect(),
+            raw: source.get(self.span.clone()).unwrap_or("").to_owned(),
+        }
+    }
+}
+
+/// An owned, serialisable view of an element: used to preserve elements no typed parser
+/// knows (so that re-encoding loses nothing) and for free-form XML bodies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct XmlElement {
+    /// Element name.
+    pub name: String,
+    /// Attributes (unescaped) in document order.
+    pub attrs: Vec<(String, String)>,
+    /// Concatenated direct text (unescaped).
+    pub text: String,
+    /// Child elements.
+    pub children: Vec<Self>,
+    /// The element exactly as it appeared in the input (still escaped); used verbatim when
+    /// re-encoding.
+    pub raw: String,
+}
+
+impl XmlElement {
+    /// Value of attribute `name`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// First child named `name`.
+    pub fn child(&self, name: &str) -> Option<&Self> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+/// A parsed document: its root element and the source it borrows from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document<'a> {
+    /// The source text.
+    pub source: &'a str,
+    /// The root element.
+    pub root: Element<'a>,
+}
+
+impl<'a> Document<'a> {
+    /// The raw (still escaped) content between the start and end tag of `e`.
+    pub fn inner_xml(&self, e: &Element<'_>) -> &'a str {
+        self.source.get(e.inner.clone()).unwrap_or("")
+    }
+
+    /// The raw text of the whole element `e`.
+    pub fn outer_xml(&self, e: &Element<'_>) -> &'a str {
+        self.source.get(e.span.clone()).unwrap_or("")
+    }
+}
+
+/// Parses bytes as a document: UTF-8 is validated first.
+pub fn parse_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'a>, PayloadError> {
+    if input.len() > limits.max_size {
+        return Err(PayloadError::TooLarge {
+            size: input.len(),
+            max: limits.max_size,
+        });
+    }
+    parse_document(super::error::utf8(input)?, limits)
+}
+
+/// Parses a complete document with default [`XmlOptions`].
+pub fn parse_document<'a>(
+    input: &'a str,
+    limits: &XmlLimits,
+) -> Result<Document<'a>, PayloadError> {
+    parse_document_with(input, limits, XmlOptions::default())
+}
+
+fn predefined(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => return None,
+    })
+}
+
+fn push_text<'a>(children: &mut Vec<Node<'a>>, text: Cow<'a, str>) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Node::Text(prev)) = children.last_mut() {
+        prev.to_mut().push_str(&text);
+    } else {
+        children.push(Node::Text(text));
+    }
+}
+
+fn map_xml_err(e: quick_xml::Error, offset: usize) -> PayloadError {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    match e {
+        // In a complete in-memory document every "unclosed" construct means the input
+        // ended too early.
+        quick_xml::Error::Syntax(
+            s @ (SyntaxError::UnclosedPI
+            | SyntaxError::UnclosedXmlDecl
+            | SyntaxError::UnclosedComment
+            | SyntaxError::UnclosedDoctype
+            | SyntaxError::UnclosedCData
+            | SyntaxError::UnclosedTag
+            | SyntaxError::UnclosedSingleQuotedAttributeValue
+            | SyntaxError::UnclosedDoubleQuotedAttributeValue),
+        ) => PayloadError::Truncated {
+            offset,
+            missing: s.to_string(),
+        },
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
+            PayloadError::Truncated {
+                offset,
+                missing: format!("</{name}>"),
+            }
+        }
+        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => {
+            PayloadError::UnknownEntity {
+                offset,
+                entity: name,
+            }
+        }
+        quick_xml::Error::Encoding(_) => PayloadError::InvalidUtf8 { offset },
+        other => PayloadError::Xml {
+            offset,
+            message: other.to_string(),
+        },
+    }
+}
+
+/// Position as `usize` (inputs are bounded by `max_size`, so this never saturates in practice).
+fn pos(p: u64) -> usize {
+    usize::try_from(p).unwrap_or(usize::MAX)
+}
+
+/// Parses a complete document.
+///
+/// The document may start with an XML declaration, comments and whitespace; exactly one
+/// root element is required; anything but whitespace and comments after it is an error.
+pub fn parse_document_with<'a>(
+    input: &'a str,
+    limits: &XmlLimits,
+    options: XmlOptions,
+) -> Result<Document<'a>, PayloadError> {
+    if input.len() > limits.max_size {
+        return Err(PayloadError::TooLarge {
+            size: input.len(),
+            max: limits.max_size,
+        });
+    }
+    let mut reader = Reader::from_str(input);
+    {
+        let cfg = reader.config_mut();
+        cfg.check_end_names = true;
+        cfg.allow_unmatched_ends = false;
+        cfg.expand_empty_elements = false;
+        cfg.trim_text_start = false;
+        cfg.trim_text_end = false;
+        cfg.allow_dangling_amp = options.lenient_ampersand;
+    }
+    let mut stack: Vec<Element<'a>> = Vec::new();
+    let mut root: Option<Element<'a>> = None;
+    let mut count = 0usize;
+    loop {
+        let before = pos(reader.buffer_position());
+        let event = reader
+            .read_event()
+            .map_err(|e| map_xml_err(e, pos(reader.error_position())))?;
+        let after = pos(reader.buffer_position());
+        match event {
+            Event::Start(ref s) | Event::Empty(ref s) => {
+                let is_empty = matches!(event, Event::Empty(_));
+                if root.is_some() {
+                    return Err(PayloadError::Xml {
+                        offset: before,
+                        message: "content after the root element".into(),
+                    });
+                }
+                count += 1;
+                if count > limits.max_elements {
+                    return Err(PayloadError::TooManyElements {
+                        offset: before,
+                        max: limits.max_elements,
+                    });
+                }
+                if stack.len() >= limits.max_depth {
+                    return Err(PayloadError::TooDeep {
+                        offset: before,
+                        max: limits.max_depth,
+                    });
+                }
+                // `QName` borrows from the event; re-borrow the slice from `input`.
+                let qname = s.name();
+                let name = borrow_from(input, qname.0);
+                let mut attrs = Vec::new();
+                for attr in s.attributes().with_checks(true) {
+                    let attr = attr.map_err(|e| PayloadError::Xml {
+                        offset: before,
+                        message: e.to_string(),
+                    })?;
+                    let key = attr.key.0;
+                    if attr.value.len() > limits.max_attr_len {
+                        return Err(PayloadError::AttributeTooLong {
+                            offset: before,
+                            name: key.to_owned(),
+                            len: attr.value.len(),
+                            max: limits.max_attr_len,
+                        });
+                    }
+                    let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
+                        Ok(v) => v,
+                        Err(quick_xml::Error::Escape(_)) if options.lenient_ampersand => {
+                            Cow::Owned(lenient_unescape(&attr.value))
+                        }
+                        Err(e) => return Err(map_xml_err(e, before)),
+                    };
+                    let key = borrow_from(input, key);
+                    let value = match value {
+                        Cow::Borrowed(v) => borrow_from(input, v),
+                        Cow::Owned(v) => Cow::Owned(v),
+                    };
+                    attrs.push((key, value));
+                }
+                let el = Element {
+                    name,
+                    attrs,
+                    children: Vec::new(),
+                    span: before..after,
+                    inner: after..after,
+                };
+                if is_empty {
+                    attach(&mut stack, &mut root, el);
+                } else {
+                    stack.push(el);
+                }
+            }
+            Event::End(_) => {
+                let Some(mut el) = stack.pop() else {
+                    return Err(PayloadError::Xml {
+                        offset: before,
+                        message: "unmatched end tag".into(),
+                    });
+                };
+                el.inner = el.span.end..before;
+                el.span = el.span.start..after;
+                attach(&mut stack, &mut root, el);
+            }
+            Event::Text(t) => {
+                let text = t.xml_content(XmlVersion::Implicit1_0);
+                match stack.last_mut() {
+                    Some(parent) => {
+                        let text = match text {
+                            Cow::Borrowed(b) => borrow_from(input, b),
+                            Cow::Owned(o) => Cow::Owned(o),
+                        };
+                        push_text(&mut parent.children, text);
+                    }
+                    None => {
+                        if !text.trim().is_empty() {
+                            return Err(PayloadError::Xml {
+                                offset: before,
+                                message: "text outside the root element".into(),
+                            });
+                        }
+                    }
+                }
+            }
+            Event::CData(c) => {
+                let text = c.into_inner();
+                match stack.last_mut() {
+                    Some(parent) => push_text(&mut parent.children, Cow::Owned(text.into_owned())),
+                    None => {
+                        return Err(PayloadError::Xml {
+                            offset: before,
+                            message: "CDATA outside the root element".into(),
+                        });
+                    }
+                }
+            }
+            Event::GeneralRef(r) => {
+                if options.lenient_ampersand && !r.is_char_ref() && predefined(&r).is_none() {
+                    if let Some(parent) = stack.last_mut() {
+                        push_text(&mut parent.children, Cow::Owned(format!("&{};", &*r)));
+                    }
+                    continue;
+                }
+                let ch = if r.is_char_ref() {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        Ok(None) | Err(_) => {
+                            return Err(PayloadError::Xml {
+                                offset: before,
+                                message: format!("invalid character reference `&{};`", &*r),
+                            });
+                        }
+                    }
+                } else {
+                    match predefined(&r) {
+                        Some(c) => c,
+                        None => {
+                            return Err(PayloadError::UnknownEntity {
+                                offset: before,
+                                entity: r.to_string(),
+                            });
+                        }
+                    }
+                };
+                match stack.last_mut() {
+                    Some(parent) => push_text(&mut parent.children, Cow::Owned(ch.to_string())),
+                    None => {
+                        return Err(PayloadError::Xml {
+                            offset: before,
+                            message: "reference outside the root element".into(),
+                        });
+                    }
+                }
+            }
+            Event::DocType(_) => return Err(PayloadError::Doctype { offset: before }),
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(PayloadError::Truncated {
+            offset: input.len(),
+            missing: format!("</{}>", open.name),
+        });
+    }
+    match root {
+        Some(root) => Ok(Document {
+            source: input,
+            root,
+        }),
+        None => Err(PayloadError::Truncated {
+            offset: input.len(),
+            missing: "a root element".into(),
+        }),
+    }
+}
+
+/// Resolves the predefined entities and character references of a raw attribute value,
+/// keeping every `&` that does not start a valid reference literally.
+fn lenient_unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some((before, after)) = rest.split_once('&') {
+        out.push_str(before);
+        let resolved = after.split_once(';').and_then(|(name, tail)| {
+            if name.len() > 12 {
+                return None;
+            }
+            let ch = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+            {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                predefined(name)
+            }?;
+            Some((ch, tail))
+        });
+        match resolved {
+            Some((ch, tail)) => {
+                out.push(ch);
+                rest = tail;
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn attach<'a>(stack: &mut [Element<'a>], root: &mut Option<Element<'a>>, el: Element<'a>) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(Node::Element(el)),
+        None => *root = Some(el),
+    }
+}
+
+/// Returns `s` as a slice of `input` when it lies inside it (so the result lives as long
+/// as the input), otherwise an owned copy.
+fn borrow_from<'a>(input: &'a str, s: &str) -> Cow<'a, str> {
+    let base = input.as_ptr() as usize;
+    let p = s.as_ptr() as usize;
+    if p >= base && p + s.len() <= base + input.len() {
+        let start = p - base;
+        if let Some(sub) = input.get(start..start + s.len()) {
+            return Cow::Borrowed(sub);
+        }
+    }
+    Cow::Owned(s.to_owned())
+}
+
+/// Escapes text content for XML (`&`, `<`, `>`).
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    quick_xml::escape::partial_escape(s)
+}
+
+/// Escapes an attribute value for a double-quoted attribute (`&`, `<`, `>`, `"`, `'`).
+pub fn escape_attr(s: &str) -> Cow<'_, str> {
+    quick_xml::escape::escape(s)
+}
+
+/// Appends ` name="value"` (escaped) to `out`.
+pub(crate) fn push_attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    out.push_str(&escape_attr(value));
+    out.push('"');
+}
+
+/// Appends `<name>text</name>` (escaped) to `out`.
+pub(crate) fn push_text_element(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    out.push_str(&escape_text(text));
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Checks that `root` is named `expected`.
+pub(crate) fn expect_root(root: &Element<'_>, expected: &'static str) -> Result<(), PayloadError> {
+    if root.name == expected {
+        Ok(())
+    } else {
+        Err(PayloadError::UnexpectedRoot {
+            expected,
+            found: root.name.to_string(),
+        })
+    }
+}
