@@ -1,7 +1,8 @@
 //! The NDJSON record that `msnp decode` writes and `msnp encode` reads.
 
 use base64::Engine as _;
-use msnp_proto::{Channel, Dialect, Direction, RawCommand};
+use msnp_proto::payload::{Payload, PayloadError, XmlLimits, parse_payload};
+use msnp_proto::{Channel, Dialect, Direction, RawCommand, Verb};
 use serde::{Deserialize, Serialize};
 
 /// `"C"`, `"S"` or null.
@@ -22,7 +23,61 @@ pub(crate) struct CommandRecord<'a> {
     pub(crate) trid: Option<u32>,
     pub(crate) args: Vec<&'a str>,
     pub(crate) payload: Option<PayloadOut<'a>>,
-    pub(crate) fields: serde_json::Value,
+    pub(crate) fields: Fields<'a>,
+}
+
+/// The typed view of a command: for now, the decoded payload document.
+#[derive(Debug, Default)]
+pub(crate) struct Fields<'a> {
+    pub(crate) payload: Option<Result<Payload<'a>, PayloadError>>,
+}
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        match &self.payload {
+            Some(Ok(p)) => m.serialize_entry("payload", p)?,
+            Some(Err(e)) => m.serialize_entry(
+                "payload_error",
+                &serde_json::json!({ "kind": error_kind_name(e), "message": e.to_string() }),
+            )?,
+            None => {}
+        }
+        m.end()
+    }
+}
+
+/// `TooDeep { .. }` → `too_deep`.
+fn error_kind_name(e: &PayloadError) -> String {
+    let dbg = format!("{e:?}");
+    let name: String = dbg
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The notification type of `UUN trid handle type len` / `UBN handle type len`.
+fn uun_type(cmd: &RawCommand<'_>) -> Option<u32> {
+    if cmd.verb() == Verb::UUN || cmd.verb() == Verb::UBN {
+        cmd.arg(1)
+            .and_then(|t| core::str::from_utf8(t).ok())
+            .and_then(|t| t.parse().ok())
+    } else {
+        None
+    }
 }
 
 /// A payload: text when it is valid UTF-8, base64 otherwise.
@@ -62,7 +117,11 @@ impl<'a> CommandRecord<'a> {
             trid: cmd.trid().map(|t| t.0),
             args,
             payload,
-            fields: serde_json::Value::Object(serde_json::Map::new()),
+            fields: Fields {
+                payload: cmd
+                    .payload()
+                    .map(|p| parse_payload(verb, uun_type(cmd), p, &XmlLimits::default())),
+            },
         }
     }
 }

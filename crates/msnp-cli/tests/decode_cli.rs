@@ -111,6 +111,47 @@ fn decode_every_transcript_with_zero_errors() {
 }
 
 #[test]
+fn payload_commands_show_typed_payloads() {
+    const TYPED: &[&str] = &[
+        "MSG", "ADL", "RML", "FQY", "UUX", "UBX", "UUN", "UBN", "IPG", "GCF", "NOT",
+    ];
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for (name, path) in transcripts() {
+        let (_, out, _) = run(
+            &["decode", "--input", "transcript", path.to_str().unwrap()],
+            b"",
+        );
+        for r in records(&out) {
+            let cmd = r["cmd"].as_str().unwrap();
+            if r["payload"].is_null() || !TYPED.contains(&cmd) {
+                continue;
+            }
+            let p = &r["fields"]["payload"];
+            let kind = p["kind"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{name}: no typed payload: {r}"));
+            let len = r["payload"]["len"].as_u64().unwrap();
+            assert!(
+                kind != "opaque" && kind != "text" || cmd == "QRY",
+                "{name}: {cmd} payload only {kind}"
+            );
+            assert!(kind != "empty" || len == 0, "{name}: {r}");
+            assert!(
+                len == 0 || p["value"].is_object() && !p["value"].as_object().unwrap().is_empty(),
+                "{name}: {r}"
+            );
+            *seen.entry(cmd.to_owned()).or_default() += 1;
+        }
+    }
+    for cmd in ["MSG", "ADL", "UUX", "UBX", "GCF", "NOT"] {
+        assert!(
+            seen.get(cmd).is_some_and(|n| *n > 0),
+            "no {cmd} payload in the transcripts: {seen:?}"
+        );
+    }
+}
+
+#[test]
 fn wire_bytes_decode_to_the_same_commands() {
     for (name, path) in transcripts() {
         for s in streams(&path) {

@@ -409,7 +409,9 @@ fn payload_serializes_to_json() {
     assert_eq!(v["kind"], "msg");
     assert_eq!(v["value"]["body"]["kind"], "text");
     assert_eq!(v["value"]["body"]["text"], "hi");
-    assert_eq!(v["value"]["mime"]["body"], "aGk=");
+    assert_eq!(v["value"]["content_type"], "text/plain");
+    assert_eq!(v["value"]["headers"][1]["name"], "Content-Type");
+    assert!(v["value"].get("mime").is_none());
     let p = parse_payload(
         "ADL",
         None,

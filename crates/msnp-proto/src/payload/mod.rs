@@ -45,13 +45,30 @@ pub use error::PayloadError;
 pub use xml::XmlLimits;
 
 /// A `MSG`/`UUM`/`UBM` payload: the MIME message and its typed body.
+///
+/// Serialized as `{"content_type": "text/plain", "headers": [...], "body": {...}}`: the raw
+/// body is left out, since the typed body carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MsgPayload<'a> {
     /// Headers and raw body.
     pub mime: mime::MimeMessage<'a>,
     /// Body decoded by content type.
     pub body: mime::MsgBody<'a>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for MsgPayload<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("MsgPayload", 3)?;
+        st.serialize_field(
+            "content_type",
+            &self.mime.content_type().map(|c| c.media_type),
+        )?;
+        st.serialize_field("headers", &self.mime.headers)?;
+        st.serialize_field("body", &self.body)?;
+        st.end()
+    }
 }
 
 /// A payload decoded by [`parse_payload`].
