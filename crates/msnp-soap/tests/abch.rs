@@ -78,7 +78,7 @@ fn all_requests() -> Vec<AbRequestBody> {
         AbRequestBody::ContactUpdate(AbContactUpdate::my_display_name("Alice ♥")),
         AbRequestBody::ContactUpdate(AbContactUpdate {
             ab_id: DEFAULT_AB_ID.into(),
-            contacts: vec![contact.clone()],
+            contacts: vec![contact],
             enable_allow_list_management: Some(true),
         }),
         AbRequestBody::GroupAdd(AbGroupAdd {
