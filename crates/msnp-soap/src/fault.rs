@@ -46,7 +46,9 @@ pub struct SoapFault {
     pub redirect_url: Option<String>,
     /// OIM `LockKeyChallenge`: compute a QRY response and resend with it as `lockkey`.
     pub lock_key_challenge: Option<String>,
-    /// Every leaf of `detail` / `Detail`.
+    /// Every other leaf of `detail` / `Detail` (flattened, document order), e.g.
+    /// `machineName`, `TweenerChallenge`, `RequiredAuthPolicy`. Leaves already
+    /// surfaced by the typed fields above are not repeated here.
     pub detail: Vec<FaultDetail>,
 }
 
@@ -170,17 +172,22 @@ impl SoapFault {
                 out.passport_status = Some(parse_hex_u32(v.trimmed(), "Fault/Detail/error/value")?);
             }
             out.redirect_url = d.find("redirectUrl").map(|e| e.trimmed().to_owned());
-            let mut todo = vec![d];
-            while let Some(e) = todo.pop() {
+            let mut todo: Vec<(&Element, &str)> = d
+                .children
+                .iter()
+                .rev()
+                .map(|c| (c, d.name.as_str()))
+                .collect();
+            while let Some((e, parent)) = todo.pop() {
                 if e.children.is_empty() {
-                    if !core::ptr::eq(e, d) {
+                    if !is_typed_detail(&e.name, parent) {
                         out.detail.push(FaultDetail {
                             name: e.name.clone(),
                             value: e.trimmed().to_owned(),
                         });
                     }
                 } else {
-                    todo.extend(e.children.iter().rev());
+                    todo.extend(e.children.iter().rev().map(|c| (c, e.name.as_str())));
                 }
             }
         }
@@ -230,7 +237,8 @@ impl SoapFault {
             || self.conflict_object_id.is_some()
             || self.lock_key_challenge.is_some()
             || self.redirect_url.is_some()
-            || (self.soap12 && self.passport_status.is_some());
+            || (self.soap12 && self.passport_status.is_some())
+            || !self.detail.is_empty();
         if has_detail {
             w.start(dname, &[]);
             let ab = [("xmlns", crate::ns::AB)];
@@ -256,10 +264,31 @@ impl SoapFault {
             if let Some(u) = &self.redirect_url {
                 w.leaf_attrs("psf:redirectUrl", &[("xmlns:psf", crate::ns::PSF)], u);
             }
+            for d in self.detail.iter().filter(|d| is_xml_name(&d.name)) {
+                w.leaf(&d.name, &d.value);
+            }
             w.end(dname);
         }
         w.end("soap:Fault");
     }
+}
+
+/// Detail leaves that have a typed field in [`SoapFault`].
+fn is_typed_detail(name: &str, parent: &str) -> bool {
+    matches!(
+        name,
+        "errorcode" | "errorstring" | "conflictObjectId" | "LockKeyChallenge" | "redirectUrl"
+    ) || (name == "value" && parent == "error")
+}
+
+/// A conservative XML name check (ASCII NCName subset) so that detail names
+/// taken from a struct can never break the envelope; others are skipped.
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn local(s: &str) -> &str {
@@ -283,6 +312,18 @@ pub fn fault_envelope(fault: &SoapFault) -> Vec<u8> {
     };
     let mut w = XmlOut::new();
     crate::envelope::start_envelope(&mut w, version, &[]);
+    if !fault.soap12 && (fault.passport_status.is_some() || fault.passport_auth_state.is_some()) {
+        w.start("soap:Header", &[]);
+        w.start("psf:pp", &[("xmlns:psf", crate::ns::PSF)]);
+        if let Some(a) = fault.passport_auth_state {
+            w.leaf("psf:authstate", &format!("0x{a:x}"));
+        }
+        if let Some(s) = fault.passport_status {
+            w.leaf("psf:reqstatus", &format!("0x{s:x}"));
+        }
+        w.end("psf:pp");
+        w.end("soap:Header");
+    }
     w.start("soap:Body", &[]);
     fault.write(&mut w);
     w.end("soap:Body");

@@ -39,6 +39,7 @@ mod limits;
 pub mod ns;
 pub mod oim;
 pub mod passport;
+mod request;
 mod time;
 mod xml;
 
@@ -49,4 +50,5 @@ pub use fault::{
     parse_fault_envelope,
 };
 pub use limits::Limits;
+pub use request::SoapRequest;
 pub use time::SoapDateTime;

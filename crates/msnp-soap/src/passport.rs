@@ -413,6 +413,11 @@ impl SecurityToken {
         Some((t?, p.unwrap_or("")))
     }
 
+    /// Whether the token has expired at `now` (a token without `Expires` never does).
+    pub fn is_expired_at(&self, now: DateTime<Utc>) -> bool {
+        self.expires.is_some_and(|e| e <= now)
+    }
+
     /// The decoded proof key (24 bytes for `messengerclear.live.com`).
     pub fn proof_key_bytes(&self) -> Result<Option<Vec<u8>>, SoapError> {
         use base64::Engine as _;

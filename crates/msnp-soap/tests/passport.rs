@@ -232,3 +232,25 @@ fn wrong_body_element_is_rejected() {
         "{err:?}"
     );
 }
+
+#[test]
+fn token_expiry() {
+    let r = RstResponse::from_xml(&fixture("rst_response.xml"), &lim()).unwrap();
+    let t = r.token_for("messengerclear.live.com").unwrap();
+    assert!(!t.is_expired_at(Utc.with_ymd_and_hms(2024, 5, 1, 17, 59, 59).unwrap()));
+    assert!(t.is_expired_at(Utc.with_ymd_and_hms(2024, 5, 1, 18, 0, 0).unwrap()));
+}
+
+#[test]
+fn soap_request_trait() {
+    use msnp_soap::SoapRequest;
+    let now = Utc.with_ymd_and_hms(2009, 6, 1, 12, 0, 0).unwrap();
+    let r2 = RstRequest::rst2("a", "b", vec![], "m", now);
+    assert_eq!(r2.soap_action_header(), None);
+    assert_eq!(
+        SoapRequest::content_type(&r2),
+        "application/soap+xml; charset=utf-8"
+    );
+    assert_eq!(r2.http_path(), "/RST2.srf");
+    assert_eq!(r2.envelope(), r2.to_xml());
+}

@@ -433,3 +433,61 @@ fn read_body(op: AbOperation, el: &Element) -> Result<AbResponseBody, SoapError>
         }
     })
 }
+
+/// One account of the combined contact list, as needed for the initial `ADL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ListEntry {
+    /// The account (passport name or email).
+    pub account: String,
+    /// MSNP network id (1 = Passport, 32 = Yahoo).
+    pub network: u32,
+    /// List bits: FL 1 (address book messenger contact), AL 2, BL 4, RL 8, PL 16.
+    pub lists: u8,
+}
+
+/// Merges an address book and the Messenger memberships into per-account list
+/// bits (the union the official client sends in its first `ADL`).
+///
+/// FL comes from non-deleted address-book contacts with `isMessengerUser=true`
+/// (the `Me` contact excluded); AL/BL/RL/PL from non-deleted members. Accounts
+/// are compared case-insensitively; the result is sorted by account.
+pub fn contact_lists(ab: &AbFindResult, memberships: &FindMembershipResult) -> Vec<ListEntry> {
+    let mut map: std::collections::BTreeMap<(String, u32), u8> = std::collections::BTreeMap::new();
+    for c in &ab.contacts {
+        let Some(info) = c.info.as_ref() else {
+            continue;
+        };
+        if c.deleted == Some(true)
+            || info.is_messenger_user != Some(true)
+            || info.contact_type == Some(ContactType::Me)
+        {
+            continue;
+        }
+        if let (Some(acc), Some(net)) = (c.account(), c.network()) {
+            *map.entry((acc.to_ascii_lowercase(), net)).or_default() |= 1;
+        }
+    }
+    if let Some(s) = memberships.messenger() {
+        for m in &s.memberships {
+            let Some(bit) = m.role.list_bit() else {
+                continue;
+            };
+            for mem in &m.members {
+                if mem.deleted == Some(true) {
+                    continue;
+                }
+                if let (Some(acc), Some(net)) = (mem.account.as_deref(), mem.network()) {
+                    *map.entry((acc.to_ascii_lowercase(), net)).or_default() |= bit;
+                }
+            }
+        }
+    }
+    map.into_iter()
+        .map(|((account, network), lists)| ListEntry {
+            account,
+            network,
+            lists,
+        })
+        .collect()
+}
