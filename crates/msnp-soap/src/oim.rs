@@ -208,6 +208,47 @@ pub struct MetadataMessage {
 }
 
 impl RsiResponse {
+    /// Builds the response envelope (servers, tests).
+    pub fn to_xml(&self) -> Vec<u8> {
+        let mut w = XmlOut::new();
+        start_envelope(&mut w, SoapVersion::Soap11, &[]);
+        w.start("soap:Body", &[]);
+        let rsi = [("xmlns", ns::RSI)];
+        match self {
+            Self::Metadata(list) => {
+                w.start("GetMetadataResponse", &rsi);
+                w.start("MD", &[]);
+                for m in list {
+                    w.start("M", &[]);
+                    let num = |v: Option<u64>| v.map(|n| n.to_string());
+                    w.opt_leaf("T", num(m.kind.map(u64::from)).as_deref());
+                    w.opt_leaf("S", num(m.size.map(u64::from)).as_deref());
+                    w.opt_leaf("RT", m.received.as_deref());
+                    if let Some(r) = m.read {
+                        w.leaf("RS", if r { "1" } else { "0" });
+                    }
+                    w.opt_leaf("SZ", num(m.size_bytes).as_deref());
+                    w.opt_leaf("E", m.email.as_deref());
+                    w.opt_leaf("I", m.id.as_deref());
+                    w.opt_leaf("F", m.folder.as_deref());
+                    w.opt_leaf("N", m.name.as_deref());
+                    w.end("M");
+                }
+                w.end("MD");
+                w.end("GetMetadataResponse");
+            }
+            Self::Message(text) => {
+                w.start("GetMessageResponse", &rsi);
+                w.leaf("GetMessageResult", text);
+                w.end("GetMessageResponse");
+            }
+            Self::Deleted => w.empty("DeleteMessagesResponse", &rsi),
+        }
+        w.end("soap:Body");
+        w.end("soap:Envelope");
+        w.finish()
+    }
+
     /// Parses an RSI response; faults become [`SoapError::Fault`].
     pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
@@ -434,6 +475,46 @@ pub struct StoreResponse {
 }
 
 impl StoreResponse {
+    /// Builds the response envelope in the namespace of `action`'s family (servers, tests).
+    pub fn to_xml(&self, action: StoreAction) -> Vec<u8> {
+        let mut w = XmlOut::new();
+        start_envelope(&mut w, SoapVersion::Soap11, &[]);
+        if self.ack_lower.is_some() || self.ack_upper.is_some() {
+            w.start("soap:Header", &[]);
+            w.start("SequenceAcknowledgment", &[("xmlns", ns::RM)]);
+            w.leaf_attrs(
+                "Identifier",
+                &[("xmlns", ns::UTILITY_2002)],
+                "http://messenger.msn.com",
+            );
+            let upper = self.ack_upper.map(|v| v.to_string());
+            let lower = self.ack_lower.map(|v| v.to_string());
+            let mut attrs = Vec::new();
+            if let Some(u) = upper.as_deref() {
+                attrs.push(("Upper", u));
+            }
+            if let Some(l) = lower.as_deref() {
+                attrs.push(("Lower", l));
+            }
+            w.empty("AcknowledgmentRange", &attrs);
+            w.end("SequenceAcknowledgment");
+            w.end("soap:Header");
+        }
+        w.start("soap:Body", &[]);
+        let ns_uri = match action {
+            StoreAction::Store => ns::OIM,
+            StoreAction::Store2 => "http://messenger.live.com/ws/2006/09/oim/",
+        };
+        w.start("StoreResponse", &[("xmlns", ns_uri)]);
+        if let Some(p) = self.points_consumed {
+            w.leaf("PointsConsumed", &p.to_string());
+        }
+        w.end("StoreResponse");
+        w.end("soap:Body");
+        w.end("soap:Envelope");
+        w.finish()
+    }
+
     /// Parses the response. A lock-key challenge arrives as a fault
     /// ([`FaultKind::LockKeyChallenge`](crate::FaultKind::LockKeyChallenge)).
     pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {

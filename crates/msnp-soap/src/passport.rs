@@ -211,23 +211,25 @@ impl RstRequest {
             )
         };
         let mut w = XmlOut::new();
-        w.start(
-            "Envelope",
-            &[
-                ("xmlns", soap),
-                ("xmlns:wsse", wsse),
-                ("xmlns:saml", ns::SAML),
-                ("xmlns:wsp", wsp),
-                ("xmlns:wsu", ns::WSU),
-                ("xmlns:wsa", wsa),
-                ("xmlns:wssc", ns::WSSC),
-                ("xmlns:wst", wst),
-            ],
-        );
+        let mut env_attrs = vec![("xmlns", soap)];
+        if rst2 {
+            // `mustUnderstand` must be qualified with the envelope namespace.
+            env_attrs.push(("xmlns:S", soap));
+        }
+        env_attrs.extend_from_slice(&[
+            ("xmlns:wsse", wsse),
+            ("xmlns:saml", ns::SAML),
+            ("xmlns:wsp", wsp),
+            ("xmlns:wsu", ns::WSU),
+            ("xmlns:wsa", wsa),
+            ("xmlns:wssc", ns::WSSC),
+            ("xmlns:wst", wst),
+        ]);
+        w.start("Envelope", &env_attrs);
         w.start("Header", &[]);
         if let RstFlavor::Rst2 { message_id, to, .. } = &self.flavor {
-            w.leaf_attrs("wsa:Action", &[("mustUnderstand", "1")], RST2_ACTION);
-            w.leaf_attrs("wsa:To", &[("mustUnderstand", "1")], to);
+            w.leaf_attrs("wsa:Action", &[("S:mustUnderstand", "1")], RST2_ACTION);
+            w.leaf_attrs("wsa:To", &[("S:mustUnderstand", "1")], to);
             w.leaf("wsa:MessageID", message_id);
         }
         w.start(

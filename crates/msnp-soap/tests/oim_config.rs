@@ -165,3 +165,26 @@ fn client_config() {
     assert_eq!(again, r);
     assert!(MsgrConfig::from_xml(b"<Other/>", &lim()).is_err());
 }
+
+#[test]
+fn oim_response_builders_roundtrip() {
+    for file in [
+        "rsi_getmetadata_response.xml",
+        "rsi_getmessage_response.xml",
+    ] {
+        let r = RsiResponse::from_xml(&fixture(file), &lim()).unwrap();
+        assert_eq!(
+            RsiResponse::from_xml(&r.to_xml(), &lim()).unwrap(),
+            r,
+            "{file}"
+        );
+    }
+    assert_eq!(
+        RsiResponse::from_xml(&RsiResponse::Deleted.to_xml(), &lim()).unwrap(),
+        RsiResponse::Deleted
+    );
+    let r = StoreResponse::from_xml(&fixture("oim_store_response.xml"), &lim()).unwrap();
+    for a in [StoreAction::Store, StoreAction::Store2] {
+        assert_eq!(StoreResponse::from_xml(&r.to_xml(a), &lim()).unwrap(), r);
+    }
+}

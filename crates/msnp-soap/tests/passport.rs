@@ -74,6 +74,8 @@ fn rst2_request_has_addressing_and_timestamp() {
     assert!(text.contains("<wsu:Created>2009-06-01T12:00:00Z</wsu:Created>"));
     assert!(text.contains("<wsu:Expires>2009-06-01T12:05:00Z</wsu:Expires>"));
     assert!(text.contains("<wsa:MessageID>urn:uuid:1234</wsa:MessageID>"));
+    assert!(text.contains(r#"<wsa:Action S:mustUnderstand="1">http://schemas.xmlsoap.org/ws/2005/02/trust/RST/Issue</wsa:Action>"#));
+    assert!(text.contains(r#"xmlns:S="http://www.w3.org/2003/05/soap-envelope""#));
     assert!(text.contains("http://schemas.xmlsoap.org/ws/2005/02/trust/Issue"));
     assert_eq!(req.path(), "/RST2.srf");
     let back = RstRequest::from_xml(&xml, &lim()).unwrap();
