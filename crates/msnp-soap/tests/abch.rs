@@ -552,3 +552,25 @@ fn combined_lists_for_adl() {
     assert_eq!(get("alice@example.com"), None);
     assert_eq!(lists.len(), 4);
 }
+
+#[test]
+fn cache_key_follows_service_header() {
+    let r = AbResponse::from_xml(&fixture("abfindall_response.xml"), &lim()).unwrap();
+    let sh = r.service_header.unwrap();
+    let mut h = AbHeader::for_version(15, scenario::INITIAL, Some("t=a&p=b"));
+    assert_eq!(h.cache_key, None);
+    h.update_from(&sh);
+    assert_eq!(h.cache_key, sh.cache_key);
+    // unchanged key is not taken over an existing one
+    let mut h2 = AbHeader {
+        cache_key: Some("old".into()),
+        ..h.clone()
+    };
+    h2.update_from(&ServiceHeader {
+        cache_key: Some("new".into()),
+        cache_key_changed: Some(false),
+        ..ServiceHeader::default()
+    });
+    assert_eq!(h2.cache_key.as_deref(), Some("old"));
+    assert_eq!(mspauth_cookie("abc"), "MSPAuth=abc");
+}

@@ -71,6 +71,37 @@ impl AbHeader {
         }
     }
 
+    /// The header for protocol version `msnp` (13–18): MSNP15+ carries the
+    /// `contacts.msn.com` ticket as `TicketToken`; MSNP13/14 clients send none
+    /// and authenticate with the HTTP cookie from [`mspauth_cookie`] instead
+    /// (spec §9.1: which one 2006/07 servers required is unsettled; revival
+    /// servers accept either, so pass `Some` ticket to send both).
+    ///
+    /// ```
+    /// use msnp_soap::abch::{AbHeader, scenario};
+    /// assert_eq!(AbHeader::for_version(13, scenario::INITIAL, Some("t=a&p=b")).ticket_token, None);
+    /// assert_eq!(AbHeader::for_version(15, scenario::INITIAL, Some("t=a&p=b")).ticket_token.as_deref(), Some("t=a&p=b"));
+    /// ```
+    pub fn for_version(msnp: u8, partner_scenario: &str, contacts_ticket: Option<&str>) -> Self {
+        let ticket = if msnp >= 15 {
+            contacts_ticket.map(str::to_owned)
+        } else {
+            None
+        };
+        Self::new(partner_scenario, ticket)
+    }
+
+    /// Applies a response's `ServiceHeader`: stores its `CacheKey` when
+    /// `CacheKeyChanged` is `true` (or when none is held yet), so that the
+    /// next request echoes it.
+    pub fn update_from(&mut self, service: &ServiceHeader) {
+        if let Some(key) = &service.cache_key {
+            if service.cache_key_changed == Some(true) || self.cache_key.is_none() {
+                self.cache_key = Some(key.clone());
+            }
+        }
+    }
+
     pub(crate) fn write(&self, w: &mut XmlOut) {
         w.start("soap:Header", &[]);
         w.start("ABApplicationHeader", &[("xmlns", crate::ns::AB)]);
@@ -105,6 +136,12 @@ impl AbHeader {
             ticket_token: auth.and_then(|a| a.child_text("TicketToken")),
         })
     }
+}
+
+/// The HTTP `Cookie` header value MSNP13/14 clients sent to ABCH:
+/// `MSPAuth=<MSPAuth from the initial profile MSG>`.
+pub fn mspauth_cookie(mspauth: &str) -> String {
+    format!("MSPAuth={mspauth}")
 }
 
 /// The `ServiceHeader` of every AddressBook and Sharing response.

@@ -10,7 +10,7 @@ mod request;
 mod response;
 mod types;
 
-pub use header::{AbHeader, ServiceHeader, application_id, scenario};
+pub use header::{AbHeader, ServiceHeader, application_id, mspauth_cookie, scenario};
 pub use request::*;
 pub use response::*;
 pub use types::{
