@@ -95,10 +95,10 @@ impl AbHeader {
     /// `CacheKeyChanged` is `true` (or when none is held yet), so that the
     /// next request echoes it.
     pub fn update_from(&mut self, service: &ServiceHeader) {
-        if let Some(key) = &service.cache_key {
-            if service.cache_key_changed == Some(true) || self.cache_key.is_none() {
-                self.cache_key = Some(key.clone());
-            }
+        if let Some(key) = &service.cache_key
+            && (service.cache_key_changed == Some(true) || self.cache_key.is_none())
+        {
+            self.cache_key = Some(key.clone());
         }
     }
 
