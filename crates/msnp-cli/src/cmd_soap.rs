@@ -212,6 +212,12 @@ enum ParseKind {
     Findmembership,
     /// OIM RSI response.
     Rsi,
+    /// OIM RSI request (server side).
+    RsiRequest,
+    /// OIM Store request (server side; parsed as Store2).
+    OimStoreRequest,
+    /// GetClientConfig request (server side).
+    ConfigRequest,
     /// OIM Store response.
     OimStore,
     /// GetClientConfig response.
@@ -631,6 +637,13 @@ fn parse(p: &ParseArgs) -> ExitCode {
         ParseKind::Rsi => {
             RsiResponse::from_xml(&input, &limits).map(|v| to_json("rsi", &v, p.compact))
         }
+        ParseKind::RsiRequest => {
+            RsiRequest::from_xml(&input, &limits).map(|v| to_json("rsi-request", &v, p.compact))
+        }
+        ParseKind::OimStoreRequest => StoreRequest::from_xml(&input, StoreAction::Store2, &limits)
+            .map(|v| to_json("oim-store-request", &v, p.compact)),
+        ParseKind::ConfigRequest => GetClientConfig::from_xml(&input, &limits)
+            .map(|v| to_json("config-request", &v, p.compact)),
         ParseKind::OimStore => {
             StoreResponse::from_xml(&input, &limits).map(|v| to_json("oim-store", &v, p.compact))
         }
@@ -692,6 +705,9 @@ fn detect(input: &[u8], limits: &Limits) -> Result<ParseKind, SoapError> {
         "GetMetadataResponse" | "GetMessageResponse" | "DeleteMessagesResponse" => ParseKind::Rsi,
         "StoreResponse" => ParseKind::OimStore,
         "GetClientConfigResponse" => ParseKind::Config,
+        "GetMetadata" | "GetMessage" | "DeleteMessages" => ParseKind::RsiRequest,
+        "MessageType" | "Content" => ParseKind::OimStoreRequest,
+        "GetClientConfig" => ParseKind::ConfigRequest,
         n if AbOperation::from_response_element(n).is_some() => ParseKind::Ab,
         n if AbOperation::from_element(n).is_some() => ParseKind::AbRequest,
         _ => {

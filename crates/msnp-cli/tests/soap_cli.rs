@@ -328,3 +328,67 @@ fn parse_bad_input_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("limit"));
 }
+
+#[test]
+fn server_side_requests_detected() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["rsi-getmessage", "--ticket", "t=1&p=2", "--oim-id", "abc"],
+            "rsi-request",
+        ),
+        (
+            &[
+                "oim-store",
+                "--user",
+                "a@x.y",
+                "--to",
+                "b@x.y",
+                "--ticket",
+                "t=1&p=2",
+                "--run-id",
+                "{0}",
+                "--text",
+                "hi",
+            ],
+            "oim-store-request",
+        ),
+        (&["getclientconfig", "--country", "DE"], "config-request"),
+        (&["findmembership"], "ab-request"),
+    ];
+    for (args, kind) in cases {
+        let mut full = vec!["soap", "build"];
+        full.extend_from_slice(args);
+        let xml = msnp(&full, b"").stdout;
+        let out = msnp(&["soap", "parse"], &xml);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(json(&out)["kind"], *kind, "{args:?}");
+    }
+    let xml = msnp(
+        &[
+            "soap",
+            "build",
+            "oim-store",
+            "--user",
+            "a@x.y",
+            "--to",
+            "b@x.y",
+            "--ticket",
+            "t=1&p=2",
+            "--run-id",
+            "{0}",
+            "--text",
+            "hi",
+            "--friendly-name",
+            "Al & Co",
+        ],
+        b"",
+    )
+    .stdout;
+    let v = json(&msnp(&["soap", "parse"], &xml));
+    assert_eq!(v["value"]["friendly_name"], "Al & Co");
+    assert_eq!(v["value"]["ticket"], "t=1&p=2");
+}
