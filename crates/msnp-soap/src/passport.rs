@@ -58,6 +58,19 @@ impl TokenRequest {
         ]
     }
 
+    /// The MSNP12–14 set: [`TokenRequest::twn`] for `messenger.msn.com` plus
+    /// `contacts.msn.com` under `MBI` (what revival servers accept; the
+    /// historic MSNP13/14 contacts policy is uncertain, spec auth.md §10.2).
+    ///
+    /// ```
+    /// let set = msnp_soap::passport::TokenRequest::twn_set("id=507,kv=7");
+    /// assert_eq!(set[0].policy.as_deref(), Some("?id=507&kv=7"));
+    /// assert_eq!(set[1].address, "contacts.msn.com");
+    /// ```
+    pub fn twn_set(challenge: &str) -> Vec<Self> {
+        vec![Self::twn(challenge), Self::new("contacts.msn.com", "MBI")]
+    }
+
     /// The MSNP12–14 TWN `messenger.msn.com` request: policy is `"?"` plus the
     /// `USR TWN S` challenge with `,` replaced by `&` (spec §3.3 recommendation).
     pub fn twn(challenge: &str) -> Self {
@@ -169,6 +182,21 @@ impl RstRequest {
                 expires: now + Duration::minutes(5),
             },
             ..Self::rst(username, password, tokens)
+        }
+    }
+
+    /// Leniency for old Passport servers: keep only the first `max_chars`
+    /// characters of the password (libpurple sent at most 16, the historic
+    /// Passport limit). Not applied by default; revival servers take any length.
+    ///
+    /// ```
+    /// let mut r = msnp_soap::passport::RstRequest::rst("a@b.c", "0123456789abcdefXYZ", vec![]);
+    /// r.truncate_password(16);
+    /// assert_eq!(r.password, "0123456789abcdef");
+    /// ```
+    pub fn truncate_password(&mut self, max_chars: usize) {
+        if let Some((i, _)) = self.password.char_indices().nth(max_chars) {
+            self.password.truncate(i);
         }
     }
 

@@ -188,3 +188,18 @@ fn oim_response_builders_roundtrip() {
         assert_eq!(StoreResponse::from_xml(&r.to_xml(a), &lim()).unwrap(), r);
     }
 }
+
+#[test]
+fn rsi_auth_fault_with_required_policy() {
+    let xml = br#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode xmlns:q0="http://www.hotmail.msn.com/ws/2004/09/oim/rsi">q0:AuthenticationFailed</faultcode><faultstring>Ticket expired</faultstring><detail><RequiredAuthPolicy xmlns="http://www.hotmail.msn.com/ws/2004/09/oim/rsi">MBI</RequiredAuthPolicy></detail></soap:Fault></soap:Body></soap:Envelope>"#;
+    let e = RsiResponse::from_xml(xml, &lim()).unwrap_err();
+    let f = e.fault().unwrap();
+    assert_eq!(f.kind(), FaultKind::AuthenticationFailed);
+    assert_eq!(
+        f.detail,
+        vec![msnp_soap::FaultDetail {
+            name: "RequiredAuthPolicy".into(),
+            value: "MBI".into()
+        }]
+    );
+}

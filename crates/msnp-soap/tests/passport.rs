@@ -256,3 +256,14 @@ fn soap_request_trait() {
     assert_eq!(r2.http_path(), "/RST2.srf");
     assert_eq!(r2.envelope(), r2.to_xml());
 }
+
+#[test]
+fn password_truncation_is_char_safe() {
+    let mut r = RstRequest::rst("a", "ééé", vec![]);
+    r.truncate_password(2);
+    assert_eq!(r.password, "éé");
+    r.truncate_password(10);
+    assert_eq!(r.password, "éé");
+    r.truncate_password(0);
+    assert_eq!(r.password, "");
+}
