@@ -4,7 +4,8 @@
 //! bytes in, typed response or typed [`SoapFault`] out) for:
 //!
 //! * Passport `RST.srf` / `RST2.srf` ([`passport`]),
-//! * the ABCH AddressBook and Contact Sharing services ([`abch`]),
+//! * the ABCH AddressBook and Contact Sharing services ([`abch`]; the sharing
+//!   types are also re-exported from [`sharing`]),
 //! * offline messages: RSI retrieval and OIM Store ([`oim`]),
 //! * Messenger Config `GetClientConfig` ([`config`]).
 //!
@@ -28,6 +29,20 @@
 //! let resp = RstResponse::from_xml(reply, &Default::default()).unwrap();
 //! assert_eq!(resp.token_for("messengerclear.live.com").unwrap().token.as_deref(), Some("t=AAA&p="));
 //! ```
+//!
+//! # Choices on uncertain points
+//!
+//! * MSNP13/14 ABCH authentication: [`abch::AbHeader::ticket_token`] is
+//!   optional ([`abch::AbHeader::for_version`] omits it below MSNP15;
+//!   [`abch::mspauth_cookie`] gives the cookie those clients sent).
+//! * Passport `0x80048821` / `0x80048823` are reported as
+//!   [`SoapFault::passport_status`], not interpreted: revival servers disagree.
+//! * Unknown `contactType` / `MemberRole` / `xsi:type` values are kept
+//!   (`Other(String)`), never rejected.
+//! * The historic 16-character Passport password limit is available as
+//!   [`passport::RstRequest::truncate_password`], not applied by default.
+//! * Element namespaces are resolved but only local names are matched, so
+//!   any prefix (or a missing declaration) is accepted.
 #![warn(missing_docs)]
 
 pub mod abch;
@@ -40,6 +55,7 @@ pub mod ns;
 pub mod oim;
 pub mod passport;
 mod request;
+pub mod sharing;
 mod time;
 mod xml;
 
