@@ -285,7 +285,7 @@ fn abfindall_fixture() {
     assert_eq!(info.cid, Some(-7361993486733785832));
     assert_eq!(me.annotation("MSN.IM.BLP"), Some("1"));
     assert_eq!(info.has_space, Some(true));
-    assert_eq!(info.birthdate, Some(t("0001-01-01T00:00:00")));
+    assert_eq!(info.birthdate.as_deref(), Some("0001-01-01T00:00:00"));
 
     let bob = &f.contacts[1];
     assert_eq!(bob.account(), Some("bob@example.com"));
@@ -573,4 +573,24 @@ fn cache_key_follows_service_header() {
     });
     assert_eq!(h2.cache_key.as_deref(), Some("old"));
     assert_eq!(mspauth_cookie("abc"), "MSPAuth=abc");
+}
+
+#[test]
+fn unsigned_cid_and_odd_birthdate_are_tolerated() {
+    let xml = br#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ABFindAllResponse><ABFindAllResult><contacts><Contact><contactId>x</contactId><contactInfo><CID>18446744073709551615</CID><birthdate>2000/01/31</birthdate></contactInfo></Contact></contacts></ABFindAllResult></ABFindAllResponse></soap:Body></soap:Envelope>"#;
+    let r = AbResponse::from_xml(xml, &lim()).unwrap();
+    let AbResponseBody::FindAll(f) = r.body else {
+        panic!()
+    };
+    let info = f.contacts[0].info.as_ref().unwrap();
+    assert_eq!(info.cid, Some(-1));
+    assert_eq!(info.birthdate.as_deref(), Some("2000/01/31"));
+    let bad = br#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ABFindAllResponse><ABFindAllResult><contacts><Contact><contactInfo><CID>12x</CID></contactInfo></Contact></contacts></ABFindAllResult></ABFindAllResponse></soap:Body></soap:Envelope>"#;
+    assert!(matches!(
+        AbResponse::from_xml(bad, &lim()),
+        Err(SoapError::BadValue {
+            path: "Contact/contactInfo/CID",
+            ..
+        })
+    ));
 }

@@ -2,7 +2,7 @@
 
 use crate::error::SoapError;
 use crate::time::{SoapDateTime, opt_time};
-use crate::xml::{Element, XmlOut, opt_bool, opt_num};
+use crate::xml::{Element, XmlOut, opt_bool};
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),* $(,)? }) => {
@@ -128,6 +128,31 @@ impl Annotation {
     }
 }
 
+/// A CID / PUID: signed 64-bit decimal as the real service sent it; an
+/// unsigned value above `i64::MAX` (some revival servers print CIDs unsigned)
+/// is accepted and reinterpreted as the same 64 bits.
+pub(crate) fn opt_cid(
+    el: &Element,
+    name: &str,
+    path: &'static str,
+) -> Result<Option<i64>, SoapError> {
+    el.child(name)
+        .map(|c| {
+            let s = c.trimmed();
+            s.parse::<i64>()
+                .or_else(|_| {
+                    s.parse::<u64>()
+                        .map(|u| i64::from_ne_bytes(u.to_ne_bytes()))
+                })
+                .map_err(|_| SoapError::BadValue {
+                    path,
+                    value: crate::error::clip(s),
+                    expected: "a 64-bit decimal id",
+                })
+        })
+        .transpose()
+}
+
 pub(crate) fn read_annotations(el: Option<&Element>) -> Vec<Annotation> {
     el.map(|a| {
         a.children_named("Annotation")
@@ -238,8 +263,11 @@ pub struct ContactInfo {
     pub has_space: Option<bool>,
     /// `isFavorite`.
     pub is_favorite: Option<bool>,
-    /// `birthdate`.
-    pub birthdate: Option<SoapDateTime>,
+    /// `birthdate`, verbatim: servers send `xs:dateTime` (`0001-01-01T00:00:00`
+    /// = unset) but also other date spellings, and an optional profile field
+    /// must not make the whole address book unreadable. Parse it with
+    /// [`SoapDateTime::parse`] when needed.
+    pub birthdate: Option<String>,
 }
 
 /// A `Contact` (address-book entry, or the body of an add/update request).
@@ -370,10 +398,10 @@ pub(crate) fn read_contact(c: &Element) -> Result<Contact, SoapError> {
                     })
                     .collect::<Result<_, SoapError>>()?,
             },
-            cid: opt_num(i, "CID", "Contact/contactInfo/CID")?,
+            cid: opt_cid(i, "CID", "Contact/contactInfo/CID")?,
             has_space: opt_bool(i, "hasSpace", "Contact/contactInfo/hasSpace")?,
             is_favorite: opt_bool(i, "isFavorite", "Contact/contactInfo/isFavorite")?,
-            birthdate: opt_time(i, "birthdate", "Contact/contactInfo/birthdate")?,
+            birthdate: i.child_text("birthdate"),
         }),
     };
     Ok(Contact {
@@ -445,9 +473,7 @@ pub(crate) fn write_contact(w: &mut XmlOut, c: &Contact, with_ns: bool) {
         }
         w.opt_bool_leaf("hasSpace", i.has_space);
         w.opt_bool_leaf("isFavorite", i.is_favorite);
-        if let Some(b) = &i.birthdate {
-            w.leaf("birthdate", &b.to_xml());
-        }
+        w.opt_leaf("birthdate", i.birthdate.as_deref());
         w.end("contactInfo");
     }
     w.opt_leaf("propertiesChanged", c.properties_changed.as_deref());
@@ -688,8 +714,8 @@ pub(crate) fn read_member(m: &Element) -> Result<Member, SoapError> {
             "IsPassportNameHidden",
             "Member/IsPassportNameHidden",
         )?,
-        passport_id: opt_num(m, "PassportId", "Member/PassportId")?,
-        cid: opt_num(m, "CID", "Member/CID")?,
+        passport_id: opt_cid(m, "PassportId", "Member/PassportId")?,
+        cid: opt_cid(m, "CID", "Member/CID")?,
         annotations: read_annotations(m.child("Annotations")),
     })
 }
