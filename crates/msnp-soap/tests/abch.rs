@@ -594,3 +594,15 @@ fn unsigned_cid_and_odd_birthdate_are_tolerated() {
         })
     ));
 }
+
+#[test]
+fn server_parses_client_findall_fixture() {
+    let r = AbRequest::from_xml(&fixture("abfindall_request.xml"), &lim()).unwrap();
+    assert_eq!(
+        r.header.application_id,
+        "CFE80F9D-180F-4399-82AB-413F33A1FA11"
+    );
+    assert_eq!(r.header.ticket_token.as_deref(), Some("t=EwCoARAnAAAU&p="));
+    assert_eq!(r.header.partner_scenario, scenario::INITIAL);
+    assert_eq!(r.body, AbRequestBody::FindAll(AbFindAll::full()));
+}

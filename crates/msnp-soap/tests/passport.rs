@@ -267,3 +267,14 @@ fn password_truncation_is_char_safe() {
     r.truncate_password(0);
     assert_eq!(r.password, "");
 }
+
+#[test]
+fn server_parses_client_request_fixture() {
+    let r = RstRequest::from_xml(&fixture("rst_request.xml"), &lim()).unwrap();
+    assert_eq!(r.flavor, RstFlavor::Rst);
+    assert_eq!(r.username, "alice@example.com");
+    assert_eq!(r.password, "s3cr<t");
+    assert_eq!(r.auth_info.binary_version, 5);
+    assert_eq!(r.auth_info.request_params, "AQAAAAIAAABsYwQAAAAyMDUy");
+    assert_eq!(r.tokens, TokenRequest::sso_set("MBI_KEY_OLD")[..3].to_vec());
+}
