@@ -3,7 +3,9 @@
 //! * `msnp soap build KIND [options]` prints a request envelope on stdout
 //!   (`--http` first prints the request line and `SOAPAction` header).
 //!   The library never reads the clock: `rst2` needs `--now RFC3339` and
-//!   `--message-id`.
+//!   `--message-id`. `msnp soap build json` reads the JSON that `parse`
+//!   prints (`{"kind": …, "value": …}`, edited or hand-written) on stdin and
+//!   builds that request, response or fault envelope (for servers and tests).
 //! * `msnp soap parse [KIND]` reads an envelope on stdin and prints
 //!   `{"kind": …, "value": …}` as JSON. Without KIND the kind is detected from
 //!   the body's first element (requests are recognised too, for servers).
@@ -86,6 +88,9 @@ enum BuildKind {
     OimStore,
     /// Messenger Config GetClientConfig.
     Getclientconfig,
+    /// Read `{"kind": …, "value": …}` JSON (the shape `parse` prints) on stdin
+    /// and build that request or response envelope (faults too).
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -340,8 +345,95 @@ fn http_prefix(path: &str, action: Option<&str>) -> Vec<u8> {
     s.into_bytes()
 }
 
+fn from_json(
+    kind: &str,
+    value: serde_json::Value,
+) -> Result<(&'static str, Option<String>, Vec<u8>), String> {
+    fn de<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
+        serde_json::from_value(v).map_err(|e| format!("JSON value: {e}"))
+    }
+    Ok(match kind {
+        "rst-request" => {
+            let r: RstRequest = de(value)?;
+            (r.path(), None, r.to_xml())
+        }
+        "rst" => ("/RST.srf", None, de::<RstResponse>(value)?.to_xml()),
+        "ab-request" => {
+            let r: AbRequest = de(value)?;
+            (r.path(), Some(r.soap_action()), r.to_xml())
+        }
+        "ab" => {
+            let r: AbResponse = de(value)?;
+            (r.body.operation().path(), None, r.to_xml())
+        }
+        "rsi-request" => {
+            let r: RsiRequest = de(value)?;
+            (msnp_soap::oim::RSI_PATH, Some(r.soap_action()), r.to_xml())
+        }
+        "rsi" => (
+            msnp_soap::oim::RSI_PATH,
+            None,
+            de::<RsiResponse>(value)?.to_xml(),
+        ),
+        "oim-store-request" => {
+            let r: StoreRequest = de(value)?;
+            (
+                msnp_soap::oim::OIM_PATH,
+                Some(r.action.soap_action().to_owned()),
+                r.to_xml(),
+            )
+        }
+        "oim-store" => (
+            msnp_soap::oim::OIM_PATH,
+            None,
+            de::<StoreResponse>(value)?.to_xml(StoreAction::Store2),
+        ),
+        "config-request" => {
+            let r: GetClientConfig = de(value)?;
+            (
+                "/Config/MsgrConfig.asmx",
+                Some(msnp_soap::config::SOAP_ACTION.to_owned()),
+                r.to_xml(),
+            )
+        }
+        "config" => (
+            "/Config/MsgrConfig.asmx",
+            None,
+            de::<GetClientConfigResponse>(value)?.to_xml(),
+        ),
+        "fault" => (
+            "/",
+            None,
+            msnp_soap::fault_envelope(&de::<msnp_soap::SoapFault>(value)?),
+        ),
+        other => return Err(format!("unknown kind {other:?} in JSON input")),
+    })
+}
+
+fn build_json() -> Result<(&'static str, Option<String>, Vec<u8>), String> {
+    let mut input = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(u64::try_from(Limits::default().max_size).unwrap_or(u64::MAX))
+        .read_to_end(&mut input)
+        .map_err(|e| format!("reading stdin: {e}"))?;
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&input).map_err(|e| format!("stdin is not JSON: {e}"))?;
+    let kind = doc
+        .get("kind")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("JSON input needs a string \"kind\"")?
+        .to_owned();
+    let value = doc
+        .get_mut("value")
+        .map(serde_json::Value::take)
+        .ok_or("JSON input needs a \"value\"")?;
+    from_json(&kind, value)
+}
+
 fn build(b: &BuildArgs) -> Result<Vec<u8>, String> {
     let (path, action, xml): (&str, Option<String>, Vec<u8>) = match b.kind {
+        BuildKind::Json => build_json()?,
         BuildKind::Rst | BuildKind::Rst2 => {
             let user = need(&b.user, "user")?;
             let pass = need(&b.password, "password")?;

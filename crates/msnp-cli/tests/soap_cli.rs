@@ -392,3 +392,46 @@ fn server_side_requests_detected() {
     assert_eq!(v["value"]["friendly_name"], "Al & Co");
     assert_eq!(v["value"]["ticket"], "t=1&p=2");
 }
+
+#[test]
+fn json_roundtrip_through_build() {
+    for file in [
+        "rst_response.xml",
+        "rst_request.xml",
+        "abfindall_response.xml",
+        "findmembership_response.xml",
+        "abfindall_request.xml",
+        "rsi_getmetadata_response.xml",
+        "oim_store_response.xml",
+        "getclientconfig_response.xml",
+        "ab_fault_contact_exists.xml",
+        "rst2_fault.xml",
+    ] {
+        let first = msnp(&["soap", "parse", "--compact"], &fixture(file));
+        assert!(
+            first.status.code() == Some(0) || first.status.code() == Some(1),
+            "{file}"
+        );
+        let mut doc = json(&first);
+        if doc["kind"] == "fault" {
+            doc = serde_json::json!({"kind": "fault", "value": doc["value"]});
+        }
+        let built = msnp(&["soap", "build", "json"], doc.to_string().as_bytes());
+        assert!(
+            built.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let second = msnp(&["soap", "parse", "--compact"], &built.stdout);
+        assert_eq!(second.status.code(), first.status.code(), "{file}");
+        assert_eq!(json(&second), json(&first), "{file}");
+    }
+    for bad in [
+        &b"not json"[..],
+        b"{}",
+        br#"{"kind":"nope","value":{}}"#,
+        br#"{"kind":"ab","value":{"x":1}}"#,
+    ] {
+        assert_eq!(msnp(&["soap", "build", "json"], bad).status.code(), Some(2));
+    }
+}
