@@ -20,9 +20,9 @@ use clap::{Subcommand, ValueEnum};
 use msnp_soap::abch::{
     AbAdd, AbContactAdd, AbContactDelete, AbContactUpdate, AbFindAll, AbFindContactsPaged,
     AbGroupAdd, AbGroupContactAdd, AbGroupContactDelete, AbGroupDelete, AbHeader, AbOperation,
-    AbRequest, AbRequestBody, AbResponse, Annotation, Contact, ContactEmail, ContactInfo,
-    ContactType, DEFAULT_AB_ID, FindMembership, GroupInfo, Member, MemberChange, MemberRole,
-    Membership, ServiceHandle,
+    AbRequest, AbRequestBody, AbResponse, Contact, ContactEmail, ContactInfo, ContactType,
+    DEFAULT_AB_ID, FindMembership, GroupInfo, Member, MemberChange, MemberRole, Membership,
+    ServiceHandle,
 };
 use msnp_soap::config::{GetClientConfig, GetClientConfigResponse};
 use msnp_soap::oim::{RsiBody, RsiRequest, RsiResponse, StoreAction, StoreRequest, StoreResponse};
@@ -578,19 +578,7 @@ fn ab_request(b: &BuildArgs) -> Result<AbRequest, String> {
         }
         BuildKind::Abcontactupdate => {
             let update = match (b.contact_ids.first(), &b.nickname) {
-                (Some(id), Some(nick)) => AbContactUpdate {
-                    ab_id: DEFAULT_AB_ID.into(),
-                    contacts: vec![Contact {
-                        contact_id: Some(id.clone()),
-                        info: Some(ContactInfo {
-                            annotations: vec![Annotation::new("AB.NickName", nick.clone())],
-                            ..ContactInfo::default()
-                        }),
-                        properties_changed: Some("Annotation".into()),
-                        ..Contact::default()
-                    }],
-                    enable_allow_list_management: None,
-                },
+                (Some(id), Some(nick)) => AbContactUpdate::nickname(id.clone(), nick.clone()),
                 (None, None) => AbContactUpdate::my_display_name(need(&b.name, "name")?),
                 _ => return Err("use --contact-id with --nickname, or --name alone".into()),
             };

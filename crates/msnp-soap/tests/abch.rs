@@ -606,3 +606,20 @@ fn server_parses_client_findall_fixture() {
     assert_eq!(r.header.partner_scenario, scenario::INITIAL);
     assert_eq!(r.body, AbRequestBody::FindAll(AbFindAll::full()));
 }
+
+#[test]
+fn update_helpers() {
+    let u = AbContactUpdate::nickname("c1", "Bobby");
+    assert_eq!(u.contacts[0].contact_id.as_deref(), Some("c1"));
+    assert_eq!(u.contacts[0].annotation("AB.NickName"), Some("Bobby"));
+    assert_eq!(
+        u.contacts[0].properties_changed.as_deref(),
+        Some("Annotation")
+    );
+    let req = AbRequest {
+        header: header("ContactSave"),
+        body: AbRequestBody::ContactUpdate(AbContactUpdate::my_privacy(2)),
+    };
+    let text = String::from_utf8(req.to_xml()).unwrap();
+    assert!(text.contains("<contactInfo><contactType>Me</contactType><annotations><Annotation><Name>MSN.IM.BLP</Name><Value>2</Value></Annotation></annotations></contactInfo><propertiesChanged>Annotation</propertiesChanged>"), "{text}");
+}

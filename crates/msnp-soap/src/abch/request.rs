@@ -156,6 +156,47 @@ pub struct AbContactUpdate {
 }
 
 impl AbContactUpdate {
+    /// Sets a contact's private alias (`AB.NickName` annotation).
+    pub fn nickname(contact_id: impl Into<String>, nickname: impl Into<String>) -> Self {
+        Self {
+            ab_id: DEFAULT_AB_ID.into(),
+            contacts: vec![Contact {
+                contact_id: Some(contact_id.into()),
+                info: Some(ContactInfo {
+                    annotations: vec![Annotation::new("AB.NickName", nickname)],
+                    ..ContactInfo::default()
+                }),
+                properties_changed: Some("Annotation".into()),
+                ..Contact::default()
+            }],
+            enable_allow_list_management: None,
+        }
+    }
+
+    /// Persists the privacy mode on `Me` (`MSN.IM.BLP`: 1 = allow by default (AL),
+    /// 2 = block by default (BL), 0 = unset).
+    ///
+    /// ```
+    /// let u = msnp_soap::abch::AbContactUpdate::my_privacy(1);
+    /// assert_eq!(u.contacts[0].annotation("MSN.IM.BLP"), Some("1"));
+    /// ```
+    pub fn my_privacy(blp: u8) -> Self {
+        let info = ContactInfo {
+            contact_type: Some(ContactType::Me),
+            annotations: vec![Annotation::new("MSN.IM.BLP", blp.to_string())],
+            ..ContactInfo::default()
+        };
+        Self {
+            ab_id: DEFAULT_AB_ID.into(),
+            contacts: vec![Contact {
+                info: Some(info),
+                properties_changed: Some("Annotation".into()),
+                ..Contact::default()
+            }],
+            enable_allow_list_management: None,
+        }
+    }
+
     /// Persists your own friendly name (`Me` / `DisplayName`).
     pub fn my_display_name(name: impl Into<String>) -> Self {
         let info = ContactInfo {
