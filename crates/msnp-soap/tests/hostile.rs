@@ -213,3 +213,15 @@ fn builders_cannot_be_broken_by_input() {
             .contains("<injected/>")
     );
 }
+
+#[test]
+fn bom_comments_pis_and_cdata_are_fine() {
+    let xml = format!(
+        "\u{feff}<?xml version=\"1.0\"?><!-- c -->{ENV_OPEN}<?pi x?><ABAddResponse><!-- inner --><ABAddResult>a<![CDATA[<b>&amp;]]>&#x63;<!-- split -->d</ABAddResult></ABAddResponse>{ENV_CLOSE}<!-- trailing -->\n"
+    );
+    let r = AbResponse::from_xml(xml.as_bytes(), &lim()).unwrap();
+    assert_eq!(
+        r.body,
+        msnp_soap::abch::AbResponseBody::Add("a<b>&amp;cd".into())
+    );
+}
