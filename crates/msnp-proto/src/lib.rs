@@ -21,6 +21,8 @@
 //! ```
 #![warn(missing_docs)]
 
+#[cfg(feature = "tokio-util")]
+pub mod codec;
 pub mod encode;
 pub mod error;
 pub mod negotiation;
