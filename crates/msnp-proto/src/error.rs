@@ -78,6 +78,9 @@ pub enum DecodeErrorKind {
         /// The limit in force.
         max: usize,
     },
+    /// Bytes after the one command expected (`OwnedCommand::from_frame`).
+    #[error("trailing bytes after the command")]
+    TrailingData,
     /// The input ended inside a command (a line without its end, or a short payload).
     #[error("input ends inside a command ({missing} more bytes needed{})", if *.line { ", line not terminated" } else { "" })]
     Truncated {
@@ -121,6 +124,7 @@ impl DecodeErrorKind {
             Self::BadPayloadLength => "bad_payload_length",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::Truncated { .. } => "truncated",
+            Self::TrailingData => "trailing_data",
         }
     }
 }

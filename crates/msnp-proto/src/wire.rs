@@ -115,6 +115,9 @@ pub struct Decoder {
     scan_from: usize,
     /// Dropping the rest of an over-long line that has been reported.
     discarding: bool,
+    /// A complete line whose payload has not fully arrived: its parse and total length, so the
+    /// next calls only compare lengths.
+    pending: Option<(Meta, usize)>,
 }
 
 impl Decoder {
@@ -125,6 +128,7 @@ impl Decoder {
             limits,
             scan_from: 0,
             discarding: false,
+            pending: None,
         }
     }
 
@@ -136,6 +140,7 @@ impl Decoder {
     /// Switches dialect (after `VER` negotiation); takes effect from the next command.
     pub fn set_dialect(&mut self, dialect: Dialect) {
         self.dialect = dialect;
+        self.pending = None;
     }
 
     /// The limits in force.
@@ -146,12 +151,14 @@ impl Decoder {
     /// Changes the limits; takes effect from the next command.
     pub fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
+        self.pending = None;
     }
 
     /// Forgets any partial line: call when the buffer is replaced by an unrelated stream.
     pub fn reset(&mut self) {
         self.scan_from = 0;
         self.discarding = false;
+        self.pending = None;
     }
 
     /// Decodes one command from the start of `buf` (all unconsumed bytes).
@@ -159,6 +166,26 @@ impl Decoder {
     /// Never returns `Incomplete` for a complete command, never an error for a merely incomplete
     /// one, and on error always asks to skip at least one byte of a non-empty buffer.
     pub fn decode<'a>(&mut self, buf: &'a [u8]) -> Result<Status<RawCommand<'a>>, DecodeError> {
+        if let Some((meta, total)) = self.pending {
+            let line_end = meta.line_len as usize + meta.term_len as usize;
+            // Still the same line at the front (the caller keeps unconsumed bytes in place).
+            if buf.len() >= line_end && buf.get(..3) == Some(meta.verb.as_bytes()) {
+                if buf.len() < total {
+                    let missing = NonZeroUsize::new(total - buf.len()).unwrap_or(NonZeroUsize::MIN);
+                    return Ok(Status::Incomplete(Needed::Size(missing)));
+                }
+                self.pending = None;
+                self.scan_from = 0;
+                return Ok(Status::Complete {
+                    value: RawCommand {
+                        frame: &buf[..total],
+                        meta,
+                    },
+                    consumed: total,
+                });
+            }
+            self.pending = None;
+        }
         if self.discarding {
             return Ok(match memchr::memchr(b'\n', buf) {
                 Some(i) => {
@@ -231,7 +258,8 @@ impl Decoder {
         // limit a caller can set short of usize::MAX; saturate to be sure.
         let total = start.saturating_add(len);
         if buf.len() < total {
-            // Remember that the line is complete: the next call finds its LF at once.
+            // Remember the parsed line: the next calls only wait for the payload.
+            self.pending = Some((meta.meta, total));
             self.scan_from = lf;
             let missing = NonZeroUsize::new(total - buf.len()).unwrap_or(NonZeroUsize::MIN);
             return Ok(Status::Incomplete(Needed::Size(missing)));
@@ -272,6 +300,7 @@ impl Decoder {
     /// skip to resynchronise at the next line by hand.
     pub fn skip_line(&mut self, buf: &[u8]) -> Option<usize> {
         self.scan_from = 0;
+        self.pending = None;
         memchr::memchr(b'\n', buf).map(|i| i + 1)
     }
 }
