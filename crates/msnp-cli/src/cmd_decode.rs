@@ -41,9 +41,17 @@ pub(crate) struct DecodeArgs {
 }
 
 /// Where decoded commands go.
-trait Sink {
+pub(crate) trait Sink {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()>;
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()>;
+    /// A transcript's `# --- connection N ---` marker.
+    fn connection(&mut self, _id: u32) {}
+    /// Whether [`at`](Self::at) should be called before each command (costs a line count on wire input).
+    fn wants_position(&self) -> bool {
+        false
+    }
+    /// The 1-based line and byte offset of the next command.
+    fn at(&mut self, _line: u64, _offset: u64) {}
 }
 
 /// Writes NDJSON records.
@@ -172,10 +180,19 @@ fn decode_wire(mut input: impl Read, args: &DecodeArgs, sink: &mut impl Sink) ->
     // Absolute offset of buf[0], and line ends counted before it.
     let (mut base, mut lines) = (0u64, 0u64);
     let mut eof = false;
+    let wants_position = sink.wants_position();
+    // Line ends counted in buf[..counted] (beyond `lines`), for positions.
+    let (mut counted, mut counted_lines) = (0usize, 0u64);
     loop {
         match dec.decode(&buf[start..filled]) {
             Ok(Status::Complete { value, consumed }) => {
                 let dialect = *dec.dialect();
+                if wants_position {
+                    counted_lines +=
+                        memchr::memchr_iter(b'\n', &buf[counted.min(start)..start]).count() as u64;
+                    counted = start;
+                    sink.at(lines + counted_lines + 1, base + start as u64);
+                }
                 sink.command(&value, &dialect)?;
                 tracker.observe(&value, dir);
                 dec.set_dialect(tracker.dialect(dir));
@@ -199,6 +216,7 @@ fn decode_wire(mut input: impl Read, args: &DecodeArgs, sink: &mut impl Sink) ->
                 }
                 // Drop what is consumed, keep the partial command at the front.
                 lines += memchr::memchr_iter(b'\n', &buf[..start]).count() as u64;
+                (counted, counted_lines) = (0, 0);
                 base += start as u64;
                 buf.copy_within(start..filled, 0);
                 filled -= start;
@@ -252,13 +270,17 @@ fn decode_transcript(text: &str, args: &DecodeArgs, sink: &mut impl Sink) -> io:
             break;
         };
         match ev {
-            Ok(Event::Connection { id, .. }) => tracker.switch_connection(id),
+            Ok(Event::Connection { id, .. }) => {
+                tracker.switch_connection(id);
+                sink.connection(id);
+            }
             Ok(Event::Command(c)) => {
                 let dir = c.direction.or(default_dir);
                 let dialect = tracker.dialect(dir);
                 let mut dec = Decoder::new(dialect, limits);
                 match dec.decode(&c.bytes) {
                     Ok(Status::Complete { value, .. }) => {
+                        sink.at(c.line as u64, offset_of(c.line));
                         sink.command(&value, &dialect)?;
                         tracker.observe(&value, dir);
                     }
@@ -316,7 +338,7 @@ pub(crate) fn looks_like_transcript(head: &[u8]) -> bool {
         || head.starts_with(b"```")
 }
 
-fn run_inner(args: &DecodeArgs, sink: &mut impl Sink) -> io::Result<u64> {
+pub(crate) fn run_inner(args: &DecodeArgs, sink: &mut impl Sink) -> io::Result<u64> {
     let mut input = open_input(&args.file)?;
     let mut head = vec![0u8; 4096];
     let mut got = 0;

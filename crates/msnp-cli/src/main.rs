@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd_auth;
+mod cmd_check;
 mod cmd_decode;
 mod cmd_encode;
 mod cmd_soap;
@@ -29,6 +30,9 @@ enum Command {
     Decode(cmd_decode::DecodeArgs),
     /// Encode NDJSON records or a transcript into wire bytes or a transcript, computing lengths.
     Encode(cmd_encode::EncodeArgs),
+    /// Find what is wrong in a transcript or capture: framing, unanswered requests, TrIDs,
+    /// VER negotiation, QRY answers, login order (NDJSON findings; exit 1 on errors).
+    Check(cmd_decode::DecodeArgs),
     /// Authentication helpers: MD5 login, QRY challenges, SSO blob, Passport 1.4 header.
     Auth(cmd_auth::AuthArgs),
     /// SOAP helpers: build request envelopes, parse responses to JSON.
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Decode(args) => cmd_decode::run(args),
         Command::Encode(args) => cmd_encode::run(args),
+        Command::Check(args) => cmd_check::run(args),
         Command::Auth(args) => cmd_auth::run(args),
         Command::Soap(args) => cmd_soap::run(args),
     }

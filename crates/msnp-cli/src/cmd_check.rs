@@ -1,0 +1,386 @@
+//! `msnp check`: finds what is wrong in a transcript or capture: framing errors, requests
+//! never answered, replies to nothing, TrIDs that go backwards, a `VER` answer the client did
+//! not offer, wrong `QRY` challenge answers, login steps out of order.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use msnp_proto::{Channel, Dialect, Direction, ProtocolVersion, RawCommand, Verb};
+use serde::Serialize;
+
+use crate::cmd_decode::{DecodeArgs, Sink, fail, run_inner};
+use crate::record::{ErrorBody, dir_code};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Serialize)]
+struct Finding<'a> {
+    level: Level,
+    code: &'a str,
+    message: String,
+    line: u64,
+    offset: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cmd: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dir: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection: Option<u32>,
+}
+
+#[derive(Debug)]
+struct Request {
+    verb: Verb,
+    line: u64,
+    offset: u64,
+    answered: bool,
+    expects_reply: bool,
+}
+
+#[derive(Debug, Default)]
+struct Connection {
+    requests: HashMap<u32, Request>,
+    last_client_trid: Option<u32>,
+    offered: Option<Vec<ProtocolVersion>>,
+    client_seen: bool,
+    client_commands: Vec<Verb>,
+    challenge: Option<String>,
+}
+
+struct Checker<W: Write> {
+    out: W,
+    conns: HashMap<Option<u32>, Connection>,
+    current: Option<u32>,
+    pos: (u64, u64),
+    counts: [u64; 3],
+}
+
+/// Client commands that get no reply carrying their TrID.
+fn expects_reply(cmd: &RawCommand<'_>) -> bool {
+    match cmd.verb() {
+        Verb::PNG | Verb::OUT | Verb::PAG | Verb::PGD | Verb::UUM => false,
+        // U: never acknowledged; N: NAK only on failure.
+        Verb::MSG => !matches!(cmd.arg(0), Some(b"U" | b"N")),
+        _ => true,
+    }
+}
+
+impl<W: Write> Checker<W> {
+    fn emit(
+        &mut self,
+        level: Level,
+        code: &str,
+        message: String,
+        at: (u64, u64),
+        cmd: Option<Verb>,
+        dir: Option<Direction>,
+    ) -> io::Result<()> {
+        self.counts[level as usize] += 1;
+        let f = Finding {
+            level,
+            code,
+            message,
+            line: at.0,
+            offset: at.1,
+            cmd: cmd.map(|v| v.to_string()),
+            dir: dir_code(dir),
+            connection: self.current,
+        };
+        serde_json::to_writer(&mut self.out, &f)?;
+        self.out.write_all(b"\n")
+    }
+
+    fn close_connection(&mut self, id: Option<u32>) -> io::Result<()> {
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
+        if !conn.client_seen {
+            return Ok(());
+        }
+        let mut open: Vec<_> = conn
+            .requests
+            .drain()
+            .filter(|(_, r)| r.expects_reply && !r.answered)
+            .collect();
+        open.sort_by_key(|(_, r)| r.line);
+        let saved = self.current;
+        self.current = id;
+        for (trid, r) in open {
+            self.emit(
+                Level::Warning,
+                "unanswered_request",
+                format!("{} {trid} got no reply", r.verb),
+                (r.line, r.offset),
+                Some(r.verb),
+                Some(Direction::ClientToServer),
+            )?;
+        }
+        self.current = saved;
+        Ok(())
+    }
+
+    fn client(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
+        let at = self.pos;
+        let verb = cmd.verb();
+        let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
+        let conn = self.conns.entry(self.current).or_default();
+        conn.client_seen = true;
+        if conn.client_commands.len() < 3 {
+            conn.client_commands.push(verb);
+        }
+        if let Some(t) = cmd.trid() {
+            if let Some(prev) = conn.last_client_trid.filter(|p| t.0 <= *p) {
+                findings.push((
+                    Level::Warning,
+                    "trid_not_increasing",
+                    format!("TrID {t} after {prev} (clients count up)"),
+                ));
+            }
+            if conn
+                .requests
+                .get(&t.0)
+                .is_some_and(|r| !r.answered && r.expects_reply)
+            {
+                findings.push((
+                    Level::Warning,
+                    "duplicate_trid",
+                    format!("TrID {t} is still awaiting a reply"),
+                ));
+            }
+            conn.last_client_trid = Some(t.0);
+            conn.requests.insert(
+                t.0,
+                Request {
+                    verb,
+                    line: at.0,
+                    offset: at.1,
+                    answered: false,
+                    expects_reply: expects_reply(cmd),
+                },
+            );
+        }
+        if verb == Verb::VER {
+            conn.offered = Some(cmd.args().filter_map(ProtocolVersion::parse).collect());
+        }
+        if verb == Verb::QRY {
+            findings.extend(check_qry(cmd, dialect, conn.challenge.as_deref()));
+        }
+        // Login order on a notification connection from MSNP8: VER, CVR, USR.
+        if dialect.channel == Channel::Notification
+            && dialect.version >= ProtocolVersion::Msnp8
+            && conn.client_commands.len() <= 3
+        {
+            let expected = [Verb::VER, Verb::CVR, Verb::USR];
+            let i = conn.client_commands.len() - 1;
+            if conn.client_commands[0] == Verb::VER
+                && verb != expected[i]
+                && expected.contains(&verb)
+            {
+                findings.push((
+                    Level::Warning,
+                    "login_order",
+                    format!(
+                        "{verb} sent as command {} of the login (expected VER, CVR, USR)",
+                        i + 1
+                    ),
+                ));
+            }
+        }
+        for (level, code, msg) in findings {
+            self.emit(
+                level,
+                code,
+                msg,
+                at,
+                Some(verb),
+                Some(Direction::ClientToServer),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn server(&mut self, cmd: &RawCommand<'_>) -> io::Result<()> {
+        let at = self.pos;
+        let verb = cmd.verb();
+        let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
+        let conn = self.conns.entry(self.current).or_default();
+        if let Some(t) = cmd.trid().filter(|t| t.0 != 0) {
+            match conn.requests.get_mut(&t.0) {
+                Some(r) => r.answered = true,
+                None if conn.client_seen => findings.push((
+                    Level::Warning,
+                    "reply_without_request",
+                    format!("no client command with TrID {t} on this connection"),
+                )),
+                None => {}
+            }
+        }
+        if verb == Verb::CHL {
+            conn.challenge = cmd.arg(0).map(|c| String::from_utf8_lossy(c).into_owned());
+        }
+        if verb == Verb::VER {
+            let chosen = cmd.arg(0);
+            if let (Some(offered), Some(chosen)) = (&conn.offered, chosen) {
+                match ProtocolVersion::parse(chosen) {
+                    Some(v) if !offered.contains(&v) => {
+                        findings.push((
+                            Level::Error,
+                            "ver_not_offered",
+                            format!("server chose {v}, which the client did not offer"),
+                        ));
+                    }
+                    None if chosen != b"0" => {
+                        findings.push((
+                            Level::Error,
+                            "ver_unknown",
+                            format!(
+                                "server chose {:?}, not a dialect",
+                                String::from_utf8_lossy(chosen)
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(code) = verb.error_code() {
+            let req = cmd
+                .trid()
+                .and_then(|t| conn.requests.get(&t.0))
+                .map(|r| r.verb.to_string());
+            let what = req.map(|v| format!(" to {v}")).unwrap_or_default();
+            findings.push((
+                Level::Info,
+                "error_reply",
+                format!("server answered{what} with error {code}"),
+            ));
+        }
+        for (level, code, msg) in findings {
+            self.emit(
+                level,
+                code,
+                msg,
+                at,
+                Some(verb),
+                Some(Direction::ServerToClient),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Recomputes a client's `QRY` answer to the last `CHL` challenge.
+fn check_qry(
+    cmd: &RawCommand<'_>,
+    dialect: &Dialect,
+    challenge: Option<&str>,
+) -> Option<(Level, &'static str, String)> {
+    let challenge = challenge?;
+    let product = cmd.arg(0).and_then(|p| core::str::from_utf8(p).ok())?;
+    let answer = cmd.payload().and_then(|p| core::str::from_utf8(p).ok())?;
+    let Some(known) = msnp_auth::product_by_id(product) else {
+        return Some((
+            Level::Info,
+            "qry_unverifiable",
+            format!("product ID {product} has no known key"),
+        ));
+    };
+    let expected =
+        msnp_auth::qry_for_version(dialect.version.number(), challenge, known.pair).ok()?;
+    let expected = expected.to_string();
+    // libpurple and Escargot also pad an already aligned MSNP11 challenge; accept either.
+    let padded = msnp_auth::qry_msnp11_with(
+        challenge,
+        known.pair,
+        msnp_auth::Msnp11Padding::Always,
+        &msnp_auth::Limits::DEFAULT,
+    )
+    .map(|r| r.to_string())
+    .ok();
+    if answer.eq_ignore_ascii_case(&expected)
+        || padded
+            .as_deref()
+            .is_some_and(|p| answer.eq_ignore_ascii_case(p))
+            && dialect.version >= ProtocolVersion::Msnp11
+    {
+        None
+    } else {
+        Some((
+            Level::Error,
+            "qry_wrong_answer",
+            format!("QRY answer {answer} to challenge {challenge} should be {expected}"),
+        ))
+    }
+}
+
+impl<W: Write> Sink for Checker<W> {
+    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
+        match dialect.direction {
+            Some(Direction::ClientToServer) => self.client(cmd, dialect),
+            Some(Direction::ServerToClient) => self.server(cmd),
+            None => Ok(()),
+        }
+    }
+    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
+        let cmd = body.cmd.as_deref().and_then(|c| c.parse().ok());
+        let dir = match body.dir {
+            Some("C") => Some(Direction::ClientToServer),
+            Some("S") => Some(Direction::ServerToClient),
+            _ => None,
+        };
+        self.emit(
+            Level::Error,
+            body.kind,
+            body.message,
+            (body.line, body.offset),
+            cmd,
+            dir,
+        )
+    }
+    fn connection(&mut self, id: u32) {
+        self.current = Some(id);
+    }
+    fn wants_position(&self) -> bool {
+        true
+    }
+    fn at(&mut self, line: u64, offset: u64) {
+        self.pos = (line, offset);
+    }
+}
+
+/// Runs `msnp check` (same input options as `msnp decode`).
+pub(crate) fn run(args: DecodeArgs) -> ExitCode {
+    let stdout = io::stdout().lock();
+    let mut checker = Checker {
+        out: io::BufWriter::new(stdout),
+        conns: HashMap::new(),
+        current: None,
+        pos: (0, 0),
+        counts: [0; 3],
+    };
+    let res = run_inner(&args, &mut checker).and_then(|_| {
+        let mut ids: Vec<_> = checker.conns.keys().copied().collect();
+        ids.sort();
+        for id in ids {
+            checker.close_connection(id)?;
+        }
+        checker.out.flush()
+    });
+    match res {
+        Ok(()) => {
+            let [e, w, i] = checker.counts;
+            eprintln!("msnp check: {e} errors, {w} warnings, {i} notes");
+            ExitCode::from(u8::from(e > 0))
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(1),
+        Err(e) => fail(&e),
+    }
+}

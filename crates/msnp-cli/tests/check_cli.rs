@@ -1,0 +1,97 @@
+//! `msnp check`: clean on every shared transcript, and each planted defect is found.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_msnp");
+
+fn check(text: &str) -> (i32, Vec<serde_json::Value>) {
+    let mut child = Command::new(BIN)
+        .args(["check", "--input", "transcript"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let findings = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (out.status.code().unwrap(), findings)
+}
+
+fn codes(f: &[serde_json::Value]) -> Vec<&str> {
+    f.iter()
+        .filter(|f| f["level"] != "info")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
+fn transcript(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../msnp-proto/tests/data/transcripts/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn shared_transcripts_are_clean() {
+    for n in [2, 5, 8, 9, 11, 12, 13, 14, 15, 18] {
+        let (code, findings) = check(&transcript(&format!("msnp{n}.md")));
+        assert_eq!(code, 0, "msnp{n}: {findings:?}");
+        assert_eq!(codes(&findings), Vec::<&str>::new(), "msnp{n}");
+    }
+}
+
+#[test]
+fn planted_defects_are_found() {
+    let good = transcript("msnp12.md");
+    // A wrong QRY answer (one hex digit changed).
+    let bad = good.replace(
+        "64812169fe9717715f03c678fa4ab938",
+        "64812169fe9717715f03c678fa4ab939",
+    );
+    let (code, f) = check(&bad);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&f), ["qry_wrong_answer"]);
+    let qry_line = good
+        .lines()
+        .position(|l| l.starts_with("C: QRY 12 "))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(
+        f.iter().find(|f| f["code"] == "qry_wrong_answer").unwrap()["line"],
+        qry_line
+    );
+    // The server picks a dialect the client did not offer.
+    let (code, f) = check(&good.replacen("S: VER 1 MSNP12", "S: VER 1 MSNP13", 1));
+    assert_eq!(code, 1);
+    assert!(codes(&f).contains(&"ver_not_offered"), "{f:?}");
+    // A request nobody answers, and a reply to nothing.
+    let (_, f) = check(&good.replace("S: SBP 18 ", "S: SBP 99 "));
+    let c = codes(&f);
+    assert!(
+        c.contains(&"unanswered_request") && c.contains(&"reply_without_request"),
+        "{c:?}"
+    );
+    // TrIDs that go backwards.
+    let (_, f) = check(
+        &good
+            .replace("C: PRP 13 MFN", "C: PRP 3 MFN")
+            .replace("S: PRP 13 MFN", "S: PRP 3 MFN"),
+    );
+    assert!(codes(&f).contains(&"trid_not_increasing"), "{f:?}");
+    // A framing error: a payload length that does not match.
+    let (code, f) = check(&good.replace("C: UUX 11 70", "C: UUX 11 71"));
+    assert_eq!(code, 1);
+    assert!(codes(&f).contains(&"length_mismatch"), "{f:?}");
+}
