@@ -225,3 +225,15 @@ impl fmt::Debug for ClientCapabilities {
         write!(f, "ClientCapabilities({self})")
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ClientCapabilities {
+    /// Serializes as `{"caps": n, "ext": m-or-null}`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("caps", &self.caps)?;
+        m.serialize_entry("ext", &self.ext)?;
+        m.end()
+    }
+}

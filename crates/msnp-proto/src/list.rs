@@ -130,6 +130,6 @@ impl fmt::Debug for ListBits {
 impl serde::Serialize for ListBits {
     /// Serializes as the array of named lists (`["FL","AL"]`).
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.lists().map(|l| l.as_str()))
+        s.collect_seq(self.lists())
     }
 }

@@ -231,6 +231,15 @@ impl<'r, 'a> Args<'r, 'a> {
         (i..self.n).map(|k| self.tok(k)).collect()
     }
 
+    /// For commands whose TrID is optional: a first argument of digits that is not a TrID
+    /// (out of range) would read back as one.
+    pub(crate) fn no_stray_number(&self) -> Result<(), MessageError> {
+        if self.raw.trid().is_none() && self.is_digits(0) {
+            return Err(self.bad(0, "a transaction ID in 0..=4294967295"));
+        }
+        Ok(())
+    }
+
     pub(crate) fn trid(&self) -> Result<TrId, MessageError> {
         self.raw
             .trid()

@@ -49,6 +49,7 @@ impl<'a> ErrorReply<'a> {
                 index: 0,
                 expected: "a three-digit error code",
             })?;
+        a.no_stray_number()?;
         Ok(Self {
             code,
             trid: a.raw.trid(),
@@ -62,28 +63,37 @@ impl<'a> ErrorReply<'a> {
             what: "error code",
             reason: "must have three digits (100–999)",
         })?;
-        if self.trid.is_none() && (!self.params.is_empty() || self.payload.is_some()) {
+        if self.trid.is_none() && self.params.is_empty() && self.payload.is_some() {
             return Err(EncodeError::Invalid {
                 what: "error reply",
-                reason: "parameters or a payload need a TrID",
+                reason: "a payload needs a TrID or parameters before it",
             });
         }
-        if self.payload.is_some() && !self.params.is_empty() {
+        if self.trid.is_none()
+            && self
+                .params
+                .first()
+                .is_some_and(|p| super::args::all_digits(p.as_bytes()))
+        {
             return Err(EncodeError::Invalid {
                 what: "error reply",
-                reason: "parameters and a payload cannot be combined",
+                reason: "without a TrID the first parameter would read back as one",
             });
         }
-        if self.payload.is_some() && d.version < crate::version::ERROR_PAYLOAD_SINCE {
+        let since = crate::version::ERROR_PAYLOAD_SINCE;
+        if self.payload.is_some() && d.version < since {
             return Err(EncodeError::PayloadNotAllowed {
                 verb,
                 version: d.version,
             });
         }
-        if !self.params.is_empty() && d.version >= crate::version::ERROR_PAYLOAD_SINCE {
+        if self.payload.is_none()
+            && d.version >= since
+            && usize::from(self.trid.is_some()) + self.params.len() >= 2
+        {
             return Err(EncodeError::Invalid {
                 what: "error parameters",
-                reason: "from MSNP13 the last token would read as a payload length",
+                reason: "from MSNP13 the last token would read back as a payload length",
             });
         }
         let mut l = Line::new(s, d, verb, self.trid);

@@ -155,6 +155,7 @@ owned!(Opaque {
 
 impl<'a> Opaque<'a> {
     pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
+        a.no_stray_number()?;
         Ok(Self {
             trid: a.raw.trid(),
             args: a.rest(0)?,
@@ -752,10 +753,11 @@ impl<'a> Gcf<'a> {
     ) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.opt_tok(&self.filename);
-        if self
-            .filename
-            .as_ref()
-            .is_some_and(|f| super::args::all_digits(f.as_bytes()))
+        if d.direction.is_none()
+            && self
+                .filename
+                .as_ref()
+                .is_some_and(|f| super::args::all_digits(f.as_bytes()))
             && self.payload.is_none()
         {
             return Err(invalid(

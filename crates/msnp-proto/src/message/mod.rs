@@ -88,6 +88,12 @@ pub enum MessageError {
         /// The command.
         verb: Verb,
     },
+    /// The line has a TrID where this command's shape has none.
+    #[error("{verb}: unexpected transaction ID")]
+    UnexpectedTrId {
+        /// The command.
+        verb: Verb,
+    },
     /// The shape needs a payload and the line has none.
     #[error("{verb}: missing payload")]
     MissingPayload {
@@ -482,6 +488,25 @@ impl<'a> Message<'a> {
         if !supported(verb, dialect) {
             return Ok(Self::Unknown(*raw));
         }
+        if raw.trid().is_some() && raw.token(1).is_some_and(|t| t.len() > 1 && t[0] == b'0') {
+            // `MSG 007 …` frames, but a typed message could not write it back byte-exactly.
+            return Err(MessageError::BadArg {
+                verb,
+                index: 0,
+                expected: "a canonical transaction ID (no leading zeros)",
+            });
+        }
+        if raw.payload().is_some()
+            && raw
+                .token(raw.token_count().saturating_sub(1))
+                .is_some_and(|t| t.len() > 1 && t[0] == b'0')
+        {
+            return Err(MessageError::BadArg {
+                verb,
+                index: raw.arg_count(),
+                expected: "a canonical payload length (no leading zeros)",
+            });
+        }
         let a = Args::new(raw);
         if verb.is_error() {
             return ErrorReply::decode(&a).map(Self::Error);
@@ -675,6 +700,15 @@ impl<'a> Message<'a> {
             Verb::NAK => Self::Nak(Transaction::decode(&a)?),
             _ => Self::Unknown(*raw),
         };
+        if !m.is_unknown() && m.trid() != raw.trid() {
+            // A TrID slot the typed shape does not have (e.g. `BYE 78 …` read with the direction
+            // unknown): keeping it would lose it on re-encoding.
+            return Err(if raw.trid().is_some() {
+                MessageError::UnexpectedTrId { verb }
+            } else {
+                MessageError::MissingTrId { verb }
+            });
+        }
         Ok(m)
     }
 

@@ -855,6 +855,7 @@ pub(crate) fn decode_xfr<'a>(a: &Args<'_, 'a>, d: &Dialect) -> Result<Xfr<'a>, M
         return Ok(Xfr::Request(XfrRequest { trid, kind }));
     }
     match kind {
+        ServerKind::Other(_) => Err(a.bad(0, "NS or SB")),
         ServerKind::Switchboard => {
             let (min, max) = sb_referral_arity(d.version);
             a.arity(min, max)?;
