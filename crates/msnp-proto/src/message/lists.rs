@@ -745,16 +745,15 @@ impl<'a> Adc<'a> {
         if self.handle.is_none() && self.contact_id.is_none() {
             return Err(invalid("ADC", "needs N=handle or C=contact-id"));
         }
-        if let Some(g) = &self.group_id {
-            if g.as_str().starts_with("N=")
-                || g.as_str().starts_with("F=")
-                || g.as_str().starts_with("C=")
-            {
-                return Err(invalid(
-                    "ADC group_id",
-                    "would read back as a keyed argument",
-                ));
-            }
+        if self
+            .group_id
+            .as_ref()
+            .is_some_and(|g| ["N=", "F=", "C="].iter().any(|k| g.as_str().starts_with(k)))
+        {
+            return Err(invalid(
+                "ADC group_id",
+                "would read back as a keyed argument",
+            ));
         }
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str_dyn(self.list.as_str());
@@ -1217,16 +1216,15 @@ impl<'a> Bpr<'a> {
         if self.list_version.is_some() && (self.handle.is_none() || d.version > V::Msnp9) {
             return Err(invalid("list_version", "only with a handle, up to MSNP9"));
         }
-        if let Some(h) = &self.handle {
-            if self.list_version.is_none()
-                && (looks_like_property(Some(h.as_str().as_bytes()))
-                    || (d.version <= V::Msnp9 && super::args::all_digits(h.as_str().as_bytes())))
-            {
-                return Err(invalid(
-                    "BPR handle",
-                    "would read back as a property or version",
-                ));
-            }
+        if let Some(h) = &self.handle
+            && self.list_version.is_none()
+            && (looks_like_property(Some(h.as_str().as_bytes()))
+                || (d.version <= V::Msnp9 && super::args::all_digits(h.as_str().as_bytes())))
+        {
+            return Err(invalid(
+                "BPR handle",
+                "would read back as a property or version",
+            ));
         }
         let mut l = Line::new(s, d, verb, None);
         l.opt_num(self.list_version);

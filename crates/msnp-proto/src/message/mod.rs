@@ -113,10 +113,7 @@ pub(crate) fn invalid(what: &'static str, reason: &'static str) -> EncodeError {
 }
 
 #[cfg(feature = "serde")]
-pub(crate) fn ser_lossy<S: serde::Serializer>(
-    b: &std::borrow::Cow<'_, [u8]>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_lossy<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&String::from_utf8_lossy(b))
 }
 
@@ -139,19 +136,19 @@ pub fn supported(verb: Verb, d: &Dialect) -> bool {
     }
     let r = |from: V, until: V| v.within(from, until);
     if d.channel == Channel::Switchboard {
-        return match verb {
+        return matches!(
+            verb,
             Verb::USR
-            | Verb::CAL
-            | Verb::ANS
-            | Verb::IRO
-            | Verb::JOI
-            | Verb::BYE
-            | Verb::MSG
-            | Verb::ACK
-            | Verb::NAK
-            | Verb::OUT => true,
-            _ => false,
-        };
+                | Verb::CAL
+                | Verb::ANS
+                | Verb::IRO
+                | Verb::JOI
+                | Verb::BYE
+                | Verb::MSG
+                | Verb::ACK
+                | Verb::NAK
+                | Verb::OUT
+        );
     }
     const ALL: V = V::Msnp21;
     match verb {
