@@ -350,3 +350,52 @@ fn fields_json_uses_the_fixed_names() {
     .unwrap();
     assert_eq!(serde_json::to_value(msg.fields()).unwrap()["ack_mode"], "A");
 }
+
+#[test]
+fn quirks_read_the_disputed_forms() {
+    let all = Quirks::ALL;
+    let cases: &[(Dialect, &[u8])] = &[
+        (
+            ns(V::Msnp11, S),
+            b"RMG 9 1 dbb9e6a9-8a44-4c53-9b75-b1c0f2a1d1aa\r\n",
+        ),
+        (
+            ns(V::Msnp11, S),
+            b"REG 9 1 Friends dbb9e6a9-8a44-4c53-9b75-b1c0f2a1d1aa 0\r\n",
+        ),
+        (
+            ns(V::Msnp16, S),
+            b"NLN NLN 1:bob@hotmail.com Bob 2785312812:48 0\r\n",
+        ),
+        (ns(V::Msnp16, S), b"FLN 1:bob@hotmail.com 0:0\r\n"),
+        (
+            ns(V::Msnp8, C),
+            b"CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602\r\n",
+        ),
+    ];
+    for (d, wire) in cases {
+        let raw = raw_decode(d, wire);
+        assert!(
+            Message::decode(&raw, d).is_err(),
+            "{:?} needs the quirk",
+            String::from_utf8_lossy(wire)
+        );
+        let m = Message::decode_with(&raw, d, &all).unwrap();
+        assert!(!m.is_unknown());
+        assert_eq!(m.to_vec_with(d, &all).unwrap(), *wire);
+        assert!(
+            m.to_vec(d).is_err(),
+            "the default refuses to write the quirk form"
+        );
+    }
+    let d = ns(V::Msnp11, S);
+    let Message::Reg(r) =
+        Message::decode_with(&raw_decode(&d, b"REG 9 1 Friends abc 0\r\n"), &d, &all).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (r.name.wire(), r.group_id.as_str(), r.list_version),
+        ("Friends", "abc", Some(1))
+    );
+}

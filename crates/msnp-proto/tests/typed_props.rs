@@ -2,6 +2,7 @@
 //! accepts encodes to exactly the canonical bytes it came from and decodes back to itself, in
 //! every dialect.
 
+use msnp_proto::message::Quirks;
 use msnp_proto::{
     Channel, Decoder, Dialect, Direction, Limits, Message, ProtocolVersion, Status, Verb,
 };
@@ -141,7 +142,7 @@ fn wire(verb: Verb, trid: Option<u32>, args: &[String], payload: &Option<Vec<u8>
 
 /// Decodes `bytes` as one raw command in `d`, then as a typed message; checks the properties.
 /// Returns whether a typed (non-`Unknown`) message came out.
-fn check(d: &Dialect, bytes: &[u8]) -> Result<bool, TestCaseError> {
+fn check(d: &Dialect, q: &Quirks, bytes: &[u8]) -> Result<bool, TestCaseError> {
     let mut dec = Decoder::new(*d, Limits::default());
     let Ok(Status::Complete {
         value: raw,
@@ -153,14 +154,14 @@ fn check(d: &Dialect, bytes: &[u8]) -> Result<bool, TestCaseError> {
     if consumed != bytes.len() {
         return Ok(false);
     }
-    let Ok(msg) = Message::decode(&raw, d) else {
+    let Ok(msg) = Message::decode_with(&raw, d, q) else {
         return Ok(false);
     };
     if msg.is_unknown() {
         return Ok(false);
     }
     // Accepted: it must encode, to exactly the canonical input, and read back to itself.
-    let out = msg.to_vec(d);
+    let out = msg.to_vec_with(d, q);
     prop_assert!(
         out.is_ok(),
         "{:?} accepted {:?} but cannot encode it: {:?}",
@@ -170,12 +171,12 @@ fn check(d: &Dialect, bytes: &[u8]) -> Result<bool, TestCaseError> {
     );
     let out = out.unwrap_or_default();
     prop_assert_eq!(&out[..], bytes, "{:?}", d);
-    prop_assert_eq!(msg.encoded_len(d), out.len());
+    prop_assert_eq!(msg.encoded_len_with(d, q), out.len());
     let mut dec2 = Decoder::new(*d, Limits::default());
     let Ok(Status::Complete { value: raw2, .. }) = dec2.decode(&out) else {
         return Err(TestCaseError::fail("re-encoded bytes do not frame"));
     };
-    let again = Message::decode(&raw2, d);
+    let again = Message::decode_with(&raw2, d, q);
     prop_assert_eq!(again.as_ref().ok(), Some(&msg));
     let owned = msg.clone().into_owned();
     prop_assert_eq!(&owned, &msg);
@@ -191,7 +192,9 @@ proptest! {
     fn hostile_and_plausible_lines((verb, trid, args, payload) in line()) {
         let bytes = wire(verb, trid, &args, &payload);
         for d in dialects() {
-            check(&d, &bytes)?;
+            for q in [Quirks::default(), Quirks::ALL] {
+                check(&d, &q, &bytes)?;
+            }
         }
     }
 
@@ -227,7 +230,7 @@ fn generator_reaches_most_verbs() {
         let (verb, trid, args, payload) = strategy.new_tree(&mut runner).unwrap().current();
         let bytes = wire(verb, trid, &args, &payload);
         for d in &ds {
-            if check(d, &bytes).unwrap() {
+            if check(d, &Quirks::default(), &bytes).unwrap() {
                 typed.insert(verb);
             }
         }

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use super::Ctx;
 use super::MessageError;
 use super::args::{Args, Line, Sink};
 use super::own::owned;
@@ -9,7 +10,6 @@ use crate::error::EncodeError;
 use crate::error_code::ErrorCode;
 use crate::text::Token;
 use crate::verb::{TrId, Verb};
-use crate::version::Dialect;
 
 /// An error reply: the code, the failing request's TrID, rare extra parameters (draft), and
 /// in MSNP13+ an optional payload (usually the offending `<ml>` echoed).
@@ -58,7 +58,7 @@ impl<'a> ErrorReply<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(&self, d: &Dialect, s: &mut S) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let verb = Verb::error(self.code.0).ok_or(EncodeError::Invalid {
             what: "error code",
             reason: "must have three digits (100–999)",

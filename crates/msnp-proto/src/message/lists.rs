@@ -1,6 +1,7 @@
 //! Contact lists, groups, privacy and properties (MSNP2–12; `BLP`/`PRP` later too): `SYN`,
 //! `GTC`, `BLP`, `LST`, `LSG`, `ADD`, `ADC`, `REM`, `REA`, `ADG`, `RMG`, `REG`, `PRP`, `BPR`, `SBP`.
 
+use super::Ctx;
 use super::args::{Args, Line, Sink};
 use super::own::{owned, owned_copy};
 use super::{MessageError, invalid};
@@ -9,7 +10,7 @@ use crate::list::{List, ListBits};
 use crate::network::{Handle, NetworkId};
 use crate::text::{Token, UrlText, code_enum};
 use crate::verb::{TrId, Verb};
-use crate::version::{Dialect, Direction, ProtocolVersion as V};
+use crate::version::{Direction, ProtocolVersion as V};
 
 fn list(a: &Args<'_, '_>, i: usize) -> Result<List, MessageError> {
     a.code(i, List::parse, "a list name (FL, AL, BL, RL, PL)")
@@ -43,7 +44,7 @@ owned!(Syn {
 });
 
 impl<'a> Syn<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let v = d.version;
         let base = if v >= V::Msnp10 { 2 } else { 1 };
         let long = v >= V::Msnp8 && d.direction != Some(Direction::ClientToServer);
@@ -65,12 +66,7 @@ impl<'a> Syn<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let v = d.version;
         if (v >= V::Msnp10) != self.settings_version.is_some() {
             return Err(invalid("settings_version", "present exactly from MSNP10"));
@@ -141,7 +137,7 @@ pub type Blp = Setting<BlpMode>;
 impl<M: Copy> Setting<M> {
     pub(crate) fn decode(
         a: &Args<'_, '_>,
-        d: &Dialect,
+        d: &Ctx,
         parse: fn(&str) -> Option<M>,
         as_str: fn(&M) -> &str,
     ) -> Result<Self, MessageError> {
@@ -159,7 +155,7 @@ impl<M: Copy> Setting<M> {
     pub(crate) fn write_with<S: Sink>(
         &self,
         verb: Verb,
-        d: &Dialect,
+        d: &Ctx,
         s: &mut S,
         as_str: fn(&M) -> &str,
     ) -> Result<(), EncodeError> {
@@ -191,12 +187,7 @@ pub struct LstRequest {
 owned_copy!(LstRequest);
 
 impl LstRequest {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str_dyn(self.list.as_str());
         l.end()
@@ -308,7 +299,7 @@ pub(crate) enum Lst<'a> {
     Entry(ListEntry<'a>),
 }
 
-pub(crate) fn decode_lst<'a>(a: &Args<'_, 'a>, d: &Dialect) -> Result<Lst<'a>, MessageError> {
+pub(crate) fn decode_lst<'a>(a: &Args<'_, 'a>, d: &Ctx) -> Result<Lst<'a>, MessageError> {
     let v = d.version;
     let request = match d.direction {
         Some(dir) => dir == Direction::ClientToServer,
@@ -404,12 +395,7 @@ fn put_keyed<S: Sink>(l: &mut Line<'_, S>, key: &str, t: &Token<'_>) {
 }
 
 impl ListEntry<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let v = d.version;
         if v <= V::Msnp7 {
             let (Some(list), Some(ver), Some(index), Some(total)) =
@@ -525,7 +511,7 @@ owned!(Group {
 });
 
 impl<'a> Group<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let v = d.version;
         if v <= V::Msnp7 {
             a.arity(6, 6)?;
@@ -557,12 +543,7 @@ impl<'a> Group<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let v = d.version;
         let counted = self.list_version.is_some() && self.index.is_some() && self.total.is_some();
         let none = self.list_version.is_none() && self.index.is_none() && self.total.is_none();
@@ -617,7 +598,7 @@ owned!(Add {
 });
 
 impl<'a> Add<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         a.arity(3, 5)?;
         let server = match d.direction {
             Some(dir) => dir == Direction::ServerToClient,
@@ -639,12 +620,7 @@ impl<'a> Add<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         match (d.direction, self.list_version) {
             (Some(Direction::ClientToServer), Some(_)) => {
                 return Err(invalid("list_version", "only in server replies"));
@@ -736,12 +712,7 @@ impl<'a> Adc<'a> {
         Ok(x)
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if self.handle.is_none() && self.contact_id.is_none() {
             return Err(invalid("ADC", "needs N=handle or C=contact-id"));
         }
@@ -796,7 +767,7 @@ owned!(Rem {
 });
 
 impl<'a> Rem<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         a.arity(2, 4)?;
         let server = d.version <= V::Msnp9
             && match d.direction {
@@ -814,12 +785,7 @@ impl<'a> Rem<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if self.list_version.is_some()
             && (d.version > V::Msnp9 || d.direction == Some(Direction::ClientToServer))
         {
@@ -859,7 +825,7 @@ owned!(Rea {
 });
 
 impl<'a> Rea<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let (min, max) = match d.direction {
             Some(Direction::ClientToServer) => (2, 2),
             Some(Direction::ServerToClient) => (3, 3),
@@ -875,12 +841,7 @@ impl<'a> Rea<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.opt_num(self.list_version);
         l.handle(&self.handle);
@@ -917,7 +878,7 @@ owned!(Adg {
 });
 
 impl<'a> Adg<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let old = d.version <= V::Msnp9;
         let (c, s) = if old { (2, 4) } else { (1, 2) };
         let server = match d.direction {
@@ -938,12 +899,7 @@ impl<'a> Adg<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let old = d.version <= V::Msnp9;
         if self.list_version.is_some() != (old && self.group_id.is_some()) {
             return Err(invalid(
@@ -981,8 +937,10 @@ owned!(Rmg {
 });
 
 impl<'a> Rmg<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
-        let versioned = d.version <= V::Msnp9
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
+        // Escargot (quirk) also puts a number before the ID in 10–12 replies.
+        let numbered = d.version <= V::Msnp9 || d.quirks.escargot_group_replies;
+        let versioned = numbered
             && match d.direction {
                 Some(dir) => dir == Direction::ServerToClient,
                 None => a.n == 2,
@@ -996,13 +954,8 @@ impl<'a> Rmg<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
-        if self.list_version.is_some() && d.version > V::Msnp9 {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        if self.list_version.is_some() && d.version > V::Msnp9 && !d.quirks.escargot_group_replies {
             return Err(invalid("list_version", "only up to MSNP9"));
         }
         let mut l = Line::new(s, d, verb, Some(self.trid));
@@ -1034,13 +987,27 @@ owned!(Reg {
 });
 
 impl<'a> Reg<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let old = d.version <= V::Msnp9;
         let versioned = old
             && match d.direction {
                 Some(dir) => dir == Direction::ServerToClient,
                 None => a.n == 4,
             };
+        if !old
+            && d.quirks.escargot_group_replies
+            && d.direction != Some(Direction::ClientToServer)
+            && a.n == 4
+        {
+            // Escargot: `REG trid 1 name group-id 0`.
+            a.literal(3, b"0", "0")?;
+            return Ok(Self {
+                trid: a.trid()?,
+                list_version: Some(a.u32(0)?),
+                group_id: a.tok(2)?,
+                name: a.url(1)?,
+            });
+        }
         let k = usize::from(versioned);
         let n = 2 + k + usize::from(old);
         a.arity(n, n)?;
@@ -1055,15 +1022,18 @@ impl<'a> Reg<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let old = d.version <= V::Msnp9;
-        if self.list_version.is_some() && !old {
-            return Err(invalid("list_version", "only up to MSNP9"));
+        if let (Some(n), false) = (self.list_version, old) {
+            if !d.quirks.escargot_group_replies {
+                return Err(invalid("list_version", "only up to MSNP9"));
+            }
+            let mut l = Line::new(s, d, verb, Some(self.trid));
+            l.num(u64::from(n));
+            l.url(&self.name);
+            l.tok(&self.group_id);
+            l.str("0");
+            return l.end();
         }
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.opt_num(self.list_version);
@@ -1125,7 +1095,7 @@ owned!(Prp {
 });
 
 impl<'a> Prp<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         a.arity(1, 3)?;
         let versioned = a.is_digits(0)
             && d.version <= V::Msnp9
@@ -1140,12 +1110,7 @@ impl<'a> Prp<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if self.list_version.is_some()
             && (d.version > V::Msnp9 || d.direction == Some(Direction::ClientToServer))
         {
@@ -1188,7 +1153,7 @@ fn looks_like_property(b: Option<&[u8]>) -> bool {
 }
 
 impl<'a> Bpr<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         a.arity(1, 4)?;
         let versioned = d.version <= V::Msnp9 && a.is_digits(0);
         let k = usize::from(versioned);
@@ -1207,12 +1172,7 @@ impl<'a> Bpr<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if self.list_version.is_some() && (self.handle.is_none() || d.version > V::Msnp9) {
             return Err(invalid("list_version", "only with a handle, up to MSNP9"));
         }
@@ -1273,12 +1233,7 @@ impl<'a> Sbp<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.tok(&self.contact_id);
         l.str_dyn(self.property.as_str());
@@ -1291,23 +1246,13 @@ impl<'a> Sbp<'a> {
 }
 
 impl Setting<GtcMode> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         self.write_with(verb, d, s, GtcMode::as_str)
     }
 }
 
 impl Setting<BlpMode> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         self.write_with(verb, d, s, BlpMode::as_str)
     }
 }

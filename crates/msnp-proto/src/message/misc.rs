@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::Ctx;
 use super::args::{Args, Line, Sink};
 use super::own::{owned, owned_copy};
 use super::{MessageError, invalid};
@@ -11,7 +12,7 @@ use crate::error::EncodeError;
 use crate::network::{Handle, NetworkId};
 use crate::text::{Token, UrlText};
 use crate::verb::{TrId, Verb};
-use crate::version::{Dialect, ProtocolVersion as V};
+use crate::version::ProtocolVersion as V;
 
 /// A command that is only its TrID (`GSB trid`, `ACK trid`, `INF trid`, `QRY trid`, `LSG trid`, `PNG`-like).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,12 +30,7 @@ impl Transaction {
         a.no_payload()?;
         Ok(Self { trid: a.trid()? })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         Line::new(s, d, verb, Some(self.trid)).end()
     }
 }
@@ -56,12 +52,7 @@ impl OkReply {
         a.no_payload()?;
         Ok(Self { trid: a.trid()? })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str("OK");
         l.end()
@@ -89,12 +80,7 @@ impl<'a> PayloadCommand<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         Line::new(s, d, verb, Some(self.trid)).end_payload(&self.payload)
     }
 }
@@ -121,12 +107,7 @@ impl<'a> PutOk<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str("OK");
         l.end_payload(&self.payload)
@@ -162,12 +143,7 @@ impl<'a> Opaque<'a> {
             payload: a.raw.payload().map(Cow::Borrowed),
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, self.trid);
         for t in &self.args {
             l.tok(t);
@@ -224,7 +200,7 @@ fn rng_arity(v: V) -> usize {
 }
 
 impl<'a> Rng<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let n = rng_arity(d.version);
         a.arity(n, n)?;
         Ok(Self {
@@ -239,12 +215,7 @@ impl<'a> Rng<'a> {
             direct: a.opt_bool01(8)?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (self.gateway_domain.is_some() && self.transport.is_none())
             || (self.direct.is_some() && self.gateway_domain.is_none())
         {
@@ -308,12 +279,7 @@ owned!(UrlReply {
 });
 
 impl UrlRequest<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.tok(&self.service);
         l.opt_tok(&self.param);
@@ -322,12 +288,7 @@ impl UrlRequest<'_> {
 }
 
 impl UrlReply<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (d.version >= V::Msnp3) != self.site_id.is_some() {
             return Err(invalid("URL site_id", "present exactly from MSNP3"));
         }
@@ -372,7 +333,7 @@ fn snd_arity(v: V) -> usize {
 }
 
 impl<'a> Snd<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let n = snd_arity(d.version);
         a.arity(n, n)?;
         Ok(Self {
@@ -383,12 +344,7 @@ impl<'a> Snd<'a> {
             client_id: a.opt_tok(3)?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (self.library.is_some() && self.locale.is_none())
             || (self.client_id.is_some() && self.library.is_none())
         {
@@ -451,12 +407,7 @@ impl<'a> Sdc<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.tok(&self.address);
         l.tok(&self.locale);
@@ -586,12 +537,7 @@ pub(crate) fn decode_fnd<'a>(a: &Args<'_, 'a>) -> Result<Fnd<'a>, MessageError> 
 }
 
 impl FndQuery<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         self.query.write(&mut l);
         l.end()
@@ -599,12 +545,7 @@ impl FndQuery<'_> {
 }
 
 impl FndResult<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.num(u64::from(self.index));
         l.num(u64::from(self.total));
@@ -645,12 +586,7 @@ impl Ims {
             enabled,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.opt_num(self.unknown);
         l.str(if self.enabled { "ON" } else { "OFF" });
@@ -695,12 +631,7 @@ impl<'a> Page<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (verb == Verb::PGD) != self.device_type.is_some() {
             return Err(invalid("device_type", "present exactly in PGD"));
         }
@@ -745,12 +676,7 @@ impl<'a> Gcf<'a> {
             payload,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.opt_tok(&self.filename);
         if d.direction.is_none()
@@ -809,12 +735,7 @@ impl<'a> UserNotification<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, self.trid);
         l.handle(&self.handle);
         l.num(u64::from(self.kind));
@@ -858,12 +779,7 @@ impl<'a> Uum<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.handle(&self.handle);
         l.num(u64::from(self.network_id.0));
@@ -901,7 +817,7 @@ owned!(Ubm {
 });
 
 impl<'a> Ubm<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let six = d.version >= V::Msnp18;
         if six {
             a.arity(5, 5)?
@@ -917,12 +833,7 @@ impl<'a> Ubm<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let six = d.version >= V::Msnp18;
         if six != (self.receiver.is_some() && self.receiver_network.is_some())
             || self.receiver.is_some() != self.receiver_network.is_some()
@@ -966,12 +877,7 @@ impl<'a> Notification<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (verb == Verb::NFY) != self.operation.is_some() {
             return Err(invalid("operation", "present exactly in NFY"));
         }
@@ -998,12 +904,7 @@ impl Rfs {
             bits: a.opt_u32(0)?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, None);
         l.opt_num(self.bits);
         l.end()

@@ -108,6 +108,91 @@ pub enum MessageError {
     },
 }
 
+/// Opt-in readings of forms that servers and clients disagreed on (all off by default: the
+/// defaults follow the protocol reference). Used by [`Message::decode_with`] and
+/// [`Message::encode_with`]; the same switches must be used in both directions.
+///
+/// ```
+/// use msnp_proto::{Decoder, Dialect, Direction, Limits, Message, ProtocolVersion, Status};
+/// use msnp_proto::message::Quirks;
+/// let d = Dialect::notification(ProtocolVersion::Msnp11).with_direction(Direction::ServerToClient);
+/// let wire = b"RMG 9 1 dbb9e6a9-8a44-4c53-9b75-b1c0f2a1d1aa\r\n";
+/// let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(wire) else { panic!() };
+/// assert!(Message::decode(&value, &d).is_err());
+/// let q = Quirks::default().with_escargot_group_replies(true);
+/// let m = Message::decode_with(&value, &d, &q).unwrap();
+/// assert_eq!(m.to_vec_with(&d, &q).unwrap(), wire);
+/// ```
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quirks {
+    /// Escargot's MSNP10–12 group replies: `RMG trid 1 group-id` (a literal `1` before the ID,
+    /// kept as `list_version`) and `REG trid 1 name group-id 0` (name before ID). JML and the
+    /// msnp-wiki give `RMG trid group-id` / `REG trid group-id name`, the default.
+    pub escargot_group_replies: bool,
+    /// The NINA "MSNP16 changes" reading: `NLN`/`FLN`/`UBX` already use `nid:handle` (no
+    /// separate network argument) in MSNP16–17. MSNPSharp, papyon and Escargot put the change at
+    /// MSNP18, the default.
+    pub network_prefix_from_16: bool,
+    /// Escargot accepts `CVR` with any number of arguments (6 to 9) in every version; the
+    /// default requires the version's shape.
+    pub any_cvr_arity: bool,
+}
+
+impl Quirks {
+    /// Every quirk on.
+    pub const ALL: Self = Self {
+        escargot_group_replies: true,
+        network_prefix_from_16: true,
+        any_cvr_arity: true,
+    };
+
+    /// Sets [`escargot_group_replies`](Self::escargot_group_replies).
+    pub const fn with_escargot_group_replies(mut self, on: bool) -> Self {
+        self.escargot_group_replies = on;
+        self
+    }
+
+    /// Sets [`network_prefix_from_16`](Self::network_prefix_from_16).
+    pub const fn with_network_prefix_from_16(mut self, on: bool) -> Self {
+        self.network_prefix_from_16 = on;
+        self
+    }
+
+    /// Sets [`any_cvr_arity`](Self::any_cvr_arity).
+    pub const fn with_any_cvr_arity(mut self, on: bool) -> Self {
+        self.any_cvr_arity = on;
+        self
+    }
+}
+
+/// The dialect and the quirks in force; dereferences to the dialect.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ctx {
+    pub(crate) dialect: Dialect,
+    pub(crate) quirks: Quirks,
+}
+
+impl Ctx {
+    /// Whether presence commands carry the network ID as a separate argument (MSNP14–17, or
+    /// 14–15 with [`Quirks::network_prefix_from_16`]).
+    pub(crate) fn separate_network_id(&self) -> bool {
+        let until = if self.quirks.network_prefix_from_16 {
+            V::Msnp15
+        } else {
+            V::Msnp17
+        };
+        self.version.within(V::Msnp14, until)
+    }
+}
+
+impl core::ops::Deref for Ctx {
+    type Target = Dialect;
+    fn deref(&self) -> &Dialect {
+        &self.dialect
+    }
+}
+
 pub(crate) fn invalid(what: &'static str, reason: &'static str) -> EncodeError {
     EncodeError::Invalid { what, reason }
 }
@@ -234,7 +319,7 @@ macro_rules! messages {
                 }
             }
 
-            fn write<S: Sink>(&self, d: &Dialect, s: &mut S) -> Result<(), EncodeError> {
+            fn write<S: Sink>(&self, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
                 match self {
                     $( Self::$var(x) => x.write(Verb::$verb, d, s), )*
                     Self::Error(e) => e.write(d, s),
@@ -468,7 +553,7 @@ pub struct Png;
 own::owned_copy!(Png);
 
 impl Png {
-    fn write<S: Sink>(&self, verb: Verb, d: &Dialect, s: &mut S) -> Result<(), EncodeError> {
+    fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         args::Line::new(s, d, verb, None).end()
     }
 }
@@ -481,6 +566,19 @@ impl<'a> Message<'a> {
     /// `USR trid MD5 S x`). A command the dialect has, with arguments that do not fit its
     /// shape, is a [`MessageError`].
     pub fn decode(raw: &RawCommand<'a>, dialect: &Dialect) -> Result<Self, MessageError> {
+        Self::decode_with(raw, dialect, &Quirks::default())
+    }
+
+    /// [`decode`](Self::decode) with opt-in [`Quirks`].
+    pub fn decode_with(
+        raw: &RawCommand<'a>,
+        dialect: &Dialect,
+        quirks: &Quirks,
+    ) -> Result<Self, MessageError> {
+        let ctx = Ctx {
+            dialect: *dialect,
+            quirks: *quirks,
+        };
         let verb = raw.verb();
         if !supported(verb, dialect) {
             return Ok(Self::Unknown(*raw));
@@ -508,7 +606,7 @@ impl<'a> Message<'a> {
         if verb.is_error() {
             return ErrorReply::decode(&a).map(Self::Error);
         }
-        let d = dialect;
+        let d = &ctx;
         let dir = d.direction;
         let client = dir == Some(Direction::ClientToServer);
         let server = dir == Some(Direction::ServerToClient);
@@ -711,20 +809,53 @@ impl<'a> Message<'a> {
 
     /// Appends the command's wire bytes to `out`: single spaces, CRLF, computed payload length.
     /// Nothing is written when the message cannot be encoded in `dialect`.
+    ///
+    /// ```
+    /// use msnp_proto::{Dialect, Message, ProtocolVersion, TrId};
+    /// use msnp_proto::message::PayloadCommand;
+    /// let m = Message::Uux(PayloadCommand { trid: TrId(11), payload: b"<Data/>"[..].into() });
+    /// let d = Dialect::notification(ProtocolVersion::Msnp11);
+    /// let mut out = Vec::new();
+    /// m.encode(&d, &mut out).unwrap();
+    /// assert_eq!(out, b"UUX 11 7\r\n<Data/>");
+    /// assert_eq!(m.encoded_len(&d), out.len());
+    /// // UUX does not exist in MSNP10.
+    /// assert!(m.encode(&Dialect::notification(ProtocolVersion::Msnp10), &mut out).is_err());
+    /// ```
     pub fn encode(&self, dialect: &Dialect, out: &mut impl BufMut) -> Result<(), EncodeError> {
-        self.check(dialect)?;
-        let mut count = Count(0);
-        self.write(dialect, &mut count)?;
-        self.write(dialect, &mut Buf(out))
+        self.encode_with(dialect, &Quirks::default(), out)
+    }
+
+    /// [`encode`](Self::encode) with opt-in [`Quirks`].
+    pub fn encode_with(
+        &self,
+        dialect: &Dialect,
+        quirks: &Quirks,
+        out: &mut impl BufMut,
+    ) -> Result<(), EncodeError> {
+        let ctx = Ctx {
+            dialect: *dialect,
+            quirks: *quirks,
+        };
+        self.check(&ctx)?;
+        // Dry run first, so that an error leaves `out` untouched.
+        self.write(&ctx, &mut Count(0))?;
+        self.write(&ctx, &mut Buf(out))
     }
 
     /// Exactly how many bytes [`encode`](Self::encode) writes (0 when it would fail).
     pub fn encoded_len(&self, dialect: &Dialect) -> usize {
+        self.encoded_len_with(dialect, &Quirks::default())
+    }
+
+    /// [`encoded_len`](Self::encoded_len) with opt-in [`Quirks`].
+    pub fn encoded_len_with(&self, dialect: &Dialect, quirks: &Quirks) -> usize {
+        let ctx = Ctx {
+            dialect: *dialect,
+            quirks: *quirks,
+        };
         let mut count = Count(0);
-        match self
-            .check(dialect)
-            .and_then(|()| self.write(dialect, &mut count))
-        {
+        match self.check(&ctx).and_then(|()| self.write(&ctx, &mut count)) {
             Ok(()) => count.0,
             Err(_) => 0,
         }
@@ -732,15 +863,24 @@ impl<'a> Message<'a> {
 
     /// The wire bytes in a new vector.
     pub fn to_vec(&self, dialect: &Dialect) -> Result<Vec<u8>, EncodeError> {
+        self.to_vec_with(dialect, &Quirks::default())
+    }
+
+    /// [`to_vec`](Self::to_vec) with opt-in [`Quirks`].
+    pub fn to_vec_with(&self, dialect: &Dialect, quirks: &Quirks) -> Result<Vec<u8>, EncodeError> {
+        let ctx = Ctx {
+            dialect: *dialect,
+            quirks: *quirks,
+        };
+        self.check(&ctx)?;
         let mut count = Count(0);
-        self.check(dialect)?;
-        self.write(dialect, &mut count)?;
+        self.write(&ctx, &mut count)?;
         let mut v = Vec::with_capacity(count.0);
-        self.write(dialect, &mut Buf(&mut v))?;
+        self.write(&ctx, &mut Buf(&mut v))?;
         Ok(v)
     }
 
-    fn check(&self, d: &Dialect) -> Result<(), EncodeError> {
+    fn check(&self, d: &Ctx) -> Result<(), EncodeError> {
         let verb = self.verb();
         if matches!(self, Self::Unknown(_) | Self::UnknownOwned(_)) {
             return Ok(());

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::Ctx;
 use super::args::{Args, Line, Sink};
 use super::own::owned;
 use super::{MessageError, invalid};
@@ -12,7 +13,7 @@ use crate::network::{Handle, NetworkId};
 use crate::status::PresenceStatus;
 use crate::text::UrlText;
 use crate::verb::{TrId, Verb};
-use crate::version::{Dialect, ProtocolVersion as V};
+use crate::version::ProtocolVersion as V;
 
 fn status(a: &Args<'_, '_>, i: usize) -> Result<PresenceStatus, MessageError> {
     a.code(i, PresenceStatus::parse, "a presence status")
@@ -62,7 +63,7 @@ fn chg_arity(v: V) -> (usize, usize) {
 }
 
 impl<'a> Chg<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let (min, max) = chg_arity(d.version);
         a.arity(min, max)?;
         Ok(Self {
@@ -73,12 +74,7 @@ impl<'a> Chg<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if self.msn_object.is_some() && self.capabilities.is_none() {
             return Err(invalid("CHG msn_object", "needs capabilities before it"));
         }
@@ -147,12 +143,17 @@ owned!(Presence {
     icon_url
 });
 
-fn presence_arity(v: V) -> (usize, usize) {
+fn presence_arity(d: &Ctx) -> (usize, usize) {
+    let v = d.version;
+    if d.separate_network_id() {
+        return (5, 7);
+    }
     match v {
         _ if v <= V::Msnp7 => (3, 3),
         V::Msnp8 => (4, 4),
         _ if v <= V::Msnp13 => (4, 5),
-        _ if v <= V::Msnp17 => (5, 7),
+        // `nid:handle` already in 16–17 (quirk): the icon URL may still follow.
+        _ if v <= V::Msnp17 => (4, 6),
         _ => (4, 5),
     }
 }
@@ -163,11 +164,11 @@ impl<'a> Presence<'a> {
         self.network_id.or_else(|| self.handle.network())
     }
 
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let v = d.version;
-        let (min, max) = presence_arity(v);
+        let (min, max) = presence_arity(d);
         a.arity(min, max)?;
-        let nid = v.within(V::Msnp14, V::Msnp17);
+        let nid = d.separate_network_id();
         let k = usize::from(nid);
         Ok(Self {
             status: status(a, 0)?,
@@ -187,13 +188,13 @@ impl<'a> Presence<'a> {
     pub(crate) fn write_args<S: Sink>(
         &self,
         l: &mut Line<'_, S>,
-        d: &Dialect,
+        d: &Ctx,
     ) -> Result<(), EncodeError> {
         let v = d.version;
         if self.icon_url.is_some() && self.msn_object.is_none() {
             return Err(invalid("icon_url", "needs msn_object before it"));
         }
-        if v.within(V::Msnp14, V::Msnp17) != self.network_id.is_some() {
+        if d.separate_network_id() != self.network_id.is_some() {
             return Err(invalid(
                 "network_id",
                 "a separate argument exactly in MSNP14–17",
@@ -213,7 +214,7 @@ impl<'a> Presence<'a> {
         }
         l.opt_url(&self.msn_object);
         l.opt_url(&self.icon_url);
-        let (min, max) = presence_arity(v);
+        let (min, max) = presence_arity(d);
         l.arity(min, max);
         Ok(())
     }
@@ -248,19 +249,14 @@ pub struct Iln<'a> {
 owned!(Iln { trid, presence });
 
 impl<'a> Iln<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         Ok(Self {
             trid: a.trid()?,
             presence: Presence::decode(a, d)?,
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         self.presence.write_args(&mut l, d)?;
         l.end()
@@ -275,12 +271,7 @@ impl serde::Serialize for Iln<'_> {
 }
 
 impl Presence<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, None);
         self.write_args(&mut l, d)?;
         l.end()
@@ -312,10 +303,13 @@ owned!(Offline {
     icon_url
 });
 
-fn fln_arity(v: V) -> (usize, usize) {
+fn fln_arity(d: &Ctx) -> (usize, usize) {
+    let v = d.version;
+    if d.separate_network_id() {
+        return (3, 4);
+    }
     match v {
         _ if v <= V::Msnp13 => (1, 1),
-        _ if v <= V::Msnp17 => (3, 4),
         _ => (2, 3),
     }
 }
@@ -326,11 +320,11 @@ impl<'a> Offline<'a> {
         self.network_id.or_else(|| self.handle.network())
     }
 
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let v = d.version;
-        let (min, max) = fln_arity(v);
+        let (min, max) = fln_arity(d);
         a.arity(min, max)?;
-        let nid = v.within(V::Msnp14, V::Msnp17);
+        let nid = d.separate_network_id();
         let k = usize::from(nid);
         Ok(Self {
             handle: a.handle(0)?,
@@ -344,14 +338,9 @@ impl<'a> Offline<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let v = d.version;
-        if v.within(V::Msnp14, V::Msnp17) != self.network_id.is_some() {
+        if d.separate_network_id() != self.network_id.is_some() {
             return Err(invalid(
                 "network_id",
                 "a separate argument exactly in MSNP14–17",
@@ -369,7 +358,7 @@ impl<'a> Offline<'a> {
             l.caps(c);
         }
         l.opt_url(&self.icon_url);
-        let (min, max) = fln_arity(v);
+        let (min, max) = fln_arity(d);
         l.arity(min, max);
         l.end()
     }
@@ -413,8 +402,8 @@ owned!(Ubx {
 });
 
 impl<'a> Ubx<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
-        let nid = d.version.within(V::Msnp14, V::Msnp17);
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
+        let nid = d.separate_network_id();
         if nid {
             a.arity(2, 2)?
         } else {
@@ -427,13 +416,8 @@ impl<'a> Ubx<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
-        if d.version.within(V::Msnp14, V::Msnp17) != self.network_id.is_some() {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        if d.separate_network_id() != self.network_id.is_some() {
             return Err(invalid(
                 "network_id",
                 "a separate argument exactly in MSNP14–17",

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::Ctx;
 use super::args::{Args, Line, Sink};
 use super::own::{owned, owned_copy};
 use super::{MessageError, invalid};
@@ -10,7 +11,7 @@ use crate::error::EncodeError;
 use crate::network::Handle;
 use crate::text::{Token, UrlText, code_enum};
 use crate::verb::{TrId, Verb};
-use crate::version::{Channel, Dialect, Direction, ProtocolVersion as V};
+use crate::version::{Channel, Direction, ProtocolVersion as V};
 
 /// One entry of a `VER` list: a dialect this library knows, or any other name (`0` when the
 /// server accepts none), kept as sent.
@@ -89,12 +90,7 @@ impl<'a> Ver<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         for v in &self.versions {
             match v {
@@ -147,8 +143,9 @@ owned!(CvrRequest {
     hop
 });
 
-fn cvr_arity(verb: Verb, v: V) -> (usize, usize) {
-    if verb == Verb::CVQ {
+fn cvr_arity(verb: Verb, d: &Ctx) -> (usize, usize) {
+    let v = d.version;
+    if verb == Verb::CVQ || d.quirks.any_cvr_arity {
         return (6, 9);
     }
     match v {
@@ -160,8 +157,8 @@ fn cvr_arity(verb: Verb, v: V) -> (usize, usize) {
 }
 
 impl<'a> CvrRequest<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
-        let (min, max) = cvr_arity(a.verb, d.version);
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
+        let (min, max) = cvr_arity(a.verb, d);
         a.arity(min, max)?;
         Ok(Self {
             trid: a.trid()?,
@@ -177,12 +174,7 @@ impl<'a> CvrRequest<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (self.handle.is_some() && self.client_id.is_none())
             || (self.hop.is_some() && self.handle.is_none())
         {
@@ -204,7 +196,7 @@ impl<'a> CvrRequest<'a> {
             l.handle(h);
         }
         l.opt_tok(&self.hop);
-        let (min, max) = cvr_arity(verb, d.version);
+        let (min, max) = cvr_arity(verb, d);
         l.arity(min, max);
         l.end()
     }
@@ -251,12 +243,7 @@ impl<'a> CvrReply<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         for t in [
             &self.recommended,
@@ -440,7 +427,7 @@ impl super::own::Own for Usr<'_> {
     }
 }
 
-fn usr_ok_arity(d: &Dialect) -> (usize, usize) {
+fn usr_ok_arity(d: &Ctx) -> (usize, usize) {
     if d.channel == Channel::Switchboard {
         return (3, 3);
     }
@@ -465,7 +452,7 @@ impl<'a> Usr<'a> {
     }
 
     /// `None`: the direction is unknown and the shape does not tell.
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Option<Self>, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Option<Self>, MessageError> {
         let trid = a.trid()?;
         a.arity(1, 5)?;
         let dir = d.direction;
@@ -576,12 +563,7 @@ impl<'a> Usr<'a> {
         }))
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let sb = d.channel == Channel::Switchboard;
         match self {
             Self::Initial(x) => {
@@ -842,7 +824,7 @@ pub(crate) enum Xfr<'a> {
     Sb(SbReferral<'a>),
 }
 
-pub(crate) fn decode_xfr<'a>(a: &Args<'_, 'a>, d: &Dialect) -> Result<Xfr<'a>, MessageError> {
+pub(crate) fn decode_xfr<'a>(a: &Args<'_, 'a>, d: &Ctx) -> Result<Xfr<'a>, MessageError> {
     let trid = a.trid()?;
     a.arity(1, 7)?;
     let kind = a.code(0, ServerKind::parse, "NS or SB")?;
@@ -884,12 +866,7 @@ pub(crate) fn decode_xfr<'a>(a: &Args<'_, 'a>, d: &Dialect) -> Result<Xfr<'a>, M
 }
 
 impl XfrRequest {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str_dyn(self.kind.as_str());
         l.end()
@@ -897,12 +874,7 @@ impl XfrRequest {
 }
 
 impl NsReferral<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (self.referrer.is_some() && self.transport.is_none())
             || (self.hop.is_some() && self.referrer.is_none())
         {
@@ -921,12 +893,7 @@ impl NsReferral<'_> {
 }
 
 impl SbReferral<'_> {
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (self.gateway_domain.is_some() && self.transport.is_none())
             || (self.direct.is_some() && self.gateway_domain.is_none())
         {
@@ -989,12 +956,7 @@ impl Out {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if self.minutes.is_some() && self.reason.is_none() {
             return Err(invalid("OUT minutes", "needs a reason"));
         }
@@ -1017,7 +979,7 @@ pub struct Qng {
 owned_copy!(Qng);
 
 impl Qng {
-    pub(crate) fn decode(a: &Args<'_, '_>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, '_>, d: &Ctx) -> Result<Self, MessageError> {
         if d.version >= V::Msnp9 {
             a.arity(1, 1)?
         } else {
@@ -1028,12 +990,7 @@ impl Qng {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, None);
         l.opt_num(self.seconds);
         if d.version >= V::Msnp9 {
@@ -1066,12 +1023,7 @@ impl<'a> Chl<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.opt_tok(&self.challenge);
         l.end()
@@ -1107,12 +1059,7 @@ impl<'a> QryRequest<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.tok(&self.product_id);
         l.end_payload(&self.answer)
@@ -1140,12 +1087,7 @@ impl<'a> Sbs<'a> {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.tok(&self.data);
         l.end()
@@ -1181,12 +1123,7 @@ impl InfReply {
         })
     }
 
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         for p in &self.packages {
             l.str_dyn(p.as_str());

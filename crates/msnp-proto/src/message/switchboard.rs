@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::Ctx;
 use super::args::{Args, Line, Sink};
 use super::own::owned;
 use super::{MessageError, invalid};
@@ -11,7 +12,7 @@ use crate::error::EncodeError;
 use crate::network::Handle;
 use crate::text::{Token, UrlText, code_enum};
 use crate::verb::{TrId, Verb};
-use crate::version::{Dialect, ProtocolVersion as V};
+use crate::version::ProtocolVersion as V;
 
 /// `CAL trid handle` (client): invite a user into the session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,12 +34,7 @@ impl<'a> Cal<'a> {
             handle: a.handle(0)?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.handle(&self.handle);
         l.end()
@@ -66,12 +62,7 @@ impl CalReply {
             session_id: a.u64(1)?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str("RINGING");
         l.num(self.session_id);
@@ -110,12 +101,7 @@ impl<'a> Ans<'a> {
             session_id: a.u64(2)?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.handle(&self.handle);
         l.tok(&self.cookie);
@@ -153,7 +139,7 @@ owned!(Iro {
 });
 
 impl<'a> Iro<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let caps = d.version >= V::Msnp12;
         if caps {
             a.arity(5, 5)?
@@ -169,12 +155,7 @@ impl<'a> Iro<'a> {
             capabilities: if caps { Some(a.caps(4)?) } else { None },
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (d.version >= V::Msnp12) != self.capabilities.is_some() {
             return Err(invalid("IRO capabilities", "present exactly from MSNP12"));
         }
@@ -208,7 +189,7 @@ owned!(Joi {
 });
 
 impl<'a> Joi<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let caps = d.version >= V::Msnp12;
         if caps {
             a.arity(3, 3)?
@@ -221,12 +202,7 @@ impl<'a> Joi<'a> {
             capabilities: if caps { Some(a.caps(2)?) } else { None },
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (d.version >= V::Msnp12) != self.capabilities.is_some() {
             return Err(invalid("JOI capabilities", "present exactly from MSNP12"));
         }
@@ -259,12 +235,7 @@ impl<'a> Bye<'a> {
             flag: a.opt_tok(1)?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, None);
         l.handle(&self.handle);
         l.opt_tok(&self.flag);
@@ -306,7 +277,7 @@ owned!(MsgSend {
 });
 
 impl<'a> MsgSend<'a> {
-    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Dialect) -> Result<Self, MessageError> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         a.arity(1, 1)?;
         let ack_mode = a.code(0, AckMode::parse, "an ack mode (U, N, A, D)")?;
         if ack_mode == AckMode::Data && d.version < V::Msnp9 {
@@ -318,12 +289,7 @@ impl<'a> MsgSend<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if self.ack_mode == AckMode::Data && d.version < V::Msnp9 {
             return Err(invalid("ack_mode", "D exists from MSNP9"));
         }
@@ -361,12 +327,7 @@ impl<'a> MsgReceive<'a> {
             payload: a.payload()?,
         })
     }
-    pub(crate) fn write<S: Sink>(
-        &self,
-        verb: Verb,
-        d: &Dialect,
-        s: &mut S,
-    ) -> Result<(), EncodeError> {
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, None);
         l.handle(&self.sender);
         l.url(&self.sender_name);
