@@ -147,6 +147,21 @@ fn commands_outside_their_dialect_are_unknown_and_refused() {
     // A typed SYN cannot be written in MSNP13.
     let d12 = ns(V::Msnp12, S);
     let syn = Message::decode(&raw_decode(&d12, b"SYN 4 0 0\r\n"), &d12).unwrap();
+    // Direction matters: clients never send NLN, servers never send PNG.
+    let c = ns(V::Msnp8, C);
+    let nln = raw_decode(&c, b"NLN NLN bob@hotmail.com Bob 0\r\n");
+    assert!(Message::decode(&nln, &c).unwrap().is_unknown());
+    let typed = Message::decode(&nln, &ns(V::Msnp8, S)).unwrap();
+    assert!(matches!(
+        typed.to_vec(&c),
+        Err(msnp_proto::EncodeError::UnsupportedInDialect { .. })
+    ));
+    let s8 = ns(V::Msnp8, S);
+    assert!(
+        Message::decode(&raw_decode(&s8, b"PNG\r\n"), &s8)
+            .unwrap()
+            .is_unknown()
+    );
     assert!(matches!(
         syn.to_vec(&d),
         Err(msnp_proto::EncodeError::UnsupportedInDialect { .. })

@@ -43,11 +43,12 @@ impl<'a> ErrorReply<'a> {
         let code = a
             .verb
             .error_code()
+            .filter(|c| *c >= 100)
             .map(ErrorCode)
             .ok_or(MessageError::BadArg {
                 verb: a.verb,
                 index: 0,
-                expected: "a three-digit error code",
+                expected: "an error code in 100..=999",
             })?;
         a.no_stray_number()?;
         Ok(Self {

@@ -202,7 +202,8 @@ pub(crate) fn ser_lossy<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S
     s.serialize_str(&String::from_utf8_lossy(b))
 }
 
-/// Whether the protocol reference has `verb` in this dialect (version and channel).
+/// Whether the protocol reference has `verb` in this dialect (version, channel, and — when the
+/// dialect says who sends — direction: a client never sends `NLN`, a server never sends `PNG`).
 ///
 /// ```
 /// use msnp_proto::{Dialect, ProtocolVersion, Verb, message::supported};
@@ -214,7 +215,45 @@ pub(crate) fn ser_lossy<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S
 pub fn supported(verb: Verb, d: &Dialect) -> bool {
     let v = d.version;
     if verb.is_error() {
-        return true;
+        return d.direction != Some(Direction::ClientToServer);
+    }
+    let server_only = matches!(
+        verb,
+        Verb::ILN
+            | Verb::NLN
+            | Verb::FLN
+            | Verb::UBX
+            | Verb::RNG
+            | Verb::NOT
+            | Verb::IPG
+            | Verb::UBN
+            | Verb::UBM
+            | Verb::NFY
+            | Verb::SBS
+            | Verb::BPR
+            | Verb::QNG
+            | Verb::RFS
+            | Verb::IRO
+            | Verb::JOI
+            | Verb::BYE
+            | Verb::ACK
+            | Verb::NAK
+    );
+    let client_only = matches!(
+        verb,
+        Verb::PNG
+            | Verb::GSB
+            | Verb::PAG
+            | Verb::PGD
+            | Verb::UUM
+            | Verb::DEL
+            | Verb::VAS
+            | Verb::GET
+    );
+    match d.direction {
+        Some(Direction::ClientToServer) if server_only => return false,
+        Some(Direction::ServerToClient) if client_only => return false,
+        _ => {}
     }
     if v == V::Cvr0 {
         return matches!(verb, Verb::VER | Verb::CVQ | Verb::OUT);
