@@ -149,16 +149,18 @@ fn commands_outside_their_dialect_are_unknown_and_refused() {
     let syn = Message::decode(&raw_decode(&d12, b"SYN 4 0 0\r\n"), &d12).unwrap();
     // Direction matters: clients never send NLN, servers never send PNG.
     let c = ns(V::Msnp8, C);
-    let nln = raw_decode(&c, b"NLN NLN bob@hotmail.com Bob 0\r\n");
+    let nln = raw_decode(&c, b"NLN 5 NLN bob@hotmail.com Bob 0\r\n");
     assert!(Message::decode(&nln, &c).unwrap().is_unknown());
-    let typed = Message::decode(&nln, &ns(V::Msnp8, S)).unwrap();
+    let s8 = ns(V::Msnp8, S);
+    let typed =
+        Message::decode(&raw_decode(&s8, b"NLN NLN bob@hotmail.com Bob 0\r\n"), &s8).unwrap();
     assert!(matches!(
         typed.to_vec(&c),
         Err(msnp_proto::EncodeError::UnsupportedInDialect { .. })
     ));
     let s8 = ns(V::Msnp8, S);
     assert!(
-        Message::decode(&raw_decode(&s8, b"PNG\r\n"), &s8)
+        Message::decode(&raw_decode(&s8, b"PNG 0\r\n"), &s8)
             .unwrap()
             .is_unknown()
     );
