@@ -139,9 +139,7 @@ impl<M: Copy> Setting<M> {
         a: &Args<'_, '_>,
         d: &Ctx,
         parse: fn(&str) -> Option<M>,
-        as_str: fn(&M) -> &str,
     ) -> Result<Self, MessageError> {
-        let _ = as_str;
         let versioned = d.version <= V::Msnp9 && d.direction != Some(Direction::ClientToServer);
         a.arity(1, if versioned { 2 } else { 1 })?;
         let k = a.n - 1;

@@ -701,8 +701,8 @@ impl<'a> Message<'a> {
             Verb::UBX => Self::Ubx(Ubx::decode(&a, d)?),
             Verb::UUX => Self::Uux(PayloadCommand::decode(&a)?),
             Verb::SYN => Self::Syn(Syn::decode(&a, d)?),
-            Verb::GTC => Self::Gtc(Setting::decode(&a, d, GtcMode::parse, GtcMode::as_str)?),
-            Verb::BLP => Self::Blp(Setting::decode(&a, d, BlpMode::parse, BlpMode::as_str)?),
+            Verb::GTC => Self::Gtc(Setting::decode(&a, d, GtcMode::parse)?),
+            Verb::BLP => Self::Blp(Setting::decode(&a, d, BlpMode::parse)?),
             Verb::LST => match lists::decode_lst(&a, d)? {
                 lists::Lst::Request(r) => Self::LstRequest(r),
                 lists::Lst::Entry(e) => Self::Lst(e),
@@ -900,6 +900,46 @@ impl<'a> Message<'a> {
         }
     }
 
+    /// Appends the wire bytes to a (reused) vector in a single pass: the fast path. On error
+    /// the vector is truncated back to its previous length.
+    ///
+    /// ```
+    /// use msnp_proto::{Dialect, Message, ProtocolVersion};
+    /// use msnp_proto::message::Qng;
+    /// let d = Dialect::notification(ProtocolVersion::Msnp9);
+    /// let mut out = b"QNG 50\r\n".to_vec();
+    /// Message::Qng(Qng { seconds: Some(45) }).encode_to_vec(&d, &mut out).unwrap();
+    /// assert_eq!(out, b"QNG 50\r\nQNG 45\r\n");
+    /// // MSNP8's QNG has no argument: nothing is appended.
+    /// let d8 = Dialect::notification(ProtocolVersion::Msnp8);
+    /// assert!(Message::Qng(Qng { seconds: Some(45) }).encode_to_vec(&d8, &mut out).is_err());
+    /// assert_eq!(out.len(), 16);
+    /// ```
+    pub fn encode_to_vec(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.encode_to_vec_with(dialect, &Quirks::default(), out)
+    }
+
+    /// [`encode_to_vec`](Self::encode_to_vec) with opt-in [`Quirks`].
+    pub fn encode_to_vec_with(
+        &self,
+        dialect: &Dialect,
+        quirks: &Quirks,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        let ctx = Ctx {
+            dialect: *dialect,
+            quirks: *quirks,
+        };
+        let start = out.len();
+        let r = self
+            .check(&ctx)
+            .and_then(|()| self.write(&ctx, &mut Buf(out)));
+        if r.is_err() {
+            out.truncate(start);
+        }
+        r
+    }
+
     /// The wire bytes in a new vector.
     pub fn to_vec(&self, dialect: &Dialect) -> Result<Vec<u8>, EncodeError> {
         self.to_vec_with(dialect, &Quirks::default())
@@ -911,11 +951,8 @@ impl<'a> Message<'a> {
             dialect: *dialect,
             quirks: *quirks,
         };
-        self.check(&ctx)?;
-        let mut count = Count(0);
-        self.write(&ctx, &mut count)?;
-        let mut v = Vec::with_capacity(count.0);
-        self.write(&ctx, &mut Buf(&mut v))?;
+        let mut v = Vec::with_capacity(64);
+        self.encode_to_vec_with(&ctx.dialect, &ctx.quirks, &mut v)?;
         Ok(v)
     }
 
