@@ -197,6 +197,19 @@ pub enum EncodeError {
         /// The dialect's version.
         version: ProtocolVersion,
     },
+    /// The typed value gives the wrong number of arguments for this dialect's shape of the
+    /// command (typed layer), e.g. a field the version requires is missing.
+    #[error("{verb} takes {min}..={max} arguments in this dialect, the value gives {got}")]
+    ArgCount {
+        /// The command.
+        verb: Verb,
+        /// Fewest arguments.
+        min: usize,
+        /// Most arguments.
+        max: usize,
+        /// Arguments the value would write.
+        got: usize,
+    },
     /// A typed value cannot be written in this dialect (typed layer).
     #[error("{what}: {reason}")]
     Invalid {

@@ -21,21 +21,35 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod caps;
 #[cfg(feature = "tokio-util")]
 pub mod codec;
 pub mod encode;
 pub mod error;
+pub mod error_code;
+pub mod list;
+pub mod message;
 pub mod negotiation;
+pub mod network;
 pub mod payload;
 pub mod raw;
+pub mod status;
+pub mod text;
 pub mod transcript;
 pub mod verb;
 pub mod version;
 pub mod wire;
 
+pub use caps::ClientCapabilities;
 pub use encode::Encode;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
+pub use error_code::ErrorCode;
+pub use list::{List, ListBits};
+pub use message::{Message, MessageError};
+pub use network::{Handle, NetworkId};
 pub use raw::{MAX_TOKENS, OwnedCommand, RawCommand};
+pub use status::PresenceStatus;
+pub use text::{Code, TextError, Token, UrlText};
 pub use verb::{InvalidVerb, TrId, TrIdCounter, Verb};
 pub use version::{
     Channel, Dialect, Direction, Leniency, PayloadRule, ProtocolVersion, TrIdRule, UnknownVersion,

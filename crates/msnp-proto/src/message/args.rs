@@ -1,0 +1,482 @@
+//! Reading typed arguments out of a [`RawCommand`] and writing command lines token by token.
+
+use std::borrow::Cow;
+
+use bytes::BufMut;
+
+use super::MessageError;
+use crate::caps::ClientCapabilities;
+use crate::error::EncodeError;
+use crate::network::{Handle, NetworkId};
+use crate::raw::RawCommand;
+use crate::text::{Token, UrlText};
+use crate::verb::{TrId, Verb};
+use crate::version::Dialect;
+use crate::wire::Limits;
+
+/// Parses a canonical unsigned decimal (`0`, or digits without a leading zero) that fits a `u32`.
+pub(crate) fn parse_decimal(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 10 || (s.len() > 1 && s[0] == b'0') {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    u32::try_from(n).ok()
+}
+
+/// Like [`parse_decimal`] for `u64`.
+pub(crate) fn parse_decimal_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 || (s.len() > 1 && s[0] == b'0') {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
+/// Whether the token is all ASCII digits.
+pub(crate) fn all_digits(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
+}
+
+/// The arguments of one raw command, read by position with typed errors.
+pub(crate) struct Args<'r, 'a> {
+    pub(crate) raw: &'r RawCommand<'a>,
+    pub(crate) verb: Verb,
+    pub(crate) n: usize,
+}
+
+impl<'r, 'a> Args<'r, 'a> {
+    pub(crate) fn new(raw: &'r RawCommand<'a>) -> Self {
+        Self {
+            raw,
+            verb: raw.verb(),
+            n: raw.arg_count(),
+        }
+    }
+
+    /// Checks the argument count.
+    pub(crate) fn arity(&self, min: usize, max: usize) -> Result<(), MessageError> {
+        if self.n < min || self.n > max {
+            return Err(MessageError::ArgCount {
+                verb: self.verb,
+                min,
+                max,
+                got: self.n,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn bad(&self, index: usize, expected: &'static str) -> MessageError {
+        MessageError::BadArg {
+            verb: self.verb,
+            index,
+            expected,
+        }
+    }
+
+    pub(crate) fn bytes(&self, i: usize) -> Result<&'a [u8], MessageError> {
+        self.raw.arg(i).ok_or(MessageError::ArgCount {
+            verb: self.verb,
+            min: i + 1,
+            max: i + 1,
+            got: self.n,
+        })
+    }
+
+    /// Argument `i` as raw bytes, if present.
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
+        self.raw.arg(i)
+    }
+
+    pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
+        Token::from_bytes(self.bytes(i)?).map_err(|_| self.bad(i, "a UTF-8 token"))
+    }
+
+    pub(crate) fn opt_tok(&self, i: usize) -> Result<Option<Token<'a>>, MessageError> {
+        if i < self.n {
+            self.tok(i).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub(crate) fn url(&self, i: usize) -> Result<UrlText<'a>, MessageError> {
+        self.tok(i).map(UrlText::from_token)
+    }
+
+    pub(crate) fn opt_url(&self, i: usize) -> Result<Option<UrlText<'a>>, MessageError> {
+        if i < self.n {
+            self.url(i).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub(crate) fn u32(&self, i: usize) -> Result<u32, MessageError> {
+        let b = self.bytes(i)?;
+        parse_decimal(b).ok_or_else(|| {
+            if all_digits(b) {
+                self.bad(i, "a canonical decimal in 0..=4294967295")
+            } else {
+                self.bad(i, "a decimal number")
+            }
+        })
+    }
+
+    pub(crate) fn opt_u32(&self, i: usize) -> Result<Option<u32>, MessageError> {
+        if i < self.n {
+            self.u32(i).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub(crate) fn u64(&self, i: usize) -> Result<u64, MessageError> {
+        parse_decimal_u64(self.bytes(i)?).ok_or_else(|| self.bad(i, "a canonical 64-bit decimal"))
+    }
+
+    pub(crate) fn bool01(&self, i: usize) -> Result<bool, MessageError> {
+        match self.bytes(i)? {
+            b"0" => Ok(false),
+            b"1" => Ok(true),
+            _ => Err(self.bad(i, "0 or 1")),
+        }
+    }
+
+    pub(crate) fn opt_bool01(&self, i: usize) -> Result<Option<bool>, MessageError> {
+        if i < self.n {
+            self.bool01(i).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub(crate) fn handle(&self, i: usize) -> Result<Handle<'a>, MessageError> {
+        Handle::from_token(self.tok(i)?).map_err(|_| self.bad(i, "a user handle"))
+    }
+
+    pub(crate) fn network(&self, i: usize) -> Result<NetworkId, MessageError> {
+        self.u32(i).map(NetworkId)
+    }
+
+    pub(crate) fn caps(&self, i: usize) -> Result<ClientCapabilities, MessageError> {
+        ClientCapabilities::parse(self.bytes(i)?)
+            .map_err(|_| self.bad(i, "client capabilities (caps or caps:capsex)"))
+    }
+
+    pub(crate) fn code<T>(
+        &self,
+        i: usize,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &'static str,
+    ) -> Result<T, MessageError> {
+        let b = self.bytes(i)?;
+        core::str::from_utf8(b)
+            .ok()
+            .and_then(parse)
+            .ok_or_else(|| self.bad(i, expected))
+    }
+
+    pub(crate) fn literal(
+        &self,
+        i: usize,
+        lit: &'static [u8],
+        expected: &'static str,
+    ) -> Result<(), MessageError> {
+        if self.bytes(i)? == lit {
+            Ok(())
+        } else {
+            Err(self.bad(i, expected))
+        }
+    }
+
+    /// Argument `i` with a `key=` prefix removed (the rest must be non-empty).
+    pub(crate) fn keyed(
+        &self,
+        i: usize,
+        key: &'static str,
+        expected: &'static str,
+    ) -> Result<Token<'a>, MessageError> {
+        let b = self.bytes(i)?;
+        match b.strip_prefix(key.as_bytes()) {
+            Some(rest) if !rest.is_empty() => {
+                Token::from_bytes(rest).map_err(|_| self.bad(i, expected))
+            }
+            _ => Err(self.bad(i, expected)),
+        }
+    }
+
+    pub(crate) fn starts_with(&self, i: usize, p: &[u8]) -> bool {
+        self.get(i).is_some_and(|a| a.starts_with(p))
+    }
+
+    pub(crate) fn is_digits(&self, i: usize) -> bool {
+        self.get(i).is_some_and(all_digits)
+    }
+
+    /// Every argument from `i` on, as tokens.
+    pub(crate) fn rest(&self, i: usize) -> Result<Vec<Token<'a>>, MessageError> {
+        (i..self.n).map(|k| self.tok(k)).collect()
+    }
+
+    /// For commands whose TrID is optional: a first argument of digits that is not a TrID
+    /// (out of range) would read back as one.
+    pub(crate) fn no_stray_number(&self) -> Result<(), MessageError> {
+        if self.raw.trid().is_none() && self.is_digits(0) {
+            return Err(self.bad(0, "a transaction ID in 0..=4294967295"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn trid(&self) -> Result<TrId, MessageError> {
+        self.raw
+            .trid()
+            .ok_or(MessageError::MissingTrId { verb: self.verb })
+    }
+
+    pub(crate) fn payload(&self) -> Result<Cow<'a, [u8]>, MessageError> {
+        self.raw
+            .payload()
+            .map(Cow::Borrowed)
+            .ok_or(MessageError::MissingPayload { verb: self.verb })
+    }
+
+    pub(crate) fn no_payload(&self) -> Result<(), MessageError> {
+        match self.raw.payload() {
+            None => Ok(()),
+            Some(_) => Err(MessageError::UnexpectedPayload { verb: self.verb }),
+        }
+    }
+}
+
+/// Where encoded bytes go: a buffer, or a counter for [`Message::encoded_len`](super::Message::encoded_len).
+pub(crate) trait Sink {
+    fn put(&mut self, b: &[u8]);
+}
+
+/// Counts bytes.
+pub(crate) struct Count(pub(crate) usize);
+
+impl Sink for Count {
+    fn put(&mut self, b: &[u8]) {
+        self.0 += b.len();
+    }
+}
+
+/// Writes into a `BufMut`.
+pub(crate) struct Buf<'b, B: BufMut>(pub(crate) &'b mut B);
+
+impl<B: BufMut> Sink for Buf<'_, B> {
+    #[inline]
+    fn put(&mut self, b: &[u8]) {
+        self.0.put_slice(b);
+    }
+}
+
+/// Writes one command line token by token, checking what the types cannot: the dialect's
+/// TrID slot, ASCII-only arguments in strict dialects, and the line-length limit.
+pub(crate) struct Line<'s, S: Sink> {
+    s: &'s mut S,
+    verb: Verb,
+    ascii_only: bool,
+    index: usize,
+    len: usize,
+    err: Option<EncodeError>,
+}
+
+impl<'s, S: Sink> Line<'s, S> {
+    pub(crate) fn new(s: &'s mut S, d: &Dialect, verb: Verb, trid: Option<TrId>) -> Self {
+        use crate::version::TrIdRule;
+        let err = match (d.trid_rule(verb), trid) {
+            (TrIdRule::Required, None) => Some(EncodeError::TrIdRequired { verb }),
+            (TrIdRule::Absent, Some(_)) => Some(EncodeError::TrIdNotAllowed { verb }),
+            _ => None,
+        };
+        s.put(verb.as_bytes());
+        let mut line = Self {
+            s,
+            verb,
+            ascii_only: !d.leniency.allow_utf8_args,
+            index: 0,
+            len: 3,
+            err,
+        };
+        if let Some(t) = trid {
+            line.raw_num(u64::from(t.0));
+        }
+        line
+    }
+
+    fn digits(&mut self, n: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.s.put(&buf[i..]);
+        self.len += buf.len() - i;
+    }
+
+    fn raw_num(&mut self, n: u64) {
+        self.s.put(b" ");
+        self.len += 1;
+        self.digits(n);
+    }
+
+    /// Writes a validated token.
+    pub(crate) fn tok(&mut self, t: &Token<'_>) {
+        self.bytes(t.as_bytes());
+    }
+
+    /// Writes bytes known to be a valid token (constants, validated wrappers).
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
+        if self.ascii_only && !b.is_ascii() && self.err.is_none() {
+            self.err = Some(EncodeError::ArgInvalid { index: self.index });
+        }
+        self.s.put(b" ");
+        self.s.put(b);
+        self.len += 1 + b.len();
+        self.index += 1;
+    }
+
+    pub(crate) fn opt_tok(&mut self, t: &Option<Token<'_>>) {
+        if let Some(t) = t {
+            self.tok(t);
+        }
+    }
+
+    pub(crate) fn url(&mut self, t: &UrlText<'_>) {
+        self.tok(t.token());
+    }
+
+    pub(crate) fn opt_url(&mut self, t: &Option<UrlText<'_>>) {
+        if let Some(t) = t {
+            self.url(t);
+        }
+    }
+
+    pub(crate) fn handle(&mut self, h: &Handle<'_>) {
+        self.tok(h.token());
+    }
+
+    pub(crate) fn str(&mut self, s: &'static str) {
+        self.bytes(s.as_bytes());
+    }
+
+    /// Writes `key` and `value` as one token (`N=bob@hotmail.com`).
+    pub(crate) fn keyed(&mut self, key: &str, value: &str) {
+        if self.ascii_only && !value.is_ascii() && self.err.is_none() {
+            self.err = Some(EncodeError::ArgInvalid { index: self.index });
+        }
+        self.s.put(b" ");
+        self.s.put(key.as_bytes());
+        self.s.put(value.as_bytes());
+        self.len += 1 + key.len() + value.len();
+        self.index += 1;
+    }
+
+    /// Writes a keyword that its type already validated (a `Code`-based enum).
+    pub(crate) fn str_dyn(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    /// Checks the number of arguments written so far against the dialect's shape.
+    pub(crate) fn arity(&mut self, min: usize, max: usize) {
+        if self.index < min || self.index > max {
+            let got = self.index;
+            let verb = self.verb;
+            self.fail(EncodeError::ArgCount {
+                verb,
+                min,
+                max,
+                got,
+            });
+        }
+    }
+
+    pub(crate) fn num(&mut self, n: u64) {
+        self.raw_num(n);
+        self.index += 1;
+    }
+
+    pub(crate) fn opt_num(&mut self, n: Option<u32>) {
+        if let Some(n) = n {
+            self.num(u64::from(n));
+        }
+    }
+
+    pub(crate) fn bool01(&mut self, b: bool) {
+        self.bytes(if b { b"1" } else { b"0" });
+    }
+
+    pub(crate) fn caps(&mut self, c: &ClientCapabilities) {
+        self.raw_num(u64::from(c.caps));
+        if let Some(e) = c.ext {
+            self.s.put(b":");
+            self.len += 1;
+            self.digits(u64::from(e));
+        }
+        self.index += 1;
+    }
+
+    /// Records an encoding error (the first one wins).
+    pub(crate) fn fail(&mut self, e: EncodeError) {
+        if self.err.is_none() {
+            self.err = Some(e);
+        }
+    }
+
+    fn check_len(&self) -> Result<(), EncodeError> {
+        let max = Limits::default().max_line;
+        if self.len > max {
+            return Err(EncodeError::LineTooLong { len: self.len, max });
+        }
+        Ok(())
+    }
+
+    /// Ends a line without payload.
+    pub(crate) fn end(self) -> Result<(), EncodeError> {
+        if let Some(e) = self.err {
+            return Err(e);
+        }
+        self.check_len()?;
+        self.s.put(b"\r\n");
+        Ok(())
+    }
+
+    /// Ends a payload command: length, CRLF, payload.
+    pub(crate) fn end_payload(mut self, p: &[u8]) -> Result<(), EncodeError> {
+        self.raw_num(p.len() as u64);
+        if let Some(e) = self.err {
+            return Err(e);
+        }
+        self.check_len()?;
+        if p.len() > Limits::default().max_payload {
+            return Err(EncodeError::PayloadTooLarge {
+                len: p.len(),
+                max: Limits::default().max_payload,
+            });
+        }
+        self.s.put(b"\r\n");
+        self.s.put(p);
+        Ok(())
+    }
+}

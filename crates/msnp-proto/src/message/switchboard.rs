@@ -1,0 +1,336 @@
+//! Switchboard commands: `CAL`, `ANS`, `IRO`, `JOI`, `BYE`, `MSG`, `ACK`, `NAK` (and `USR`/`OUT`,
+//! shared with the notification server, in [`session`](super::session)).
+
+use std::borrow::Cow;
+
+use super::Ctx;
+use super::args::{Args, Line, Sink};
+use super::own::owned;
+use super::{MessageError, invalid};
+use crate::caps::ClientCapabilities;
+use crate::error::EncodeError;
+use crate::network::Handle;
+use crate::text::{Token, UrlText, code_enum};
+use crate::verb::{TrId, Verb};
+use crate::version::ProtocolVersion as V;
+
+/// `CAL trid handle` (client): invite a user into the session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Cal<'a> {
+    /// Transaction ID.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub trid: TrId,
+    /// Who to invite.
+    pub handle: Handle<'a>,
+}
+owned!(Cal { trid, handle });
+
+impl<'a> Cal<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
+        a.arity(1, 1)?;
+        Ok(Self {
+            trid: a.trid()?,
+            handle: a.handle(0)?,
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        let mut l = Line::new(s, d, verb, Some(self.trid));
+        l.handle(&self.handle);
+        l.end()
+    }
+}
+
+/// `CAL trid RINGING session-id` (server).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CalReply {
+    /// Transaction ID.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub trid: TrId,
+    /// The switchboard session number.
+    pub session_id: u64,
+}
+super::own::owned_copy!(CalReply);
+
+impl CalReply {
+    pub(crate) fn decode(a: &Args<'_, '_>) -> Result<Self, MessageError> {
+        a.arity(2, 2)?;
+        a.literal(0, b"RINGING", "RINGING")?;
+        Ok(Self {
+            trid: a.trid()?,
+            session_id: a.u64(1)?,
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        let mut l = Line::new(s, d, verb, Some(self.trid));
+        l.str("RINGING");
+        l.num(self.session_id);
+        l.end()
+    }
+}
+
+/// `ANS trid handle cookie session-id` (client): join a session after `RNG`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Ans<'a> {
+    /// Transaction ID.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub trid: TrId,
+    /// Own handle (16+: `handle;{guid}`).
+    pub handle: Handle<'a>,
+    /// Cookie from `RNG`.
+    pub cookie: Token<'a>,
+    /// Session ID from `RNG`.
+    pub session_id: u64,
+}
+owned!(Ans {
+    trid,
+    handle,
+    cookie,
+    session_id
+});
+
+impl<'a> Ans<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
+        a.arity(3, 3)?;
+        Ok(Self {
+            trid: a.trid()?,
+            handle: a.handle(0)?,
+            cookie: a.tok(1)?,
+            session_id: a.u64(2)?,
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        let mut l = Line::new(s, d, verb, Some(self.trid));
+        l.handle(&self.handle);
+        l.tok(&self.cookie);
+        l.num(self.session_id);
+        l.end()
+    }
+}
+
+/// `IRO trid index total handle nick {caps}`: one participant already in the session
+/// (caps from MSNP12, `caps:capsex` and `handle;{guid}` from 16).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Iro<'a> {
+    /// The TrID of `ANS`.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub trid: TrId,
+    /// 1-based position.
+    pub index: u32,
+    /// Participants listed.
+    pub total: u32,
+    /// The participant.
+    pub handle: Handle<'a>,
+    /// Friendly name.
+    pub friendly_name: UrlText<'a>,
+    /// Capabilities (MSNP12+).
+    pub capabilities: Option<ClientCapabilities>,
+}
+owned!(Iro {
+    trid,
+    index,
+    total,
+    handle,
+    friendly_name,
+    capabilities
+});
+
+impl<'a> Iro<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
+        let caps = d.version >= V::Msnp12;
+        if caps {
+            a.arity(5, 5)?
+        } else {
+            a.arity(4, 4)?
+        }
+        Ok(Self {
+            trid: a.trid()?,
+            index: a.u32(0)?,
+            total: a.u32(1)?,
+            handle: a.handle(2)?,
+            friendly_name: a.url(3)?,
+            capabilities: if caps { Some(a.caps(4)?) } else { None },
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        if (d.version >= V::Msnp12) != self.capabilities.is_some() {
+            return Err(invalid("IRO capabilities", "present exactly from MSNP12"));
+        }
+        let mut l = Line::new(s, d, verb, Some(self.trid));
+        l.num(u64::from(self.index));
+        l.num(u64::from(self.total));
+        l.handle(&self.handle);
+        l.url(&self.friendly_name);
+        if let Some(c) = &self.capabilities {
+            l.caps(c);
+        }
+        l.end()
+    }
+}
+
+/// `JOI handle nick {caps}`: a participant joined (caps from MSNP12).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Joi<'a> {
+    /// The participant (16+: optionally `handle;{guid}`).
+    pub handle: Handle<'a>,
+    /// Friendly name.
+    pub friendly_name: UrlText<'a>,
+    /// Capabilities (MSNP12+).
+    pub capabilities: Option<ClientCapabilities>,
+}
+owned!(Joi {
+    handle,
+    friendly_name,
+    capabilities
+});
+
+impl<'a> Joi<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
+        let caps = d.version >= V::Msnp12;
+        if caps {
+            a.arity(3, 3)?
+        } else {
+            a.arity(2, 2)?
+        }
+        Ok(Self {
+            handle: a.handle(0)?,
+            friendly_name: a.url(1)?,
+            capabilities: if caps { Some(a.caps(2)?) } else { None },
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        if (d.version >= V::Msnp12) != self.capabilities.is_some() {
+            return Err(invalid("JOI capabilities", "present exactly from MSNP12"));
+        }
+        let mut l = Line::new(s, d, verb, None);
+        l.handle(&self.handle);
+        l.url(&self.friendly_name);
+        if let Some(c) = &self.capabilities {
+            l.caps(c);
+        }
+        l.end()
+    }
+}
+
+/// `BYE handle {flag}`: a participant left (`1` = closed for idleness; kept opaque).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Bye<'a> {
+    /// The participant.
+    pub handle: Handle<'a>,
+    /// The optional second argument, as sent.
+    pub flag: Option<Token<'a>>,
+}
+owned!(Bye { handle, flag });
+
+impl<'a> Bye<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
+        a.arity(1, 2)?;
+        Ok(Self {
+            handle: a.handle(0)?,
+            flag: a.opt_tok(1)?,
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        let mut l = Line::new(s, d, verb, None);
+        l.handle(&self.handle);
+        l.opt_tok(&self.flag);
+        l.end()
+    }
+}
+
+code_enum! {
+    /// The acknowledgement mode of a client `MSG` (constants.md §13).
+    pub enum AckMode {
+        /// No acknowledgement.
+        Unacknowledged = "U",
+        /// `NAK` on failure only.
+        NakOnly = "N",
+        /// `ACK` or `NAK`.
+        Acknowledged = "A",
+        /// Data (P2P), MSNP9+.
+        Data = "D",
+    }
+}
+
+/// Client `MSG trid ack-mode len` + MIME (switchboard).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MsgSend<'a> {
+    /// Transaction ID.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub trid: TrId,
+    /// Acknowledgement mode.
+    pub ack_mode: AckMode,
+    /// The MIME message.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub payload: Cow<'a, [u8]>,
+}
+owned!(MsgSend {
+    trid,
+    ack_mode,
+    payload
+});
+
+impl<'a> MsgSend<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
+        a.arity(1, 1)?;
+        let ack_mode = a.code(0, AckMode::parse, "an ack mode (U, N, A, D)")?;
+        if ack_mode == AckMode::Data && d.version < V::Msnp9 {
+            return Err(a.bad(0, "U, N or A (D is MSNP9+)"));
+        }
+        Ok(Self {
+            trid: a.trid()?,
+            ack_mode,
+            payload: a.payload()?,
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        if self.ack_mode == AckMode::Data && d.version < V::Msnp9 {
+            return Err(invalid("ack_mode", "D exists from MSNP9"));
+        }
+        let mut l = Line::new(s, d, verb, Some(self.trid));
+        l.str_dyn(self.ack_mode.as_str());
+        l.end_payload(&self.payload)
+    }
+}
+
+/// Server `MSG sender nick len` + MIME: a relayed message (SB) or `MSG Hotmail Hotmail len`
+/// (NS profile, mail and system notices).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MsgReceive<'a> {
+    /// The sender (`Hotmail` on the NS).
+    pub sender: Handle<'a>,
+    /// The sender's friendly name.
+    pub sender_name: UrlText<'a>,
+    /// The MIME message.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub payload: Cow<'a, [u8]>,
+}
+owned!(MsgReceive {
+    sender,
+    sender_name,
+    payload
+});
+
+impl<'a> MsgReceive<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
+        a.arity(2, 2)?;
+        Ok(Self {
+            sender: a.handle(0)?,
+            sender_name: a.url(1)?,
+            payload: a.payload()?,
+        })
+    }
+    pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
+        let mut l = Line::new(s, d, verb, None);
+        l.handle(&self.sender);
+        l.url(&self.sender_name);
+        l.end_payload(&self.payload)
+    }
+}

@@ -1,0 +1,321 @@
+//! Network IDs (constants.md §3) and user handles with their network prefix and suffixes
+//! (commands.md §8).
+
+use core::fmt;
+
+use crate::text::{TextError, Token};
+
+/// A network ID (`nid`): an enumeration, not a bit field. Unknown values are kept.
+///
+/// ```
+/// use msnp_proto::NetworkId;
+/// assert_eq!(NetworkId::YAHOO, NetworkId(32));
+/// assert_eq!(NetworkId::PASSPORT.name(), Some("Passport"));
+/// assert_eq!(NetworkId(77).name(), None);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
+pub struct NetworkId(pub u32);
+
+impl NetworkId {
+    /// 1: MSN / Windows Live (Passport).
+    pub const PASSPORT: Self = Self(1);
+    /// 2: Office Communicator / LCS.
+    pub const LCS: Self = Self(2);
+    /// 4: telephone / mobile number.
+    pub const TELEPHONE: Self = Self(4);
+    /// 8: Mobile Network Interop.
+    pub const MNI: Self = Self(8);
+    /// 9: circle (group, MSNP18+).
+    pub const CIRCLE: Self = Self(9);
+    /// 10: temporary group (MSNP21).
+    pub const TEMPORARY_GROUP: Self = Self(10);
+    /// 11: CID (MSNP21).
+    pub const CID: Self = Self(11);
+    /// 13: "Connect" (MSNP21).
+    pub const CONNECT: Self = Self(13);
+    /// 14: remote network, e.g. Facebook (MSNP21).
+    pub const REMOTE_NETWORK: Self = Self(14);
+    /// 16: SMTP / e-mail only (Japanese keitai).
+    pub const SMTP: Self = Self(16);
+    /// 32: Yahoo! Messenger.
+    pub const YAHOO: Self = Self(32);
+
+    /// Every named network ID.
+    pub const KNOWN: [Self; 11] = [
+        Self::PASSPORT,
+        Self::LCS,
+        Self::TELEPHONE,
+        Self::MNI,
+        Self::CIRCLE,
+        Self::TEMPORARY_GROUP,
+        Self::CID,
+        Self::CONNECT,
+        Self::REMOTE_NETWORK,
+        Self::SMTP,
+        Self::YAHOO,
+    ];
+
+    /// A short name for named IDs.
+    pub const fn name(self) -> Option<&'static str> {
+        Some(match self.0 {
+            1 => "Passport",
+            2 => "LCS",
+            4 => "Telephone",
+            8 => "MNI",
+            9 => "Circle",
+            10 => "TemporaryGroup",
+            11 => "CID",
+            13 => "Connect",
+            14 => "RemoteNetwork",
+            16 => "SMTP",
+            32 => "Yahoo",
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Debug for NetworkId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(n) => write!(f, "NetworkId({} {n})", self.0),
+            None => write!(f, "NetworkId({})", self.0),
+        }
+    }
+}
+
+impl fmt::Display for NetworkId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Why a token is not a valid handle.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HandleError {
+    /// Not a valid argument token.
+    #[error(transparent)]
+    Text(#[from] TextError),
+    /// The address part (after the network prefix, before `;`) is empty.
+    #[error("empty address")]
+    EmptyAddress,
+    /// The network prefix is not a decimal number in range.
+    #[error("bad network prefix")]
+    BadNetwork,
+    /// A `;` suffix is neither `{guid}` nor `via=…`, or is repeated.
+    #[error("bad handle suffix")]
+    BadSuffix,
+    /// The address is longer than [`MAX_ADDRESS_LEN`].
+    #[error("address longer than {MAX_ADDRESS_LEN} bytes")]
+    TooLong,
+}
+
+/// The longest address a handle may carry (commands.md §1: 129 bytes; some room for phone and
+/// circle forms).
+pub const MAX_ADDRESS_LEN: usize = 256;
+
+/// A user handle as written in a command: `{nid:}address{;{guid}}{;via=…}`.
+///
+/// The wire form is kept (re-encoding is byte-exact); the parts are found on demand. The
+/// network prefix is a run of digits before the first `:` (`tel:+1555…` has none).
+///
+/// ```
+/// use msnp_proto::{Handle, NetworkId};
+/// let h = Handle::parse("1:bob@hotmail.com;via=9:00000000-0000-0000-0009-0123456789ab@live.com").unwrap();
+/// assert_eq!(h.network(), Some(NetworkId::PASSPORT));
+/// assert_eq!(h.address(), "bob@hotmail.com");
+/// assert_eq!(h.via(), Some("9:00000000-0000-0000-0009-0123456789ab@live.com"));
+/// let e = Handle::parse("bob@hotmail.com;{5C4F20D2-69E8-45DF-8A2B-2D40A81C2F41}").unwrap();
+/// assert_eq!(e.endpoint(), Some("{5C4F20D2-69E8-45DF-8A2B-2D40A81C2F41}"));
+/// assert_eq!(e.network(), None);
+/// let built = Handle::new(Some(NetworkId::YAHOO), "dave@yahoo.com", None, None).unwrap();
+/// assert_eq!(built.as_str(), "32:dave@yahoo.com");
+/// assert!(Handle::parse("1:").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Handle<'a> {
+    wire: Token<'a>,
+    /// Byte offset of the address (after `nid:`).
+    addr_start: u16,
+    /// Byte offset one past the address.
+    addr_end: u16,
+    network: Option<NetworkId>,
+    /// `(start, end)` of the endpoint suffix (`{guid}`, braces included).
+    endpoint: Option<(u16, u16)>,
+    /// `(start, end)` of the value after `via=`.
+    via: Option<(u16, u16)>,
+}
+
+fn parse_network_prefix(s: &str) -> Result<Option<(NetworkId, usize)>, HandleError> {
+    let Some(colon) = s.find(':') else {
+        return Ok(None);
+    };
+    let digits = &s[..colon];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let n =
+        crate::message::args::parse_decimal(digits.as_bytes()).ok_or(HandleError::BadNetwork)?;
+    Ok(Some((NetworkId(n), colon + 1)))
+}
+
+impl<'a> Handle<'a> {
+    /// Parses a handle from borrowed text.
+    pub fn parse(s: &'a str) -> Result<Self, HandleError> {
+        Self::from_token(Token::new(s)?)
+    }
+
+    /// Parses a handle from a token.
+    pub fn from_token(wire: Token<'a>) -> Result<Self, HandleError> {
+        let s = wire.as_str();
+        if s.len() > MAX_ADDRESS_LEN + 128 {
+            return Err(HandleError::TooLong);
+        }
+        let (network, addr_start) = match parse_network_prefix(s)? {
+            Some((n, at)) => (Some(n), at),
+            None => (None, 0),
+        };
+        let addr_end = s[addr_start..]
+            .find(';')
+            .map_or(s.len(), |i| addr_start + i);
+        if addr_end == addr_start {
+            return Err(HandleError::EmptyAddress);
+        }
+        if addr_end - addr_start > MAX_ADDRESS_LEN {
+            return Err(HandleError::TooLong);
+        }
+        let (mut endpoint, mut via) = (None, None);
+        let mut at = addr_end;
+        while at < s.len() {
+            // s[at] == ';'
+            let start = at + 1;
+            let end = s[start..].find(';').map_or(s.len(), |i| start + i);
+            let part = &s[start..end];
+            if part.len() >= 2
+                && part.starts_with('{')
+                && part.ends_with('}')
+                && endpoint.is_none()
+                && via.is_none()
+            {
+                endpoint = Some((start as u16, end as u16));
+            } else if let Some(v) = part.strip_prefix("via=") {
+                if v.is_empty() || via.is_some() {
+                    return Err(HandleError::BadSuffix);
+                }
+                via = Some(((start + 4) as u16, end as u16));
+            } else {
+                return Err(HandleError::BadSuffix);
+            }
+            at = end;
+        }
+        Ok(Self {
+            addr_start: addr_start as u16,
+            addr_end: addr_end as u16,
+            network,
+            endpoint,
+            via,
+            wire,
+        })
+    }
+
+    /// Builds a handle from its parts; `endpoint` is the braced GUID, `via` the circle address.
+    pub fn new(
+        network: Option<NetworkId>,
+        address: &str,
+        endpoint: Option<&str>,
+        via: Option<&str>,
+    ) -> Result<Handle<'static>, HandleError> {
+        let mut s = String::with_capacity(address.len() + 64);
+        if let Some(n) = network {
+            s.push_str(&n.0.to_string());
+            s.push(':');
+        }
+        s.push_str(address);
+        if let Some(e) = endpoint {
+            s.push(';');
+            s.push_str(e);
+        }
+        if let Some(v) = via {
+            s.push_str(";via=");
+            s.push_str(v);
+        }
+        let h = Handle::from_token(Token::from_string(s)?)?;
+        // The address must not itself look like a prefix or contain suffixes.
+        if h.address() != address
+            || h.network() != network
+            || h.endpoint() != endpoint
+            || h.via() != via
+        {
+            return Err(HandleError::BadSuffix);
+        }
+        Ok(h)
+    }
+
+    /// The whole handle as on the wire.
+    pub fn as_str(&self) -> &str {
+        self.wire.as_str()
+    }
+
+    /// The wire token.
+    pub fn token(&self) -> &Token<'a> {
+        &self.wire
+    }
+
+    /// The network prefix (`1:` → `PASSPORT`), if written.
+    pub fn network(&self) -> Option<NetworkId> {
+        self.network
+    }
+
+    /// The address, without network prefix and suffixes.
+    pub fn address(&self) -> &str {
+        self.wire
+            .as_str()
+            .get(self.addr_start as usize..self.addr_end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The endpoint (machine GUID with braces), if written.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint
+            .and_then(|(s, e)| self.wire.as_str().get(s as usize..e as usize))
+    }
+
+    /// The `via=` value (circle address), if written.
+    pub fn via(&self) -> Option<&str> {
+        self.via
+            .and_then(|(s, e)| self.wire.as_str().get(s as usize..e as usize))
+    }
+
+    /// An owned, `'static` copy.
+    pub fn into_owned(self) -> Handle<'static> {
+        Handle {
+            wire: self.wire.into_owned(),
+            addr_start: self.addr_start,
+            addr_end: self.addr_end,
+            network: self.network,
+            endpoint: self.endpoint,
+            via: self.via,
+        }
+    }
+}
+
+impl fmt::Debug for Handle<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Handle({:?})", self.wire.as_str())
+    }
+}
+
+impl fmt::Display for Handle<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.wire.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Handle<'_> {
+    /// Serializes as the address (no network prefix; no suffixes).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.address())
+    }
+}

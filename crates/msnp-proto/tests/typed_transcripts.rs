@@ -1,0 +1,103 @@
+//! Every command of every shared transcript decodes to a typed message (never `Unknown` for a
+//! command its dialect has) and re-encodes byte-exactly.
+
+use msnp_proto::negotiation::DialectTracker;
+use msnp_proto::transcript::{Event, Reader};
+use msnp_proto::{Decoder, Limits, Message, ProtocolVersion, Status};
+
+fn transcripts() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transcripts");
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .expect("transcript dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    assert!(v.len() >= 10);
+    v
+}
+
+/// Reads a transcript in order, both directions interleaved, with one dialect tracker (as the
+/// transcript reader does), and checks each command in the dialect in force *after* the tracker
+/// has seen it: the tracker learns the channel from the command itself (a switchboard `USR`),
+/// and `VER` reads the same in every version.
+#[test]
+fn every_transcript_command_is_typed_and_byte_exact() {
+    let mut total = 0usize;
+    let mut per_verb = std::collections::BTreeMap::<String, usize>::new();
+    let mut failures = Vec::new();
+    for (name, text) in transcripts() {
+        let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
+        let mut reader = Reader::new(&text);
+        loop {
+            let t = &tracker;
+            let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
+                break;
+            };
+            let c = match ev.expect("transcript reads") {
+                Event::Connection { id, .. } => {
+                    tracker.switch_connection(id);
+                    continue;
+                }
+                Event::Command(c) => c,
+            };
+            let mut dec = Decoder::new(tracker.dialect(c.direction), Limits::default());
+            let Ok(Status::Complete { value, consumed }) = dec.decode(&c.bytes) else {
+                panic!("{name}: raw decode failed");
+            };
+            assert_eq!(consumed, c.bytes.len());
+            tracker.observe(&value, c.direction);
+            let dialect = tracker.dialect(c.direction);
+            total += 1;
+            *per_verb.entry(value.verb().to_string()).or_default() += 1;
+            let line = String::from_utf8_lossy(value.line()).into_owned();
+            match Message::decode(&value, &dialect) {
+                Ok(m) if m.is_unknown() => failures.push(format!(
+                    "{name} {:?} {:?} {:?}: Unknown: {line}",
+                    dialect.version, dialect.channel, c.direction
+                )),
+                Ok(m) => match m.to_vec(&dialect) {
+                    Ok(bytes) if bytes == value.as_bytes() => {
+                        assert_eq!(m.encoded_len(&dialect), bytes.len());
+                        let owned = m.clone().into_owned();
+                        assert_eq!(owned, m);
+                        assert_eq!(
+                            owned.to_vec(&dialect).as_deref().ok(),
+                            Some(value.as_bytes())
+                        );
+                    }
+                    Ok(bytes) => failures.push(format!(
+                        "{name}: re-encoded differently: {line} -> {:?}",
+                        String::from_utf8_lossy(&bytes)
+                    )),
+                    Err(e) => failures.push(format!(
+                        "{name} {:?}: encode error {e}: {line}",
+                        dialect.version
+                    )),
+                },
+                Err(e) => failures.push(format!(
+                    "{name} {:?} {:?} {:?}: {e}: {line}",
+                    dialect.version, dialect.channel, c.direction
+                )),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {total} commands failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(total > 600, "only {total} commands");
+    assert!(
+        per_verb.len() > 50,
+        "only {} verbs: {per_verb:?}",
+        per_verb.len()
+    );
+}
