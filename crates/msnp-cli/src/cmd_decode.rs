@@ -64,6 +64,7 @@ impl<W: Write> Sink for JsonSink<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
         let verb = cmd.verb();
         let rec = CommandRecord::new(cmd, dialect, verb.as_str());
+        self.errors += u64::from(rec.error.is_some());
         serde_json::to_writer(&mut self.out, &rec)?;
         self.out.write_all(b"\n")
     }
@@ -186,7 +187,11 @@ fn decode_wire(mut input: impl Read, args: &DecodeArgs, sink: &mut impl Sink) ->
     loop {
         match dec.decode(&buf[start..filled]) {
             Ok(Status::Complete { value, consumed }) => {
-                let dialect = *dec.dialect();
+                // Learn from the command first: a switchboard's opening USR is then read as one,
+                // and VER is shown in the dialect it establishes. (Framing used the old dialect,
+                // which for these commands is the same.)
+                tracker.observe(&value, dir);
+                let dialect = tracker.dialect(dir);
                 if wants_position {
                     counted_lines +=
                         memchr::memchr_iter(b'\n', &buf[counted.min(start)..start]).count() as u64;
@@ -194,8 +199,7 @@ fn decode_wire(mut input: impl Read, args: &DecodeArgs, sink: &mut impl Sink) ->
                     sink.at(lines + counted_lines + 1, base + start as u64);
                 }
                 sink.command(&value, &dialect)?;
-                tracker.observe(&value, dir);
-                dec.set_dialect(tracker.dialect(dir));
+                dec.set_dialect(dialect);
                 start += consumed;
             }
             Ok(Status::Skipped { consumed }) => start += consumed,
@@ -276,13 +280,12 @@ fn decode_transcript(text: &str, args: &DecodeArgs, sink: &mut impl Sink) -> io:
             }
             Ok(Event::Command(c)) => {
                 let dir = c.direction.or(default_dir);
-                let dialect = tracker.dialect(dir);
-                let mut dec = Decoder::new(dialect, limits);
+                let mut dec = Decoder::new(tracker.dialect(dir), limits);
                 match dec.decode(&c.bytes) {
                     Ok(Status::Complete { value, .. }) => {
-                        sink.at(c.line as u64, offset_of(c.line));
-                        sink.command(&value, &dialect)?;
                         tracker.observe(&value, dir);
+                        sink.at(c.line as u64, offset_of(c.line));
+                        sink.command(&value, &tracker.dialect(dir))?;
                     }
                     other => {
                         // The reader frames with the same rules; this only happens on a bug.

@@ -145,8 +145,8 @@ fn encode_records(
                 continue;
             }
         };
-        if rec.error.is_some() {
-            // Error records from `msnp decode` carry no command.
+        if rec.error.is_some() && rec.cmd.is_none() {
+            // Framing-error records from `msnp decode` carry no command.
             continue;
         }
         let dir = rec.dir.as_deref().and_then(parse_dir).or(default_dir);

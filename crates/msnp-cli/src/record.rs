@@ -1,6 +1,7 @@
 //! The NDJSON record that `msnp decode` writes and `msnp encode` reads.
 
 use base64::Engine as _;
+use msnp_proto::message::Message;
 use msnp_proto::payload::{Payload, PayloadError, XmlLimits, parse_payload};
 use msnp_proto::{Channel, Dialect, Direction, RawCommand, Verb};
 use serde::{Deserialize, Serialize};
@@ -24,33 +25,58 @@ pub(crate) struct CommandRecord<'a> {
     pub(crate) args: Vec<&'a str>,
     pub(crate) payload: Option<PayloadOut<'a>>,
     pub(crate) fields: Fields<'a>,
+    /// Set when the command frames but is not a valid typed message in its dialect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<TypedErrorOut>,
 }
 
-/// The typed view of a command: for now, the decoded payload document.
-#[derive(Debug, Default)]
+/// Why a framed command is not a valid typed message.
+#[derive(Debug, Serialize)]
+pub(crate) struct TypedErrorOut {
+    pub(crate) kind: String,
+    pub(crate) message: String,
+}
+
+/// The typed view of a command: its fields, and the decoded payload document.
+#[derive(Debug)]
 pub(crate) struct Fields<'a> {
+    pub(crate) message: Option<Message<'a>>,
     pub(crate) payload: Option<Result<Payload<'a>, PayloadError>>,
 }
 
 impl Serialize for Fields<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        match &self.payload {
-            Some(Ok(p)) => m.serialize_entry("payload", p)?,
-            Some(Err(e)) => m.serialize_entry(
+        use serde::ser::{Error as _, SerializeMap};
+        let payload_entry = match &self.payload {
+            Some(Ok(p)) => Some((
+                "payload",
+                serde_json::to_value(p).map_err(S::Error::custom)?,
+            )),
+            Some(Err(e)) => Some((
                 "payload_error",
-                &serde_json::json!({ "kind": error_kind_name(e), "message": e.to_string() }),
-            )?,
-            None => {}
+                serde_json::json!({ "kind": error_kind_name(&format!("{e:?}")), "message": e.to_string() }),
+            )),
+            None => None,
+        };
+        match (&self.message, payload_entry) {
+            // The common case: the typed fields are the whole object.
+            (Some(m), None) => m.fields().serialize(s),
+            (m, Some((key, value))) => {
+                let mut obj = match m.as_ref().map(|m| serde_json::to_value(m.fields())) {
+                    Some(Ok(serde_json::Value::Object(o))) => o,
+                    Some(Err(e)) => return Err(S::Error::custom(e)),
+                    _ => serde_json::Map::new(),
+                };
+                obj.insert(key.to_owned(), value);
+                obj.serialize(s)
+            }
+            (None, None) => s.serialize_map(Some(0))?.end(),
         }
-        m.end()
     }
 }
 
-/// `TooDeep { .. }` → `too_deep`.
-fn error_kind_name(e: &PayloadError) -> String {
-    let dbg = format!("{e:?}");
+/// `TooDeep { .. }` → `too_deep` (from a `Debug` rendering).
+pub(crate) fn error_kind_name(dbg: &str) -> String {
     let name: String = dbg
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric())
@@ -109,6 +135,7 @@ impl<'a> CommandRecord<'a> {
                 base64: Some(base64::engine::general_purpose::STANDARD.encode(p)),
             },
         });
+        let typed = Message::decode(cmd, dialect);
         Self {
             dir: dir_code(dialect.direction),
             dialect: dialect.version.name(),
@@ -121,8 +148,26 @@ impl<'a> CommandRecord<'a> {
                 payload: cmd
                     .payload()
                     .map(|p| parse_payload(verb, uun_type(cmd), p, &XmlLimits::default())),
+                message: None,
             },
+            error: None,
         }
+        .with_typed(typed)
+    }
+}
+
+impl<'a> CommandRecord<'a> {
+    fn with_typed(mut self, typed: Result<Message<'a>, msnp_proto::message::MessageError>) -> Self {
+        match typed {
+            Ok(m) => self.fields.message = Some(m),
+            Err(e) => {
+                self.error = Some(TypedErrorOut {
+                    kind: error_kind_name(&format!("{e:?}")),
+                    message: e.to_string(),
+                });
+            }
+        }
+        self
     }
 }
 
