@@ -58,6 +58,8 @@ pub(crate) trait Sink {
 struct JsonSink<W: Write> {
     out: W,
     errors: u64,
+    /// One record's JSON, reused.
+    scratch: Vec<u8>,
 }
 
 impl<W: Write> Sink for JsonSink<W> {
@@ -65,8 +67,10 @@ impl<W: Write> Sink for JsonSink<W> {
         let verb = cmd.verb();
         let rec = CommandRecord::new(cmd, dialect, verb.as_str());
         self.errors += u64::from(rec.error.is_some());
-        serde_json::to_writer(&mut self.out, &rec)?;
-        self.out.write_all(b"\n")
+        self.scratch.clear();
+        rec.write_json(&mut self.scratch)?;
+        self.scratch.push(b'\n');
+        self.out.write_all(&self.scratch)
     }
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
         self.errors += 1;
@@ -416,6 +420,7 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
         let mut sink = JsonSink {
             out: io::BufWriter::with_capacity(1 << 16, stdout),
             errors: 0,
+            scratch: Vec::with_capacity(4096),
         };
         let res = run_inner(&args, &mut sink).and_then(|_| sink.out.flush());
         match res {

@@ -44,34 +44,89 @@ pub(crate) struct Fields<'a> {
     pub(crate) payload: Option<Result<Payload<'a>, PayloadError>>,
 }
 
+impl Fields<'_> {
+    /// Writes the fields object: the typed fields, with the payload document spliced in as a
+    /// last member (no intermediate JSON tree: this is the NDJSON hot path).
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match &self.message {
+            Some(m) => serde_json::to_writer(&mut *out, &m.fields())?,
+            None => out.extend_from_slice(b"{}"),
+        }
+        let (key, value): (&[u8], Option<&Payload<'_>>) = match &self.payload {
+            None => return Ok(()),
+            Some(Ok(p)) => (b"\"payload\":", Some(p)),
+            Some(Err(_)) => (b"\"payload_error\":", None),
+        };
+        // Typed fields always serialize as an object; reopen it.
+        if out.last() != Some(&b'}') {
+            return Ok(());
+        }
+        out.pop();
+        if out.last() != Some(&b'{') {
+            out.push(b',');
+        }
+        out.extend_from_slice(key);
+        match (value, &self.payload) {
+            (Some(p), _) => serde_json::to_writer(&mut *out, p)?,
+            (None, Some(Err(e))) => serde_json::to_writer(
+                &mut *out,
+                &TypedErrorOut {
+                    kind: error_kind_name(&format!("{e:?}")),
+                    message: e.to_string(),
+                },
+            )?,
+            _ => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+        Ok(())
+    }
+}
+
 impl Serialize for Fields<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error as _, SerializeMap};
-        let payload_entry = match &self.payload {
-            Some(Ok(p)) => Some((
-                "payload",
-                serde_json::to_value(p).map_err(S::Error::custom)?,
-            )),
-            Some(Err(e)) => Some((
-                "payload_error",
-                serde_json::json!({ "kind": error_kind_name(&format!("{e:?}")), "message": e.to_string() }),
-            )),
-            None => None,
-        };
-        match (&self.message, payload_entry) {
-            // The common case: the typed fields are the whole object.
-            (Some(m), None) => m.fields().serialize(s),
-            (m, Some((key, value))) => {
-                let mut obj = match m.as_ref().map(|m| serde_json::to_value(m.fields())) {
-                    Some(Ok(serde_json::Value::Object(o))) => o,
-                    Some(Err(e)) => return Err(S::Error::custom(e)),
-                    _ => serde_json::Map::new(),
-                };
-                obj.insert(key.to_owned(), value);
-                obj.serialize(s)
-            }
-            (None, None) => s.serialize_map(Some(0))?.end(),
+        use serde::ser::Error as _;
+        let mut buf = Vec::new();
+        self.write_json(&mut buf).map_err(S::Error::custom)?;
+        let raw = serde_json::value::RawValue::from_string(
+            String::from_utf8(buf).map_err(S::Error::custom)?,
+        )
+        .map_err(S::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
+impl CommandRecord<'_> {
+    /// Writes the record as one JSON object (no newline) without building a JSON tree.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(&mut *out, &Head(self))?;
+        out.pop(); // the head's closing brace
+        out.extend_from_slice(b",\"fields\":");
+        self.fields.write_json(out)?;
+        if let Some(e) = &self.error {
+            out.extend_from_slice(b",\"error\":");
+            serde_json::to_writer(&mut *out, e)?;
         }
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// Every member of a record before `fields`.
+struct Head<'r, 'a>(&'r CommandRecord<'a>);
+
+impl Serialize for Head<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let r = self.0;
+        let mut st = s.serialize_struct("CommandRecord", 7)?;
+        st.serialize_field("dir", &r.dir)?;
+        st.serialize_field("dialect", r.dialect)?;
+        st.serialize_field("channel", r.channel)?;
+        st.serialize_field("cmd", r.cmd)?;
+        st.serialize_field("trid", &r.trid)?;
+        st.serialize_field("args", &r.args)?;
+        st.serialize_field("payload", &r.payload)?;
+        st.end()
     }
 }
 
