@@ -66,6 +66,8 @@ fn kat() -> Vec<(Dialect, &'static [u8], Check)> {
         (ns(V::Msnp8, S), b"PRP PHH 555%20123\r\n", |m| matches!(m, Message::Prp(p) if p.trid.is_none() && p.property == Property::HomePhone && p.value.as_ref().map(|v| v.decoded().into_owned()) == Some("555 123".into()))),
         (ns(V::Msnp8, S), b"BPR MOB Y\r\n", |m| matches!(m, Message::Bpr(b) if b.handle.is_none() && b.property == Property::MobileAllowed)),
         (ns(V::Msnp5, S), b"BPR 12 bob@hotmail.com PHH 555\r\n", |m| matches!(m, Message::Bpr(b) if b.list_version == Some(12) && b.handle.is_some())),
+        (ns(V::Msnp12, None), b"RNG 11752013 207.46.108.38:1863 CKI 849102291.520491113 bob@hotmail.com Bob\r\n", |m| matches!(m, Message::Rng(r) if r.session_id == 11752013)),
+        (ns(V::Msnp5, None), b"BPR 12 bob@hotmail.com PHH 555\r\n", |m| matches!(m, Message::Bpr(b) if b.list_version == Some(12))),
         (ns(V::Msnp12, S), b"RNG 11752013 207.46.108.38:1863 CKI 849102291.520491113 bob@hotmail.com Bob\r\n", |m| matches!(m, Message::Rng(r) if r.session_id == 11752013 && r.transport.is_none())),
         (ns(V::Msnp8, S), b"QNG\r\n", |m| matches!(m, Message::Qng(q) if q.seconds.is_none())),
         (ns(V::Msnp9, S), b"QNG 50\r\n", |m| matches!(m, Message::Qng(q) if q.seconds == Some(50))),
