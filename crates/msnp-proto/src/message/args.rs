@@ -264,7 +264,7 @@ impl<'r, 'a> Args<'r, 'a> {
 
     /// The TrID, if the line has one (never after [`without_trid`](Self::without_trid)).
     pub(crate) fn opt_trid(&self) -> Option<TrId> {
-        if self.base == 1 {
+        if self.untrid {
             None
         } else {
             self.raw.trid()
