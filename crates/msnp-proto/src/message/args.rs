@@ -264,11 +264,7 @@ impl<'r, 'a> Args<'r, 'a> {
 
     /// The TrID, if the line has one (never after [`without_trid`](Self::without_trid)).
     pub(crate) fn opt_trid(&self) -> Option<TrId> {
-        if self.untrid {
-            None
-        } else {
-            self.raw.trid()
-        }
+        if self.untrid { None } else { self.raw.trid() }
     }
 
     pub(crate) fn trid(&self) -> Result<TrId, MessageError> {

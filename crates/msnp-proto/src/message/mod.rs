@@ -661,7 +661,12 @@ impl<'a> Message<'a> {
                     | Verb::QNG
                     | Verb::BPR
                     | Verb::RFS
-            );
+            )
+            || (dialect.direction.is_none()
+                && raw.trid().is_some()
+                && verb == Verb::LSG
+                && dialect.version.within(V::Msnp8, V::Msnp9)
+                && raw.arg_count() == 2);
         let a = if untrid {
             Args::without_trid(raw)
         } else {
