@@ -101,3 +101,75 @@ fn every_transcript_command_is_typed_and_byte_exact() {
         per_verb.len()
     );
 }
+
+/// The same commands read with the sender unknown (bare transcript lines): where the shape
+/// tells the direction they decode to the same typed value; where it does not (`USR trid MD5 S
+/// x`, `CHG`-like shared shapes are fine) they are `Unknown`, never an error.
+#[test]
+fn transcript_commands_without_direction() {
+    let (mut same, mut unknown, mut total) = (0usize, 0usize, 0usize);
+    let mut failures = Vec::new();
+    for (name, text) in transcripts() {
+        let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
+        let mut reader = Reader::new(&text);
+        loop {
+            let t = &tracker;
+            let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
+                break;
+            };
+            let c = match ev.expect("transcript reads") {
+                Event::Connection { id, .. } => {
+                    tracker.switch_connection(id);
+                    continue;
+                }
+                Event::Command(c) => c,
+            };
+            let mut dec = Decoder::new(tracker.dialect(c.direction), Limits::default());
+            let Ok(Status::Complete { value, .. }) = dec.decode(&c.bytes) else {
+                panic!()
+            };
+            tracker.observe(&value, c.direction);
+            let known = tracker.dialect(c.direction);
+            let bare = known.without_direction();
+            // Frame again as a bare line: the framing itself may differ without a direction.
+            let mut dec2 = Decoder::new(bare, Limits::default());
+            let Ok(Status::Complete {
+                value: raw2,
+                consumed,
+            }) = dec2.decode(&c.bytes)
+            else {
+                continue;
+            };
+            if consumed != c.bytes.len() {
+                continue;
+            }
+            total += 1;
+            let typed = Message::decode(&value, &known).unwrap();
+            match Message::decode(&raw2, &bare) {
+                Ok(m) if m.is_unknown() => unknown += 1,
+                Ok(m) if m == typed => {
+                    same += 1;
+                    assert_eq!(m.to_vec(&bare).unwrap(), c.bytes, "{name}");
+                }
+                Ok(m) => failures.push(format!(
+                    "{name}: {:?} read as {m:?}, with direction {typed:?}",
+                    String::from_utf8_lossy(value.line())
+                )),
+                Err(e) => failures.push(format!(
+                    "{name}: {:?}: {e}",
+                    String::from_utf8_lossy(value.line())
+                )),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {total}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        same > total * 9 / 10,
+        "same {same}, unknown {unknown}, total {total}"
+    );
+}

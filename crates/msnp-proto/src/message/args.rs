@@ -54,6 +54,10 @@ pub(crate) struct Args<'r, 'a> {
     pub(crate) raw: &'r RawCommand<'a>,
     pub(crate) verb: Verb,
     pub(crate) n: usize,
+    /// Token index (verb = 0) of argument 0.
+    base: usize,
+    /// The line's TrID is read as argument 0 instead.
+    untrid: bool,
 }
 
 impl<'r, 'a> Args<'r, 'a> {
@@ -62,6 +66,20 @@ impl<'r, 'a> Args<'r, 'a> {
             raw,
             verb: raw.verb(),
             n: raw.arg_count(),
+            base: 1 + usize::from(raw.trid().is_some()),
+            untrid: false,
+        }
+    }
+
+    /// Reads a line whose first argument the framing took for a TrID (a number right after
+    /// the verb, direction unknown) as a TrID-less command: `RNG 11752013 …`.
+    pub(crate) fn without_trid(raw: &'r RawCommand<'a>) -> Self {
+        Self {
+            raw,
+            verb: raw.verb(),
+            n: raw.arg_count() + usize::from(raw.trid().is_some()),
+            base: 1,
+            untrid: true,
         }
     }
 
@@ -87,7 +105,7 @@ impl<'r, 'a> Args<'r, 'a> {
     }
 
     pub(crate) fn bytes(&self, i: usize) -> Result<&'a [u8], MessageError> {
-        self.raw.arg(i).ok_or(MessageError::ArgCount {
+        self.get(i).ok_or(MessageError::ArgCount {
             verb: self.verb,
             min: i + 1,
             max: i + 1,
@@ -97,7 +115,11 @@ impl<'r, 'a> Args<'r, 'a> {
 
     /// Argument `i` as raw bytes, if present.
     pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
-        self.raw.arg(i)
+        if i < self.n {
+            self.raw.token(self.base + i)
+        } else {
+            None
+        }
     }
 
     pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
@@ -234,10 +256,15 @@ impl<'r, 'a> Args<'r, 'a> {
     /// For commands whose TrID is optional: a first argument of digits that is not a TrID
     /// (out of range) would read back as one.
     pub(crate) fn no_stray_number(&self) -> Result<(), MessageError> {
-        if self.raw.trid().is_none() && self.is_digits(0) {
+        if self.opt_trid().is_none() && self.is_digits(0) {
             return Err(self.bad(0, "a transaction ID in 0..=4294967295"));
         }
         Ok(())
+    }
+
+    /// The TrID, if the line has one (never after [`without_trid`](Self::without_trid)).
+    pub(crate) fn opt_trid(&self) -> Option<TrId> {
+        if self.untrid { None } else { self.raw.trid() }
     }
 
     pub(crate) fn trid(&self) -> Result<TrId, MessageError> {

@@ -53,7 +53,7 @@ impl<'a> ErrorReply<'a> {
         a.no_stray_number()?;
         Ok(Self {
             code,
-            trid: a.raw.trid(),
+            trid: a.opt_trid(),
             params: a.rest(0)?,
             payload: a.raw.payload().map(Cow::Borrowed),
         })

@@ -144,7 +144,7 @@ impl<M: Copy> Setting<M> {
         a.arity(1, if versioned { 2 } else { 1 })?;
         let k = a.n - 1;
         Ok(Self {
-            trid: a.raw.trid(),
+            trid: a.opt_trid(),
             list_version: if k == 1 { Some(a.u32(0)?) } else { None },
             mode: a.code(k, parse, "a setting value")?,
         })
@@ -301,7 +301,7 @@ pub(crate) fn decode_lst<'a>(a: &Args<'_, 'a>, d: &Ctx) -> Result<Lst<'a>, Messa
     let v = d.version;
     let request = match d.direction {
         Some(dir) => dir == Direction::ClientToServer,
-        None => a.raw.trid().is_some() && a.n == 1,
+        None => a.opt_trid().is_some() && a.n == 1,
     };
     if request {
         a.arity(1, 1)?;
@@ -311,7 +311,7 @@ pub(crate) fn decode_lst<'a>(a: &Args<'_, 'a>, d: &Ctx) -> Result<Lst<'a>, Messa
         }));
     }
     let mut e = ListEntry {
-        trid: a.raw.trid(),
+        trid: a.opt_trid(),
         list: None,
         list_version: None,
         index: None,
@@ -532,7 +532,7 @@ impl<'a> Group<'a> {
             (1, 0)
         };
         Ok(Self {
-            trid: a.raw.trid(),
+            trid: a.opt_trid(),
             list_version: None,
             index: None,
             total: None,
@@ -1101,7 +1101,7 @@ impl<'a> Prp<'a> {
         let k = usize::from(versioned);
         a.arity(1 + k, 2 + k)?;
         Ok(Self {
-            trid: a.raw.trid(),
+            trid: a.opt_trid(),
             list_version: if versioned { Some(a.u32(0)?) } else { None },
             property: property(a, k)?,
             value: a.opt_url(k + 1)?,

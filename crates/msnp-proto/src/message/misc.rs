@@ -138,7 +138,7 @@ impl<'a> Opaque<'a> {
     pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
         a.no_stray_number()?;
         Ok(Self {
-            trid: a.raw.trid(),
+            trid: a.opt_trid(),
             args: a.rest(0)?,
             payload: a.raw.payload().map(Cow::Borrowed),
         })
@@ -729,7 +729,7 @@ impl<'a> UserNotification<'a> {
     pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
         a.arity(2, 2)?;
         Ok(Self {
-            trid: a.raw.trid(),
+            trid: a.opt_trid(),
             handle: a.handle(0)?,
             kind: a.u32(1)?,
             payload: a.payload()?,

@@ -641,7 +641,37 @@ impl<'a> Message<'a> {
                 expected: "a canonical payload length (no leading zeros)",
             });
         }
-        let a = Args::new(raw);
+        // With the sender unknown, the framing takes a leading number as a TrID; for commands
+        // only servers send, without a TrID slot, it is the first argument (`RNG 11752013 …`).
+        let untrid = dialect.direction.is_none()
+            && raw.trid().is_some()
+            && matches!(
+                verb,
+                Verb::NLN
+                    | Verb::FLN
+                    | Verb::RNG
+                    | Verb::JOI
+                    | Verb::BYE
+                    | Verb::UBX
+                    | Verb::UBN
+                    | Verb::UBM
+                    | Verb::NOT
+                    | Verb::IPG
+                    | Verb::NFY
+                    | Verb::QNG
+                    | Verb::BPR
+                    | Verb::RFS
+            )
+            || (dialect.direction.is_none()
+                && raw.trid().is_some()
+                && verb == Verb::LSG
+                && dialect.version.within(V::Msnp8, V::Msnp9)
+                && raw.arg_count() == 2);
+        let a = if untrid {
+            Args::without_trid(raw)
+        } else {
+            Args::new(raw)
+        };
         if verb.is_error() {
             return ErrorReply::decode(&a).map(Self::Error);
         }
@@ -834,7 +864,7 @@ impl<'a> Message<'a> {
             Verb::NAK => Self::Nak(Transaction::decode(&a)?),
             _ => Self::Unknown(*raw),
         };
-        if !m.is_unknown() && m.trid() != raw.trid() {
+        if !untrid && !m.is_unknown() && m.trid() != raw.trid() {
             // A TrID slot the typed shape does not have (e.g. `BYE 78 …` read with the direction
             // unknown): keeping it would lose it on re-encoding.
             return Err(if raw.trid().is_some() {
