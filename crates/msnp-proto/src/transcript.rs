@@ -388,14 +388,17 @@ pub fn to_wire_streams(
                 tracker.switch_connection(id);
             }
             Ok(Event::Command(c)) => {
-                let dialect = tracker.dialect(c.direction);
-                let mut dec = crate::wire::Decoder::new(dialect, Limits::default());
+                let mut dec =
+                    crate::wire::Decoder::new(tracker.dialect(c.direction), Limits::default());
                 match dec.decode(&c.bytes) {
                     Ok(crate::wire::Status::Complete { value, .. }) => {
                         tracker.observe(&value, c.direction)
                     }
                     _ => unreachable_frame(),
                 }
+                // After learning from the command: a switchboard's first USR makes its stream a
+                // switchboard stream from the start.
+                let dialect = tracker.dialect(c.direction);
                 let s = match streams
                     .iter_mut()
                     .find(|s| s.connection == connection && s.direction == c.direction)

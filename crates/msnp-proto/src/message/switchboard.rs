@@ -113,10 +113,8 @@ impl<'a> Ans<'a> {
 /// `IRO trid index total handle nick {caps}`: one participant already in the session
 /// (caps from MSNP12, `caps:capsex` and `handle;{guid}` from 16).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Iro<'a> {
     /// The TrID of `ANS`.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// 1-based position.
     pub index: u32,
@@ -173,7 +171,6 @@ impl<'a> Iro<'a> {
 
 /// `JOI handle nick {caps}`: a participant joined (caps from MSNP12).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Joi<'a> {
     /// The participant (16+: optionally `handle;{guid}`).
     pub handle: Handle<'a>,
@@ -332,5 +329,43 @@ impl<'a> MsgReceive<'a> {
         l.handle(&self.sender);
         l.url(&self.sender_name);
         l.end_payload(&self.payload)
+    }
+}
+
+/// Participants serialize like presence: `handle` (address), `endpoint`, `friendly_name`
+/// (decoded), `capabilities` and `capabilities_ex` as numbers.
+#[cfg(feature = "serde")]
+fn serialize_participant<M: serde::ser::SerializeMap>(
+    m: &mut M,
+    handle: &Handle<'_>,
+    friendly_name: &UrlText<'_>,
+    capabilities: Option<ClientCapabilities>,
+) -> Result<(), M::Error> {
+    m.serialize_entry("handle", handle)?;
+    m.serialize_entry("endpoint", &handle.endpoint())?;
+    m.serialize_entry("friendly_name", friendly_name)?;
+    m.serialize_entry("capabilities", &capabilities.map(|c| c.caps))?;
+    m.serialize_entry("capabilities_ex", &capabilities.and_then(|c| c.ext))
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Iro<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("index", &self.index)?;
+        m.serialize_entry("total", &self.total)?;
+        serialize_participant(&mut m, &self.handle, &self.friendly_name, self.capabilities)?;
+        m.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Joi<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        serialize_participant(&mut m, &self.handle, &self.friendly_name, self.capabilities)?;
+        m.end()
     }
 }
