@@ -162,6 +162,14 @@ impl Gen<'_> {
             h
         }
     }
+    /// The gateway parameters `XFR SB` and `RNG` gained in MSNP13 (`U domain`) and 14 (`direct`).
+    fn gateway(&self, domain: &str) -> String {
+        match self.v {
+            v if v >= ProtocolVersion::Msnp14 => format!(" U {domain} 1"),
+            ProtocolVersion::Msnp13 => format!(" U {domain}"),
+            _ => String::new(),
+        }
+    }
     fn nid(&self) -> &'static str {
         if self.v >= ProtocolVersion::Msnp14 && self.v < ProtocolVersion::Msnp18 {
             " 1"
@@ -262,15 +270,17 @@ impl Gen<'_> {
                     self.handle(),
                     *self.rng.pick(NICKS),
                 );
+                let gw = self.gateway("messenger.hotmail.com");
                 self.line(&format!(
-                    "RNG {id} 203.0.113.{}:1863 CKI 849102291.1119866900.{id} {who} {nick}",
+                    "RNG {id} 203.0.113.{}:1863 CKI 849102291.1119866900.{id} {who} {nick}{gw}",
                     id % 250
                 ));
             }
             _ => {
                 let t = self.trid();
+                let gw = self.gateway("messenger.msn.com");
                 self.line(&format!(
-                    "XFR {t} SB 203.0.113.40:1863 CKI 17262740.1119866800.{t}"
+                    "XFR {t} SB 203.0.113.40:1863 CKI 17262740.1119866800.{t}{gw}"
                 ));
             }
         }
@@ -301,7 +311,12 @@ impl Gen<'_> {
             3 | 4 => self.line("PNG"),
             5 => {
                 let (s, caps) = (*self.rng.pick(STATUSES), self.caps());
-                self.line(&format!("CHG {t} {s} {caps} {MSNOBJ}"));
+                let obj = if v >= ProtocolVersion::Msnp9 {
+                    format!(" {MSNOBJ}")
+                } else {
+                    String::new()
+                };
+                self.line(&format!("CHG {t} {s} {caps}{obj}"));
             }
             6 => self.line(&format!("XFR {t} SB")),
             _ => self.line(&format!("PRP {t} MFN Alice%20%28home%29")),
@@ -450,6 +465,34 @@ mod tests {
                 assert_eq!(n, s.commands);
             }
         }
+    }
+
+    #[test]
+    fn every_generated_command_is_a_valid_typed_message() {
+        use msnp_proto::message::Message;
+        let mut bad = Vec::new();
+        for profile in [Profile::Presence, Profile::Payload, Profile::Mixed] {
+            let c = corpus(profile, 256 * 1024, 7);
+            for s in &c.segments {
+                let mut dec = Decoder::new(s.dialect, Limits::default());
+                let mut buf = &s.bytes[..];
+                while let Ok(Status::Complete { value, consumed }) = dec.decode(buf) {
+                    match Message::decode(&value, &s.dialect) {
+                        Ok(m) if !m.is_unknown() => {}
+                        other => bad.push(format!(
+                            "{} {:?}: {:?}",
+                            s.dialect.version,
+                            String::from_utf8_lossy(value.line()),
+                            other.err()
+                        )),
+                    }
+                    buf = &buf[consumed..];
+                }
+            }
+        }
+        bad.sort();
+        bad.dedup_by(|a, b| a.split(' ').take(2).eq(b.split(' ').take(2)));
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
     }
 
     #[test]
