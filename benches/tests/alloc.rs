@@ -10,8 +10,12 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
+/// The counter is process-wide: tests that measure must not run at the same time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn raw_decode_allocates_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let c = corpus(Profile::Mixed, 2 << 20, 11);
     let decoders: Vec<Decoder> = c
         .segments
@@ -51,8 +55,34 @@ fn raw_decode_allocates_nothing() {
 
 #[test]
 fn the_counter_counts() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let region = Region::new(GLOBAL);
     let v = std::hint::black_box(vec![1u8; 100]);
     assert!(region.change().allocations >= 1);
     drop(v);
+}
+
+/// Typed decoding borrows from the input too: no allocation for the commands of the corpus.
+#[test]
+fn typed_decode_allocates_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    use msnp_proto::message::Message;
+    let c = corpus(Profile::Mixed, 1 << 20, 5);
+    let mut by_verb = std::collections::BTreeMap::new();
+    for s in &c.segments {
+        let mut dec = Decoder::new(s.dialect, Limits::default());
+        let mut buf = &s.bytes[..];
+        while let Ok(Status::Complete { value, consumed }) = dec.decode(buf) {
+            let region = Region::new(GLOBAL);
+            let m = Message::decode(&value, &s.dialect);
+            let n = region.change().allocations;
+            assert!(m.is_ok());
+            drop(m);
+            if n > 0 {
+                *by_verb.entry(value.verb().to_string()).or_insert(0usize) += n;
+            }
+            buf = &buf[consumed..];
+        }
+    }
+    assert!(by_verb.is_empty(), "allocations per verb: {by_verb:?}");
 }

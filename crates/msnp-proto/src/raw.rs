@@ -114,6 +114,14 @@ impl<'a> RawCommand<'a> {
         self.meta.token(self.line(), i)
     }
 
+    /// Byte range of token `i` within [`line`](Self::line).
+    pub(crate) fn token_range(&self, i: usize) -> Option<core::ops::Range<usize>> {
+        (i < self.meta.spans.n as usize).then(|| {
+            let (s, e) = self.meta.spans.at[i];
+            s as usize..e as usize
+        })
+    }
+
     /// Number of tokens on the line, verb included.
     pub fn token_count(&self) -> usize {
         self.meta.spans.n as usize

@@ -75,6 +75,13 @@ impl<'a> Token<'a> {
         Ok(Token(Cow::Owned(s)))
     }
 
+    /// A token sliced from a line the decoder framed: non-empty, no space or control byte,
+    /// valid text — what [`new`](Self::new) checks — so the check is not repeated.
+    pub(crate) fn from_framed(s: &'a str) -> Self {
+        debug_assert!(check_token(s).is_ok());
+        Self(Cow::Borrowed(s))
+    }
+
     /// Validates wire bytes (UTF-8) as a token.
     pub fn from_bytes(b: &'a [u8]) -> Result<Self, TextError> {
         let s = core::str::from_utf8(b).map_err(|_| TextError::NotUtf8)?;

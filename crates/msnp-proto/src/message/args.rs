@@ -58,6 +58,9 @@ pub(crate) struct Args<'r, 'a> {
     base: usize,
     /// The line's TrID is read as argument 0 instead.
     untrid: bool,
+    /// The line as text, checked once: the decoder guarantees it is ASCII or valid UTF-8 and
+    /// that its tokens hold no space or control byte, so tokens are sliced from it unchecked.
+    line: Option<&'a str>,
 }
 
 impl<'r, 'a> Args<'r, 'a> {
@@ -68,6 +71,7 @@ impl<'r, 'a> Args<'r, 'a> {
             n: raw.arg_count(),
             base: 1 + usize::from(raw.trid().is_some()),
             untrid: false,
+            line: core::str::from_utf8(raw.line()).ok(),
         }
     }
 
@@ -80,6 +84,7 @@ impl<'r, 'a> Args<'r, 'a> {
             n: raw.arg_count() + usize::from(raw.trid().is_some()),
             base: 1,
             untrid: true,
+            line: core::str::from_utf8(raw.line()).ok(),
         }
     }
 
@@ -123,6 +128,15 @@ impl<'r, 'a> Args<'r, 'a> {
     }
 
     pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
+        if let (Some(line), true) = (self.line, i < self.n) {
+            if let Some(t) = self
+                .raw
+                .token_range(self.base + i)
+                .and_then(|r| line.get(r))
+            {
+                return Ok(Token::from_framed(t));
+            }
+        }
         Token::from_bytes(self.bytes(i)?).map_err(|_| self.bad(i, "a UTF-8 token"))
     }
 
