@@ -128,14 +128,12 @@ impl<'r, 'a> Args<'r, 'a> {
     }
 
     pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
-        if let (Some(line), true) = (self.line, i < self.n) {
-            if let Some(t) = self
-                .raw
-                .token_range(self.base + i)
-                .and_then(|r| line.get(r))
-            {
-                return Ok(Token::from_framed(t));
-            }
+        let framed = (i < self.n)
+            .then(|| self.line)
+            .flatten()
+            .and_then(|line| line.get(self.raw.token_range(self.base + i)?));
+        if let Some(t) = framed {
+            return Ok(Token::from_framed(t));
         }
         Token::from_bytes(self.bytes(i)?).map_err(|_| self.bad(i, "a UTF-8 token"))
     }
