@@ -129,7 +129,7 @@ impl<'r, 'a> Args<'r, 'a> {
 
     pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
         let framed = (i < self.n)
-            .then(|| self.line)
+            .then_some(self.line)
             .flatten()
             .and_then(|line| line.get(self.raw.token_range(self.base + i)?));
         if let Some(t) = framed {
