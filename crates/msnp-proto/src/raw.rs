@@ -8,7 +8,7 @@ use crate::verb::{TrId, Verb};
 /// The most tokens (verb included) a line can hold; `Limits::max_tokens` may lower it.
 ///
 /// The longest real lines are a client `VER` listing every dialect (23 tokens) and `CVR`/`SDC` (≈ 11).
-pub const MAX_TOKENS: usize = 32;
+pub const MAX_TOKENS: usize = 24;
 
 /// Token positions in a line: `(start, end)` byte offsets, verb first. No allocation.
 #[derive(Clone, Copy, PartialEq, Eq)]
