@@ -24,6 +24,12 @@ pub(crate) struct CommandRecord<'a> {
     pub(crate) args: Vec<&'a str>,
     pub(crate) payload: Option<PayloadOut<'a>>,
     pub(crate) fields: Fields<'a>,
+    /// The TCP connection it came from (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) flow: Option<u32>,
+    /// Capture time of the packet that completed it, in seconds since the epoch (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ts: Option<f64>,
 }
 
 /// The typed view of a command: for now, the decoded payload document.
@@ -122,6 +128,8 @@ impl<'a> CommandRecord<'a> {
                     .payload()
                     .map(|p| parse_payload(verb, uun_type(cmd), p, &XmlLimits::default())),
             },
+            flow: None,
+            ts: None,
         }
     }
 }
@@ -137,6 +145,12 @@ pub(crate) fn channel_name(c: Channel) -> &'static str {
 #[derive(Debug, Serialize)]
 pub(crate) struct ErrorRecord<'a> {
     pub(crate) error: ErrorBody<'a>,
+    /// The TCP connection it concerns (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) flow: Option<u32>,
+    /// Capture time of the packet where it was found (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ts: Option<f64>,
 }
 
 /// What went wrong and where.

@@ -1,0 +1,476 @@
+//! `msnp decode --input pcap`: MSNP commands out of pcap and pcapng captures.
+//!
+//! Frames are read in file order ([`capture`]), cut down to TCP segments ([`packet`]), and sorted
+//! into connections (flows, numbered from 1 in order of appearance). Each direction of a flow is
+//! put back in sequence order ([`reassembly`]) and fed to its own [`Decoder`]; one
+//! [`DialectTracker`] follows `VER` negotiation with one tracked connection per flow, so a
+//! switchboard flow inherits the version of the latest notification flow. Records come out as
+//! soon as the packet completing them is read: both directions of a flow, and all flows,
+//! interleaved in capture order, each tagged with `flow` and `ts` (the capture time of that packet).
+//!
+//! Bytes missing from the capture (a segment the capture lost: seen as acknowledged by the peer
+//! but never captured, as a hole when the out-of-order buffer fills, or at the end of the flow)
+//! become a `gap` error record; the direction's decoder is reset and decoding resumes silently at
+//! the first line that decodes again.
+
+pub(crate) mod capture;
+pub(crate) mod packet;
+pub(crate) mod reassembly;
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::net::SocketAddr;
+
+use msnp_proto::negotiation::DialectTracker;
+use msnp_proto::{Decoder, Direction, Limits, Status};
+
+use crate::cmd_decode::{DecodeArgs, Sink};
+use crate::record::{ErrorBody, dir_code};
+use capture::{CaptureError, CaptureFormat, CaptureLimits, Frame};
+use packet::{PacketError, Segment};
+use reassembly::{Delivery, Reassembler};
+
+/// The MSNP port (dispatch, notification and switchboard servers).
+pub(crate) const MSNP_PORT: u16 = 1863;
+
+/// Options of `msnp decode` for captures.
+#[derive(Clone, Debug, clap::Args)]
+pub(crate) struct PcapOpts {
+    /// Captures: a TCP port carrying MSNP (repeatable; 1863 when none is given).
+    #[arg(long = "port", value_name = "N")]
+    pub(crate) ports: Vec<u16>,
+    /// Captures: decode TCP traffic on every port, not only the MSNP ports.
+    #[arg(long)]
+    pub(crate) all_ports: bool,
+    /// Captures: most TCP connections followed; packets of further connections are ignored.
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) max_flows: usize,
+    /// Captures: most out-of-order bytes buffered per connection direction before the hole
+    /// before them is declared lost.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub(crate) max_reorder: usize,
+    /// Captures: largest pcap record or pcapng block accepted, in bytes.
+    #[arg(long, default_value_t = 16 << 20)]
+    pub(crate) max_block: usize,
+}
+
+impl PcapOpts {
+    fn is_msnp_port(&self, port: u16) -> bool {
+        if self.ports.is_empty() {
+            port == MSNP_PORT
+        } else {
+            self.ports.contains(&port)
+        }
+    }
+}
+
+/// Whether `head` starts with a pcap or pcapng magic number (what `--input auto` decides on).
+pub(crate) fn looks_like_capture(head: &[u8]) -> bool {
+    CaptureFormat::detect(head).is_some()
+}
+
+/// Decodes the capture read from `input`; returns the bytes read. A capture that cannot be read
+/// to its end gives an error record (after the records of everything before the damage).
+pub(crate) fn decode_capture(
+    input: impl Read,
+    args: &DecodeArgs,
+    sink: &mut impl Sink,
+) -> io::Result<u64> {
+    let mut flows = Flows::new(args);
+    let limits = CaptureLimits {
+        max_block: args.pcap.max_block,
+    };
+    let res = capture::read_frames(input, limits, |f| flows.frame(f, sink));
+    flows.finish_all(sink)?;
+    sink.set_context(None, None);
+    match res {
+        Ok(n) => Ok(n),
+        Err(CaptureError::Io(e)) => Err(e),
+        Err(e) => {
+            sink.error(ErrorBody {
+                kind: e.kind_name(),
+                message: e.to_string(),
+                offset: e.offset(),
+                line: 0,
+                cmd: None,
+                dir: None,
+            })?;
+            Ok(e.offset())
+        }
+    }
+}
+
+/// One direction of a flow: reassembly and decoding.
+#[derive(Debug)]
+struct Side {
+    dir: Direction,
+    reasm: Reassembler,
+    dec: Decoder,
+    /// Reassembled bytes not yet decoded (at most one partial command).
+    buf: Vec<u8>,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    /// Line ends seen before `buf[0]`.
+    lines: u64,
+    /// After a gap: decode errors are not reported until a command decodes.
+    resync: bool,
+}
+
+/// One TCP connection.
+#[derive(Debug)]
+struct Flow {
+    id: u32,
+    /// `[client → server, server → client]`.
+    sides: [Side; 2],
+    fin: [bool; 2],
+    last_ts: Option<f64>,
+}
+
+/// Everything needed to emit records for one side.
+struct Ctx<'a, S> {
+    tracker: &'a mut DialectTracker,
+    sink: &'a mut S,
+    flow: u32,
+    ts: Option<f64>,
+}
+
+/// All flows of a capture.
+#[derive(Debug)]
+struct Flows<'a> {
+    opts: &'a PcapOpts,
+    limits: Limits,
+    tracker: DialectTracker,
+    /// By (client, server).
+    flows: HashMap<(SocketAddr, SocketAddr), Flow>,
+    next_id: u32,
+    too_many_reported: bool,
+    bad_links: Vec<i32>,
+    scratch: Vec<Delivery>,
+}
+
+impl<'a> Flows<'a> {
+    fn new(args: &'a DecodeArgs) -> Self {
+        Self {
+            opts: &args.pcap,
+            limits: args.dialect.limits(),
+            tracker: args.dialect.tracker(),
+            flows: HashMap::new(),
+            next_id: 1,
+            too_many_reported: false,
+            bad_links: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn frame(&mut self, f: Frame<'_>, sink: &mut impl Sink) -> io::Result<()> {
+        let seg = match packet::tcp_segment(f.link, f.data) {
+            Ok(Some(seg)) => seg,
+            Ok(None) => return Ok(()),
+            Err(PacketError::UnsupportedLink(l)) => {
+                if self.bad_links.contains(&l) {
+                    return Ok(());
+                }
+                self.bad_links.push(l);
+                return frame_error(
+                    sink,
+                    &f,
+                    "unsupported_link",
+                    &PacketError::UnsupportedLink(l),
+                );
+            }
+            Err(e) => return frame_error(sink, &f, "bad_packet", &e),
+        };
+        let opts = self.opts;
+        if !opts.all_ports
+            && !opts.is_msnp_port(seg.src.port())
+            && !opts.is_msnp_port(seg.dst.port())
+        {
+            return Ok(());
+        }
+        let Some((key, d)) = self.flow_of(&seg, &f, sink)? else {
+            return Ok(());
+        };
+        let Some(flow) = self.flows.get_mut(&key) else {
+            return Ok(());
+        };
+        flow.last_ts = f.ts.or(flow.last_ts);
+        let mut ctx = Ctx {
+            tracker: &mut self.tracker,
+            sink,
+            flow: flow.id,
+            ts: flow.last_ts,
+        };
+        let out = &mut self.scratch;
+        let [c2s, s2c] = &mut flow.sides;
+        let (this, other) = if d == 0 { (c2s, s2c) } else { (s2c, c2s) };
+        // The acknowledgement covers bytes sent before this packet: handle it first.
+        if let Some(ack) = seg.ack {
+            other.reasm.acked(ack, out);
+            other.feed(out, &mut ctx)?;
+        }
+        let mut seq = seg.seq;
+        if seg.syn {
+            this.reasm.syn(seg.seq);
+            seq = seq.wrapping_add(1);
+        }
+        this.reasm.segment(seq, seg.payload, seg.fin, out);
+        this.feed(out, &mut ctx)?;
+        if seg.fin {
+            flow.fin[d] = true;
+        }
+        if seg.rst || flow.fin == [true, true] {
+            if let Some(flow) = self.flows.remove(&key) {
+                self.close(flow, sink)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The flow of a segment and its direction (0: from the client), creating it for a SYN or
+    /// a segment with data; `None` when the segment is to be ignored.
+    fn flow_of(
+        &mut self,
+        seg: &Segment<'_>,
+        f: &Frame<'_>,
+        sink: &mut impl Sink,
+    ) -> io::Result<Option<((SocketAddr, SocketAddr), usize)>> {
+        let fwd = (seg.src, seg.dst);
+        let rev = (seg.dst, seg.src);
+        let opening = seg.syn && seg.ack.is_none();
+        let found = if self.flows.contains_key(&fwd) {
+            Some((fwd, 0))
+        } else if self.flows.contains_key(&rev) {
+            Some((rev, 1))
+        } else {
+            None
+        };
+        if let Some((key, d)) = found {
+            // A new SYN with another initial sequence number: the ports were reused.
+            let reused = opening
+                && self
+                    .flows
+                    .get(&key)
+                    .and_then(|fl| fl.sides[d].reasm.isn())
+                    .is_some_and(|isn| isn != seg.seq);
+            if !reused {
+                return Ok(Some((key, d)));
+            }
+            if let Some(old) = self.flows.remove(&key) {
+                self.close(old, sink)?;
+            }
+        }
+        if !seg.syn && seg.payload.is_empty() {
+            return Ok(None);
+        }
+        if self.next_id as usize > self.opts.max_flows {
+            if !self.too_many_reported {
+                self.too_many_reported = true;
+                sink.set_context(None, f.ts);
+                sink.error(ErrorBody {
+                    kind: "too_many_flows",
+                    message: format!(
+                        "more than {} TCP connections (--max-flows): frame {} and the packets of further connections are ignored",
+                        self.opts.max_flows, f.number
+                    ),
+                    offset: f.number,
+                    line: 0,
+                    cmd: None,
+                    dir: None,
+                })?;
+            }
+            return Ok(None);
+        }
+        let from_client = if seg.syn {
+            seg.ack.is_none()
+        } else {
+            let (s, d) = (
+                self.opts.is_msnp_port(seg.src.port()),
+                self.opts.is_msnp_port(seg.dst.port()),
+            );
+            match (s, d) {
+                (false, true) => true,
+                (true, false) => false,
+                // Both or neither: the server has the lower port.
+                _ => seg.src.port() > seg.dst.port(),
+            }
+        };
+        let key = if from_client { fwd } else { rev };
+        let id = self.next_id;
+        self.next_id += 1;
+        let side = |dir| Side {
+            dir,
+            reasm: Reassembler::new(self.opts.max_reorder),
+            dec: Decoder::new(self.tracker.dialect(Some(dir)), self.limits),
+            buf: Vec::new(),
+            base: 0,
+            lines: 0,
+            resync: false,
+        };
+        self.flows.insert(
+            key,
+            Flow {
+                id,
+                sides: [
+                    side(Direction::ClientToServer),
+                    side(Direction::ServerToClient),
+                ],
+                fin: [false, false],
+                last_ts: f.ts,
+            },
+        );
+        Ok(Some((key, usize::from(!from_client))))
+    }
+
+    /// Ends a flow: flushes both directions and reports unfinished commands.
+    fn close(&mut self, mut flow: Flow, sink: &mut impl Sink) -> io::Result<()> {
+        let mut ctx = Ctx {
+            tracker: &mut self.tracker,
+            sink,
+            flow: flow.id,
+            ts: flow.last_ts,
+        };
+        for side in &mut flow.sides {
+            side.reasm.finish(&mut self.scratch);
+            side.feed(&mut self.scratch, &mut ctx)?;
+            if let Some(e) = side.dec.finish(&side.buf)
+                && !side.resync
+            {
+                let line = side.lines + count_lines(&side.buf) + 1;
+                ctx.error(ErrorBody {
+                    kind: e.kind_name(),
+                    message: e.kind.to_string(),
+                    offset: side.base,
+                    line,
+                    cmd: e.verb.map(|v| v.to_string()),
+                    dir: dir_code(Some(side.dir)),
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends every flow still open at the end of the capture, in order of appearance.
+    fn finish_all(&mut self, sink: &mut impl Sink) -> io::Result<()> {
+        let mut open: Vec<Flow> = self.flows.drain().map(|(_, f)| f).collect();
+        open.sort_by_key(|f| f.id);
+        for flow in open {
+            self.close(flow, sink)?;
+        }
+        Ok(())
+    }
+}
+
+fn frame_error(
+    sink: &mut impl Sink,
+    f: &Frame<'_>,
+    kind: &'static str,
+    e: &PacketError,
+) -> io::Result<()> {
+    sink.set_context(None, f.ts);
+    sink.error(ErrorBody {
+        kind,
+        message: format!("frame {}: {e}", f.number),
+        offset: f.number,
+        line: 0,
+        cmd: None,
+        dir: None,
+    })
+}
+
+fn count_lines(b: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', b).count() as u64
+}
+
+impl<S: Sink> Ctx<'_, S> {
+    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
+        self.sink.set_context(Some(self.flow), self.ts);
+        self.sink.error(body)
+    }
+}
+
+impl Side {
+    /// Hands reassembled bytes and gaps to the decoder, emitting records.
+    fn feed<S: Sink>(&mut self, out: &mut Vec<Delivery>, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
+        if out.is_empty() {
+            return Ok(());
+        }
+        ctx.tracker.switch_connection(ctx.flow);
+        for d in out.drain(..) {
+            match d {
+                Delivery::Data(bytes) => {
+                    self.buf.extend_from_slice(&bytes);
+                    self.decode(ctx)?;
+                }
+                Delivery::Gap { at, lost } => {
+                    self.lines += count_lines(&self.buf);
+                    ctx.error(ErrorBody {
+                        kind: "gap",
+                        message: format!(
+                            "{lost} bytes missing from the capture at stream offset {at} \
+                             ({} undecoded bytes before them dropped); decoding resumes at the next line",
+                            self.buf.len()
+                        ),
+                        offset: at,
+                        line: self.lines + 1,
+                        cmd: None,
+                        dir: dir_code(Some(self.dir)),
+                    })?;
+                    self.buf.clear();
+                    self.base = at.saturating_add(lost);
+                    self.dec.reset();
+                    self.resync = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes every complete command in `buf`, keeping the partial one.
+    fn decode<S: Sink>(&mut self, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
+        let dir = Some(self.dir);
+        let mut start = 0usize;
+        loop {
+            let want = ctx.tracker.dialect(dir);
+            if *self.dec.dialect() != want {
+                self.dec.set_dialect(want);
+            }
+            let rest = self.buf.get(start..).unwrap_or_default();
+            match self.dec.decode(rest) {
+                Ok(Status::Complete { value, consumed }) => {
+                    self.resync = false;
+                    ctx.sink.set_context(Some(ctx.flow), ctx.ts);
+                    ctx.sink.command(&value, &want)?;
+                    ctx.tracker.observe(&value, dir);
+                    start += consumed;
+                }
+                Ok(Status::Skipped { consumed }) => start += consumed,
+                Ok(Status::Incomplete(_)) => break,
+                Err(e) => {
+                    let at = start + e.offset.min(rest.len());
+                    if !self.resync {
+                        let line =
+                            self.lines + count_lines(self.buf.get(..at).unwrap_or_default()) + 1;
+                        ctx.error(ErrorBody {
+                            kind: e.kind_name(),
+                            message: e.kind.to_string(),
+                            offset: self.base + at as u64,
+                            line,
+                            cmd: e.verb.map(|v| v.to_string()),
+                            dir: dir_code(dir),
+                        })?;
+                    }
+                    let skip = e.skip.max(1).min(rest.len());
+                    if skip == 0 {
+                        break;
+                    }
+                    start += skip;
+                }
+            }
+        }
+        let done = start.min(self.buf.len());
+        self.lines += count_lines(self.buf.get(..done).unwrap_or_default());
+        self.base += done as u64;
+        self.buf.drain(..done);
+        Ok(())
+    }
+}
