@@ -218,10 +218,10 @@ impl<'a> Flows<'a> {
         if seg.fin {
             flow.fin[d] = true;
         }
-        if seg.rst || flow.fin == [true, true] {
-            if let Some(flow) = self.flows.remove(&key) {
-                self.close(flow, sink)?;
-            }
+        if (seg.rst || flow.fin == [true, true])
+            && let Some(flow) = self.flows.remove(&key)
+        {
+            self.close(flow, sink)?;
         }
         Ok(())
     }

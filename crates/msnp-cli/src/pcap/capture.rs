@@ -161,7 +161,7 @@ pub(crate) fn read_frames(
     let n = input.read(&mut head)?;
     let format = CaptureFormat::detect(head.get(..n).unwrap_or_default())
         .ok_or(CaptureError::NotACapture)?;
-    let input = io::Cursor::new(head).take(n as u64).chain(input);
+    let input = Filling(io::Cursor::new(head).take(n as u64).chain(input.0));
     let capacity = INITIAL_BUFFER.min(limits.max_block.max(4096));
     match format {
         CaptureFormat::Pcap => {
