@@ -546,3 +546,116 @@ fn pcapng_sample() -> &'static [u8] {
         )
     })
 }
+
+#[test]
+fn a_capture_arriving_in_small_pieces_on_a_pipe_decodes_the_same() {
+    let path = transcripts()
+        .into_iter()
+        .find(|(n, _)| n == "msnp8.md")
+        .unwrap()
+        .1;
+    let want = expected(&path);
+    for format in [
+        Format::PcapNg { big_endian: false },
+        Format::Pcap {
+            big_endian: true,
+            nanos: false,
+        },
+    ] {
+        let cap = capture_of(&path, Link::Ethernet, format, &Damage::default());
+        let mut child = Command::new(BIN)
+            .args(["decode"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            for chunk in cap.chunks(5) {
+                input.write_all(chunk).unwrap();
+                input.flush().unwrap();
+            }
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let got: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_same(&format!("{format:?}"), &got, &want);
+    }
+}
+
+#[test]
+fn reused_ports_start_new_flows() {
+    let path = transcripts()
+        .into_iter()
+        .find(|(n, _)| n == "msnp9.md")
+        .unwrap()
+        .1;
+    let text = std::fs::read_to_string(&path).unwrap();
+    let commands = transcript_commands(&text);
+    let want = expected(&path);
+    // The same session twice, on the same addresses and ports, one after the other.
+    let mut packets = build(&commands, Link::Ethernet, &Damage::default());
+    let flows = commands
+        .iter()
+        .map(|c| c.0)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len() as u64;
+    let last = packets.last().unwrap().ts_nanos;
+    let again: Vec<Packet> = build(&commands, Link::Ethernet, &Damage::default())
+        .into_iter()
+        .map(|mut p| {
+            p.ts_nanos += last;
+            p
+        })
+        .collect();
+    packets.extend(again);
+    let cap = write(
+        &packets,
+        Link::Ethernet,
+        Format::PcapNg { big_endian: false },
+    );
+    let (code, got, err) = decode_capture(&cap, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(got.len(), 2 * want.len());
+    let key = |r: &Value| {
+        (
+            r["cmd"].clone(),
+            r["trid"].clone(),
+            r["args"].clone(),
+            r["payload"].clone(),
+        )
+    };
+    for (i, r) in got.iter().enumerate() {
+        assert_eq!(key(r), key(&want[i % want.len()]), "record {i}");
+        let flow = r["flow"].as_u64().unwrap();
+        if i < want.len() {
+            assert!(flow <= flows, "{r}");
+        } else {
+            assert!(flow > flows && flow <= 2 * flows, "{r}");
+        }
+    }
+}
+
+#[test]
+fn stats_count_capture_commands() {
+    let path = &transcripts()[0].1;
+    let want = expected(path);
+    let cap = capture_of(
+        path,
+        Link::Sll,
+        Format::PcapNg { big_endian: false },
+        &Damage::default(),
+    );
+    let (code, got, err) = run(&["decode", "--stats"], &cap);
+    assert_eq!((code, got.len()), (0, 0), "{err}");
+    let stats: Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(stats["commands"], want.len());
+    assert_eq!(stats["errors"], 0);
+    assert_eq!(stats["by_direction"]["unknown"], 0);
+}

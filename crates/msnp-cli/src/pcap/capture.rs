@@ -117,15 +117,20 @@ pub(crate) struct Frame<'a> {
     pub(crate) data: &'a [u8],
 }
 
-/// A reader that fills the buffer it is given as far as the input allows (pcap-parser reads a
-/// header with a single `read` call, which a pipe may answer short).
-struct Filling<R>(R);
+/// A reader whose first `read` fills the buffer up to `first` bytes (or the input's end):
+/// pcap-parser reads the file header with a single `read`, which a pipe may answer short. Later
+/// reads return what is there, so a live capture on a pipe is decoded as it arrives.
+struct Filling<R> {
+    inner: R,
+    first: usize,
+}
 
 impl<R: Read> Read for Filling<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let want = core::mem::replace(&mut self.first, 1).clamp(1, buf.len().max(1));
         let mut got = 0;
-        while got < buf.len() {
-            match self.0.read(buf.get_mut(got..).unwrap_or_default()) {
+        while got < want {
+            match self.inner.read(buf.get_mut(got..).unwrap_or_default()) {
                 Ok(0) => break,
                 Ok(n) => got += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -135,6 +140,9 @@ impl<R: Read> Read for Filling<R> {
         Ok(got)
     }
 }
+
+/// How much the first read gathers: a pcap header, or a pcapng section header with options.
+const FIRST_READ: usize = 4096;
 
 /// An interface of a pcapng section.
 #[derive(Clone, Copy, Debug)]
@@ -156,12 +164,18 @@ pub(crate) fn read_frames(
     limits: CaptureLimits,
     mut frame: impl FnMut(Frame<'_>) -> io::Result<()>,
 ) -> Result<u64, CaptureError> {
-    let mut input = Filling(input);
+    let mut input = Filling {
+        inner: input,
+        first: 4,
+    };
     let mut head = [0u8; 4];
     let n = input.read(&mut head)?;
     let format = CaptureFormat::detect(head.get(..n).unwrap_or_default())
         .ok_or(CaptureError::NotACapture)?;
-    let input = Filling(io::Cursor::new(head).take(n as u64).chain(input.0));
+    let input = Filling {
+        inner: io::Cursor::new(head).take(n as u64).chain(input.inner),
+        first: FIRST_READ,
+    };
     let capacity = INITIAL_BUFFER.min(limits.max_block.max(4096));
     match format {
         CaptureFormat::Pcap => {
@@ -339,4 +353,166 @@ fn handle(
         PcapBlockOwned::NG(_) => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn block(v: &mut Vec<u8>, kind: u32, body: &[u8], be: bool) {
+        let u32b = |x: u32| if be { x.to_be_bytes() } else { x.to_le_bytes() };
+        let padded = body.len().div_ceil(4) * 4;
+        let len = (12 + padded) as u32;
+        v.extend_from_slice(&u32b(kind));
+        v.extend_from_slice(&u32b(len));
+        v.extend_from_slice(body);
+        v.resize(v.len() + padded - body.len(), 0);
+        v.extend_from_slice(&u32b(len));
+    }
+
+    /// A pcapng section: SHB, one IDB (link type, optional if_tsresol), then the given blocks.
+    fn section(be: bool, link: u16, tsresol: Option<u8>, blocks: &[(u32, Vec<u8>)]) -> Vec<u8> {
+        let u16b = |x: u16| if be { x.to_be_bytes() } else { x.to_le_bytes() };
+        let u32b = |x: u32| if be { x.to_be_bytes() } else { x.to_le_bytes() };
+        let mut v = Vec::new();
+        let mut shb = u32b(0x1a2b_3c4d).to_vec();
+        shb.extend_from_slice(&u16b(1));
+        shb.extend_from_slice(&u16b(0));
+        shb.extend_from_slice(&[0xff; 8]);
+        block(&mut v, 0x0a0d_0d0a, &shb, be);
+        let mut idb = u16b(link).to_vec();
+        idb.extend_from_slice(&u16b(0));
+        idb.extend_from_slice(&u32b(0));
+        if let Some(r) = tsresol {
+            idb.extend_from_slice(&u16b(9));
+            idb.extend_from_slice(&u16b(1));
+            idb.extend_from_slice(&[r, 0, 0, 0]);
+            idb.extend_from_slice(&[0; 4]);
+        }
+        block(&mut v, 1, &idb, be);
+        for (kind, body) in blocks {
+            block(&mut v, *kind, body, be);
+        }
+        v
+    }
+
+    fn epb(be: bool, if_id: u32, ts: u64, data: &[u8]) -> (u32, Vec<u8>) {
+        let u32b = |x: u32| if be { x.to_be_bytes() } else { x.to_le_bytes() };
+        let mut b = Vec::new();
+        for x in [
+            if_id,
+            (ts >> 32) as u32,
+            ts as u32,
+            data.len() as u32,
+            data.len() as u32,
+        ] {
+            b.extend_from_slice(&u32b(x));
+        }
+        b.extend_from_slice(data);
+        (6, b)
+    }
+
+    fn frames(bytes: &[u8]) -> Result<Vec<(u64, i32, Option<f64>, Vec<u8>)>, CaptureError> {
+        let mut out = Vec::new();
+        read_frames(bytes, CaptureLimits::default(), |f| {
+            out.push((f.number, f.link.0, f.ts, f.data.to_vec()));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn detects_every_magic() {
+        for m in [
+            [0xd4, 0xc3, 0xb2, 0xa1],
+            [0xa1, 0xb2, 0xc3, 0xd4],
+            [0x4d, 0x3c, 0xb2, 0xa1],
+            [0xa1, 0xb2, 0x3c, 0x4d],
+        ] {
+            assert_eq!(CaptureFormat::detect(&m), Some(CaptureFormat::Pcap));
+        }
+        assert_eq!(
+            CaptureFormat::detect(&[0x0a, 0x0d, 0x0d, 0x0a, 0]),
+            Some(CaptureFormat::PcapNg)
+        );
+        assert_eq!(CaptureFormat::detect(b"VER "), None);
+        assert_eq!(CaptureFormat::detect(&[0xd4, 0xc3]), None);
+    }
+
+    #[test]
+    fn pcapng_sections_resolutions_and_simple_packets() {
+        // Section 1, little-endian, default microseconds, an EPB and an SPB.
+        let mut spb = 3u32.to_le_bytes().to_vec();
+        spb.extend_from_slice(b"abc");
+        let mut cap = section(
+            false,
+            1,
+            None,
+            &[epb(false, 0, 1_500_000, b"frame1"), (3, spb)],
+        );
+        // Section 2, big-endian, milliseconds (if_tsresol 3), raw IP; an EPB of an undeclared
+        // interface comes out with an unknown link type.
+        cap.extend(section(
+            true,
+            101,
+            Some(3),
+            &[epb(true, 0, 2_250, b"frame3"), epb(true, 5, 0, b"frame4")],
+        ));
+        let got = frames(&cap).unwrap();
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[0], (1, 1, Some(1.5), b"frame1".to_vec()));
+        assert_eq!(got[1], (2, 1, None, b"abc".to_vec()));
+        assert_eq!(got[2], (3, 101, Some(2.25), b"frame3".to_vec()));
+        assert_eq!((got[3].0, got[3].1), (4, -1));
+    }
+
+    #[test]
+    fn container_errors_are_typed() {
+        assert!(matches!(frames(b"hello"), Err(CaptureError::NotACapture)));
+        assert!(matches!(frames(b""), Err(CaptureError::NotACapture)));
+        let cap = section(false, 1, None, &[epb(false, 0, 0, &[7; 100])]);
+        for cut in [10, 40, cap.len() - 1] {
+            let e = frames(&cap[..cut]).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    CaptureError::Truncated { .. } | CaptureError::Malformed { .. }
+                ),
+                "{cut}: {e:?}"
+            );
+        }
+        // A block longer than the limit.
+        let big = section(false, 1, None, &[epb(false, 0, 0, &[0; 70_000])]);
+        let e = read_frames(&big[..], CaptureLimits { max_block: 65_536 }, |_| Ok(())).unwrap_err();
+        assert!(
+            matches!(e, CaptureError::BlockTooLarge { limit: 65_536, .. }),
+            "{e:?}"
+        );
+        // Within the limit, the buffer grows to fit it.
+        assert_eq!(frames(&big).unwrap()[0].3.len(), 70_000);
+    }
+
+    proptest! {
+        /// Random bytes after a magic number: frames or a typed error, never a panic or a hang.
+        #[test]
+        fn random_bodies_never_panic(ng in any::<bool>(), body in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let mut cap = if ng { vec![0x0a, 0x0d, 0x0d, 0x0a] } else { vec![0xd4, 0xc3, 0xb2, 0xa1] };
+            cap.extend_from_slice(&body);
+            let _ = frames(&cap);
+        }
+
+        /// A valid capture with bytes overwritten.
+        #[test]
+        fn mutated_sections_never_panic(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        ) {
+            let mut cap = section(false, 1, Some(6), &[epb(false, 0, 5, b"abcdef"), epb(false, 0, 9, &[1; 40])]);
+            for (i, b) in edits {
+                let i = i.index(cap.len());
+                cap[i] = b;
+            }
+            let _ = frames(&cap);
+        }
+    }
 }
