@@ -413,7 +413,10 @@ mod tests {
         (6, b)
     }
 
-    fn frames(bytes: &[u8]) -> Result<Vec<(u64, i32, Option<f64>, Vec<u8>)>, CaptureError> {
+    /// Number, link type, timestamp and bytes of a frame.
+    type Seen = (u64, i32, Option<f64>, Vec<u8>);
+
+    fn frames(bytes: &[u8]) -> Result<Vec<Seen>, CaptureError> {
         let mut out = Vec::new();
         read_frames(bytes, CaptureLimits::default(), |f| {
             out.push((f.number, f.link.0, f.ts, f.data.to_vec()));
