@@ -12,12 +12,19 @@
 //! but never captured, as a hole when the out-of-order buffer fills, or at the end of the flow)
 //! become a `gap` error record; the direction's decoder is reset and decoding resumes silently at
 //! the first line that decodes again.
+//!
+//! HTTP gateway traffic (TCP port 80 by default, `--http-port`): requests to
+//! `/gateway/gateway.dll` and their responses are framed ([`http`]) and their bodies decoded as
+//! MSNP; a gateway session (`Action=open`, then `SessionID=…`) is one tracked connection whatever
+//! TCP connections carry it, its records tagged with the `flow` of the TCP connection. Other HTTP
+//! connections are ignored from their first request on.
 
 pub(crate) mod capture;
+pub(crate) mod http;
 pub(crate) mod packet;
 pub(crate) mod reassembly;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
 use std::net::SocketAddr;
 
@@ -27,11 +34,15 @@ use msnp_proto::{Decoder, Direction, Limits, Status};
 use crate::cmd_decode::{DecodeArgs, Sink};
 use crate::record::{ErrorBody, dir_code};
 use capture::{CaptureError, CaptureFormat, CaptureLimits, Frame};
+use http::{HttpLimits, HttpStream, Message};
 use packet::{PacketError, Segment};
 use reassembly::{Delivery, Reassembler};
 
 /// The MSNP port (dispatch, notification and switchboard servers).
 pub(crate) const MSNP_PORT: u16 = 1863;
+
+/// The HTTP gateway's port.
+pub(crate) const HTTP_PORT: u16 = 80;
 
 /// Options of `msnp decode` for captures.
 #[derive(Clone, Debug, clap::Args)]
@@ -42,9 +53,16 @@ pub(crate) struct PcapOpts {
     /// Captures: decode TCP traffic on every port, not only the MSNP ports.
     #[arg(long)]
     pub(crate) all_ports: bool,
-    /// Captures: most TCP connections followed; packets of further connections are ignored.
+    /// Captures: a TCP port carrying the MSN HTTP gateway (repeatable; 80 when none is given).
+    #[arg(long = "http-port", value_name = "N")]
+    pub(crate) http_ports: Vec<u16>,
+    /// Captures: most TCP connections followed at a time; packets of further connections are
+    /// ignored while that many are open.
     #[arg(long, default_value_t = 10_000)]
     pub(crate) max_flows: usize,
+    /// Captures: largest HTTP gateway message body, in bytes.
+    #[arg(long, default_value_t = 4 << 20)]
+    pub(crate) max_http_body: usize,
     /// Captures: most out-of-order bytes buffered per connection direction before the hole
     /// before them is declared lost.
     #[arg(long, default_value_t = 1 << 20)]
@@ -61,6 +79,18 @@ impl PcapOpts {
         } else {
             self.ports.contains(&port)
         }
+    }
+
+    fn is_http_port(&self, port: u16) -> bool {
+        if self.http_ports.is_empty() {
+            port == HTTP_PORT
+        } else {
+            self.http_ports.contains(&port)
+        }
+    }
+
+    fn wanted(&self, port: u16) -> bool {
+        self.all_ports || self.is_msnp_port(port) || self.is_http_port(port)
     }
 }
 
@@ -100,13 +130,12 @@ pub(crate) fn decode_capture(
     }
 }
 
-/// One direction of a flow: reassembly and decoding.
+/// The decoding state of one direction of one MSNP byte stream.
 #[derive(Debug)]
-struct Side {
+struct Stream {
     dir: Direction,
-    reasm: Reassembler,
     dec: Decoder,
-    /// Reassembled bytes not yet decoded (at most one partial command).
+    /// Bytes not yet decoded (at most one partial command).
     buf: Vec<u8>,
     /// Stream offset of `buf[0]`.
     base: u64,
@@ -114,6 +143,25 @@ struct Side {
     lines: u64,
     /// After a gap: decode errors are not reported until a command decodes.
     resync: bool,
+}
+
+/// One direction of a TCP connection.
+#[derive(Debug)]
+struct Side {
+    reasm: Reassembler,
+    /// The MSNP decoder of a plain connection (unused on gateway connections).
+    stream: Stream,
+}
+
+/// The HTTP state of a gateway connection.
+#[derive(Debug)]
+struct HttpFlow {
+    /// `[requests, responses]`.
+    framers: [HttpStream; 2],
+    /// Session of each request still waiting for its response, in order.
+    waiting: VecDeque<Option<usize>>,
+    /// A gateway request was seen (errors are reported from then on).
+    gateway: bool,
 }
 
 /// One TCP connection.
@@ -124,13 +172,30 @@ struct Flow {
     sides: [Side; 2],
     fin: [bool; 2],
     last_ts: Option<f64>,
+    /// Set on HTTP gateway ports.
+    http: Option<HttpFlow>,
+    /// HTTP that is not the gateway: packets are dropped until the connection ends.
+    ignored: bool,
 }
 
-/// Everything needed to emit records for one side.
+/// A gateway session: one MSNP connection carried by HTTP requests.
+#[derive(Debug)]
+struct Session {
+    /// Its connection id in the dialect tracker.
+    conn: u32,
+    streams: [Stream; 2],
+    /// The TCP connection that carried it last (for records emitted at the end).
+    flow: u32,
+}
+
+/// Everything needed to emit records for one stream.
 struct Ctx<'a, S> {
     tracker: &'a mut DialectTracker,
     sink: &'a mut S,
+    /// `flow` of the records.
     flow: u32,
+    /// Connection id in the tracker.
+    conn: u32,
     ts: Option<f64>,
 }
 
@@ -146,6 +211,8 @@ struct Flows<'a> {
     too_many_reported: bool,
     bad_links: Vec<i32>,
     scratch: Vec<Delivery>,
+    sessions: Vec<Session>,
+    session_ids: HashMap<String, usize>,
 }
 
 impl<'a> Flows<'a> {
@@ -159,6 +226,19 @@ impl<'a> Flows<'a> {
             too_many_reported: false,
             bad_links: Vec::new(),
             scratch: Vec::new(),
+            sessions: Vec::new(),
+            session_ids: HashMap::new(),
+        }
+    }
+
+    fn stream(&self, dir: Direction) -> Stream {
+        Stream {
+            dir,
+            dec: Decoder::new(self.tracker.dialect(Some(dir)), self.limits),
+            buf: Vec::new(),
+            base: 0,
+            lines: 0,
+            resync: false,
         }
     }
 
@@ -180,50 +260,213 @@ impl<'a> Flows<'a> {
             }
             Err(e) => return frame_error(sink, &f, "bad_packet", &e),
         };
-        let opts = self.opts;
-        if !opts.all_ports
-            && !opts.is_msnp_port(seg.src.port())
-            && !opts.is_msnp_port(seg.dst.port())
-        {
+        if !self.opts.wanted(seg.src.port()) && !self.opts.wanted(seg.dst.port()) {
             return Ok(());
         }
         let Some((key, d)) = self.flow_of(&seg, &f, sink)? else {
             return Ok(());
         };
-        let Some(flow) = self.flows.get_mut(&key) else {
+        // Taken out of the table while its packet is handled.
+        let Some(mut flow) = self.flows.remove(&key) else {
             return Ok(());
         };
         flow.last_ts = f.ts.or(flow.last_ts);
-        let mut ctx = Ctx {
-            tracker: &mut self.tracker,
-            sink,
-            flow: flow.id,
-            ts: flow.last_ts,
-        };
-        let out = &mut self.scratch;
-        let [c2s, s2c] = &mut flow.sides;
-        let (this, other) = if d == 0 { (c2s, s2c) } else { (s2c, c2s) };
-        // The acknowledgement covers bytes sent before this packet: handle it first.
-        if let Some(ack) = seg.ack {
-            other.reasm.acked(ack, out);
-            other.feed(out, &mut ctx)?;
+        if !flow.ignored {
+            // The acknowledgement covers bytes sent before this packet: handle it first.
+            if let Some(ack) = seg.ack {
+                if let Some(other) = flow.sides.get_mut(1 - d) {
+                    other.reasm.acked(ack, &mut self.scratch);
+                }
+                self.deliver(&mut flow, 1 - d, sink)?;
+            }
+            if let Some(this) = flow.sides.get_mut(d) {
+                let mut seq = seg.seq;
+                if seg.syn {
+                    this.reasm.syn(seg.seq);
+                    seq = seq.wrapping_add(1);
+                }
+                this.reasm
+                    .segment(seq, seg.payload, seg.fin, &mut self.scratch);
+            }
+            self.deliver(&mut flow, d, sink)?;
         }
-        let mut seq = seg.seq;
-        if seg.syn {
-            this.reasm.syn(seg.seq);
-            seq = seq.wrapping_add(1);
-        }
-        this.reasm.segment(seq, seg.payload, seg.fin, out);
-        this.feed(out, &mut ctx)?;
         if seg.fin {
             flow.fin[d] = true;
         }
-        if (seg.rst || flow.fin == [true, true])
-            && let Some(flow) = self.flows.remove(&key)
-        {
-            self.close(flow, sink)?;
+        if seg.rst || flow.fin == [true, true] {
+            self.close(flow, sink)
+        } else {
+            self.flows.insert(key, flow);
+            Ok(())
+        }
+    }
+
+    /// Hands what the reassembler of direction `d` produced (in `scratch`) on.
+    fn deliver(&mut self, flow: &mut Flow, d: usize, sink: &mut impl Sink) -> io::Result<()> {
+        if self.scratch.is_empty() {
+            return Ok(());
+        }
+        let mut out = core::mem::take(&mut self.scratch);
+        let res = self.deliver_from(flow, d, &mut out, sink);
+        out.clear();
+        self.scratch = out;
+        res
+    }
+
+    fn deliver_from(
+        &mut self,
+        flow: &mut Flow,
+        d: usize,
+        out: &mut Vec<Delivery>,
+        sink: &mut impl Sink,
+    ) -> io::Result<()> {
+        let (id, ts) = (flow.id, flow.last_ts);
+        let Some(h) = flow.http.as_mut() else {
+            let Some(side) = flow.sides.get_mut(d) else {
+                return Ok(());
+            };
+            let mut ctx = Ctx {
+                tracker: &mut self.tracker,
+                sink,
+                flow: id,
+                conn: id,
+                ts,
+            };
+            return side.stream.feed(out, &mut ctx);
+        };
+        // Gateway connection: frame HTTP, then decode the bodies in their sessions.
+        let dir = if d == 0 {
+            Direction::ClientToServer
+        } else {
+            Direction::ServerToClient
+        };
+        let mut messages = Vec::new();
+        for delivery in out.drain(..) {
+            let Some(framer) = h.framers.get_mut(d) else {
+                return Ok(());
+            };
+            let problem = match delivery {
+                Delivery::Data(bytes) => framer
+                    .push(&bytes, &mut messages)
+                    .err()
+                    .map(|e| ("http", format!("{e}; resuming at the next HTTP message"), 0)),
+                Delivery::Gap { at, lost } => {
+                    framer.gap();
+                    Some((
+                        "gap",
+                        format!(
+                            "{lost} bytes missing from the capture at stream offset {at}; \
+                             resuming at the next HTTP message"
+                        ),
+                        at,
+                    ))
+                }
+            };
+            if let Some((kind, message, offset)) = problem
+                && h.gateway
+            {
+                sink.set_context(Some(id), ts);
+                sink.error(ErrorBody {
+                    kind,
+                    message,
+                    offset,
+                    line: 0,
+                    cmd: None,
+                    dir: dir_code(Some(dir)),
+                })?;
+            }
+            for m in messages.drain(..) {
+                if let Some(session) = self.session_of(id, h, d, &m) {
+                    self.session_body(session, id, ts, d, m.body, sink)?;
+                }
+            }
+            if !h.gateway && h.waiting.iter().any(Option::is_none) {
+                // Plain web traffic: not followed any further.
+                flow.ignored = true;
+                return Ok(());
+            }
         }
         Ok(())
+    }
+
+    /// The session of a gateway request (`d == 0`) or response, creating it for a new one.
+    fn session_of(&mut self, flow: u32, h: &mut HttpFlow, d: usize, m: &Message) -> Option<usize> {
+        if d == 0 {
+            if !m.is_gateway_request() {
+                h.waiting.push_back(None);
+                return None;
+            }
+            h.gateway = true;
+            let named = m.query("SessionID");
+            let idx = match named.and_then(|s| self.session_ids.get(s).copied()) {
+                Some(i) => i,
+                None => {
+                    let i = self.sessions.len();
+                    if let Some(s) = named {
+                        self.session_ids.insert(s.to_owned(), i);
+                    }
+                    let session = Session {
+                        conn: u32::MAX - i as u32,
+                        streams: [
+                            self.stream(Direction::ClientToServer),
+                            self.stream(Direction::ServerToClient),
+                        ],
+                        flow,
+                    };
+                    self.sessions.push(session);
+                    i
+                }
+            };
+            h.waiting.push_back(Some(idx));
+            Some(idx)
+        } else {
+            let asked = h.waiting.pop_front().flatten();
+            let named = m
+                .session
+                .as_deref()
+                .and_then(|s| self.session_ids.get(s).copied());
+            match (named, asked) {
+                (Some(i), _) => Some(i),
+                (None, Some(i)) => {
+                    // The answer to `Action=open` names the session from now on.
+                    if let Some(s) = &m.session {
+                        self.session_ids.insert(s.clone(), i);
+                    }
+                    Some(i)
+                }
+                (None, None) => None,
+            }
+        }
+    }
+
+    /// Decodes a gateway message body in its session.
+    fn session_body(
+        &mut self,
+        session: usize,
+        flow: u32,
+        ts: Option<f64>,
+        d: usize,
+        body: Vec<u8>,
+        sink: &mut impl Sink,
+    ) -> io::Result<()> {
+        let Some(session) = self.sessions.get_mut(session) else {
+            return Ok(());
+        };
+        session.flow = flow;
+        if body.is_empty() {
+            return Ok(());
+        }
+        let mut ctx = Ctx {
+            tracker: &mut self.tracker,
+            sink,
+            flow,
+            conn: session.conn,
+            ts,
+        };
+        let Some(stream) = session.streams.get_mut(d) else {
+            return Ok(());
+        };
+        stream.feed(&mut vec![Delivery::Data(body)], &mut ctx)
     }
 
     /// The flow of a segment and its direction (0: from the client), creating it for a SYN or
@@ -262,14 +505,15 @@ impl<'a> Flows<'a> {
         if !seg.syn && seg.payload.is_empty() {
             return Ok(None);
         }
-        if self.next_id as usize > self.opts.max_flows {
+        if self.flows.len() >= self.opts.max_flows {
             if !self.too_many_reported {
                 self.too_many_reported = true;
                 sink.set_context(None, f.ts);
                 sink.error(ErrorBody {
                     kind: "too_many_flows",
                     message: format!(
-                        "more than {} TCP connections (--max-flows): frame {} and the packets of further connections are ignored",
+                        "more than {} TCP connections open at once (--max-flows): frame {} and \
+                         the packets of further connections are ignored",
                         self.opts.max_flows, f.number
                     ),
                     offset: f.number,
@@ -283,11 +527,8 @@ impl<'a> Flows<'a> {
         let from_client = if seg.syn {
             seg.ack.is_none()
         } else {
-            let (s, d) = (
-                self.opts.is_msnp_port(seg.src.port()),
-                self.opts.is_msnp_port(seg.dst.port()),
-            );
-            match (s, d) {
+            let server = |p| self.opts.is_msnp_port(p) || self.opts.is_http_port(p);
+            match (server(seg.src.port()), server(seg.dst.port())) {
                 (false, true) => true,
                 (true, false) => false,
                 // Both or neither: the server has the lower port.
@@ -296,16 +537,21 @@ impl<'a> Flows<'a> {
         };
         let key = if from_client { fwd } else { rev };
         let id = self.next_id;
-        self.next_id += 1;
+        self.next_id = self.next_id.saturating_add(1);
         let side = |dir| Side {
-            dir,
             reasm: Reassembler::new(self.opts.max_reorder),
-            dec: Decoder::new(self.tracker.dialect(Some(dir)), self.limits),
-            buf: Vec::new(),
-            base: 0,
-            lines: 0,
-            resync: false,
+            stream: self.stream(dir),
         };
+        let http_limits = HttpLimits {
+            max_body: self.opts.max_http_body,
+            ..HttpLimits::default()
+        };
+        let http = (self.opts.is_http_port(key.1.port()) && !self.opts.is_msnp_port(key.1.port()))
+            .then(|| HttpFlow {
+                framers: [HttpStream::new(http_limits), HttpStream::new(http_limits)],
+                waiting: VecDeque::new(),
+                gateway: false,
+            });
         self.flows.insert(
             key,
             Flow {
@@ -316,6 +562,8 @@ impl<'a> Flows<'a> {
                 ],
                 fin: [false, false],
                 last_ts: f.ts,
+                http,
+                ignored: false,
             },
         );
         Ok(Some((key, usize::from(!from_client))))
@@ -323,38 +571,52 @@ impl<'a> Flows<'a> {
 
     /// Ends a flow: flushes both directions and reports unfinished commands.
     fn close(&mut self, mut flow: Flow, sink: &mut impl Sink) -> io::Result<()> {
-        let mut ctx = Ctx {
-            tracker: &mut self.tracker,
-            sink,
-            flow: flow.id,
-            ts: flow.last_ts,
-        };
-        for side in &mut flow.sides {
-            side.reasm.finish(&mut self.scratch);
-            side.feed(&mut self.scratch, &mut ctx)?;
-            if let Some(e) = side.dec.finish(&side.buf)
-                && !side.resync
-            {
-                let line = side.lines + count_lines(&side.buf) + 1;
-                ctx.error(ErrorBody {
-                    kind: e.kind_name(),
-                    message: e.kind.to_string(),
-                    offset: side.base,
-                    line,
-                    cmd: e.verb.map(|v| v.to_string()),
-                    dir: dir_code(Some(side.dir)),
-                })?;
+        if flow.ignored {
+            return Ok(());
+        }
+        for d in 0..2 {
+            if let Some(side) = flow.sides.get_mut(d) {
+                side.reasm.finish(&mut self.scratch);
             }
+            self.deliver(&mut flow, d, sink)?;
+            if flow.http.is_some() {
+                // Gateway sessions outlive their TCP connections: finished at the very end.
+                continue;
+            }
+            let Some(side) = flow.sides.get_mut(d) else {
+                continue;
+            };
+            let mut ctx = Ctx {
+                tracker: &mut self.tracker,
+                sink,
+                flow: flow.id,
+                conn: flow.id,
+                ts: flow.last_ts,
+            };
+            side.stream.finish(&mut ctx)?;
         }
         Ok(())
     }
 
-    /// Ends every flow still open at the end of the capture, in order of appearance.
+    /// Ends every flow still open at the end of the capture, in order of appearance, then every
+    /// gateway session.
     fn finish_all(&mut self, sink: &mut impl Sink) -> io::Result<()> {
         let mut open: Vec<Flow> = self.flows.drain().map(|(_, f)| f).collect();
         open.sort_by_key(|f| f.id);
         for flow in open {
             self.close(flow, sink)?;
+        }
+        for session in &mut self.sessions {
+            let mut ctx = Ctx {
+                tracker: &mut self.tracker,
+                sink,
+                flow: session.flow,
+                conn: session.conn,
+                ts: None,
+            };
+            for stream in &mut session.streams {
+                stream.finish(&mut ctx)?;
+            }
         }
         Ok(())
     }
@@ -388,13 +650,13 @@ impl<S: Sink> Ctx<'_, S> {
     }
 }
 
-impl Side {
+impl Stream {
     /// Hands reassembled bytes and gaps to the decoder, emitting records.
     fn feed<S: Sink>(&mut self, out: &mut Vec<Delivery>, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
         if out.is_empty() {
             return Ok(());
         }
-        ctx.tracker.switch_connection(ctx.flow);
+        ctx.tracker.switch_connection(ctx.conn);
         for d in out.drain(..) {
             match d {
                 Delivery::Data(bytes) => {
@@ -423,6 +685,26 @@ impl Side {
             }
         }
         Ok(())
+    }
+
+    /// The stream is over: an unfinished command is reported (unless after a gap).
+    fn finish<S: Sink>(&mut self, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
+        let Some(e) = self.dec.finish(&self.buf) else {
+            return Ok(());
+        };
+        self.buf.clear();
+        if self.resync {
+            return Ok(());
+        }
+        let line = self.lines + 1;
+        ctx.error(ErrorBody {
+            kind: e.kind_name(),
+            message: e.kind.to_string(),
+            offset: self.base,
+            line,
+            cmd: e.verb.map(|v| v.to_string()),
+            dir: dir_code(Some(self.dir)),
+        })
     }
 
     /// Decodes every complete command in `buf`, keeping the partial one.
