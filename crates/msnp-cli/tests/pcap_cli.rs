@@ -659,3 +659,78 @@ fn stats_count_capture_commands() {
     assert_eq!(stats["errors"], 0);
     assert_eq!(stats["by_direction"]["unknown"], 0);
 }
+
+#[test]
+fn http_gateway_sessions_decode_like_their_transcripts() {
+    use common::{Gateway, build_gateway};
+    for (n, (name, path)) in transcripts().into_iter().enumerate() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let commands = transcript_commands(&text);
+        let want = expected(&path);
+        let gateways = [
+            Gateway::default(),
+            Gateway {
+                reconnect_every: Some(3 + n % 4),
+                shared: false,
+            },
+            Gateway {
+                reconnect_every: None,
+                shared: true,
+            },
+        ];
+        for gateway in gateways {
+            let damage = Damage {
+                reorder_every: Some(6),
+                ..Damage::default()
+            };
+            let (link, format) = FORMATS[n % FORMATS.len()];
+            let packets = build_gateway(&commands, link, gateway, &damage);
+            let cap = write(&packets, link, format);
+            let (code, got, err) = decode_capture(&cap, &[]);
+            let what = format!("{name} {gateway:?}");
+            assert_eq!(
+                code,
+                0,
+                "{what}: {err} {:?}",
+                got.iter().find(|r| r.get("error").is_some())
+            );
+            assert_same(&what, &got, &want);
+            if gateway.reconnect_every.is_some() {
+                let flows: std::collections::BTreeSet<u64> =
+                    got.iter().map(|r| r["flow"].as_u64().unwrap()).collect();
+                assert!(flows.len() > 3, "{what}: {flows:?}");
+            }
+            // Not on port 80: ignored; on another port when asked.
+            let (code, got, _) = decode_capture(&cap, &["--http-port", "8080"]);
+            assert_eq!((code, got.len()), (0, 0), "{what}");
+        }
+    }
+}
+
+#[test]
+fn plain_web_traffic_on_port_80_is_ignored() {
+    let commands = vec![(
+        1,
+        Direction::ClientToServer,
+        b"GET /index.html HTTP/1.1\r\nHost: example.com\r\n\r\n".to_vec(),
+    )];
+    let damage = Damage {
+        server_port: Some(80),
+        ..Damage::default()
+    };
+    let mut packets = build(&commands, Link::Ethernet, &damage);
+    // A chunked response the gateway framer would not understand: never looked at.
+    let reply = vec![(
+        1,
+        Direction::ServerToClient,
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".to_vec(),
+    )];
+    packets.extend(build(&reply, Link::Ethernet, &damage));
+    let cap = write(
+        &packets,
+        Link::Ethernet,
+        Format::PcapNg { big_endian: false },
+    );
+    let (code, got, err) = decode_capture(&cap, &[]);
+    assert_eq!((code, got.len()), (0, 0), "{err} {got:?}");
+}

@@ -460,3 +460,96 @@ fn write_pcapng(packets: &[Packet], link: Link, be: bool) -> Vec<u8> {
     }
     v
 }
+
+/// How gateway sessions are spread over TCP connections.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Gateway {
+    /// Open a new TCP connection after this many requests of a session.
+    pub reconnect_every: Option<usize>,
+    /// All sessions share one TCP connection.
+    pub shared: bool,
+}
+
+/// Builds the frames of the same session tunnelled through the HTTP gateway (port 80): each
+/// transcript connection is a gateway session; client commands travel in POST bodies, server
+/// commands in the responses to polls.
+pub fn build_gateway(
+    commands: &[(u32, Direction, Vec<u8>)],
+    link: Link,
+    gateway: Gateway,
+    damage: &Damage,
+) -> Vec<Packet> {
+    let mut b = Builder {
+        link,
+        damage: Damage {
+            server_port: Some(80),
+            ..damage.clone()
+        },
+        conns: Vec::new(),
+        packets: Vec::new(),
+        t: 1_100_000_000_000_000_000,
+        segment_no: 0,
+        held: None,
+    };
+    // Per session: (TCP connection id, requests on it, reconnections).
+    let mut sessions: std::collections::HashMap<u32, (u32, usize, u32)> = Default::default();
+    for (conn, dir, bytes) in commands {
+        let sid = format!("{}.{}", 7000 + conn, conn * 31);
+        let opened = sessions.contains_key(conn);
+        let entry = sessions.entry(*conn).or_insert((0, 0, 0));
+        if gateway.reconnect_every.is_some_and(|k| entry.1 >= k) {
+            b.flush_held();
+            b.close(entry.0);
+            entry.2 += 1;
+            entry.1 = 0;
+        }
+        entry.0 = if gateway.shared {
+            1
+        } else {
+            conn * 1000 + entry.2
+        };
+        entry.1 += 1;
+        let tcp = entry.0;
+        let (target, req_body, resp_body): (String, &[u8], &[u8]) = match (opened, dir) {
+            (false, Direction::ClientToServer) => (
+                "Action=open&Server=NS&IP=messenger.hotmail.com".into(),
+                bytes,
+                b"",
+            ),
+            (false, Direction::ServerToClient) => {
+                // Open with an empty request; the first server command comes in its answer.
+                (
+                    "Action=open&Server=NS&IP=messenger.hotmail.com".into(),
+                    b"",
+                    bytes,
+                )
+            }
+            (true, Direction::ClientToServer) => (format!("SessionID={sid}"), bytes, b""),
+            (true, Direction::ServerToClient) => {
+                (format!("Action=poll&SessionID={sid}"), b"", bytes)
+            }
+        };
+        let mut req = format!(
+            "POST /gateway/gateway.dll?{target} HTTP/1.1\r\nHost: gateway.messenger.hotmail.com\r\n\
+             Content-Type: application/x-msn-messenger\r\nContent-Length: {}\r\n\r\n",
+            req_body.len()
+        )
+        .into_bytes();
+        req.extend_from_slice(req_body);
+        let mut resp = format!(
+            "HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID={sid}; GW-IP=207.46.110.17\r\n\
+             Content-Type: application/x-msn-messenger\r\nContent-Length: {}\r\n\r\n",
+            resp_body.len()
+        )
+        .into_bytes();
+        resp.extend_from_slice(resp_body);
+        b.send(tcp, Direction::ClientToServer, &req);
+        b.send(tcp, Direction::ServerToClient, &resp);
+    }
+    b.flush_held();
+    let ids: Vec<u32> = b.conns.iter().map(|c| c.id).collect();
+    for id in ids {
+        b.close(id);
+    }
+    b.packets
+}
