@@ -56,8 +56,8 @@ pub(crate) struct PcapOpts {
     /// Captures: a TCP port carrying the MSN HTTP gateway (repeatable; 80 when none is given).
     #[arg(long = "http-port", value_name = "N")]
     pub(crate) http_ports: Vec<u16>,
-    /// Captures: most TCP connections followed at a time; packets of further connections are
-    /// ignored while that many are open.
+    /// Captures: most TCP connections followed at a time (packets of further connections are
+    /// ignored while that many are open), and most HTTP gateway sessions in all.
     #[arg(long, default_value_t = 10_000)]
     pub(crate) max_flows: usize,
     /// Captures: largest HTTP gateway message body, in bytes.
@@ -400,6 +400,11 @@ impl<'a> Flows<'a> {
             let named = m.query("SessionID");
             let idx = match named.and_then(|s| self.session_ids.get(s).copied()) {
                 Some(i) => i,
+                None if self.sessions.len() >= self.opts.max_flows => {
+                    // As many sessions as connections may be followed; further ones are not.
+                    h.waiting.push_back(None);
+                    return None;
+                }
                 None => {
                     let i = self.sessions.len();
                     if let Some(s) = named {

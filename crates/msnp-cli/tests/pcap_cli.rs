@@ -500,16 +500,20 @@ fn committed_fixtures_decode_like_their_transcripts() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// Mutated captures never crash the decoder: exit 0 or 1, every line a JSON record.
     #[test]
     fn mutated_captures_never_panic(
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..12),
         cut in any::<prop::sample::Index>(),
-        ng in any::<bool>(),
+        which in 0..3u8,
     ) {
-        let cap = if ng { pcapng_sample() } else { pcap_sample() };
+        let cap = match which {
+            0 => pcap_sample(),
+            1 => pcapng_sample(),
+            _ => gateway_sample(),
+        };
         let mut cap = cap.to_vec();
         for (at, byte) in edits {
             let i = at.index(cap.len());
@@ -733,4 +737,61 @@ fn plain_web_traffic_on_port_80_is_ignored() {
     );
     let (code, got, err) = decode_capture(&cap, &[]);
     assert_eq!((code, got.len()), (0, 0), "{err} {got:?}");
+}
+
+fn gateway_sample() -> &'static [u8] {
+    static S: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let path = &transcripts()[0].1;
+        let text = std::fs::read_to_string(path).unwrap();
+        let packets = common::build_gateway(
+            &transcript_commands(&text),
+            Link::Ethernet,
+            common::Gateway {
+                reconnect_every: Some(4),
+                shared: false,
+            },
+            &Damage::default(),
+        );
+        write(
+            &packets,
+            Link::Ethernet,
+            Format::Pcap {
+                big_endian: false,
+                nanos: false,
+            },
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Any mix of reordering, retransmissions and overlaps leaves the decoded commands unchanged.
+    #[test]
+    fn random_tcp_damage_changes_nothing(
+        t in any::<prop::sample::Index>(),
+        f in any::<prop::sample::Index>(),
+        reorder in proptest::option::of(2usize..12),
+        retransmit in proptest::option::of(2usize..12),
+        overlap in proptest::option::of(2usize..12),
+        wrap_seq in any::<bool>(),
+    ) {
+        let all = transcripts();
+        let (name, path) = &all[t.index(all.len())];
+        let (link, format) = FORMATS[f.index(FORMATS.len())];
+        let damage = Damage {
+            reorder_every: reorder,
+            retransmit_every: retransmit,
+            overlap_every: overlap,
+            wrap_seq,
+            ..Damage::default()
+        };
+        let want = expected(path);
+        let cap = capture_of(path, link, format, &damage);
+        let (code, got, err) = decode_capture(&cap, &[]);
+        prop_assert_eq!(code, 0, "{} {:?}: {}", name, damage, err);
+        let got: Vec<Value> = got.iter().map(strip).collect();
+        prop_assert_eq!(got, want);
+    }
 }
