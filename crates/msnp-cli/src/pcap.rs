@@ -8,9 +8,9 @@
 //! soon as the packet completing them is read: both directions of a flow, and all flows,
 //! interleaved in capture order, each tagged with `flow` and `ts` (the capture time of that packet).
 //!
-//! Bytes missing from the capture (a segment the capture lost: seen as acknowledged by the peer
-//! but never captured, as a hole when the out-of-order buffer fills, or at the end of the flow)
-//! become a `gap` error record; the direction's decoder is reset and decoding resumes silently at
+//! Bytes missing from the capture (a segment the capture lost: a hole the peer acknowledged with
+//! later data already captured, a hole still open when the out-of-order buffer fills, or at the
+//! end of the flow) become a `gap` error record; the direction's decoder is reset and decoding resumes silently at
 //! the first line that decodes again.
 //!
 //! HTTP gateway traffic (TCP port 80 by default, `--http-port`): requests to

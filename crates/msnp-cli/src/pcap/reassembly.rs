@@ -48,6 +48,8 @@ pub(crate) struct Reassembler {
     max_pending: usize,
     /// Stream offset of the FIN (the end of the data), once seen.
     fin_at: Option<u64>,
+    /// Stream offset up to which the peer has acknowledged.
+    acked_to: u64,
     stats: ReassemblyStats,
 }
 
@@ -62,6 +64,7 @@ impl Reassembler {
             pending_bytes: 0,
             max_pending,
             fin_at: None,
+            acked_to: 0,
             stats: ReassemblyStats::default(),
         }
     }
@@ -139,11 +142,15 @@ impl Reassembler {
             while self.pending_bytes > self.max_pending {
                 self.skip_to_first_pending(out);
             }
+            self.resolve(out);
         }
     }
 
-    /// The peer acknowledged everything before `ack`: bytes before it that are still missing
-    /// were received by the peer but never captured, so they are reported as a gap now.
+    /// The peer acknowledged everything before `ack`. A hole that the peer acknowledged and that
+    /// later data has already been buffered beyond will never be filled (the peer had those
+    /// bytes; the capture missed them): it is reported as a gap. A hole with nothing after it yet
+    /// waits for the next segment, so an acknowledgement captured just before the data it
+    /// acknowledges is no gap.
     pub(crate) fn acked(&mut self, ack: u32, out: &mut Vec<Delivery>) {
         let Some(next) = self.next_seq else { return };
         let Ok(mut upto) = u64::try_from(self.offset_of(next, ack)) else {
@@ -152,11 +159,20 @@ impl Reassembler {
         if let Some(fin) = self.fin_at {
             upto = upto.min(fin); // the FIN takes one sequence number but carries no byte
         }
-        while self.delivered < upto {
+        self.acked_to = self.acked_to.max(upto);
+        self.resolve(out);
+    }
+
+    /// Declares acknowledged holes before buffered data lost.
+    fn resolve(&mut self, out: &mut Vec<Delivery>) {
+        while self.acked_to > self.delivered {
             match self.pending.first_key_value() {
-                Some((&k, _)) if k <= self.delivered => self.drain(out),
-                Some((&k, _)) => self.gap(k.min(upto), out),
-                None => self.gap(upto, out),
+                Some((&k, _)) if k > self.delivered => {
+                    self.gap(k, out);
+                    self.drain(out);
+                }
+                Some(_) => self.drain(out),
+                None => break,
             }
         }
     }
@@ -348,12 +364,30 @@ mod tests {
                 Delivery::Data(b"three".to_vec()),
             ]
         );
-        // A hole at the end, acknowledged: reported at once.
+        // A hole at the end, acknowledged: reported once data after it arrives.
         out.clear();
         r.acked(20, &mut out);
-        assert_eq!(out, vec![Delivery::Gap { at: 15, lost: 4 }]);
+        assert!(out.is_empty());
         r.segment(20, b"x", false, &mut out);
-        assert_eq!(out.last(), Some(&Delivery::Data(b"x".to_vec())));
+        assert_eq!(
+            out,
+            vec![
+                Delivery::Gap { at: 15, lost: 4 },
+                Delivery::Data(b"x".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn ack_captured_before_its_data_is_no_gap() {
+        let mut r = Reassembler::new(1 << 16);
+        let mut out = Vec::new();
+        r.syn(0);
+        r.acked(6, &mut out);
+        r.segment(1, b"hello", false, &mut out);
+        r.segment(6, b"!", false, &mut out);
+        assert_eq!(bytes(&out), b"hello!");
+        assert!(out.iter().all(|d| matches!(d, Delivery::Data(_))));
     }
 
     #[test]
