@@ -795,3 +795,55 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+#[test]
+fn frames_cut_by_the_snapshot_length_become_gaps() {
+    let path = transcripts()
+        .into_iter()
+        .find(|(n, _)| n == "msnp12.md")
+        .unwrap()
+        .1;
+    let text = std::fs::read_to_string(&path).unwrap();
+    let want = expected(&path);
+    let mut packets = build(
+        &transcript_commands(&text),
+        Link::Ethernet,
+        &Damage::default(),
+    );
+    // A 300-byte snapshot length: the 1460-byte segments lose their tails.
+    let mut cut = 0;
+    for p in &mut packets {
+        if p.frame.len() > 300 {
+            p.frame.truncate(300);
+            cut += 1;
+        }
+    }
+    assert!(cut > 0);
+    let cap = write(
+        &packets,
+        Link::Ethernet,
+        Format::PcapNg { big_endian: false },
+    );
+    let (code, got, err) = decode_capture(&cap, &[]);
+    assert_eq!(code, 1, "{err}");
+    let errors: Vec<&Value> = got.iter().filter(|r| r.get("error").is_some()).collect();
+    assert!(!errors.is_empty());
+    assert!(
+        errors.iter().all(|e| e["error"]["kind"] == "gap"),
+        "{errors:?}"
+    );
+    // Commands untouched by the cuts still decode, the last one included.
+    let cmds: Vec<Value> = got
+        .iter()
+        .filter(|r| r.get("error").is_none())
+        .map(strip)
+        .collect();
+    assert!(
+        cmds.len() > want.len() / 2,
+        "{} of {}",
+        cmds.len(),
+        want.len()
+    );
+    assert_eq!(cmds.last(), want.last());
+    assert!(cmds.iter().all(|c| want.contains(c)));
+}

@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use etherparse::{NetSlice, SlicedPacket, TransportSlice};
+use etherparse::{EtherType, IpNumber, LaxNetSlice, LaxSlicedPacket, TransportSlice};
 use pcap_parser::Linktype;
 
 /// A TCP segment: endpoints, header fields that matter for reassembly, and its payload.
@@ -39,12 +39,23 @@ pub(crate) enum PacketError {
 }
 
 /// Extracts the TCP segment of a frame; `Ok(None)` for anything that is not TCP over IP
-/// (ARP, UDP, IP fragments, other EtherTypes).
+/// (ARP, UDP, IP fragments, other EtherTypes). A frame cut short by the snapshot length gives
+/// the payload bytes that were captured (the reassembler sees the rest as a gap). Checksums are
+/// not verified: captures taken on the sending host carry unfinished (offloaded) checksums.
 pub(crate) fn tcp_segment(link: Linktype, data: &[u8]) -> Result<Option<Segment<'_>>, PacketError> {
+    let malformed = |e: &dyn std::fmt::Display| PacketError::Malformed(e.to_string());
     let sliced = match link {
-        Linktype::ETHERNET => SlicedPacket::from_ethernet(data),
-        Linktype::LINUX_SLL => SlicedPacket::from_linux_sll(data),
-        Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 => SlicedPacket::from_ip(data),
+        Linktype::ETHERNET => LaxSlicedPacket::from_ethernet(data).map_err(|e| malformed(&e))?,
+        Linktype::LINUX_SLL => {
+            // 16-byte header ending with the EtherType of the payload.
+            let (Some(proto), Some(rest)) = (data.get(14..16), data.get(16..)) else {
+                return Err(PacketError::Malformed("short Linux cooked header".into()));
+            };
+            LaxSlicedPacket::from_ether_type(
+                EtherType(u16::from_be_bytes([proto[0], proto[1]])),
+                rest,
+            )
+        }
         Linktype::LINUX_SLL2 => {
             // 20-byte header starting with the EtherType of the payload.
             let (Some(proto), Some(rest)) = (data.get(..2), data.get(20..)) else {
@@ -52,38 +63,48 @@ pub(crate) fn tcp_segment(link: Linktype, data: &[u8]) -> Result<Option<Segment<
                     "short Linux cooked v2 header".into(),
                 ));
             };
-            let ether_type = u16::from_be_bytes([proto[0], proto[1]]);
-            SlicedPacket::from_ether_type(etherparse::EtherType(ether_type), rest)
+            LaxSlicedPacket::from_ether_type(
+                EtherType(u16::from_be_bytes([proto[0], proto[1]])),
+                rest,
+            )
+        }
+        Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 => {
+            LaxSlicedPacket::from_ip(data).map_err(|e| malformed(&e))?
         }
         Linktype::NULL | Linktype::LOOP => {
             // A 4-byte address family in either byte order, then the IP packet.
             let Some(rest) = data.get(4..) else {
                 return Err(PacketError::Malformed("short loopback header".into()));
             };
-            SlicedPacket::from_ip(rest)
+            LaxSlicedPacket::from_ip(rest).map_err(|e| malformed(&e))?
         }
         Linktype(other) => return Err(PacketError::UnsupportedLink(other)),
-    }
-    .map_err(|e| PacketError::Malformed(e.to_string()))?;
-    let (src_ip, dst_ip, fragmented): (IpAddr, IpAddr, bool) = match &sliced.net {
-        Some(NetSlice::Ipv4(v4)) => (
+    };
+    let (src_ip, dst_ip, fragmented, tcp): (IpAddr, IpAddr, bool, bool) = match &sliced.net {
+        Some(LaxNetSlice::Ipv4(v4)) => (
             v4.header().source_addr().into(),
             v4.header().destination_addr().into(),
             v4.is_payload_fragmented(),
+            v4.payload().ip_number == IpNumber::TCP,
         ),
-        Some(NetSlice::Ipv6(v6)) => (
+        Some(LaxNetSlice::Ipv6(v6)) => (
             v6.header().source_addr().into(),
             v6.header().destination_addr().into(),
             v6.is_payload_fragmented(),
+            v6.payload().ip_number == IpNumber::TCP,
         ),
         _ => return Ok(None),
     };
     if fragmented {
         return Ok(None);
     }
-    let Some(TransportSlice::Tcp(tcp)) = &sliced.transport else {
-        return Ok(None);
+    let Some(TransportSlice::Tcp(tcp_slice)) = &sliced.transport else {
+        return match &sliced.stop_err {
+            Some((e, _)) if tcp => Err(malformed(e)),
+            _ => Ok(None),
+        };
     };
+    let tcp = tcp_slice;
     Ok(Some(Segment {
         src: SocketAddr::new(src_ip, tcp.source_port()),
         dst: SocketAddr::new(dst_ip, tcp.destination_port()),
@@ -146,10 +167,36 @@ mod tests {
         b.write(&mut v, b"x").unwrap();
         assert_eq!(tcp_segment(Linktype::ETHERNET, &v).unwrap(), None);
         let frame = tcp_v4(b"hello");
+        // Cut inside the TCP header: malformed; inside the payload: what was captured.
         assert!(matches!(
-            tcp_segment(Linktype::ETHERNET, &frame[..30]),
+            tcp_segment(Linktype::ETHERNET, &frame[..40]),
             Err(PacketError::Malformed(_))
         ));
+        let cut = tcp_segment(Linktype::ETHERNET, &frame[..frame.len() - 2])
+            .unwrap()
+            .unwrap();
+        assert_eq!(cut.payload, b"hel");
+        // Ethernet padding after the IP packet is not payload.
+        let mut padded = tcp_v4(b"");
+        padded.resize(60, 0);
+        assert_eq!(
+            tcp_segment(Linktype::ETHERNET, &padded)
+                .unwrap()
+                .unwrap()
+                .payload,
+            b""
+        );
+        // Linux cooked v1.
+        let mut sll = vec![0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00];
+        sll.extend_from_slice(&frame[14..]);
+        assert_eq!(
+            tcp_segment(Linktype::LINUX_SLL, &sll)
+                .unwrap()
+                .unwrap()
+                .payload,
+            b"hello"
+        );
+        assert!(tcp_segment(Linktype::LINUX_SLL, &sll[..10]).is_err());
         assert_eq!(
             tcp_segment(Linktype(147), &frame),
             Err(PacketError::UnsupportedLink(147))

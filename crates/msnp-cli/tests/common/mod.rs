@@ -352,6 +352,10 @@ impl Builder {
             Link::Raw => {}
         }
         frame.extend_from_slice(&packet);
+        if self.link == Link::Ethernet && frame.len() < 60 {
+            // Short Ethernet frames are padded to the minimum size.
+            frame.resize(60, 0);
+        }
         self.t += 1_234_567;
         self.packets.push(Packet {
             ts_nanos: self.t,
