@@ -24,7 +24,7 @@ pub(crate) mod http;
 pub(crate) mod packet;
 pub(crate) mod reassembly;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, Read};
 use std::net::SocketAddr;
 
@@ -209,7 +209,8 @@ struct Flows<'a> {
     flows: HashMap<(SocketAddr, SocketAddr), Flow>,
     next_id: u32,
     too_many_reported: bool,
-    bad_links: Vec<i32>,
+    /// Link types already reported as unusable.
+    bad_links: HashSet<i32>,
     scratch: Vec<Delivery>,
     sessions: Vec<Session>,
     session_ids: HashMap<String, usize>,
@@ -224,7 +225,7 @@ impl<'a> Flows<'a> {
             flows: HashMap::new(),
             next_id: 1,
             too_many_reported: false,
-            bad_links: Vec::new(),
+            bad_links: HashSet::new(),
             scratch: Vec::new(),
             sessions: Vec::new(),
             session_ids: HashMap::new(),
@@ -246,17 +247,16 @@ impl<'a> Flows<'a> {
         let seg = match packet::tcp_segment(f.link, f.data) {
             Ok(Some(seg)) => seg,
             Ok(None) => return Ok(()),
-            Err(PacketError::UnsupportedLink(l)) => {
-                if self.bad_links.contains(&l) {
+            Err(e @ (PacketError::UnsupportedLink(_) | PacketError::UndeclaredInterface)) => {
+                // Reported once per link type.
+                if !self.bad_links.insert(f.link.0) {
                     return Ok(());
                 }
-                self.bad_links.push(l);
-                return frame_error(
-                    sink,
-                    &f,
-                    "unsupported_link",
-                    &PacketError::UnsupportedLink(l),
-                );
+                let kind = match e {
+                    PacketError::UndeclaredInterface => "undeclared_interface",
+                    _ => "unsupported_link",
+                };
+                return frame_error(sink, &f, kind, &e);
             }
             Err(e) => return frame_error(sink, &f, "bad_packet", &e),
         };

@@ -847,3 +847,15 @@ fn frames_cut_by_the_snapshot_length_become_gaps() {
     assert_eq!(cmds.last(), want.last());
     assert!(cmds.iter().all(|c| want.contains(c)));
 }
+
+#[test]
+fn an_unsupported_link_type_is_reported_once() {
+    let mut cap = sample_capture();
+    // The link type field of the pcap header: USER0 (147).
+    cap[20..24].copy_from_slice(&147u32.to_le_bytes());
+    let (code, got, _) = decode_capture(&cap, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["error"]["kind"], "unsupported_link");
+    assert_eq!(got[0]["error"]["offset"], 1, "the first frame");
+}

@@ -104,12 +104,15 @@ impl CaptureError {
     }
 }
 
+/// The link type given to packets of an interface no IDB declared (pcapng).
+pub(crate) const UNDECLARED_INTERFACE: Linktype = Linktype(-1);
+
 /// One captured frame.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Frame<'a> {
     /// Ordinal of the frame in the capture, from 1.
     pub(crate) number: u64,
-    /// Link-layer header type of its interface.
+    /// Link-layer header type of its interface ([`UNDECLARED_INTERFACE`] when there is none).
     pub(crate) link: Linktype,
     /// Capture time in seconds since the Unix epoch (pcapng simple packets have none).
     pub(crate) ts: Option<f64>,
@@ -319,13 +322,13 @@ fn handle(
         }
         PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
             state.frames += 1;
-            // A packet of an undeclared interface is skipped (a frame of unknown link type).
+            // A packet of an undeclared interface still counts as a frame, of no link type.
             let iface = state
                 .interfaces
                 .get(epb.if_id as usize)
                 .copied()
                 .unwrap_or(Interface {
-                    link: Linktype(-1),
+                    link: UNDECLARED_INTERFACE,
                     units_per_sec: 1_000_000,
                     offset: 0,
                 });
@@ -342,7 +345,10 @@ fn handle(
         }
         PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
             state.frames += 1;
-            let link = state.interfaces.first().map_or(Linktype(-1), |i| i.link);
+            let link = state
+                .interfaces
+                .first()
+                .map_or(UNDECLARED_INTERFACE, |i| i.link);
             frame(Frame {
                 number: state.frames,
                 link,

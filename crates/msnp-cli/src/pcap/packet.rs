@@ -30,6 +30,9 @@ pub(crate) struct Segment<'a> {
 /// A frame that claims to carry IP but does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum PacketError {
+    /// A pcapng packet of an interface that no interface description block declared.
+    #[error("packet of an undeclared pcapng interface")]
+    UndeclaredInterface,
     /// The link type is not one this reader understands.
     #[error("unsupported link type {0}")]
     UnsupportedLink(i32),
@@ -78,6 +81,7 @@ pub(crate) fn tcp_segment(link: Linktype, data: &[u8]) -> Result<Option<Segment<
             };
             LaxSlicedPacket::from_ip(rest).map_err(|e| malformed(&e))?
         }
+        super::capture::UNDECLARED_INTERFACE => return Err(PacketError::UndeclaredInterface),
         Linktype(other) => return Err(PacketError::UnsupportedLink(other)),
     };
     let (src_ip, dst_ip, fragmented, tcp): (IpAddr, IpAddr, bool, bool) = match &sliced.net {
@@ -202,5 +206,9 @@ mod tests {
             Err(PacketError::UnsupportedLink(147))
         );
         assert!(tcp_segment(Linktype::LINUX_SLL2, &[0; 3]).is_err());
+        assert_eq!(
+            tcp_segment(crate::pcap::capture::UNDECLARED_INTERFACE, &frame),
+            Err(PacketError::UndeclaredInterface)
+        );
     }
 }
