@@ -584,8 +584,26 @@ impl<'a> Flows<'a> {
                 side.reasm.finish(&mut self.scratch);
             }
             self.deliver(&mut flow, d, sink)?;
-            if flow.http.is_some() {
+            if let Some(h) = &flow.http {
                 // Gateway sessions outlive their TCP connections: finished at the very end.
+                let held = h.framers.get(d).map_or(0, HttpStream::held);
+                if h.gateway && held > 0 {
+                    sink.set_context(Some(flow.id), flow.last_ts);
+                    sink.error(ErrorBody {
+                        kind: "http_truncated",
+                        message: format!(
+                            "the connection ended inside an HTTP message ({held} bytes)"
+                        ),
+                        offset: flow.sides.get(d).map_or(0, |s| s.reasm.delivered()),
+                        line: 0,
+                        cmd: None,
+                        dir: dir_code(Some(if d == 0 {
+                            Direction::ClientToServer
+                        } else {
+                            Direction::ServerToClient
+                        })),
+                    })?;
+                }
                 continue;
             }
             let Some(side) = flow.sides.get_mut(d) else {

@@ -859,3 +859,36 @@ fn an_unsupported_link_type_is_reported_once() {
     assert_eq!(got[0]["error"]["kind"], "unsupported_link");
     assert_eq!(got[0]["error"]["offset"], 1, "the first frame");
 }
+
+#[test]
+fn a_gateway_connection_ending_inside_a_message_is_reported() {
+    let commands = vec![
+        (
+            1,
+            Direction::ClientToServer,
+            b"POST /gateway/gateway.dll?Action=open&Server=NS&IP=messenger.hotmail.com HTTP/1.1\r\n\
+Content-Length: 18\r\n\r\nVER 1 MSNP8 CVR0\r\n"
+                .to_vec(),
+        ),
+        (
+            1,
+            Direction::ServerToClient,
+            b"HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=1.2; GW-IP=10.0.0.1\r\n\
+Content-Length: 100\r\n\r\nVER 1 MSNP8\r\n"
+                .to_vec(),
+        ),
+    ];
+    let damage = Damage {
+        server_port: Some(80),
+        ..Damage::default()
+    };
+    let packets = build(&commands, Link::Raw, &damage);
+    let cap = write(&packets, Link::Raw, Format::PcapNg { big_endian: true });
+    let (code, got, err) = decode_capture(&cap, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0]["cmd"], "VER");
+    assert_eq!(got[0]["dir"], "C");
+    assert_eq!(got[1]["error"]["kind"], "http_truncated");
+    assert_eq!(got[1]["error"]["dir"], "S");
+}

@@ -123,6 +123,11 @@ impl HttpStream {
         }
     }
 
+    /// Bytes of an unfinished message held (what is left when the connection ends).
+    pub(crate) fn held(&self) -> usize {
+        if self.resync { 0 } else { self.buf.len() }
+    }
+
     /// Bytes were lost: forget the partial message and resume at the next start line.
     pub(crate) fn gap(&mut self) {
         self.buf.clear();
@@ -379,7 +384,9 @@ Content-Length: 13\r\n\r\nVER 1 MSNP8\r\n";
         let mut s = HttpStream::new(HttpLimits::default());
         let mut out = Vec::new();
         s.push(&REQ[..30], &mut out).unwrap();
+        assert_eq!(s.held(), 30);
         s.gap();
+        assert_eq!(s.held(), 0);
         s.push(&REQ[60..], &mut out).unwrap();
         s.push(REQ, &mut out).unwrap();
         assert_eq!(out.len(), 1);

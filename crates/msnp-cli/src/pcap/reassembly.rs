@@ -75,7 +75,6 @@ impl Reassembler {
     }
 
     /// Bytes delivered or declared lost so far.
-    #[cfg(test)]
     pub(crate) fn delivered(&self) -> u64 {
         self.delivered
     }
