@@ -892,3 +892,47 @@ Content-Length: 100\r\n\r\nVER 1 MSNP8\r\n"
     assert_eq!(got[1]["error"]["kind"], "http_truncated");
     assert_eq!(got[1]["error"]["dir"], "S");
 }
+
+#[test]
+fn capture_records_feed_msnp_encode_like_transcript_records() {
+    let path = transcripts()
+        .into_iter()
+        .find(|(n, _)| n == "msnp9.md")
+        .unwrap()
+        .1;
+    let to_ndjson = |recs: &[Value]| {
+        recs.iter()
+            .map(|r| format!("{r}\n"))
+            .collect::<String>()
+            .into_bytes()
+    };
+    let want = expected(&path);
+    let cap = capture_of(
+        &path,
+        Link::Sll,
+        Format::PcapNg { big_endian: false },
+        &Damage::default(),
+    );
+    let (_, got, _) = decode_capture(&cap, &[]);
+    assert!(
+        got.iter()
+            .all(|r| r.get("flow").is_some() && r.get("ts").is_some())
+    );
+    let encode = |input: &[u8]| {
+        let out = Command::new(BIN)
+            .args(["encode", "--output", "transcript"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(input)?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        out.stdout
+    };
+    let a = encode(&to_ndjson(&got));
+    assert!(!a.is_empty());
+    assert_eq!(a, encode(&to_ndjson(&want)));
+}
