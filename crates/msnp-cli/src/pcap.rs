@@ -67,6 +67,10 @@ pub(crate) struct PcapOpts {
     /// before them is declared lost.
     #[arg(long, default_value_t = 1 << 20)]
     pub(crate) max_reorder: usize,
+    /// Captures: most out-of-order bytes buffered by all connections together; past it, the
+    /// connection receiving a segment stops waiting for its holes.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub(crate) max_reorder_total: usize,
     /// Captures: largest pcap record or pcapng block accepted, in bytes.
     #[arg(long, default_value_t = 16 << 20)]
     pub(crate) max_block: usize,
@@ -214,6 +218,8 @@ struct Flows<'a> {
     scratch: Vec<Delivery>,
     sessions: Vec<Session>,
     session_ids: HashMap<String, usize>,
+    /// Out-of-order bytes buffered by all flows.
+    buffered: usize,
 }
 
 impl<'a> Flows<'a> {
@@ -229,6 +235,7 @@ impl<'a> Flows<'a> {
             scratch: Vec::new(),
             sessions: Vec::new(),
             session_ids: HashMap::new(),
+            buffered: 0,
         }
     }
 
@@ -273,13 +280,16 @@ impl<'a> Flows<'a> {
         flow.last_ts = f.ts.or(flow.last_ts);
         if !flow.ignored {
             // The acknowledgement covers bytes sent before this packet: handle it first.
-            if let Some(ack) = seg.ack {
-                if let Some(other) = flow.sides.get_mut(1 - d) {
-                    other.reasm.acked(ack, &mut self.scratch);
-                }
+            if let Some(ack) = seg.ack
+                && let Some(other) = flow.sides.get_mut(1 - d)
+            {
+                let before = other.reasm.pending_bytes();
+                other.reasm.acked(ack, &mut self.scratch);
+                self.buffered = self.buffered.saturating_sub(before) + other.reasm.pending_bytes();
                 self.deliver(&mut flow, 1 - d, sink)?;
             }
             if let Some(this) = flow.sides.get_mut(d) {
+                let before = this.reasm.pending_bytes();
                 let mut seq = seg.seq;
                 if seg.syn {
                     this.reasm.syn(seg.seq);
@@ -287,6 +297,11 @@ impl<'a> Flows<'a> {
                 }
                 this.reasm
                     .segment(seq, seg.payload, seg.fin, &mut self.scratch);
+                self.buffered = self.buffered.saturating_sub(before) + this.reasm.pending_bytes();
+                if self.buffered > self.opts.max_reorder_total {
+                    self.buffered = self.buffered.saturating_sub(this.reasm.pending_bytes());
+                    this.reasm.give_up_waiting(&mut self.scratch);
+                }
             }
             self.deliver(&mut flow, d, sink)?;
         }
@@ -577,10 +592,14 @@ impl<'a> Flows<'a> {
     /// Ends a flow: flushes both directions and reports unfinished commands.
     fn close(&mut self, mut flow: Flow, sink: &mut impl Sink) -> io::Result<()> {
         if flow.ignored {
+            for side in &flow.sides {
+                self.buffered = self.buffered.saturating_sub(side.reasm.pending_bytes());
+            }
             return Ok(());
         }
         for d in 0..2 {
             if let Some(side) = flow.sides.get_mut(d) {
+                self.buffered = self.buffered.saturating_sub(side.reasm.pending_bytes());
                 side.reasm.finish(&mut self.scratch);
             }
             self.deliver(&mut flow, d, sink)?;

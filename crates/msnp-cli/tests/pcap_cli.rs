@@ -936,3 +936,32 @@ fn capture_records_feed_msnp_encode_like_transcript_records() {
     assert!(!a.is_empty());
     assert_eq!(a, encode(&to_ndjson(&want)));
 }
+
+#[test]
+fn the_total_reorder_budget_turns_waiting_into_gaps() {
+    let path = &transcripts()[0].1;
+    let want = expected(path);
+    let damage = Damage {
+        reorder_every: Some(5),
+        ..Damage::default()
+    };
+    let cap = capture_of(
+        path,
+        Link::Ethernet,
+        Format::PcapNg { big_endian: false },
+        &damage,
+    );
+    // Within budget: nothing lost.
+    let (code, got, _) = decode_capture(&cap, &["--max-reorder-total", "100000"]);
+    assert_eq!(code, 0);
+    assert_same("budget", &got, &want);
+    // No budget at all: every segment that arrives early makes its hole a gap.
+    let (code, got, _) = decode_capture(&cap, &["--max-reorder-total", "0"]);
+    assert_eq!(code, 1);
+    let errors: Vec<&Value> = got.iter().filter(|r| r.get("error").is_some()).collect();
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|e| e["error"]["kind"] == "gap"));
+    // The same per connection direction.
+    let (code, _, _) = decode_capture(&cap, &["--max-reorder", "0"]);
+    assert_eq!(code, 1);
+}

@@ -86,7 +86,6 @@ impl Reassembler {
     }
 
     /// Bytes buffered out of order.
-    #[cfg(test)]
     pub(crate) fn pending_bytes(&self) -> usize {
         self.pending_bytes
     }
@@ -186,6 +185,14 @@ impl Reassembler {
             && fin > self.delivered
         {
             self.gap(fin, out);
+        }
+    }
+
+    /// Stops waiting for the holes before buffered data: they are reported as gaps and the
+    /// buffered data handed on (to free memory when all flows together buffer too much).
+    pub(crate) fn give_up_waiting(&mut self, out: &mut Vec<Delivery>) {
+        while !self.pending.is_empty() {
+            self.skip_to_first_pending(out);
         }
     }
 
