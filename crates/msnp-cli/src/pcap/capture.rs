@@ -223,6 +223,18 @@ struct State {
     frames: u64,
 }
 
+/// Timestamp units per second of an `if_tsresol` value: 10^n, or 2^n when the high bit is
+/// set. (pcap-parser 0.17's `build_ts_resolution` rejects every power of two: it compares the
+/// exponent with the flag bit still set.)
+fn units_per_sec(tsresol: u8) -> Option<u64> {
+    let exp = u32::from(tsresol & 0x7f);
+    if tsresol & 0x80 == 0 {
+        10u64.checked_pow(exp)
+    } else {
+        1u64.checked_shl(exp).filter(|_| exp < 64)
+    }
+}
+
 fn drive<R: PcapReaderIterator>(
     mut reader: R,
     limits: CaptureLimits,
@@ -316,7 +328,7 @@ fn handle(
             state.interfaces.push(Interface {
                 link: idb.linktype,
                 // An unusable resolution falls back to the default, microseconds.
-                units_per_sec: idb.ts_resolution().filter(|&r| r > 0).unwrap_or(1_000_000),
+                units_per_sec: units_per_sec(idb.if_tsresol).unwrap_or(1_000_000),
                 offset: idb.ts_offset(),
             });
         }
@@ -474,6 +486,23 @@ mod tests {
         assert_eq!(got[1], (2, 1, None, b"abc".to_vec()));
         assert_eq!(got[2], (3, 101, Some(2.25), b"frame3".to_vec()));
         assert_eq!((got[3].0, got[3].1), (4, -1));
+    }
+
+    #[test]
+    fn timestamp_resolutions() {
+        assert_eq!(units_per_sec(6), Some(1_000_000));
+        assert_eq!(units_per_sec(9), Some(1_000_000_000));
+        assert_eq!(units_per_sec(0x80 | 10), Some(1024));
+        assert_eq!(units_per_sec(20), None);
+        assert_eq!(units_per_sec(0x80 | 64), None);
+        // A base-2 resolution in a capture: 2^-10 s units.
+        let cap = section(
+            false,
+            1,
+            Some(0x80 | 10),
+            &[epb(false, 0, 3 * 1024 + 512, b"x")],
+        );
+        assert_eq!(frames(&cap).unwrap()[0].2, Some(3.5));
     }
 
     #[test]
