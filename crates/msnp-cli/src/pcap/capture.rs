@@ -488,6 +488,37 @@ mod tests {
         assert_eq!((got[3].0, got[3].1), (4, -1));
     }
 
+    /// A pcap file with one frame at 1000 s + `frac` (micro- or nanoseconds).
+    fn legacy(be: bool, nanos: bool, frac: u32, data: &[u8]) -> Vec<u8> {
+        let u32b = |x: u32| if be { x.to_be_bytes() } else { x.to_le_bytes() };
+        let mut v = u32b(if nanos { 0xa1b2_3c4d } else { 0xa1b2_c3d4 }).to_vec();
+        v.extend_from_slice(&if be { [0, 2, 0, 4] } else { [2, 0, 4, 0] });
+        for x in [
+            0,
+            0,
+            65535,
+            113,
+            1000,
+            frac,
+            data.len() as u32,
+            data.len() as u32,
+        ] {
+            v.extend_from_slice(&u32b(x));
+        }
+        v.extend_from_slice(data);
+        v
+    }
+
+    #[test]
+    fn pcap_byte_orders_and_precisions() {
+        for be in [false, true] {
+            let got = frames(&legacy(be, false, 250_000, b"abc")).unwrap();
+            assert_eq!(got, vec![(1, 113, Some(1000.25), b"abc".to_vec())]);
+            let got = frames(&legacy(be, true, 500_000_000, b"")).unwrap();
+            assert_eq!(got, vec![(1, 113, Some(1000.5), Vec::new())]);
+        }
+    }
+
     #[test]
     fn timestamp_resolutions() {
         assert_eq!(units_per_sec(6), Some(1_000_000));
