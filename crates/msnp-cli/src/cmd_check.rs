@@ -348,6 +348,12 @@ impl<W: Write> Sink for Checker<W> {
     fn connection(&mut self, id: u32) {
         self.current = Some(id);
     }
+    fn set_context(&mut self, flow: Option<u32>, _ts: Option<f64>) {
+        // A capture's TCP connections play the part of a transcript's connections.
+        if flow.is_some() {
+            self.current = flow;
+        }
+    }
     fn wants_position(&self) -> bool {
         true
     }

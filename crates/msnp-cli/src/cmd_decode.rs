@@ -20,6 +20,8 @@ pub(crate) enum InputFormat {
     Wire,
     /// The transcript format (`C: `/`S: ` lines, payload lines after payload commands).
     Transcript,
+    /// A pcap or pcapng capture: MSNP over TCP, reassembled per connection.
+    Pcap,
 }
 
 /// Arguments of `msnp decode`.
@@ -38,6 +40,8 @@ pub(crate) struct DecodeArgs {
     pub(crate) stats: bool,
     #[command(flatten)]
     pub(crate) dialect: DialectOpts,
+    #[command(flatten)]
+    pub(crate) pcap: crate::pcap::PcapOpts,
 }
 
 /// Where decoded commands go.
@@ -52,6 +56,8 @@ pub(crate) trait Sink {
     }
     /// The 1-based line and byte offset of the next command.
     fn at(&mut self, _line: u64, _offset: u64) {}
+    /// The flow and capture time of the records that follow (captures only).
+    fn set_context(&mut self, _flow: Option<u32>, _ts: Option<f64>) {}
 }
 
 /// Writes NDJSON records.
@@ -60,12 +66,15 @@ struct JsonSink<W: Write> {
     errors: u64,
     /// One record's JSON, reused.
     scratch: Vec<u8>,
+    /// `flow` and `ts` of the next records.
+    context: (Option<u32>, Option<f64>),
 }
 
 impl<W: Write> Sink for JsonSink<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
         let verb = cmd.verb();
-        let rec = CommandRecord::new(cmd, dialect, verb.as_str());
+        let mut rec = CommandRecord::new(cmd, dialect, verb.as_str());
+        (rec.flow, rec.ts) = self.context;
         self.errors += u64::from(rec.error.is_some());
         self.scratch.clear();
         rec.write_json(&mut self.scratch)?;
@@ -74,8 +83,19 @@ impl<W: Write> Sink for JsonSink<W> {
     }
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
         self.errors += 1;
-        serde_json::to_writer(&mut self.out, &ErrorRecord { error: body })?;
+        let (flow, ts) = self.context;
+        serde_json::to_writer(
+            &mut self.out,
+            &ErrorRecord {
+                error: body,
+                flow,
+                ts,
+            },
+        )?;
         self.out.write_all(b"\n")
+    }
+    fn set_context(&mut self, flow: Option<u32>, ts: Option<f64>) {
+        self.context = (flow, ts);
     }
 }
 
@@ -361,9 +381,14 @@ pub(crate) fn run_inner(args: &DecodeArgs, sink: &mut impl Sink) -> io::Result<u
         }
     }
     head.truncate(got);
+    if args.input == InputFormat::Pcap
+        || (args.input == InputFormat::Auto && crate::pcap::looks_like_capture(&head))
+    {
+        return crate::pcap::decode_capture(io::Cursor::new(head).chain(input), args, sink);
+    }
     let transcript = match args.input {
         InputFormat::Transcript => true,
-        InputFormat::Wire => false,
+        InputFormat::Wire | InputFormat::Pcap => false,
         InputFormat::Auto => looks_like_transcript(&head),
     };
     let chained = io::Cursor::new(head).chain(input);
@@ -421,6 +446,7 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
             out: io::BufWriter::with_capacity(1 << 16, stdout),
             errors: 0,
             scratch: Vec::with_capacity(4096),
+            context: (None, None),
         };
         let res = run_inner(&args, &mut sink).and_then(|_| sink.out.flush());
         match res {

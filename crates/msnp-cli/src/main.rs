@@ -10,6 +10,7 @@ mod cmd_decode;
 mod cmd_encode;
 mod cmd_soap;
 mod opts;
+mod pcap;
 mod record;
 
 /// The msnp command-line tool.

@@ -28,6 +28,12 @@ pub(crate) struct CommandRecord<'a> {
     /// Set when the command frames but is not a valid typed message in its dialect.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<TypedErrorOut>,
+    /// The TCP connection it came from (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) flow: Option<u32>,
+    /// Capture time of the packet that completed it, in seconds since the epoch (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ts: Option<f64>,
 }
 
 /// Why a framed command is not a valid typed message.
@@ -126,6 +132,12 @@ impl Serialize for Head<'_, '_> {
         st.serialize_field("trid", &r.trid)?;
         st.serialize_field("args", &r.args)?;
         st.serialize_field("payload", &r.payload)?;
+        if let Some(flow) = r.flow {
+            st.serialize_field("flow", &flow)?;
+        }
+        if let Some(ts) = r.ts {
+            st.serialize_field("ts", &ts)?;
+        }
         st.end()
     }
 }
@@ -206,6 +218,8 @@ impl<'a> CommandRecord<'a> {
                 message: None,
             },
             error: None,
+            flow: None,
+            ts: None,
         }
         .with_typed(typed)
     }
@@ -237,6 +251,12 @@ pub(crate) fn channel_name(c: Channel) -> &'static str {
 #[derive(Debug, Serialize)]
 pub(crate) struct ErrorRecord<'a> {
     pub(crate) error: ErrorBody<'a>,
+    /// The TCP connection it concerns (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) flow: Option<u32>,
+    /// Capture time of the packet where it was found (captures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ts: Option<f64>,
 }
 
 /// What went wrong and where.
