@@ -60,7 +60,8 @@ pub(crate) trait Sink {
     fn set_context(&mut self, _flow: Option<u32>, _ts: Option<f64>) {}
 }
 
-/// Writes NDJSON records.
+/// Writes NDJSON records. With more than one core, commands are batched and their records
+/// formatted in parallel (JSON formatting, not framing, is the cost), then written in order.
 struct JsonSink<W: Write> {
     out: W,
     errors: u64,
@@ -68,31 +69,142 @@ struct JsonSink<W: Write> {
     scratch: Vec<u8>,
     /// `flow` and `ts` of the next records.
     context: (Option<u32>, Option<f64>),
+    /// Records waiting to be formatted, in order.
+    pending: Vec<Pending>,
+    threads: usize,
+}
+
+/// A record waiting in a batch.
+enum Pending {
+    Command {
+        cmd: msnp_proto::OwnedCommand,
+        dialect: Dialect,
+        context: (Option<u32>, Option<f64>),
+    },
+    /// An already formatted line (error records).
+    Line(Vec<u8>),
+}
+
+/// Commands per parallel batch.
+const BATCH: usize = 8192;
+
+/// Formats one command's record (and its newline) into `out`; returns 1 if it is flagged.
+fn format_record(
+    cmd: &RawCommand<'_>,
+    dialect: &Dialect,
+    context: (Option<u32>, Option<f64>),
+    out: &mut Vec<u8>,
+) -> io::Result<u64> {
+    let verb = cmd.verb();
+    let mut rec = CommandRecord::new(cmd, dialect, verb.as_str());
+    (rec.flow, rec.ts) = context;
+    rec.write_json(out)?;
+    out.push(b'\n');
+    Ok(u64::from(rec.error.is_some()))
+}
+
+impl<W: Write> JsonSink<W> {
+    fn new(out: W) -> Self {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        Self {
+            out,
+            errors: 0,
+            scratch: Vec::with_capacity(4096),
+            context: (None, None),
+            pending: Vec::new(),
+            threads,
+        }
+    }
+
+    /// Formats the batch on all cores and writes it in order.
+    fn flush_batch(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let per = pending.len().div_ceil(self.threads);
+        let results: Vec<io::Result<(Vec<u8>, u64)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = pending
+                .chunks(per)
+                .map(|chunk| {
+                    scope.spawn(move || -> io::Result<(Vec<u8>, u64)> {
+                        let mut out = Vec::with_capacity(chunk.len() * 256);
+                        let mut flagged = 0;
+                        for p in chunk {
+                            match p {
+                                Pending::Command {
+                                    cmd,
+                                    dialect,
+                                    context,
+                                } => {
+                                    flagged +=
+                                        format_record(&cmd.as_raw(), dialect, *context, &mut out)?;
+                                }
+                                Pending::Line(l) => out.extend_from_slice(l),
+                            }
+                        }
+                        Ok((out, flagged))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(io::Error::other("formatting thread panicked")))
+                })
+                .collect()
+        });
+        for r in results {
+            let (bytes, flagged) = r?;
+            self.errors += flagged;
+            self.out.write_all(&bytes)?;
+        }
+        self.pending = pending;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Writes everything still batched and flushes the output.
+    fn finish(&mut self) -> io::Result<()> {
+        self.flush_batch()?;
+        self.out.flush()
+    }
 }
 
 impl<W: Write> Sink for JsonSink<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
-        let verb = cmd.verb();
-        let mut rec = CommandRecord::new(cmd, dialect, verb.as_str());
-        (rec.flow, rec.ts) = self.context;
-        self.errors += u64::from(rec.error.is_some());
+        if self.threads > 1 {
+            self.pending.push(Pending::Command {
+                cmd: cmd.to_owned_command(),
+                dialect: *dialect,
+                context: self.context,
+            });
+            if self.pending.len() >= BATCH {
+                self.flush_batch()?;
+            }
+            return Ok(());
+        }
         self.scratch.clear();
-        rec.write_json(&mut self.scratch)?;
-        self.scratch.push(b'\n');
+        self.errors += format_record(cmd, dialect, self.context, &mut self.scratch)?;
         self.out.write_all(&self.scratch)
     }
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
         self.errors += 1;
         let (flow, ts) = self.context;
-        serde_json::to_writer(
-            &mut self.out,
-            &ErrorRecord {
-                error: body,
-                flow,
-                ts,
-            },
-        )?;
-        self.out.write_all(b"\n")
+        let mut line = serde_json::to_vec(&ErrorRecord {
+            error: body,
+            flow,
+            ts,
+        })?;
+        line.push(b'\n');
+        if self.threads > 1 {
+            self.pending.push(Pending::Line(line));
+            return Ok(());
+        }
+        self.out.write_all(&line)
     }
     fn set_context(&mut self, flow: Option<u32>, ts: Option<f64>) {
         self.context = (flow, ts);
@@ -442,13 +554,8 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
         }
     } else {
         let stdout = io::stdout().lock();
-        let mut sink = JsonSink {
-            out: io::BufWriter::with_capacity(1 << 16, stdout),
-            errors: 0,
-            scratch: Vec::with_capacity(4096),
-            context: (None, None),
-        };
-        let res = run_inner(&args, &mut sink).and_then(|_| sink.out.flush());
+        let mut sink = JsonSink::new(io::BufWriter::with_capacity(1 << 16, stdout));
+        let res = run_inner(&args, &mut sink).and_then(|_| sink.finish());
         match res {
             Ok(()) => ExitCode::from(u8::from(sink.errors > 0)),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {

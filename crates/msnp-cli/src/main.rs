@@ -9,6 +9,7 @@ mod cmd_check;
 mod cmd_decode;
 mod cmd_encode;
 mod cmd_soap;
+mod json;
 mod opts;
 mod pcap;
 mod record;

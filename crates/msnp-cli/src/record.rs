@@ -6,6 +6,8 @@ use msnp_proto::payload::{Payload, PayloadError, XmlLimits, parse_payload};
 use msnp_proto::{Channel, Dialect, Direction, RawCommand, Verb};
 use serde::{Deserialize, Serialize};
 
+use crate::json;
+
 /// `"C"`, `"S"` or null.
 pub(crate) fn dir_code(d: Option<Direction>) -> Option<&'static str> {
     d.map(|d| match d {
@@ -102,10 +104,57 @@ impl Serialize for Fields<'_> {
 }
 
 impl CommandRecord<'_> {
-    /// Writes the record as one JSON object (no newline) without building a JSON tree.
+    /// Writes the record as one JSON object (no newline) without building a JSON tree; the head
+    /// (arguments and payload text, most of the bytes) with the fast string writer.
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(&mut *out, &Head(self))?;
-        out.pop(); // the head's closing brace
+        out.extend_from_slice(b"{\"dir\":");
+        match self.dir {
+            Some(d) => json::write_str(out, d),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"dialect\":");
+        json::write_str(out, self.dialect);
+        out.extend_from_slice(b",\"channel\":");
+        json::write_str(out, self.channel);
+        out.extend_from_slice(b",\"cmd\":");
+        json::write_str(out, self.cmd);
+        out.extend_from_slice(b",\"trid\":");
+        match self.trid {
+            Some(t) => json::write_u64(out, u64::from(t)),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"args\":[");
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json::write_str(out, a);
+        }
+        out.extend_from_slice(b"],\"payload\":");
+        match &self.payload {
+            None => out.extend_from_slice(b"null"),
+            Some(p) => {
+                out.extend_from_slice(b"{\"len\":");
+                json::write_u64(out, p.len as u64);
+                if let Some(t) = p.text {
+                    out.extend_from_slice(b",\"text\":");
+                    json::write_str(out, t);
+                }
+                if let Some(b) = &p.base64 {
+                    out.extend_from_slice(b",\"base64\":");
+                    json::write_str(out, b);
+                }
+                out.push(b'}');
+            }
+        }
+        if let Some(flow) = self.flow {
+            out.extend_from_slice(b",\"flow\":");
+            json::write_u64(out, u64::from(flow));
+        }
+        if let Some(ts) = self.ts {
+            out.extend_from_slice(b",\"ts\":");
+            serde_json::to_writer(&mut *out, &ts)?;
+        }
         out.extend_from_slice(b",\"fields\":");
         self.fields.write_json(out)?;
         if let Some(e) = &self.error {
@@ -114,31 +163,6 @@ impl CommandRecord<'_> {
         }
         out.push(b'}');
         Ok(())
-    }
-}
-
-/// Every member of a record before `fields`.
-struct Head<'r, 'a>(&'r CommandRecord<'a>);
-
-impl Serialize for Head<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let r = self.0;
-        let mut st = s.serialize_struct("CommandRecord", 7)?;
-        st.serialize_field("dir", &r.dir)?;
-        st.serialize_field("dialect", r.dialect)?;
-        st.serialize_field("channel", r.channel)?;
-        st.serialize_field("cmd", r.cmd)?;
-        st.serialize_field("trid", &r.trid)?;
-        st.serialize_field("args", &r.args)?;
-        st.serialize_field("payload", &r.payload)?;
-        if let Some(flow) = r.flow {
-            st.serialize_field("flow", &flow)?;
-        }
-        if let Some(ts) = r.ts {
-            st.serialize_field("ts", &ts)?;
-        }
-        st.end()
     }
 }
 
