@@ -255,6 +255,14 @@ impl Sink for StatsSink {
             None => 2,
         }] += 1;
         self.payload_bytes += cmd.payload().map_or(0, |p| p.len() as u64);
+        // The same typed check as the records, so the exit status agrees with a plain decode.
+        if let Err(e) = msnp_proto::message::Message::decode(cmd, dialect) {
+            self.errors += 1;
+            *self
+                .error_kinds
+                .entry(crate::record::error_kind_name(&format!("{e:?}")))
+                .or_default() += 1;
+        }
         Ok(())
     }
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
