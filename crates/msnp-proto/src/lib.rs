@@ -55,3 +55,8 @@ pub use version::{
     Channel, Dialect, Direction, Leniency, PayloadRule, ProtocolVersion, TrIdRule, UnknownVersion,
 };
 pub use wire::{Decoder, Limits, Needed, Status};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
