@@ -1,6 +1,7 @@
-//! `msnp check`: finds what is wrong in a transcript or capture: framing errors, requests
-//! never answered, replies to nothing, TrIDs that go backwards, a `VER` answer the client did
-//! not offer, wrong `QRY` challenge answers, login steps out of order.
+//! `msnp check`: finds what is wrong in a transcript or capture: framing errors, arguments
+//! that do not fit the command's shape in the dialect, commands the dialect does not have,
+//! requests never answered, replies to nothing, TrIDs that go backwards, a `VER` answer the
+//! client did not offer, wrong `QRY` challenge answers, login steps out of order.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -11,6 +12,20 @@ use serde::Serialize;
 
 use crate::cmd_decode::{DecodeArgs, Sink, fail, run_inner};
 use crate::record::{ErrorBody, dir_code};
+
+/// Arguments of `msnp check`: the input options of `msnp decode`, plus secrets to verify the
+/// login computations with.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) decode: DecodeArgs,
+    /// The account password: verifies MSNP2–7 `USR MD5 S` hashes.
+    #[arg(long)]
+    pub(crate) password: Option<String>,
+    /// The SSO binary secret (base64, from the RST2 proof token): verifies MSNP15+ MBI blobs.
+    #[arg(long)]
+    pub(crate) sso_secret: Option<String>,
+}
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -53,10 +68,14 @@ struct Connection {
     client_seen: bool,
     client_commands: Vec<Verb>,
     challenge: Option<String>,
+    /// The server's `USR … S` challenge (MD5 salt or SSO nonce).
+    usr_challenge: Option<String>,
 }
 
 struct Checker<W: Write> {
     out: W,
+    password: Option<String>,
+    sso_secret: Option<Vec<u8>>,
     conns: HashMap<Option<u32>, Connection>,
     current: Option<u32>,
     pos: (u64, u64),
@@ -173,6 +192,39 @@ impl<W: Write> Checker<W> {
         if verb == Verb::QRY {
             findings.extend(check_qry(cmd, dialect, conn.challenge.as_deref()));
         }
+        if verb == Verb::USR && cmd.arg(1) == Some(b"S") {
+            let text = |i: usize| cmd.arg(i).and_then(|a| core::str::from_utf8(a).ok());
+            match (text(0), conn.usr_challenge.as_deref()) {
+                (Some("MD5"), Some(salt)) => {
+                    if let (Some(pw), Some(hash)) = (&self.password, text(2)) {
+                        match msnp_auth::md5_login_hash(salt, pw) {
+                            Ok(want) if !want.eq_ignore_ascii_case(hash) => findings.push((
+                                Level::Error,
+                                "md5_wrong_hash",
+                                format!("USR MD5 hash {hash} for salt {salt} should be {want}"),
+                            )),
+                            _ => {}
+                        }
+                    }
+                }
+                (Some("SSO"), Some(nonce)) => {
+                    if let (Some(secret), Some(blob)) = (&self.sso_secret, text(3)) {
+                        let ok = msnp_auth::MbiBlob::from_base64(blob)
+                            .and_then(|b| b.verify(secret, nonce));
+                        match ok {
+                            Ok(true) => {}
+                            Ok(false) => findings.push((
+                                Level::Error,
+                                "sso_wrong_blob",
+                                "the MBI blob does not verify with this secret and the server's nonce".into(),
+                            )),
+                            Err(e) => findings.push((Level::Error, "sso_bad_blob", format!("the MBI blob is malformed: {e}"))),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         // Login order on a notification connection from MSNP8: VER, CVR, USR.
         if dialect.channel == Channel::Notification
             && dialect.version >= ProtocolVersion::Msnp8
@@ -225,6 +277,11 @@ impl<W: Write> Checker<W> {
         }
         if verb == Verb::CHL {
             conn.challenge = cmd.arg(0).map(|c| String::from_utf8_lossy(c).into_owned());
+        }
+        if verb == Verb::USR && cmd.arg(1) == Some(b"S") {
+            // MD5: `USR trid MD5 S salt`; SSO: `USR trid SSO S policy nonce`.
+            let i = if cmd.arg(0) == Some(b"SSO") { 3 } else { 2 };
+            conn.usr_challenge = cmd.arg(i).map(|c| String::from_utf8_lossy(c).into_owned());
         }
         if verb == Verb::VER {
             let chosen = cmd.arg(0);
@@ -323,6 +380,45 @@ fn check_qry(
 
 impl<W: Write> Sink for Checker<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
+        // The typed layer knows every command's shape per version, channel and direction.
+        let at = self.pos;
+        match msnp_proto::message::Message::decode(cmd, dialect) {
+            Err(e) => {
+                self.emit(
+                    Level::Error,
+                    "bad_arguments",
+                    e.to_string(),
+                    at,
+                    Some(cmd.verb()),
+                    dialect.direction,
+                )?;
+            }
+            Ok(m) if m.is_unknown() && dialect.direction.is_some() => {
+                let what = if cmd.verb().is_known() {
+                    "is not part of"
+                } else {
+                    "is not a command of"
+                };
+                let side = match dialect.direction {
+                    Some(Direction::ClientToServer) => "client",
+                    _ => "server",
+                };
+                self.emit(
+                    Level::Warning,
+                    "not_in_dialect",
+                    format!(
+                        "{} {what} {} ({}, {side} side)",
+                        cmd.verb(),
+                        dialect.version,
+                        crate::record::channel_name(dialect.channel)
+                    ),
+                    at,
+                    Some(cmd.verb()),
+                    dialect.direction,
+                )?;
+            }
+            Ok(_) => {}
+        }
         match dialect.direction {
             Some(Direction::ClientToServer) => self.client(cmd, dialect),
             Some(Direction::ServerToClient) => self.server(cmd),
@@ -363,16 +459,30 @@ impl<W: Write> Sink for Checker<W> {
 }
 
 /// Runs `msnp check` (same input options as `msnp decode`).
-pub(crate) fn run(args: DecodeArgs) -> ExitCode {
+pub(crate) fn run(args: CheckArgs) -> ExitCode {
+    let sso_secret = match args
+        .sso_secret
+        .as_deref()
+        .map(msnp_auth::decode_binary_secret)
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("msnp check: --sso-secret: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let stdout = io::stdout().lock();
     let mut checker = Checker {
+        password: args.password.clone(),
+        sso_secret,
         out: io::BufWriter::new(stdout),
         conns: HashMap::new(),
         current: None,
         pos: (0, 0),
         counts: [0; 3],
     };
-    let res = run_inner(&args, &mut checker).and_then(|_| {
+    let res = run_inner(&args.decode, &mut checker).and_then(|_| {
         let mut ids: Vec<_> = checker.conns.keys().copied().collect();
         ids.sort();
         for id in ids {

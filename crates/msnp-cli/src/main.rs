@@ -34,7 +34,7 @@ enum Command {
     Encode(cmd_encode::EncodeArgs),
     /// Find what is wrong in a transcript or capture: framing, unanswered requests, TrIDs,
     /// VER negotiation, QRY answers, login order (NDJSON findings; exit 1 on errors).
-    Check(cmd_decode::DecodeArgs),
+    Check(cmd_check::CheckArgs),
     /// Authentication helpers: MD5 login, QRY challenges, SSO blob, Passport 1.4 header.
     Auth(cmd_auth::AuthArgs),
     /// SOAP helpers: build request envelopes, parse responses to JSON.

@@ -6,8 +6,13 @@ use std::process::{Command, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_msnp");
 
 fn check(text: &str) -> (i32, Vec<serde_json::Value>) {
+    check_with(text, &[])
+}
+
+fn check_with(text: &str, extra: &[&str]) -> (i32, Vec<serde_json::Value>) {
     let mut child = Command::new(BIN)
         .args(["check", "--input", "transcript"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -90,8 +95,40 @@ fn planted_defects_are_found() {
             .replace("S: PRP 13 MFN", "S: PRP 3 MFN"),
     );
     assert!(codes(&f).contains(&"trid_not_increasing"), "{f:?}");
+    // A command with arguments that do not fit, and one the dialect does not have.
+    let (code, f) = check(
+        &good
+            .replace("S: QNG 45", "S: QNG soon")
+            .replace("C: PNG\n", "C: PNG\nC: ADL 30 0\n"),
+    );
+    assert_eq!(code, 1);
+    let c = codes(&f);
+    assert!(
+        c.contains(&"bad_arguments") && c.contains(&"not_in_dialect"),
+        "{c:?}"
+    );
     // A framing error: a payload length that does not match.
     let (code, f) = check(&good.replace("C: UUX 11 70", "C: UUX 11 71"));
     assert_eq!(code, 1);
     assert!(codes(&f).contains(&"length_mismatch"), "{f:?}");
+}
+
+#[test]
+fn login_secrets_are_verified() {
+    let md5 = transcript("msnp2.md");
+    // The transcript's password is `s3cret`.
+    assert_eq!(
+        codes(&check_with(&md5, &["--password", "s3cret"]).1),
+        Vec::<&str>::new()
+    );
+    let (code, f) = check_with(&md5, &["--password", "secret"]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&f), ["md5_wrong_hash"]);
+    // The MSNP15 blob was made from a secret that is not published: any other secret fails.
+    let (code, f) = check_with(
+        &transcript("msnp15.md"),
+        &["--sso-secret", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(codes(&f), ["sso_wrong_blob"]);
 }
