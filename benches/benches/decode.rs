@@ -2,18 +2,11 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use msnp_bench::{Corpus, Profile, corpus, memchr_split};
 use msnp_proto::{Decoder, Encode, Limits, Status};
 
 const SIZE: usize = 4 << 20;
-
-fn throughput(c: &Corpus) -> Throughput {
-    Throughput::ElementsAndBytes {
-        elements: c.commands() as u64,
-        bytes: c.bytes() as u64,
-    }
-}
 
 fn decode_all(c: &Corpus) -> usize {
     let mut n = 0usize;
@@ -57,7 +50,7 @@ fn benches(cr: &mut Criterion) {
     ] {
         let c = corpus(profile, SIZE, 0x5eed);
         let mut g = cr.benchmark_group(format!("baseline/memchr_split/{name}"));
-        g.throughput(throughput(&c));
+        g.throughput(c.throughput());
         g.bench_function("split", |b| {
             b.iter(|| {
                 c.segments
@@ -68,13 +61,13 @@ fn benches(cr: &mut Criterion) {
         });
         g.finish();
         let mut g = cr.benchmark_group(format!("raw/decode/{name}"));
-        g.throughput(throughput(&c));
+        g.throughput(c.throughput());
         g.bench_function("decode", |b| b.iter(|| decode_all(black_box(&c))));
         g.finish();
     }
     let c = corpus(Profile::Mixed, SIZE, 0x5eed);
     let mut g = cr.benchmark_group("raw/decode_chunked");
-    g.throughput(throughput(&c));
+    g.throughput(c.throughput());
     for chunk in [1usize, 64, 4096] {
         g.bench_function(chunk.to_string(), |b| {
             b.iter(|| decode_chunked(black_box(&c), chunk))
@@ -83,7 +76,7 @@ fn benches(cr: &mut Criterion) {
     g.finish();
     // Raw re-encode: decode once, write every command back into a reused buffer.
     let mut g = cr.benchmark_group("raw/encode");
-    g.throughput(throughput(&c));
+    g.throughput(c.throughput());
     let mut out = Vec::with_capacity(c.bytes());
     g.bench_function("reused_vec", |b| {
         b.iter(|| {

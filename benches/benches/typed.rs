@@ -2,19 +2,12 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use msnp_bench::{Corpus, Profile, corpus};
 use msnp_proto::message::Message;
 use msnp_proto::{Decoder, Limits, Status};
 
 const SIZE: usize = 4 << 20;
-
-fn throughput(c: &Corpus) -> Throughput {
-    Throughput::ElementsAndBytes {
-        elements: c.commands() as u64,
-        bytes: c.bytes() as u64,
-    }
-}
 
 fn typed_decode_all(c: &Corpus) -> usize {
     let mut n = 0usize;
@@ -44,7 +37,7 @@ fn benches(cr: &mut Criterion) {
             "every generated command decodes typed"
         );
         let mut g = cr.benchmark_group(format!("typed/decode/{name}"));
-        g.throughput(throughput(&c));
+        g.throughput(c.throughput());
         g.bench_function("decode", |b| b.iter(|| typed_decode_all(black_box(&c))));
         g.finish();
     }
@@ -73,7 +66,7 @@ fn benches(cr: &mut Criterion) {
         .collect();
     assert!(out == all, "typed re-encoding is byte-exact");
     let mut g = cr.benchmark_group("encode");
-    g.throughput(throughput(&c));
+    g.throughput(c.throughput());
     g.bench_function("typed_reused_vec", |b| {
         b.iter(|| {
             out.clear();

@@ -69,6 +69,13 @@ impl Corpus {
     pub fn commands(&self) -> usize {
         self.segments.iter().map(|s| s.commands).sum()
     }
+    /// Criterion throughput: commands and bytes.
+    pub fn throughput(&self) -> criterion::Throughput {
+        criterion::Throughput::ElementsAndBytes {
+            elements: self.commands() as u64,
+            bytes: self.bytes() as u64,
+        }
+    }
     /// Total lines (LF count), the yardstick's unit.
     pub fn lines(&self) -> usize {
         self.segments

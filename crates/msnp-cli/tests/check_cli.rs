@@ -1,36 +1,18 @@
 //! `msnp check`: clean on every shared transcript, and each planted defect is found.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_msnp");
+mod util;
 
 fn check(text: &str) -> (i32, Vec<serde_json::Value>) {
     check_with(text, &[])
 }
 
 fn check_with(text: &str, extra: &[&str]) -> (i32, Vec<serde_json::Value>) {
-    let mut child = Command::new(BIN)
-        .args(["check", "--input", "transcript"])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let findings = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+    let args: Vec<&str> = ["check", "--input", "transcript"]
+        .into_iter()
+        .chain(extra.iter().copied())
         .collect();
-    (out.status.code().unwrap(), findings)
+    let (code, out, _) = util::run_msnp(&args, text.as_bytes());
+    (code, util::records(&out))
 }
 
 fn codes(f: &[serde_json::Value]) -> Vec<&str> {

@@ -9,52 +9,12 @@ use msnp_proto::transcript::{WireStream, to_wire_streams};
 use msnp_proto::{Channel, Decoder, Direction, Limits, ProtocolVersion, Status};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_msnp");
+mod util;
 
-fn transcripts() -> Vec<(String, std::path::PathBuf)> {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../msnp-proto/tests/data/transcripts"
-    );
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
-        .collect();
-    v.sort();
-    assert!(v.len() >= 10);
-    v
-}
+use util::{BIN, records, transcripts};
 
 fn run(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn msnp");
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn records(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8(stdout.to_vec())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
+    util::run_msnp(args, stdin)
 }
 
 fn streams(path: &std::path::Path) -> Vec<WireStream> {

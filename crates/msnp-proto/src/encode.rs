@@ -48,8 +48,8 @@ pub(crate) fn valid_token(t: &[u8], allow_utf8: bool) -> bool {
         && (t.is_ascii() || (allow_utf8 && core::str::from_utf8(t).is_ok()))
 }
 
-/// Writes a decimal number.
-pub(crate) fn put_decimal(out: &mut impl BufMut, mut n: u64) {
+/// The decimal digits of `n`: `digits[start..]`.
+pub(crate) fn decimal_digits(mut n: u64) -> ([u8; 20], usize) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
@@ -57,10 +57,15 @@ pub(crate) fn put_decimal(out: &mut impl BufMut, mut n: u64) {
         buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            break;
+            return (buf, i);
         }
     }
-    out.put_slice(&buf[i..]);
+}
+
+/// Writes a decimal number.
+pub(crate) fn put_decimal(out: &mut impl BufMut, n: u64) {
+    let (digits, start) = decimal_digits(n);
+    out.put_slice(&digits[start..]);
 }
 
 impl OwnedCommand {

@@ -5,27 +5,9 @@ use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::transcript::{WireStream, to_wire_streams};
 use msnp_proto::{Decoder, Direction, Encode, Limits, ProtocolVersion, Status};
 
-fn transcripts() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transcripts");
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .expect("transcript dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    assert!(
-        v.len() >= 10,
-        "expected the shared transcripts, found {}",
-        v.len()
-    );
-    v
-}
+mod util;
+
+use util::transcripts;
 
 fn streams(text: &str) -> Vec<WireStream> {
     let (streams, errors) = to_wire_streams(text, DialectTracker::new(ProtocolVersion::Msnp8));

@@ -5,23 +5,9 @@ use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::transcript::{Event, Reader};
 use msnp_proto::{Decoder, Limits, Message, ProtocolVersion, Status};
 
-fn transcripts() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transcripts");
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .expect("transcript dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    assert!(v.len() >= 10);
-    v
-}
+mod util;
+
+use util::transcripts;
 
 /// Reads a transcript in order, both directions interleaved, with one dialect tracker (as the
 /// transcript reader does), and checks each command in the dialect in force *after* the tracker

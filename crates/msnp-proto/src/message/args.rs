@@ -359,19 +359,9 @@ impl<'s, S: Sink> Line<'s, S> {
     }
 
     fn digits(&mut self, n: u64) {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.s.put(&buf[i..]);
-        self.len += buf.len() - i;
+        let (digits, start) = crate::encode::decimal_digits(n);
+        self.s.put(&digits[start..]);
+        self.len += digits.len() - start;
     }
 
     fn raw_num(&mut self, n: u64) {
