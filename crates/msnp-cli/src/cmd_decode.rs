@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use msnp_proto::payload::XmlLimits;
 use msnp_proto::transcript::{Event, Reader};
 use msnp_proto::{DecodeError, Decoder, Dialect, Direction, RawCommand, Status};
 
@@ -72,6 +73,8 @@ struct JsonSink<W: Write> {
     /// Records waiting to be formatted, in order.
     pending: Vec<Pending>,
     threads: usize,
+    /// Limits for payload documents.
+    xml: XmlLimits,
 }
 
 /// A record waiting in a batch.
@@ -93,10 +96,11 @@ fn format_record(
     cmd: &RawCommand<'_>,
     dialect: &Dialect,
     context: (Option<u32>, Option<f64>),
+    xml: &XmlLimits,
     out: &mut Vec<u8>,
 ) -> io::Result<u64> {
     let verb = cmd.verb();
-    let mut rec = CommandRecord::new(cmd, dialect, verb.as_str());
+    let mut rec = CommandRecord::new(cmd, dialect, verb.as_str(), xml);
     (rec.flow, rec.ts) = context;
     rec.write_json(out)?;
     out.push(b'\n');
@@ -104,7 +108,7 @@ fn format_record(
 }
 
 impl<W: Write> JsonSink<W> {
-    fn new(out: W) -> Self {
+    fn new(out: W, xml: XmlLimits) -> Self {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8);
@@ -115,6 +119,7 @@ impl<W: Write> JsonSink<W> {
             context: (None, None),
             pending: Vec::new(),
             threads,
+            xml,
         }
     }
 
@@ -125,6 +130,7 @@ impl<W: Write> JsonSink<W> {
         }
         let pending = std::mem::take(&mut self.pending);
         let per = pending.len().div_ceil(self.threads);
+        let xml = &self.xml;
         let results: Vec<io::Result<(Vec<u8>, u64)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = pending
                 .chunks(per)
@@ -139,8 +145,13 @@ impl<W: Write> JsonSink<W> {
                                     dialect,
                                     context,
                                 } => {
-                                    flagged +=
-                                        format_record(&cmd.as_raw(), dialect, *context, &mut out)?;
+                                    flagged += format_record(
+                                        &cmd.as_raw(),
+                                        dialect,
+                                        *context,
+                                        xml,
+                                        &mut out,
+                                    )?;
                                 }
                                 Pending::Line(l) => out.extend_from_slice(l),
                             }
@@ -188,7 +199,7 @@ impl<W: Write> Sink for JsonSink<W> {
             return Ok(());
         }
         self.scratch.clear();
-        self.errors += format_record(cmd, dialect, self.context, &mut self.scratch)?;
+        self.errors += format_record(cmd, dialect, self.context, &self.xml, &mut self.scratch)?;
         self.out.write_all(&self.scratch)
     }
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
@@ -562,7 +573,10 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
         }
     } else {
         let stdout = io::stdout().lock();
-        let mut sink = JsonSink::new(io::BufWriter::with_capacity(1 << 16, stdout));
+        let mut sink = JsonSink::new(
+            io::BufWriter::with_capacity(1 << 16, stdout),
+            args.dialect.xml_limits(),
+        );
         let res = run_inner(&args, &mut sink).and_then(|_| sink.finish());
         match res {
             Ok(()) => ExitCode::from(u8::from(sink.errors > 0)),

@@ -70,6 +70,12 @@ pub(crate) struct DialectOpts {
     /// Largest accepted payload in bytes.
     #[arg(long, default_value_t = 1024 * 1024)]
     pub(crate) max_payload: usize,
+    /// Deepest element nesting accepted in XML payload documents.
+    #[arg(long, default_value_t = 32)]
+    pub(crate) max_xml_depth: usize,
+    /// Most elements accepted in one XML payload document.
+    #[arg(long, default_value_t = 20_000)]
+    pub(crate) max_xml_elements: usize,
 }
 
 fn parse_version(s: &str) -> Result<ProtocolVersion, String> {
@@ -83,6 +89,16 @@ impl DialectOpts {
             max_line: self.max_line,
             max_payload: self.max_payload,
             ..Limits::default()
+        }
+    }
+
+    /// Limits for the payload documents shown under `fields.payload`.
+    pub(crate) fn xml_limits(&self) -> msnp_proto::payload::XmlLimits {
+        msnp_proto::payload::XmlLimits {
+            max_depth: self.max_xml_depth,
+            max_elements: self.max_xml_elements,
+            max_size: self.max_payload,
+            ..Default::default()
         }
     }
 

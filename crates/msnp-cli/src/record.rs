@@ -208,7 +208,12 @@ pub(crate) struct PayloadOut<'a> {
 }
 
 impl<'a> CommandRecord<'a> {
-    pub(crate) fn new(cmd: &RawCommand<'a>, dialect: &Dialect, verb: &'a str) -> Self {
+    pub(crate) fn new(
+        cmd: &RawCommand<'a>,
+        dialect: &Dialect,
+        verb: &'a str,
+        xml: &XmlLimits,
+    ) -> Self {
         // The decoder has checked that every token is ASCII or valid UTF-8.
         let args = cmd
             .args()
@@ -238,7 +243,7 @@ impl<'a> CommandRecord<'a> {
             fields: Fields {
                 payload: cmd
                     .payload()
-                    .map(|p| parse_payload(verb, uun_type(cmd), p, &XmlLimits::default())),
+                    .map(|p| parse_payload(verb, uun_type(cmd), p, xml)),
                 message: None,
             },
             error: None,
