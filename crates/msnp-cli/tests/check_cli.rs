@@ -89,6 +89,12 @@ fn planted_defects_are_found() {
         c.contains(&"bad_arguments") && c.contains(&"not_in_dialect"),
         "{c:?}"
     );
+    // A payload document that does not parse (an unclosed element, same length).
+    let (_, f) = check(&good.replace(
+        "<Data><PSM>Working from home</PSM>",
+        "<Data><PSM>Working from home</PSX>",
+    ));
+    assert!(codes(&f).contains(&"bad_payload"), "{f:?}");
     // A framing error: a payload length that does not match.
     let (code, f) = check(&good.replace("C: UUX 11 70", "C: UUX 11 71"));
     assert_eq!(code, 1);
