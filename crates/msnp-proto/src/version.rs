@@ -146,6 +146,81 @@ impl ProtocolVersion {
     pub fn within(self, from: Self, until: Self) -> bool {
         from <= self && self <= until
     }
+
+    /// How a client logs in (versions.md §4.1).
+    ///
+    /// ```
+    /// use msnp_proto::version::{AuthScheme, ProtocolVersion};
+    /// assert_eq!(ProtocolVersion::Msnp7.auth_scheme(), Some(AuthScheme::Md5));
+    /// assert_eq!(ProtocolVersion::Msnp12.auth_scheme(), Some(AuthScheme::Tweener));
+    /// assert_eq!(ProtocolVersion::Msnp18.auth_scheme(), Some(AuthScheme::SingleSignOn));
+    /// ```
+    pub const fn auth_scheme(self) -> Option<AuthScheme> {
+        match self as u8 {
+            0 => None,
+            2..=7 => Some(AuthScheme::Md5),
+            8..=14 => Some(AuthScheme::Tweener),
+            _ => Some(AuthScheme::SingleSignOn),
+        }
+    }
+
+    /// How `CHL` challenges are answered with `QRY`, from MSNP6 on.
+    pub const fn challenge_scheme(self) -> Option<ChallengeScheme> {
+        match self as u8 {
+            0..=5 => None,
+            6..=10 => Some(ChallengeScheme::Md5),
+            _ => Some(ChallengeScheme::Msnp11),
+        }
+    }
+
+    /// How contacts are addressed in presence commands: a separate network ID from MSNP14,
+    /// `nid:handle` from MSNP18 (NINA dates the prefix to 16; MSNPSharp, papyon and Escargot to 18).
+    pub const fn address_form(self) -> AddressForm {
+        match self as u8 {
+            0..=13 => AddressForm::Plain,
+            14..=17 => AddressForm::SeparateNetworkId,
+            _ => AddressForm::NetworkPrefixed,
+        }
+    }
+
+    /// Whether client capabilities carry the extended word (`caps:capsex`, MSNP16+).
+    pub const fn has_extended_caps(self) -> bool {
+        self as u8 >= 16
+    }
+}
+
+/// The login package of a version.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AuthScheme {
+    /// `USR MD5`: MD5 of the server's salt and the password (MSNP2–7).
+    Md5,
+    /// `USR TWN`: a Passport 1.4 / RST ticket (MSNP8–14).
+    Tweener,
+    /// `USR SSO`: an RST2 ticket plus the MBI blob (MSNP15+).
+    SingleSignOn,
+}
+
+/// The `QRY` answer algorithm of a version.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChallengeScheme {
+    /// MD5 of the challenge and the product key (MSNP6–10).
+    Md5,
+    /// The MSNP11 product-ID algorithm (MSNP11+).
+    Msnp11,
+}
+
+/// How presence commands name a contact.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AddressForm {
+    /// `bob@hotmail.com` (MSNP2–13).
+    Plain,
+    /// `bob@hotmail.com 1`: the network ID as its own argument (MSNP14–17).
+    SeparateNetworkId,
+    /// `1:bob@hotmail.com` (MSNP18+).
+    NetworkPrefixed,
 }
 
 impl fmt::Display for ProtocolVersion {
@@ -646,6 +721,28 @@ mod tests {
             c.without_direction().trid_rule(Verb::CHG),
             TrIdRule::Required
         );
+    }
+
+    #[test]
+    fn era_predicates_follow_the_version_table() {
+        for v in ProtocolVersion::ALL {
+            let n = v.number();
+            assert_eq!(v.auth_scheme().is_none(), n == 0, "{v}");
+            assert_eq!(
+                v.challenge_scheme() == Some(ChallengeScheme::Md5),
+                (6..=10).contains(&n),
+                "{v}"
+            );
+            assert_eq!(
+                v.address_form() == AddressForm::NetworkPrefixed,
+                n >= 18,
+                "{v}"
+            );
+            assert_eq!(v.has_extended_caps(), n >= 16, "{v}");
+        }
+        assert_eq!(V::Msnp14.address_form(), AddressForm::SeparateNetworkId);
+        assert_eq!(V::Msnp15.auth_scheme(), Some(AuthScheme::SingleSignOn));
+        assert_eq!(V::Msnp11.challenge_scheme(), Some(ChallengeScheme::Msnp11));
     }
 
     #[test]
