@@ -52,7 +52,8 @@ pub use status::PresenceStatus;
 pub use text::{Code, TextError, Token, UrlText};
 pub use verb::{InvalidVerb, TrId, TrIdCounter, Verb};
 pub use version::{
-    Channel, Dialect, Direction, Leniency, PayloadRule, ProtocolVersion, TrIdRule, UnknownVersion,
+    AddressForm, AuthScheme, ChallengeScheme, Channel, Dialect, Direction, Leniency, PayloadRule,
+    ProtocolVersion, TrIdRule, UnknownVersion,
 };
 pub use wire::{Decoder, Limits, Needed, Status};
 
