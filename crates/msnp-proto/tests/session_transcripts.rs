@@ -138,7 +138,7 @@ fn replay_login(name: &str, lines: &[Line]) -> (Vec<LoginEvent>, ProtocolVersion
     } else {
         Credentials::Ticket
     };
-    let mut config = LoginConfig::new("alice@hotmail.com", versions.clone(), client, creds);
+    let mut config = LoginConfig::new("alice@hotmail.com", versions, client, creds);
     // The machine GUID: the last argument of an MSNP16+ USR SSO S line.
     let usr_s: Vec<&&Line> = ns
         .iter()
