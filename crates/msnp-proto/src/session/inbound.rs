@@ -60,10 +60,15 @@ impl Inbound {
 
     /// Forgets everything buffered (a new connection).
     pub(crate) fn reset(&mut self, dialect: Dialect) {
+        self.clear();
+        self.decoder.set_dialect(dialect);
+    }
+
+    /// Drops everything buffered.
+    pub(crate) fn clear(&mut self) {
         self.buf.clear();
         self.pos = 0;
         self.decoder.reset();
-        self.decoder.set_dialect(dialect);
     }
 
     /// Bytes buffered and not yet consumed.

@@ -462,7 +462,7 @@ impl ClientLogin {
         let inbound = Inbound::new(server_dialect(newest), config.limits);
         let mut me = Self {
             version: newest,
-            scheme: scheme_for(newest, false),
+            scheme: scheme_for(newest),
             config,
             phase: LoginPhase::Version,
             trids: TrIdCounter::default(),
@@ -524,9 +524,14 @@ impl ClientLogin {
                 Ok(None) => break,
                 Err(e) => {
                     self.phase = LoginPhase::Finished;
+                    self.inbound.clear();
                     return Err(SessionError::Decode(e));
                 }
             }
+        }
+        if matches!(self.phase, LoginPhase::Finished | LoginPhase::Reconnect) {
+            // The rest belongs to a connection that is over.
+            self.inbound.clear();
         }
         Ok(())
     }
@@ -844,7 +849,7 @@ impl ClientLogin {
             self.phase = LoginPhase::Packages;
             self.send_login(Verb::INF, &[])
         } else {
-            self.scheme = scheme_for(v, false);
+            self.scheme = scheme_for(v);
             self.phase = LoginPhase::ClientVersion;
             let c = &self.config.client;
             let mut args: Vec<String> = vec![
@@ -1100,7 +1105,7 @@ fn is_profile(payload: &[u8]) -> bool {
     memchr::memmem::find(payload, b"text/x-msmsgsprofile").is_some()
 }
 
-fn scheme_for(v: V, _ctp: bool) -> Scheme {
+fn scheme_for(v: V) -> Scheme {
     if v >= V::Msnp15 {
         Scheme::Sso
     } else if v >= V::Msnp8 {

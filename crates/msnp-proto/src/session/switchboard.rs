@@ -397,6 +397,11 @@ impl SwitchboardSession {
         self.pending.iter().map(|&(t, _)| t)
     }
 
+    /// Bytes received and not yet consumed (at most one incomplete command).
+    pub fn buffered(&self) -> usize {
+        self.inbound.buffered()
+    }
+
     /// The next command to send.
     pub fn poll_transmit(&mut self) -> Option<OwnedCommand> {
         self.transmit.pop_front()
@@ -481,9 +486,13 @@ impl SwitchboardSession {
                 Ok(None) => break,
                 Err(e) => {
                     self.phase = SwitchboardPhase::Finished;
+                    self.inbound.clear();
                     return Err(SessionError::Decode(e));
                 }
             }
+        }
+        if self.phase == SwitchboardPhase::Finished {
+            self.inbound.clear();
         }
         Ok(())
     }
