@@ -159,6 +159,29 @@ proptest! {
         prop_assert!(ev <= lf_count(&input));
     }
 
+    #[test]
+    fn server_never_panics(input in chunks(), client in chunks()) {
+        use msnp_proto::session::{CvrAnswer, ServerConfig, ServerEvent, ServerLogin};
+        let cvr = CvrAnswer { recommended: "1".into(), recommended2: "1".into(), minimum: "1".into(),
+            download_url: "u".into(), info_url: "i".into() };
+        let mut cfg = ServerConfig::new(vec![V::Msnp2, V::Msnp8, V::Msnp15], cvr);
+        cfg.limits = LIMITS;
+        let mut s = ServerLogin::new(cfg).unwrap();
+        let script: &[&[u8]] = &[b"VER 1 MSNP8 CVR0\r\n", b"CVR 2 a b c d e f g h\r\n", b"USR 3 TWN I a@b.c\r\n"];
+        for c in script.iter().map(|c| c.to_vec()).chain(client).chain(input) {
+            let _ = s.handle_input(&c);
+            prop_assert!(s.buffered() <= BOUND);
+            while let Some(e) = s.poll_event() {
+                match e {
+                    ServerEvent::LoginRequested { .. } => { let _ = s.challenge_twn("lc=1"); }
+                    ServerEvent::Credentials(_) => { let _ = s.accept(None, None, None); let _ = s.send_challenge("123"); }
+                    _ => {}
+                }
+            }
+            while s.poll_transmit().is_some() {}
+        }
+    }
+
     /// The same server bytes split anywhere give the same output.
     #[test]
     fn login_ignores_how_input_is_split(cuts in prop::collection::vec(0usize..400, 0..12)) {

@@ -1,5 +1,6 @@
 //! Sans-IO session state machines: the client side of the notification-server login
-//! ([`ClientLogin`]) and of a switchboard session ([`SwitchboardSession`]).
+//! ([`ClientLogin`]) and of a switchboard session ([`SwitchboardSession`]), and the server side
+//! of the login ([`ServerLogin`]).
 //!
 //! Like `quinn-proto`, a machine never touches a socket, a clock or a random generator. The
 //! caller owns the connection: it feeds the bytes it read to `handle_input`, writes what
@@ -71,11 +72,15 @@
 
 mod inbound;
 pub mod login;
+pub mod server;
 pub mod switchboard;
 
 pub use login::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase,
     ProductPair, TicketRequest,
+};
+pub use server::{
+    ClientCredentials, CvrAnswer, Referral, ServerConfig, ServerEvent, ServerLogin, ServerPhase,
 };
 pub use switchboard::{
     Participant, SwitchboardConfig, SwitchboardError, SwitchboardEvent, SwitchboardPhase,
