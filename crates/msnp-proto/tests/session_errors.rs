@@ -593,3 +593,28 @@ fn switchboard_participant_limit() {
     );
     assert_eq!(s.participants().len(), 2);
 }
+
+#[test]
+fn switchboard_config_follows_the_login() {
+    let guid = "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}";
+    for (v, endpoint) in [
+        (V::Msnp18, format!("alice@hotmail.com;{guid}")),
+        (V::Msnp15, "alice@hotmail.com".to_owned()),
+    ] {
+        let cfg = LoginConfig::new(
+            "alice@hotmail.com",
+            vec![V::Msnp18, V::Msnp15],
+            info(),
+            Credentials::Ticket,
+        )
+        .with_machine_guid(guid);
+        let mut l = ClientLogin::new(cfg).unwrap();
+        l.handle_input(format!("VER 1 {}\r\n", v.name()).as_bytes())
+            .unwrap();
+        assert_eq!(l.version(), v);
+        let sb = l.switchboard_config();
+        assert_eq!(sb.version, v);
+        assert_eq!(sb.endpoint(), endpoint);
+        assert_eq!(l.server_dialect().version, v);
+    }
+}

@@ -525,3 +525,56 @@ fn switchboards_replay_every_transcript() {
     }
     assert!(sessions >= 17, "{sessions}");
 }
+
+/// The NS's `XFR SB` replies and `RNG` invitations, as the login machine passes them on, open
+/// the transcripts' switchboard sessions with their first line byte for byte.
+#[test]
+fn ns_referrals_open_the_switchboards() {
+    let mut opened = 0;
+    for (name, text) in transcripts() {
+        let lines = read(&text);
+        let version = lines
+            .iter()
+            .find(|l| l.dir == Direction::ServerToClient && l.verb() == Verb::VER)
+            .map(|l| ProtocolVersion::parse(l.args()[0].as_bytes()).unwrap())
+            .unwrap();
+        // First client line of each switchboard connection, in order.
+        let mut firsts: Vec<&Line> = Vec::new();
+        for l in lines.iter().filter(|l| l.sb) {
+            if firsts.last().is_none_or(|f| f.conn != l.conn) {
+                firsts.push(l);
+            }
+        }
+        let guid = firsts
+            .iter()
+            .find_map(|l| l.args()[0].split_once(';').map(|(_, g)| g.to_owned()));
+        let mut cfg = SwitchboardConfig::new("alice@hotmail.com", version);
+        if let Some(g) = guid {
+            cfg = cfg.with_machine_guid(g);
+        }
+        let invites = lines.iter().filter(|l| {
+            !l.sb
+                && l.dir == Direction::ServerToClient
+                && (l.verb() == Verb::RNG || (l.verb() == Verb::XFR && l.args()[0] == "SB"))
+        });
+        for (inv, first) in invites.zip(&firsts) {
+            let cmd = inv.cmd();
+            let mut sb = if inv.verb() == Verb::RNG {
+                let (addr, inviter, sb) =
+                    SwitchboardSession::from_rng(cfg.clone(), &cmd.as_raw()).unwrap();
+                assert_eq!(addr, inv.args()[1], "{name}");
+                assert!(inviter.contains('@'));
+                sb
+            } else {
+                let (addr, sb) =
+                    SwitchboardSession::from_xfr(cfg.clone(), &cmd.as_raw(), &[]).unwrap();
+                assert_eq!(addr, inv.args()[1], "{name}");
+                sb
+            };
+            let out = sb.poll_transmit().unwrap();
+            assert_eq!(show(out.frame()), show(&first.bytes), "{name}");
+            opened += 1;
+        }
+    }
+    assert!(opened >= 17, "{opened}");
+}

@@ -181,7 +181,8 @@ pub enum TicketRequest {
     },
     /// MSNP15+: a Passport `RST`/`RST2` request with this policy; then
     /// [`ClientLogin::provide_sso`] with the ticket, the binary secret of the
-    /// `messengerclear.live.com` token and a fresh 8-byte IV.
+    /// `messengerclear.live.com` token (decoded: `msnp_auth::decode_binary_secret`) and a fresh
+    /// random 8-byte IV.
     Sso {
         /// The policy (`MBI_KEY_OLD`).
         policy: String,
@@ -380,6 +381,9 @@ impl Scheme {
 
 /// The client side of the DS/NS login, sans-IO.
 ///
+/// Output queues grow only with input (at most a couple of commands and events per server
+/// command): drain them after each call.
+///
 /// Construction queues the first `VER`; feed the server's bytes with
 /// [`handle_input`](Self::handle_input) (or decoded commands with
 /// [`handle_command`](Self::handle_command)), send what [`poll_transmit`](Self::poll_transmit)
@@ -492,6 +496,21 @@ impl ClientLogin {
     /// The dialect of the client's commands on this connection.
     pub fn dialect(&self) -> Dialect {
         client_dialect(self.version)
+    }
+
+    /// The dialect of the server's commands on this connection: decode a
+    /// [`LoginEvent::Command`] with it (`Message::decode(&cmd.as_raw(), &login.server_dialect())`).
+    pub fn server_dialect(&self) -> Dialect {
+        server_dialect(self.version)
+    }
+
+    /// A switchboard configuration for this account (handle, machine GUID, negotiated version,
+    /// limits), for [`SwitchboardSession`](super::SwitchboardSession).
+    pub fn switchboard_config(&self) -> super::SwitchboardConfig {
+        let mut c = super::SwitchboardConfig::new(self.config.handle.clone(), self.version)
+            .with_limits(self.config.limits);
+        c.machine_guid = self.config.machine_guid.clone();
+        c
     }
 
     /// Bytes received and not yet consumed (at most one incomplete command).
