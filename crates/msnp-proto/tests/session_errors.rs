@@ -618,3 +618,22 @@ fn switchboard_config_follows_the_login() {
         assert_eq!(l.server_dialect().version, v);
     }
 }
+
+#[test]
+fn ctp_password_that_cannot_go_on_the_wire() {
+    let cfg = LoginConfig::new(
+        "alice@hotmail.com",
+        vec![V::Msnp2],
+        info(),
+        Credentials::Password("two words".into()),
+    )
+    .with_prefer_ctp(true);
+    let mut l = ClientLogin::new(cfg).unwrap();
+    l.handle_input(b"VER 1 MSNP2\r\nINF 2 CTP\r\nUSR 3 CTP S\r\n")
+        .unwrap();
+    assert!(matches!(
+        drain_ev(&mut l).last(),
+        Some(LoginEvent::Failed(LoginError::Auth(_)))
+    ));
+    assert_eq!(l.phase(), LoginPhase::Finished);
+}

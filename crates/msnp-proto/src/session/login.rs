@@ -533,13 +533,22 @@ impl ClientLogin {
     /// # Errors
     /// [`SessionError::Finished`] after the machine finished, [`SessionError::NotConnected`]
     /// while a reconnect is pending, [`SessionError::Decode`] when the bytes are not valid
-    /// framing (the machine is then finished).
+    /// framing, [`SessionError::Encode`] when a reply cannot be written (e.g. a configured value
+    /// the negotiated dialect does not accept); the machine is finished after either.
     pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
         self.check_input()?;
         self.inbound.push(bytes);
         while self.phase != LoginPhase::Finished && self.phase != LoginPhase::Reconnect {
             match self.inbound.next_command() {
-                Ok(Some(cmd)) => self.process(cmd)?,
+                Ok(Some(cmd)) => {
+                    if let Err(e) = self.process(cmd) {
+                        // Only a reply that cannot be encoded (a configuration problem) gets
+                        // here: stop rather than continue half-way through a step.
+                        self.phase = LoginPhase::Finished;
+                        self.inbound.clear();
+                        return Err(e);
+                    }
+                }
                 Ok(None) => break,
                 Err(e) => {
                     self.phase = LoginPhase::Finished;

@@ -290,7 +290,15 @@ impl ServerLogin {
         self.inbound.push(bytes);
         while self.phase != ServerPhase::Finished {
             match self.inbound.next_command() {
-                Ok(Some(cmd)) => self.process(cmd)?,
+                Ok(Some(cmd)) => {
+                    if let Err(e) = self.process(cmd) {
+                        // Only a reply that cannot be encoded (a configuration problem) gets
+                        // here: stop rather than continue half-way through a step.
+                        self.phase = ServerPhase::Finished;
+                        self.inbound.clear();
+                        return Err(e);
+                    }
+                }
                 Ok(None) => break,
                 Err(e) => {
                     self.phase = ServerPhase::Finished;

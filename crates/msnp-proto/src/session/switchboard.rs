@@ -482,7 +482,15 @@ impl SwitchboardSession {
         self.inbound.push(bytes);
         while self.phase != SwitchboardPhase::Finished {
             match self.inbound.next_command() {
-                Ok(Some(cmd)) => self.process(cmd)?,
+                Ok(Some(cmd)) => {
+                    if let Err(e) = self.process(cmd) {
+                        // Only a reply that cannot be encoded (a configuration problem) gets
+                        // here: stop rather than continue half-way through a step.
+                        self.phase = SwitchboardPhase::Finished;
+                        self.inbound.clear();
+                        return Err(e);
+                    }
+                }
                 Ok(None) => break,
                 Err(e) => {
                     self.phase = SwitchboardPhase::Finished;
