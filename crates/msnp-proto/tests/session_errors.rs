@@ -637,3 +637,33 @@ fn ctp_password_that_cannot_go_on_the_wire() {
     ));
     assert_eq!(l.phase(), LoginPhase::Finished);
 }
+
+#[test]
+fn bare_lf_servers_need_leniency() {
+    use msnp_proto::Leniency;
+    let wire = b"VER 1 MSNP8\nCVR 2 1 1 1 a b\nUSR 3 TWN S lc=1033\n";
+    let mut strict = login(vec![V::Msnp8], Credentials::Ticket);
+    assert!(matches!(
+        strict.handle_input(wire),
+        Err(SessionError::Decode(_))
+    ));
+    let cfg = LoginConfig::new(
+        "alice@hotmail.com",
+        vec![V::Msnp8],
+        info(),
+        Credentials::Ticket,
+    )
+    .with_leniency(Leniency::PERMISSIVE);
+    let mut lenient = ClientLogin::new(cfg).unwrap();
+    lenient.handle_input(wire).unwrap();
+    assert_eq!(lenient.phase(), LoginPhase::Ticket);
+    // What the machine writes is still CRLF.
+    assert!(drain_tx(&mut lenient).iter().all(|l| l.ends_with("\r\n")));
+
+    let cfg =
+        SwitchboardConfig::new("alice@hotmail.com", V::Msnp8).with_leniency(Leniency::PERMISSIVE);
+    let mut s = SwitchboardSession::invite(cfg, "c", &[]).unwrap();
+    s.handle_input(b"USR 1 OK alice@hotmail.com Alice\n")
+        .unwrap();
+    assert_eq!(s.phase(), SwitchboardPhase::Open);
+}

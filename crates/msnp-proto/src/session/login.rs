@@ -11,7 +11,7 @@ use crate::error_code::ErrorCode;
 use crate::message::OutReason;
 use crate::raw::OwnedCommand;
 use crate::verb::{TrId, TrIdCounter, Verb};
-use crate::version::{Channel, Dialect, Direction, ProtocolVersion as V, TrIdRule};
+use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
 use crate::wire::Limits;
 
 /// What the client says about itself in `CVR` (MSNP8+).
@@ -111,11 +111,14 @@ pub struct LoginConfig {
     pub prefer_ctp: bool,
     /// Framing limits for the server's commands.
     pub limits: Limits,
+    /// What non-conforming server input to accept (bare LF line ends, …), and whether raw
+    /// UTF-8 may be written in arguments.
+    pub leniency: Leniency,
 }
 
 impl LoginConfig {
     /// A configuration with defaults: no machine GUID, default product keys, `MD5` over `CTP`,
-    /// default limits.
+    /// default limits and leniency.
     pub fn new(
         handle: impl Into<String>,
         versions: Vec<V>,
@@ -131,7 +134,14 @@ impl LoginConfig {
             product: None,
             prefer_ctp: false,
             limits: Limits::default(),
+            leniency: Leniency::default(),
         }
+    }
+
+    /// Sets [`leniency`](Self::leniency).
+    pub fn with_leniency(mut self, leniency: Leniency) -> Self {
+        self.leniency = leniency;
+        self
     }
 
     /// Sets [`machine_guid`](Self::machine_guid).
@@ -463,7 +473,10 @@ impl ClientLogin {
         {
             return bad("product.id", "must be one non-empty token without spaces");
         }
-        let inbound = Inbound::new(server_dialect(newest), config.limits);
+        let inbound = Inbound::new(
+            dialect(newest, Direction::ServerToClient, config.leniency),
+            config.limits,
+        );
         let mut me = Self {
             version: newest,
             scheme: scheme_for(newest),
@@ -495,13 +508,21 @@ impl ClientLogin {
 
     /// The dialect of the client's commands on this connection.
     pub fn dialect(&self) -> Dialect {
-        client_dialect(self.version)
+        dialect(
+            self.version,
+            Direction::ClientToServer,
+            self.config.leniency,
+        )
     }
 
     /// The dialect of the server's commands on this connection: decode a
     /// [`LoginEvent::Command`] with it (`Message::decode(&cmd.as_raw(), &login.server_dialect())`).
     pub fn server_dialect(&self) -> Dialect {
-        server_dialect(self.version)
+        dialect(
+            self.version,
+            Direction::ServerToClient,
+            self.config.leniency,
+        )
     }
 
     /// A switchboard configuration for this account (handle, machine GUID, negotiated version,
@@ -592,7 +613,8 @@ impl ClientLogin {
             return Err(self.wrong_state("connected"));
         }
         self.version = self.newest();
-        self.inbound.reset(server_dialect(self.version));
+        let d = self.server_dialect();
+        self.inbound.reset(d);
         self.transmit.clear();
         self.pending_qry.clear();
         self.phase = LoginPhase::Version;
@@ -871,7 +893,8 @@ impl ClientLogin {
             return Ok(());
         };
         self.version = v;
-        self.inbound.set_dialect(server_dialect(v));
+        let d = self.server_dialect();
+        self.inbound.set_dialect(d);
         self.events.push_back(LoginEvent::Negotiated(v));
         if v < V::Msnp8 {
             self.phase = LoginPhase::Packages;
@@ -1143,14 +1166,9 @@ fn scheme_for(v: V) -> Scheme {
     }
 }
 
-/// The dialect of the server's commands on a notification connection of version `v`.
-pub fn server_dialect(v: V) -> Dialect {
+/// A notification-connection dialect.
+fn dialect(v: V, direction: Direction, leniency: Leniency) -> Dialect {
     Dialect::notification(v)
-        .with_channel(Channel::Notification)
-        .with_direction(Direction::ServerToClient)
-}
-
-/// The dialect of the client's commands on a notification connection of version `v`.
-pub fn client_dialect(v: V) -> Dialect {
-    Dialect::notification(v).with_direction(Direction::ClientToServer)
+        .with_direction(direction)
+        .with_leniency(leniency)
 }

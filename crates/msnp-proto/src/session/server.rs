@@ -16,7 +16,7 @@ use super::inbound::{Inbound, arg_str, line_text};
 use crate::error_code::ErrorCode;
 use crate::raw::{OwnedCommand, RawCommand};
 use crate::verb::{TrId, Verb};
-use crate::version::{Dialect, Direction, ProtocolVersion as V, TrIdRule};
+use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
 use crate::wire::Limits;
 
 /// The server's `CVR` reply: `CVR trid recommended recommended2 minimum download-url info-url`.
@@ -55,6 +55,8 @@ pub struct ServerConfig {
     pub referral: Option<Referral>,
     /// Framing limits for the client's commands.
     pub limits: Limits,
+    /// What non-conforming client input to accept.
+    pub leniency: Leniency,
 }
 
 impl ServerConfig {
@@ -65,7 +67,14 @@ impl ServerConfig {
             cvr,
             referral: None,
             limits: Limits::default(),
+            leniency: Leniency::default(),
         }
+    }
+
+    /// Sets [`leniency`](Self::leniency).
+    pub fn with_leniency(mut self, leniency: Leniency) -> Self {
+        self.leniency = leniency;
+        self
     }
 
     /// Makes it a dispatch server referring every client to `referral`.
@@ -231,7 +240,7 @@ impl ServerLogin {
                 });
             }
         }
-        let d = client_side(newest);
+        let d = side(newest, Direction::ClientToServer, config.leniency);
         Ok(Self {
             inbound: Inbound::new(d, config.limits),
             config,
@@ -515,7 +524,11 @@ impl ServerLogin {
         args: &[&str],
         payload: Option<&[u8]>,
     ) -> Result<(), SessionError> {
-        let d = server_side(self.version);
+        let d = side(
+            self.version,
+            Direction::ServerToClient,
+            self.config.leniency,
+        );
         let trid = match d.trid_rule(verb) {
             TrIdRule::Absent => None,
             _ => trid,
@@ -565,7 +578,8 @@ impl ServerLogin {
                     return Ok(());
                 };
                 self.version = v;
-                self.inbound.set_dialect(client_side(v));
+                self.inbound
+                    .set_dialect(side(v, Direction::ClientToServer, self.config.leniency));
                 self.push(Verb::VER, Some(trid), &[v.name()], None)?;
                 self.events.push_back(ServerEvent::Negotiated(v));
                 self.phase = ServerPhase::ClientVersion;
@@ -705,10 +719,8 @@ impl ServerLogin {
     }
 }
 
-fn client_side(v: V) -> Dialect {
-    Dialect::notification(v).with_direction(Direction::ClientToServer)
-}
-
-fn server_side(v: V) -> Dialect {
-    Dialect::notification(v).with_direction(Direction::ServerToClient)
+fn side(v: V, direction: Direction, leniency: Leniency) -> Dialect {
+    Dialect::notification(v)
+        .with_direction(direction)
+        .with_leniency(leniency)
 }

@@ -10,7 +10,7 @@ use crate::error_code::ErrorCode;
 use crate::message::AckMode;
 use crate::raw::{OwnedCommand, RawCommand};
 use crate::verb::{TrId, TrIdCounter, Verb};
-use crate::version::{Dialect, Direction, ProtocolVersion as V};
+use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V};
 use crate::wire::Limits;
 
 /// Who the client is on the switchboard, and the limits it keeps.
@@ -25,6 +25,8 @@ pub struct SwitchboardConfig {
     pub version: V,
     /// Framing limits for the server's commands.
     pub limits: Limits,
+    /// What non-conforming server input to accept.
+    pub leniency: Leniency,
     /// Most participants (endpoints) tracked; more is a [`SwitchboardError::TooManyParticipants`].
     pub max_participants: usize,
     /// Most messages awaiting `ACK`/`NAK`; beyond it the oldest is forgotten.
@@ -40,6 +42,7 @@ impl SwitchboardConfig {
             machine_guid: None,
             version,
             limits: Limits::default(),
+            leniency: Leniency::default(),
             max_participants: 256,
             max_pending: 256,
         }
@@ -54,6 +57,12 @@ impl SwitchboardConfig {
     /// Sets [`limits`](Self::limits).
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Sets [`leniency`](Self::leniency).
+    pub fn with_leniency(mut self, leniency: Leniency) -> Self {
+        self.leniency = leniency;
         self
     }
 
@@ -273,7 +282,9 @@ impl SwitchboardSession {
                 reason: "must be braced, e.g. {F52973B6-…}",
             });
         }
-        let d = Dialect::switchboard(config.version).with_direction(Direction::ServerToClient);
+        let d = Dialect::switchboard(config.version)
+            .with_direction(Direction::ServerToClient)
+            .with_leniency(config.leniency);
         Ok(Self {
             inbound: Inbound::new(d, config.limits),
             config,
@@ -517,7 +528,9 @@ impl SwitchboardSession {
     }
 
     fn dialect(&self) -> Dialect {
-        Dialect::switchboard(self.config.version).with_direction(Direction::ClientToServer)
+        Dialect::switchboard(self.config.version)
+            .with_direction(Direction::ClientToServer)
+            .with_leniency(self.config.leniency)
     }
 
     fn require_open(&self, call: &'static str) -> Result<(), SessionError> {
