@@ -641,6 +641,31 @@ impl ClientLogin {
     /// token's `binary_secret` (decoded bytes) and `iv`, and sends
     /// `USR trid SSO S ticket blob` (`… {machine-guid}` from MSNP16).
     ///
+    /// ```
+    /// use msnp_proto::session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
+    /// use msnp_proto::ProtocolVersion;
+    /// let cfg = LoginConfig::new("alice@hotmail.com", vec![ProtocolVersion::Msnp18],
+    ///                            ClientInfo::wlm_8_1(), Credentials::Ticket)
+    ///     .with_machine_guid("{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}");
+    /// let mut login = ClientLogin::new(cfg)?;
+    /// login.handle_input(b"VER 1 MSNP18\r\nCVR 2 1 1 1 http://a http://b\r\n")?;
+    /// login.handle_input(b"USR 3 SSO S MBI_KEY_OLD bm9uY2U=\r\n")?;
+    /// let nonce = std::iter::from_fn(|| login.poll_event()).find_map(|e| match e {
+    ///     LoginEvent::TicketNeeded(TicketRequest::Sso { nonce, .. }) => Some(nonce),
+    ///     _ => None,
+    /// }).unwrap();
+    /// let secret = b"the token's binary secret"; // from the RST2 response
+    /// login.provide_sso("t=abc&p=def", secret, [1, 2, 3, 4, 5, 6, 7, 8])?;
+    /// let usr = std::iter::from_fn(|| login.poll_transmit()).last().unwrap();
+    /// let line = String::from_utf8(usr.frame().to_vec()).unwrap();
+    /// let parts: Vec<&str> = line.trim_end().split(' ').collect();
+    /// assert_eq!(parts[..5], ["USR", "4", "SSO", "S", "t=abc&p=def"]);
+    /// assert_eq!(parts[6], "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}");
+    /// let blob = msnp_auth::MbiBlob::from_base64(parts[5]).unwrap();
+    /// assert!(blob.verify(secret, &nonce).unwrap());
+    /// # Ok::<(), msnp_proto::session::SessionError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`SessionError::WrongState`] unless an SSO ticket is awaited; [`SessionError::Config`]
     /// without a machine GUID on MSNP16+; [`SessionError::Auth`] when the blob cannot be
