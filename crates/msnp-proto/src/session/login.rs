@@ -1,0 +1,1199 @@
+//! [`ClientLogin`]: the client side of the dispatch / notification server login, every era.
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+use msnp_auth::{LegacyPackage, MbiBlob, TwnChallenge};
+
+use super::SessionError;
+use super::inbound::{Inbound, arg_str, line_text};
+use crate::error_code::ErrorCode;
+use crate::message::OutReason;
+use crate::raw::OwnedCommand;
+use crate::verb::{TrId, TrIdCounter, Verb};
+use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
+use crate::wire::Limits;
+
+/// What the client says about itself in `CVR` (MSNP8+).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ClientInfo {
+    /// Locale ID, e.g. `0x0409`.
+    pub locale: String,
+    /// Operating system type, e.g. `winnt`.
+    pub os_type: String,
+    /// Operating system version, e.g. `5.1`.
+    pub os_version: String,
+    /// CPU architecture, e.g. `i386`.
+    pub arch: String,
+    /// Client library, e.g. `MSNMSGR`.
+    pub library: String,
+    /// Client version, e.g. `8.1.0178`.
+    pub client_version: String,
+    /// Client ID / codebase name, e.g. `msmsgs` (`MSMSGS` before MSNP11).
+    pub client_id: String,
+}
+
+impl ClientInfo {
+    /// The values Windows Live Messenger 8.1 sends on Windows XP.
+    pub fn wlm_8_1() -> Self {
+        Self {
+            locale: "0x0409".into(),
+            os_type: "winnt".into(),
+            os_version: "5.1".into(),
+            arch: "i386".into(),
+            library: "MSNMSGR".into(),
+            client_version: "8.1.0178".into(),
+            client_id: "msmsgs".into(),
+        }
+    }
+}
+
+/// How the client proves who it is.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// A password: used directly by `MD5` (MSNP2–7) and `CTP` logins. TWN and SSO logins still
+    /// ask the caller for a ticket ([`LoginEvent::TicketNeeded`]): the HTTPS exchange that turns
+    /// the password into a ticket is outside this machine.
+    Password(String),
+    /// No password: the caller answers every [`LoginEvent::TicketNeeded`]; an MD5 or CTP login
+    /// fails with [`LoginError::PasswordRequired`].
+    Ticket,
+}
+
+impl core::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Password(_) => f.write_str("Password(<redacted>)"),
+            Self::Ticket => f.write_str("Ticket"),
+        }
+    }
+}
+
+/// A `QRY` product key pair owned by the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductPair {
+    /// The public product ID sent on the wire (`PROD0114ES4Z%Q5W`).
+    pub id: String,
+    /// The private key, only hashed.
+    pub key: String,
+}
+
+impl ProductPair {
+    /// A pair from the list of known products (`msnp_auth::product_by_id`).
+    pub fn known(id: &str) -> Option<Self> {
+        msnp_auth::product_by_id(id).map(|p| Self {
+            id: p.pair.id.to_owned(),
+            key: p.pair.key.to_owned(),
+        })
+    }
+}
+
+/// Everything [`ClientLogin`] needs to know.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct LoginConfig {
+    /// The account, e.g. `alice@hotmail.com`.
+    pub handle: String,
+    /// Versions to offer, newest first (`CVR0` is appended on the wire). Not empty.
+    pub versions: Vec<V>,
+    /// What `CVR` says (MSNP8+).
+    pub client: ClientInfo,
+    /// Password or tickets.
+    pub credentials: Credentials,
+    /// The machine GUID, braced (`{F52973B6-…}`): required for SSO from MSNP16.
+    pub machine_guid: Option<String>,
+    /// The `QRY` product key; `None`: `msnp_auth::default_product` for the negotiated version.
+    pub product: Option<ProductPair>,
+    /// Use the clear-text `CTP` package when an MSNP2 server offers it (early 1.0 builds).
+    /// Default false: `MD5`.
+    pub prefer_ctp: bool,
+    /// Framing limits for the server's commands.
+    pub limits: Limits,
+    /// What non-conforming server input to accept (bare LF line ends, …), and whether raw
+    /// UTF-8 may be written in arguments.
+    pub leniency: Leniency,
+}
+
+impl LoginConfig {
+    /// A configuration with defaults: no machine GUID, default product keys, `MD5` over `CTP`,
+    /// default limits and leniency.
+    pub fn new(
+        handle: impl Into<String>,
+        versions: Vec<V>,
+        client: ClientInfo,
+        credentials: Credentials,
+    ) -> Self {
+        Self {
+            handle: handle.into(),
+            versions,
+            client,
+            credentials,
+            machine_guid: None,
+            product: None,
+            prefer_ctp: false,
+            limits: Limits::default(),
+            leniency: Leniency::default(),
+        }
+    }
+
+    /// Sets [`leniency`](Self::leniency).
+    pub fn with_leniency(mut self, leniency: Leniency) -> Self {
+        self.leniency = leniency;
+        self
+    }
+
+    /// Sets [`machine_guid`](Self::machine_guid).
+    pub fn with_machine_guid(mut self, guid: impl Into<String>) -> Self {
+        self.machine_guid = Some(guid.into());
+        self
+    }
+
+    /// Sets [`product`](Self::product).
+    pub fn with_product(mut self, product: ProductPair) -> Self {
+        self.product = Some(product);
+        self
+    }
+
+    /// Sets [`prefer_ctp`](Self::prefer_ctp).
+    pub fn with_prefer_ctp(mut self, on: bool) -> Self {
+        self.prefer_ctp = on;
+        self
+    }
+
+    /// Sets [`limits`](Self::limits).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
+/// The ticket the caller must obtain out of band before the login can go on; answer with
+/// [`ClientLogin::provide_ticket`] or (SSO) [`ClientLogin::provide_sso`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum TicketRequest {
+    /// MSNP8–11: run Passport 1.4 (`msnp_auth::Passport14Login`) with this challenge string
+    /// (the `lc=…,id=…,…` argument of `USR TWN S`); provide the `t=…&p=…` ticket.
+    Passport14 {
+        /// The challenge string, as sent.
+        challenge: String,
+    },
+    /// MSNP12–14: a Passport SOAP `RST` request (`msnp-soap`) for `messenger.msn.com` with this
+    /// policy reference; provide the compact ticket.
+    Rst {
+        /// The policy reference (`?id=507&tw=40&…`, from `TwnChallenge::rst_policy`).
+        policy: String,
+        /// The challenge string, as sent.
+        challenge: String,
+    },
+    /// MSNP15+: a Passport `RST`/`RST2` request with this policy; then
+    /// [`ClientLogin::provide_sso`] with the ticket, the binary secret of the
+    /// `messengerclear.live.com` token (decoded: `msnp_auth::decode_binary_secret`) and a fresh
+    /// random 8-byte IV.
+    Sso {
+        /// The policy (`MBI_KEY_OLD`).
+        policy: String,
+        /// The server's nonce, the input of the MBI blob.
+        nonce: String,
+    },
+}
+
+/// Why the login failed. After [`LoginEvent::Failed`] the machine is finished.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum LoginError {
+    /// The server answered one of the login commands with an error code (`911`: wrong
+    /// password or ticket).
+    #[error("server error {code} ({}) to TrID {trid}", code.name().unwrap_or("unknown code"))]
+    Server {
+        /// The error code.
+        code: ErrorCode,
+        /// The TrID it answered.
+        trid: TrId,
+    },
+    /// `VER trid 0`: the server accepts none of the offered versions.
+    #[error("the server accepts none of the offered versions")]
+    VersionRejected,
+    /// The server chose a version that was not offered.
+    #[error("the server chose {chosen:?}, which was not offered")]
+    VersionNotOffered {
+        /// The server's choice, as sent.
+        chosen: String,
+    },
+    /// `INF` lists no package this client can use.
+    #[error("no usable authentication package in INF {offered:?}")]
+    NoCommonPackage {
+        /// The server's list, as sent.
+        offered: String,
+    },
+    /// An MD5/CTP login without a password in the configuration.
+    #[error("the server asked for an MD5/CTP login and no password is configured")]
+    PasswordRequired,
+    /// A command that does not belong at this point of the login.
+    #[error("unexpected {verb} while {expecting}: {line:?}")]
+    Unexpected {
+        /// The command.
+        verb: Verb,
+        /// What the machine was waiting for.
+        expecting: &'static str,
+        /// The command line, as received.
+        line: String,
+    },
+    /// A command of the right kind with arguments this machine cannot use.
+    #[error("malformed {verb}: {reason}: {line:?}")]
+    Malformed {
+        /// The command.
+        verb: Verb,
+        /// What is wrong.
+        reason: &'static str,
+        /// The command line, as received.
+        line: String,
+    },
+    /// The server sent `OUT` before the login completed.
+    #[error("disconnected by the server ({})", reason.as_ref().map_or("no reason", |r| r.as_str()))]
+    Disconnected {
+        /// The reason, when given (`OTH`, `SSD`, …).
+        #[cfg_attr(feature = "serde", serde(serialize_with = "ser_reason"))]
+        reason: Option<OutReason>,
+    },
+    /// An authentication computation failed on the server's data (bad salt, nonce, challenge).
+    #[error("authentication: {0}")]
+    Auth(#[cfg_attr(feature = "serde", serde(skip))] msnp_auth::AuthError),
+}
+
+#[cfg(feature = "serde")]
+fn ser_reason<S: serde::Serializer>(r: &Option<OutReason>, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        Some(r) => s.serialize_some(r.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+/// What happened, in order; drained with [`ClientLogin::poll_event`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginEvent {
+    /// The server chose this version (once per connection).
+    Negotiated(V),
+    /// The server referred the client to another server (`XFR … NS host:port`): close this
+    /// connection, open one to `address` and call [`ClientLogin::connected`].
+    Reconnect {
+        /// `host:port`.
+        address: String,
+    },
+    /// The login waits for a ticket the caller must fetch.
+    TicketNeeded(TicketRequest),
+    /// `INF` listed these packages (MSNP2–7).
+    Packages(Vec<String>),
+    /// `USR OK`: signed in. Every later command is the caller's ([`LoginEvent::Command`]).
+    LoggedIn {
+        /// The account as the server spells it.
+        handle: String,
+        /// The friendly name, URL-encoded as sent (MSNP2–9).
+        friendly_name: Option<String>,
+        /// Whether the account's e-mail address is verified (MSNP8+).
+        verified: Option<bool>,
+        /// Whether the account is restricted (kids' account, MSNP8+).
+        restricted: Option<bool>,
+    },
+    /// `SBS trid data` after `USR OK` (MSNP11+).
+    Subscription(String),
+    /// The profile `MSG Hotmail Hotmail` after `USR OK`: its MIME payload.
+    Profile(Bytes),
+    /// `GCF 0` policies pushed during (13+) or after the login: the XML payload.
+    Policies(Bytes),
+    /// A `CHL` challenge was answered with `QRY` under TrID `answer`.
+    Challenge {
+        /// The challenge string.
+        challenge: String,
+        /// The TrID of the `QRY` sent.
+        answer: TrId,
+    },
+    /// The server accepted the `QRY` with this TrID.
+    ChallengeAccepted(TrId),
+    /// Any other server command: after `USR OK`, everything not handled above; before, the
+    /// asynchronous commands (TrID 0 or none) this machine does not interpret.
+    Command(OwnedCommand),
+    /// The server sent `OUT` after the login (signed in elsewhere, shutdown, …).
+    Closed {
+        /// The reason, when given.
+        reason: Option<OutReason>,
+    },
+    /// The login failed; nothing more will happen on this machine.
+    Failed(LoginError),
+}
+
+/// Where the login is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum LoginPhase {
+    /// `VER` sent, waiting for the server's choice.
+    Version,
+    /// `INF` sent (MSNP2–7).
+    Packages,
+    /// `CVR` sent (MSNP8+).
+    ClientVersion,
+    /// `USR … I` sent: waiting for the challenge (or a referral).
+    Initial,
+    /// Waiting for the caller's ticket.
+    Ticket,
+    /// `USR … S` sent: waiting for `USR OK`.
+    Subsequent,
+    /// Referred elsewhere: waiting for [`ClientLogin::connected`].
+    Reconnect,
+    /// Signed in.
+    LoggedIn,
+    /// `OUT` sent: the server's last commands (a draft-era `OUT` echo) are still read.
+    LoggingOut,
+    /// Finished: failed or closed.
+    Finished,
+}
+
+impl LoginPhase {
+    fn expecting(self) -> &'static str {
+        match self {
+            Self::Version => "waiting for VER",
+            Self::Packages => "waiting for INF",
+            Self::ClientVersion => "waiting for CVR",
+            Self::Initial => "waiting for the USR challenge",
+            Self::Ticket => "waiting for the caller's ticket",
+            Self::Subsequent => "waiting for USR OK",
+            Self::Reconnect => "waiting to reconnect",
+            Self::LoggedIn => "signed in",
+            Self::LoggingOut => "logging out",
+            Self::Finished => "finished",
+        }
+    }
+}
+
+/// The authentication scheme of the negotiated version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scheme {
+    Legacy(LegacyPackage),
+    Twn,
+    Sso,
+}
+
+impl Scheme {
+    fn package(self) -> &'static str {
+        match self {
+            Self::Legacy(p) => p.as_str(),
+            Self::Twn => "TWN",
+            Self::Sso => "SSO",
+        }
+    }
+}
+
+/// The client side of the DS/NS login, sans-IO.
+///
+/// Output queues grow only with input (at most a couple of commands and events per server
+/// command): drain them after each call.
+///
+/// Construction queues the first `VER`; feed the server's bytes with
+/// [`handle_input`](Self::handle_input) (or decoded commands with
+/// [`handle_command`](Self::handle_command)), send what [`poll_transmit`](Self::poll_transmit)
+/// returns, and act on [`poll_event`](Self::poll_event). TrIDs count up from 1 and continue
+/// across the DS → NS hop, as official clients do. After [`LoginEvent::LoggedIn`] the machine
+/// keeps running the connection: [`send`](Self::send) numbers the caller's commands, `CHL` is
+/// still answered, and other server commands come out as [`LoginEvent::Command`].
+///
+/// See the [module documentation](super) for a complete loop.
+#[derive(Debug)]
+pub struct ClientLogin {
+    config: LoginConfig,
+    version: V,
+    scheme: Scheme,
+    phase: LoginPhase,
+    trids: TrIdCounter,
+    /// The TrID of the login command awaiting its reply.
+    pending: Option<TrId>,
+    /// `QRY` TrIDs not yet acknowledged (bounded: a server that never acknowledges cannot grow it).
+    pending_qry: VecDeque<TrId>,
+    /// The SSO nonce (or TWN challenge) waiting for the caller's ticket.
+    challenge: Option<String>,
+    /// MSNP21 `CVR` hop argument (from the last `XFR NS`).
+    hop: Option<String>,
+    /// The profile `MSG` is still expected (right after `USR OK`).
+    profile_due: bool,
+    inbound: Inbound,
+    transmit: VecDeque<OwnedCommand>,
+    events: VecDeque<LoginEvent>,
+}
+
+/// Most unacknowledged `QRY` TrIDs remembered.
+const MAX_PENDING_QRY: usize = 16;
+
+fn token_ok(s: &str) -> bool {
+    crate::encode::valid_token(s.as_bytes(), true)
+}
+
+impl ClientLogin {
+    /// A machine for `config`, with `VER` queued for the first connection (already open).
+    ///
+    /// # Errors
+    /// [`SessionError::Config`] when the handle or a `CVR` field is not a single token, the
+    /// version list is empty or holds `CVR0`, or the machine GUID is not braced.
+    pub fn new(config: LoginConfig) -> Result<Self, SessionError> {
+        let bad = |field, reason| Err(SessionError::Config { field, reason });
+        if !token_ok(&config.handle) {
+            return bad("handle", "must be one non-empty token without spaces");
+        }
+        let Some(&newest) = config.versions.first() else {
+            return bad("versions", "must offer at least one version");
+        };
+        if config.versions.contains(&V::Cvr0) {
+            return bad("versions", "CVR0 is appended on the wire; do not list it");
+        }
+        let c = &config.client;
+        for (field, v) in [
+            ("client.locale", &c.locale),
+            ("client.os_type", &c.os_type),
+            ("client.os_version", &c.os_version),
+            ("client.arch", &c.arch),
+            ("client.library", &c.library),
+            ("client.client_version", &c.client_version),
+            ("client.client_id", &c.client_id),
+        ] {
+            if !token_ok(v) {
+                return bad(field, "must be one non-empty token without spaces");
+            }
+        }
+        if let Some(g) = &config.machine_guid
+            && !(token_ok(g) && g.len() > 2 && g.starts_with('{') && g.ends_with('}'))
+        {
+            return bad("machine_guid", "must be braced, e.g. {F52973B6-…}");
+        }
+        if let Some(p) = &config.product
+            && !token_ok(&p.id)
+        {
+            return bad("product.id", "must be one non-empty token without spaces");
+        }
+        let inbound = Inbound::new(
+            dialect(newest, Direction::ServerToClient, config.leniency),
+            config.limits,
+        );
+        let mut me = Self {
+            version: newest,
+            scheme: scheme_for(newest),
+            config,
+            phase: LoginPhase::Version,
+            trids: TrIdCounter::default(),
+            pending: None,
+            pending_qry: VecDeque::new(),
+            challenge: None,
+            hop: None,
+            profile_due: false,
+            inbound,
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+        };
+        me.send_ver()?;
+        Ok(me)
+    }
+
+    /// The current phase.
+    pub fn phase(&self) -> LoginPhase {
+        self.phase
+    }
+
+    /// The negotiated version (before negotiation: the newest offered).
+    pub fn version(&self) -> V {
+        self.version
+    }
+
+    /// The dialect of the client's commands on this connection.
+    pub fn dialect(&self) -> Dialect {
+        dialect(
+            self.version,
+            Direction::ClientToServer,
+            self.config.leniency,
+        )
+    }
+
+    /// The dialect of the server's commands on this connection: decode a
+    /// [`LoginEvent::Command`] with it (`Message::decode(&cmd.as_raw(), &login.server_dialect())`).
+    pub fn server_dialect(&self) -> Dialect {
+        dialect(
+            self.version,
+            Direction::ServerToClient,
+            self.config.leniency,
+        )
+    }
+
+    /// A switchboard configuration for this account (handle, machine GUID, negotiated version,
+    /// limits), for [`SwitchboardSession`](super::SwitchboardSession).
+    pub fn switchboard_config(&self) -> super::SwitchboardConfig {
+        let mut c = super::SwitchboardConfig::new(self.config.handle.clone(), self.version)
+            .with_limits(self.config.limits);
+        c.machine_guid = self.config.machine_guid.clone();
+        c
+    }
+
+    /// Bytes received and not yet consumed (at most one incomplete command).
+    pub fn buffered(&self) -> usize {
+        self.inbound.buffered()
+    }
+
+    /// The next command to send, in order.
+    pub fn poll_transmit(&mut self) -> Option<OwnedCommand> {
+        self.transmit.pop_front()
+    }
+
+    /// The next event, in order.
+    pub fn poll_event(&mut self) -> Option<LoginEvent> {
+        self.events.pop_front()
+    }
+
+    /// Feeds bytes received from the server; any split is fine.
+    ///
+    /// # Errors
+    /// [`SessionError::Finished`] after the machine finished, [`SessionError::NotConnected`]
+    /// while a reconnect is pending, [`SessionError::Decode`] when the bytes are not valid
+    /// framing, [`SessionError::Encode`] when a reply cannot be written (e.g. a configured value
+    /// the negotiated dialect does not accept); the machine is finished after either.
+    pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
+        self.check_input()?;
+        self.inbound.push(bytes);
+        while self.phase != LoginPhase::Finished && self.phase != LoginPhase::Reconnect {
+            match self.inbound.next_command() {
+                Ok(Some(cmd)) => {
+                    if let Err(e) = self.process(cmd) {
+                        // Only a reply that cannot be encoded (a configuration problem) gets
+                        // here: stop rather than continue half-way through a step.
+                        self.phase = LoginPhase::Finished;
+                        self.inbound.clear();
+                        return Err(e);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    self.phase = LoginPhase::Finished;
+                    self.inbound.clear();
+                    return Err(SessionError::Decode(e));
+                }
+            }
+        }
+        if matches!(self.phase, LoginPhase::Finished | LoginPhase::Reconnect) {
+            // The rest belongs to a connection that is over.
+            self.inbound.clear();
+        }
+        Ok(())
+    }
+
+    /// Feeds one decoded server command (decoded in [`server_dialect`] of
+    /// [`version`](Self::version)).
+    ///
+    /// # Errors
+    /// As [`handle_input`](Self::handle_input), without the decode error.
+    pub fn handle_command(&mut self, cmd: &crate::raw::RawCommand<'_>) -> Result<(), SessionError> {
+        self.check_input()?;
+        self.process(cmd.to_owned_command())
+    }
+
+    fn check_input(&self) -> Result<(), SessionError> {
+        match self.phase {
+            LoginPhase::Finished => Err(SessionError::Finished),
+            LoginPhase::Reconnect => Err(SessionError::NotConnected),
+            _ => Ok(()),
+        }
+    }
+
+    /// The new connection asked for by [`LoginEvent::Reconnect`] is open: forget the old
+    /// connection's bytes and start again with `VER` (TrIDs continue).
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] unless a reconnect is pending.
+    pub fn connected(&mut self) -> Result<(), SessionError> {
+        if self.phase != LoginPhase::Reconnect {
+            return Err(self.wrong_state("connected"));
+        }
+        self.version = self.newest();
+        let d = self.server_dialect();
+        self.inbound.reset(d);
+        self.transmit.clear();
+        self.pending_qry.clear();
+        self.phase = LoginPhase::Version;
+        self.send_ver()
+    }
+
+    /// Answers [`TicketRequest::Passport14`] or [`TicketRequest::Rst`]: sends
+    /// `USR trid TWN S ticket`.
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] unless a TWN ticket is awaited;
+    /// [`SessionError::Encode`] when the ticket is not a single token.
+    pub fn provide_ticket(&mut self, ticket: &str) -> Result<(), SessionError> {
+        if self.phase != LoginPhase::Ticket || self.scheme != Scheme::Twn {
+            return Err(self.wrong_state("provide_ticket"));
+        }
+        self.send_login(Verb::USR, &["TWN", "S", ticket])?;
+        self.challenge = None;
+        self.phase = LoginPhase::Subsequent;
+        Ok(())
+    }
+
+    /// Answers [`TicketRequest::Sso`]: computes the MBI blob over the server's nonce from the
+    /// token's `binary_secret` (decoded bytes) and `iv`, and sends
+    /// `USR trid SSO S ticket blob` (`… {machine-guid}` from MSNP16).
+    ///
+    /// ```
+    /// use msnp_proto::session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
+    /// use msnp_proto::ProtocolVersion;
+    /// let cfg = LoginConfig::new("alice@hotmail.com", vec![ProtocolVersion::Msnp18],
+    ///                            ClientInfo::wlm_8_1(), Credentials::Ticket)
+    ///     .with_machine_guid("{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}");
+    /// let mut login = ClientLogin::new(cfg)?;
+    /// login.handle_input(b"VER 1 MSNP18\r\nCVR 2 1 1 1 http://a http://b\r\n")?;
+    /// login.handle_input(b"USR 3 SSO S MBI_KEY_OLD bm9uY2U=\r\n")?;
+    /// let nonce = std::iter::from_fn(|| login.poll_event()).find_map(|e| match e {
+    ///     LoginEvent::TicketNeeded(TicketRequest::Sso { nonce, .. }) => Some(nonce),
+    ///     _ => None,
+    /// }).unwrap();
+    /// let secret = b"the token's binary secret"; // from the RST2 response
+    /// login.provide_sso("t=abc&p=def", secret, [1, 2, 3, 4, 5, 6, 7, 8])?;
+    /// let usr = std::iter::from_fn(|| login.poll_transmit()).last().unwrap();
+    /// let line = String::from_utf8(usr.frame().to_vec()).unwrap();
+    /// let parts: Vec<&str> = line.trim_end().split(' ').collect();
+    /// assert_eq!(parts[..5], ["USR", "4", "SSO", "S", "t=abc&p=def"]);
+    /// assert_eq!(parts[6], "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}");
+    /// let blob = msnp_auth::MbiBlob::from_base64(parts[5]).unwrap();
+    /// assert!(blob.verify(secret, &nonce).unwrap());
+    /// # Ok::<(), msnp_proto::session::SessionError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] unless an SSO ticket is awaited; [`SessionError::Config`]
+    /// without a machine GUID on MSNP16+; [`SessionError::Auth`] when the blob cannot be
+    /// computed; [`SessionError::Encode`] when the ticket is not a single token.
+    pub fn provide_sso(
+        &mut self,
+        ticket: &str,
+        binary_secret: &[u8],
+        iv: [u8; 8],
+    ) -> Result<(), SessionError> {
+        if self.phase != LoginPhase::Ticket || self.scheme != Scheme::Sso {
+            return Err(self.wrong_state("provide_sso"));
+        }
+        let nonce = self.challenge.clone().unwrap_or_default();
+        let blob = MbiBlob::compute(binary_secret, &nonce, iv)
+            .map_err(SessionError::Auth)?
+            .to_base64();
+        let guid = if self.version >= V::Msnp16 {
+            match &self.config.machine_guid {
+                Some(g) => Some(g.clone()),
+                None => {
+                    return Err(SessionError::Config {
+                        field: "machine_guid",
+                        reason: "MSNP16+ SSO logins send the machine GUID",
+                    });
+                }
+            }
+        } else {
+            None
+        };
+        let mut args = vec!["SSO", "S", ticket, blob.as_str()];
+        if let Some(g) = guid.as_deref() {
+            args.push(g);
+        }
+        self.send_login(Verb::USR, &args)?;
+        self.challenge = None;
+        self.phase = LoginPhase::Subsequent;
+        Ok(())
+    }
+
+    /// Sends a command of the caller's after the login, numbered with the next TrID when the
+    /// dialect gives the verb one (`PNG` and `OUT` have none). Returns the TrID used.
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] before [`LoginEvent::LoggedIn`] or after the end;
+    /// [`SessionError::Encode`] when the command is not valid in the dialect.
+    pub fn send(
+        &mut self,
+        verb: Verb,
+        args: &[&str],
+        payload: Option<&[u8]>,
+    ) -> Result<Option<TrId>, SessionError> {
+        if self.phase != LoginPhase::LoggedIn {
+            return Err(self.wrong_state("send"));
+        }
+        let d = self.dialect();
+        let trid = match d.trid_rule(verb) {
+            TrIdRule::Absent => None,
+            _ => Some(self.trids.next_id()),
+        };
+        let cmd = OwnedCommand::build(&d, verb, trid, args, payload)?;
+        self.transmit.push_back(cmd);
+        if verb == Verb::OUT {
+            self.phase = LoginPhase::LoggingOut;
+        }
+        Ok(trid)
+    }
+
+    /// Signs out: queues `OUT`. Input is still read (the server may echo `OUT`, giving
+    /// [`LoginEvent::Closed`]).
+    ///
+    /// # Errors
+    /// [`SessionError::Finished`] when already finished or logging out.
+    pub fn logout(&mut self) -> Result<(), SessionError> {
+        if matches!(self.phase, LoginPhase::Finished | LoginPhase::LoggingOut) {
+            return Err(SessionError::Finished);
+        }
+        let cmd = OwnedCommand::build(
+            &self.dialect(),
+            Verb::OUT,
+            None,
+            [] as [&[u8]; 0],
+            None::<&[u8]>,
+        )?;
+        self.transmit.push_back(cmd);
+        self.phase = LoginPhase::LoggingOut;
+        Ok(())
+    }
+
+    // ----- internals -----
+
+    fn newest(&self) -> V {
+        self.config.versions.first().copied().unwrap_or(V::Msnp8)
+    }
+
+    fn wrong_state(&self, call: &'static str) -> SessionError {
+        SessionError::WrongState {
+            call,
+            state: self.phase.expecting(),
+        }
+    }
+
+    fn send_ver(&mut self) -> Result<(), SessionError> {
+        let mut names: Vec<&str> = self.config.versions.iter().map(|v| v.name()).collect();
+        names.push(V::Cvr0.name());
+        self.send_login(Verb::VER, &names)
+    }
+
+    /// Sends a login command with the next TrID, remembering it as pending.
+    fn send_login(&mut self, verb: Verb, args: &[&str]) -> Result<(), SessionError> {
+        let trid = self.trids.next_id();
+        let cmd = OwnedCommand::build(&self.dialect(), verb, Some(trid), args, None::<&[u8]>)?;
+        self.transmit.push_back(cmd);
+        self.pending = Some(trid);
+        Ok(())
+    }
+
+    fn fail(&mut self, e: LoginError) {
+        self.events.push_back(LoginEvent::Failed(e));
+        self.phase = LoginPhase::Finished;
+        self.pending = None;
+    }
+
+    fn unexpected(&mut self, cmd: &OwnedCommand) {
+        let e = LoginError::Unexpected {
+            verb: cmd.as_raw().verb(),
+            expecting: self.phase.expecting(),
+            line: line_text(cmd),
+        };
+        self.fail(e);
+    }
+
+    fn malformed(&mut self, cmd: &OwnedCommand, reason: &'static str) {
+        let e = LoginError::Malformed {
+            verb: cmd.as_raw().verb(),
+            reason,
+            line: line_text(cmd),
+        };
+        self.fail(e);
+    }
+
+    fn process(&mut self, cmd: OwnedCommand) -> Result<(), SessionError> {
+        let raw = cmd.as_raw();
+        let verb = raw.verb();
+        let trid = raw.trid();
+        let replies_pending = trid.is_some() && trid == self.pending;
+
+        // Handled the same way in every phase.
+        if let Some(code) = verb.error_code() {
+            let qry = trid.is_some_and(|t| self.pending_qry.contains(&t));
+            if !matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut) || qry {
+                self.fail(LoginError::Server {
+                    code: ErrorCode(code),
+                    trid: trid.unwrap_or(TrId::ASYNC),
+                });
+            } else {
+                self.events.push_back(LoginEvent::Command(cmd));
+            }
+            return Ok(());
+        }
+        match verb {
+            Verb::OUT => {
+                let reason = arg_str(&cmd, 0).and_then(OutReason::parse);
+                if matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut) {
+                    self.events.push_back(LoginEvent::Closed { reason });
+                    self.phase = LoginPhase::Finished;
+                } else {
+                    self.fail(LoginError::Disconnected { reason });
+                }
+                return Ok(());
+            }
+            Verb::CHL if self.phase != LoginPhase::Version => return self.answer_challenge(&cmd),
+            Verb::QRY if trid.is_some_and(|t| self.pending_qry.contains(&t)) => {
+                let t = trid.unwrap_or(TrId::ASYNC);
+                self.pending_qry.retain(|&p| p != t);
+                self.events.push_back(LoginEvent::ChallengeAccepted(t));
+                return Ok(());
+            }
+            Verb::GCF if trid == Some(TrId::ASYNC) && self.phase != LoginPhase::Version => {
+                let p = raw.payload().unwrap_or_default();
+                self.events
+                    .push_back(LoginEvent::Policies(cmd.frame().slice_ref(p)));
+                return Ok(());
+            }
+            Verb::XFR
+                if arg_str(&cmd, 0) == Some("NS")
+                    && (replies_pending || trid == Some(TrId::ASYNC))
+                    && matches!(self.phase, LoginPhase::Initial | LoginPhase::LoggedIn) =>
+            {
+                return self.referral(&cmd);
+            }
+            _ => {}
+        }
+
+        match self.phase {
+            LoginPhase::Version => {
+                if verb == Verb::VER && replies_pending {
+                    self.on_ver(&cmd)
+                } else {
+                    self.unexpected(&cmd);
+                    Ok(())
+                }
+            }
+            LoginPhase::LoggedIn | LoginPhase::LoggingOut => {
+                self.after_login(cmd);
+                Ok(())
+            }
+            LoginPhase::Finished | LoginPhase::Reconnect => Ok(()),
+            phase => {
+                if !replies_pending {
+                    if trid.is_none_or(|t| t == TrId::ASYNC) {
+                        // Asynchronous pushes (NOT, UBX, MSG …) are not the login's business.
+                        self.events.push_back(LoginEvent::Command(cmd));
+                    } else {
+                        self.unexpected(&cmd);
+                    }
+                    return Ok(());
+                }
+                match (phase, verb) {
+                    (LoginPhase::Packages, Verb::INF) => self.on_inf(&cmd),
+                    (LoginPhase::ClientVersion, Verb::CVR) => self.send_usr_initial(),
+                    (LoginPhase::Initial, Verb::USR) => self.on_usr_challenge(&cmd),
+                    (LoginPhase::Subsequent, Verb::USR) => {
+                        self.on_usr_ok(&cmd);
+                        Ok(())
+                    }
+                    _ => {
+                        self.unexpected(&cmd);
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_ver(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        let Some(chosen) = arg_str(cmd, 0) else {
+            self.malformed(cmd, "no version");
+            return Ok(());
+        };
+        if chosen == "0" {
+            self.fail(LoginError::VersionRejected);
+            return Ok(());
+        }
+        let Some(v) = V::parse(chosen.as_bytes()).filter(|v| self.config.versions.contains(v))
+        else {
+            self.fail(LoginError::VersionNotOffered {
+                chosen: chosen.to_owned(),
+            });
+            return Ok(());
+        };
+        self.version = v;
+        let d = self.server_dialect();
+        self.inbound.set_dialect(d);
+        self.events.push_back(LoginEvent::Negotiated(v));
+        if v < V::Msnp8 {
+            self.phase = LoginPhase::Packages;
+            self.send_login(Verb::INF, &[])
+        } else {
+            self.scheme = scheme_for(v);
+            self.phase = LoginPhase::ClientVersion;
+            let c = &self.config.client;
+            let mut args: Vec<String> = vec![
+                c.locale.clone(),
+                c.os_type.clone(),
+                c.os_version.clone(),
+                c.arch.clone(),
+                c.library.clone(),
+                c.client_version.clone(),
+                c.client_id.clone(),
+                self.config.handle.clone(),
+            ];
+            if v >= V::Msnp21 {
+                args.push(self.hop.clone().unwrap_or_else(|| "0".to_owned()));
+            }
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            self.send_login(Verb::CVR, &refs)
+        }
+    }
+
+    fn on_inf(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        // The draft writes the list comma-separated, the msnp-wiki space-separated: accept both.
+        let offered: Vec<String> = cmd
+            .as_raw()
+            .args()
+            .filter_map(|a| core::str::from_utf8(a).ok())
+            .flat_map(|a| a.split(','))
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
+        self.events.push_back(LoginEvent::Packages(offered.clone()));
+        let has = |p: &str| offered.iter().any(|o| o == p);
+        let package = if self.config.prefer_ctp && self.version == V::Msnp2 && has("CTP") {
+            LegacyPackage::Ctp
+        } else if has("MD5") {
+            LegacyPackage::Md5
+        } else if self.version == V::Msnp2 && has("CTP") {
+            LegacyPackage::Ctp
+        } else {
+            self.fail(LoginError::NoCommonPackage {
+                offered: offered.join(","),
+            });
+            return Ok(());
+        };
+        self.scheme = Scheme::Legacy(package);
+        self.send_usr_initial()
+    }
+
+    fn send_usr_initial(&mut self) -> Result<(), SessionError> {
+        let handle = self.config.handle.clone();
+        self.send_login(Verb::USR, &[self.scheme.package(), "I", &handle])?;
+        self.phase = LoginPhase::Initial;
+        Ok(())
+    }
+
+    fn on_usr_challenge(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        let package = arg_str(cmd, 0);
+        if package == Some("OK") {
+            // Some servers skip the challenge (already authenticated): accept.
+            self.on_usr_ok(cmd);
+            return Ok(());
+        }
+        if package != Some(self.scheme.package()) || arg_str(cmd, 1) != Some("S") {
+            self.malformed(cmd, "expected USR <package> S for the package sent");
+            return Ok(());
+        }
+        match self.scheme {
+            Scheme::Legacy(p) => {
+                let Credentials::Password(password) = &self.config.credentials else {
+                    self.fail(LoginError::PasswordRequired);
+                    return Ok(());
+                };
+                let salt = arg_str(cmd, 2).unwrap_or_default();
+                if p == LegacyPackage::Md5 && salt.is_empty() {
+                    self.malformed(cmd, "no MD5 challenge");
+                    return Ok(());
+                }
+                match p.response(salt, password) {
+                    Ok(resp) => {
+                        self.send_login(Verb::USR, &[p.as_str(), "S", &resp])?;
+                        self.phase = LoginPhase::Subsequent;
+                    }
+                    Err(e) => self.fail(LoginError::Auth(e)),
+                }
+            }
+            Scheme::Twn => {
+                let Some(challenge) = arg_str(cmd, 2) else {
+                    self.malformed(cmd, "no TWN challenge");
+                    return Ok(());
+                };
+                let request = if self.version <= V::Msnp11 {
+                    TicketRequest::Passport14 {
+                        challenge: challenge.to_owned(),
+                    }
+                } else {
+                    match TwnChallenge::parse(challenge) {
+                        Ok(c) => TicketRequest::Rst {
+                            policy: c.rst_policy(),
+                            challenge: challenge.to_owned(),
+                        },
+                        Err(e) => {
+                            self.fail(LoginError::Auth(e));
+                            return Ok(());
+                        }
+                    }
+                };
+                self.challenge = Some(challenge.to_owned());
+                self.phase = LoginPhase::Ticket;
+                self.pending = None;
+                self.events.push_back(LoginEvent::TicketNeeded(request));
+            }
+            Scheme::Sso => {
+                let (Some(policy), Some(nonce)) = (arg_str(cmd, 2), arg_str(cmd, 3)) else {
+                    self.malformed(cmd, "expected USR SSO S policy nonce");
+                    return Ok(());
+                };
+                self.challenge = Some(nonce.to_owned());
+                self.phase = LoginPhase::Ticket;
+                self.pending = None;
+                self.events
+                    .push_back(LoginEvent::TicketNeeded(TicketRequest::Sso {
+                        policy: policy.to_owned(),
+                        nonce: nonce.to_owned(),
+                    }));
+            }
+        }
+        Ok(())
+    }
+
+    fn on_usr_ok(&mut self, cmd: &OwnedCommand) {
+        if arg_str(cmd, 0) != Some("OK") {
+            self.malformed(cmd, "expected USR OK");
+            return;
+        }
+        let Some(handle) = arg_str(cmd, 1) else {
+            self.malformed(cmd, "USR OK without a handle");
+            return;
+        };
+        let flag = |i| arg_str(cmd, i).map(|s| s == "1");
+        // 2–7: handle nick; 8–9: handle nick verified restricted; 10+: handle verified restricted.
+        let (friendly_name, verified, restricted) = if self.version >= V::Msnp10 {
+            (None, flag(2), flag(3))
+        } else if self.version >= V::Msnp8 {
+            (arg_str(cmd, 2).map(str::to_owned), flag(3), flag(4))
+        } else {
+            (arg_str(cmd, 2).map(str::to_owned), None, None)
+        };
+        self.events.push_back(LoginEvent::LoggedIn {
+            handle: handle.to_owned(),
+            friendly_name,
+            verified,
+            restricted,
+        });
+        self.phase = LoginPhase::LoggedIn;
+        self.pending = None;
+        self.profile_due = true;
+    }
+
+    fn after_login(&mut self, cmd: OwnedCommand) {
+        let raw = cmd.as_raw();
+        match raw.verb() {
+            Verb::SBS if raw.trid() == Some(TrId::ASYNC) || raw.trid().is_none() => {
+                let data = arg_str(&cmd, 0).unwrap_or_default().to_owned();
+                self.events.push_back(LoginEvent::Subscription(data));
+            }
+            Verb::MSG
+                if self.profile_due
+                    && arg_str(&cmd, 0) == Some("Hotmail")
+                    && raw.payload().is_some_and(is_profile) =>
+            {
+                self.profile_due = false;
+                let p = raw.payload().unwrap_or_default();
+                let payload = cmd.frame().slice_ref(p);
+                self.events.push_back(LoginEvent::Profile(payload));
+            }
+            _ => self.events.push_back(LoginEvent::Command(cmd)),
+        }
+    }
+
+    fn referral(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        let Some(address) = arg_str(cmd, 1) else {
+            self.malformed(cmd, "XFR NS without an address");
+            return Ok(());
+        };
+        if address == "0" {
+            // `XFR 0 NS 0`: reported as "restart the login on this server" (uncertain).
+            self.phase = LoginPhase::Reconnect;
+            self.events.push_back(LoginEvent::Reconnect {
+                address: address.to_owned(),
+            });
+            return Ok(());
+        }
+        if self.version >= V::Msnp21 {
+            self.hop = arg_str(cmd, 4).map(str::to_owned);
+        }
+        self.phase = LoginPhase::Reconnect;
+        self.pending = None;
+        self.events.push_back(LoginEvent::Reconnect {
+            address: address.to_owned(),
+        });
+        Ok(())
+    }
+
+    fn answer_challenge(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        let Some(challenge) = arg_str(cmd, 0) else {
+            self.malformed(cmd, "CHL without a challenge");
+            return Ok(());
+        };
+        let n = self.version.number();
+        let pair = match &self.config.product {
+            Some(p) => (p.id.clone(), p.key.clone()),
+            None => match msnp_auth::default_product(n) {
+                Ok(p) => (p.pair.id.to_owned(), p.pair.key.to_owned()),
+                Err(e) => {
+                    self.fail(LoginError::Auth(e));
+                    return Ok(());
+                }
+            },
+        };
+        let key = msnp_auth::ProductKey {
+            id: &pair.0,
+            key: &pair.1,
+        };
+        let answer = match msnp_auth::qry_for_version(n, challenge, key) {
+            Ok(a) => a.to_hex(),
+            Err(e) => {
+                self.fail(LoginError::Auth(e));
+                return Ok(());
+            }
+        };
+        let trid = self.trids.next_id();
+        let q = OwnedCommand::build(
+            &self.dialect(),
+            Verb::QRY,
+            Some(trid),
+            [pair.0.as_str()],
+            Some(answer.as_bytes()),
+        )?;
+        self.transmit.push_back(q);
+        if self.pending_qry.len() >= MAX_PENDING_QRY {
+            self.pending_qry.pop_front();
+        }
+        self.pending_qry.push_back(trid);
+        self.events.push_back(LoginEvent::Challenge {
+            challenge: challenge.to_owned(),
+            answer: trid,
+        });
+        Ok(())
+    }
+}
+
+fn is_profile(payload: &[u8]) -> bool {
+    memchr::memmem::find(payload, b"text/x-msmsgsprofile").is_some()
+}
+
+fn scheme_for(v: V) -> Scheme {
+    if v >= V::Msnp15 {
+        Scheme::Sso
+    } else if v >= V::Msnp8 {
+        Scheme::Twn
+    } else {
+        Scheme::Legacy(LegacyPackage::Md5)
+    }
+}
+
+/// A notification-connection dialect.
+fn dialect(v: V, direction: Direction, leniency: Leniency) -> Dialect {
+    Dialect::notification(v)
+        .with_direction(direction)
+        .with_leniency(leniency)
+}
