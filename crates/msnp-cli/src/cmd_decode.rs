@@ -59,6 +59,11 @@ pub(crate) trait Sink {
     fn at(&mut self, _line: u64, _offset: u64) {}
     /// The flow and capture time of the records that follow (captures only).
     fn set_context(&mut self, _flow: Option<u32>, _ts: Option<f64>) {}
+    /// The input is about to block for more bytes: a good moment to write out what is pending,
+    /// so that a live stream (`nc … | msnp decode`) shows its records as they arrive.
+    fn idle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Writes NDJSON records. With more than one core, commands are batched and their records
@@ -219,6 +224,10 @@ impl<W: Write> Sink for JsonSink<W> {
     }
     fn set_context(&mut self, flow: Option<u32>, ts: Option<f64>) {
         self.context = (flow, ts);
+    }
+    fn idle(&mut self) -> io::Result<()> {
+        self.flush_batch()?;
+        self.out.flush()
     }
 }
 
@@ -388,6 +397,7 @@ fn decode_wire(mut input: impl Read, args: &DecodeArgs, sink: &mut impl Sink) ->
                     // Limits bound `need` (line + payload), so the buffer stays bounded.
                     buf.resize(filled + need.max(READ_SIZE), 0);
                 }
+                sink.idle()?;
                 let n = read_some(&mut input, &mut buf[filled..])?;
                 if n == 0 {
                     eof = true;
@@ -507,7 +517,10 @@ pub(crate) fn run_inner(args: &DecodeArgs, sink: &mut impl Sink) -> io::Result<u
             break;
         }
         got += n;
-        if head[..got].iter().any(|b| !b.is_ascii_whitespace()) && got >= 16 {
+        // Enough to tell the formats apart: four bytes of content (a capture's magic number, a
+        // transcript's `C: `), or a whole line. Waiting for more would stall a live stream.
+        let content = head[..got].trim_ascii_start();
+        if content.len() >= 4 || content.contains(&b'\n') {
             break;
         }
     }

@@ -356,3 +356,30 @@ fn random_bytes_exit_one_with_bounded_memory() {
         assert!(kb < 50 * 1024, "peak memory {kb} KiB");
     }
 }
+
+/// A live stream shows each record as soon as its command is complete, before the input ends.
+#[test]
+fn live_input_is_not_held_back() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(BIN)
+        .args(["decode", "--direction", "server"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for (wire, cmd) in [
+        (&b"VER 1 MSNP12\r\n"[..], "VER"),
+        (b"CHL 0 12345\r\n", "CHL"),
+    ] {
+        stdin.write_all(wire).unwrap();
+        stdin.flush().unwrap();
+        // The input stays open: the record must arrive anyway.
+        let line = lines.next().unwrap().unwrap();
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["cmd"], cmd);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
