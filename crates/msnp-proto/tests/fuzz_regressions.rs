@@ -1,0 +1,66 @@
+//! Inputs found by the fuzz targets in `fuzz/` (byte literals, minimised), each checked against
+//! the property the target asserts, so `cargo test` guards them without the fuzzer.
+
+use msnp_proto::transcript::{Event, Reader, WriteError, write_command};
+use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, RawCommand, Status};
+
+fn decode_one(dialect: Dialect, wire: &[u8]) -> RawCommand<'_> {
+    match Decoder::new(dialect, Limits::default()).decode(wire) {
+        Ok(Status::Complete { value, consumed }) if consumed == wire.len() => value,
+        other => panic!("{wire:?} does not decode as one command: {other:?}"),
+    }
+}
+
+/// The `transcript` target's property: `write_command` refuses, or its text reads back as
+/// exactly one command with the same bytes.
+fn write_then_read(dialect: Dialect, direction: Direction, wire: &[u8]) -> Result<(), WriteError> {
+    let cmd = decode_one(dialect, wire);
+    let mut text = String::new();
+    write_command(&mut text, Some(direction), &cmd)?;
+    let mut reader = Reader::new(&text);
+    let mut events = Vec::new();
+    while let Some(ev) = reader.next_event(|_| dialect) {
+        events.push(ev);
+    }
+    match events.as_slice() {
+        [Ok(Event::Command(c))] => assert_eq!(c.bytes, wire, "{text:?}"),
+        other => panic!("{text:?} reads back as {other:?}"),
+    }
+    Ok(())
+}
+
+fn ns_server(v: ProtocolVersion) -> Dialect {
+    Dialect::notification(v).with_direction(Direction::ServerToClient)
+}
+
+/// fuzz `transcript`: a payload line that looks like a Markdown fence switched the reader to
+/// fenced mode, so the written command was never read back.
+#[test]
+fn payload_fence_line_is_refused() {
+    let d = ns_server(ProtocolVersion::Msnp13);
+    let wire = b"NOT 22\r\n<NOTIFICATION\r\n```text";
+    assert_eq!(
+        write_then_read(d, Direction::ServerToClient, wire),
+        Err(WriteError::AmbiguousPayloadLine { line: 2 })
+    );
+    let wire = b"NOT 9\r\n  ```\r\nxy";
+    assert_eq!(
+        write_then_read(d, Direction::ServerToClient, wire),
+        Err(WriteError::AmbiguousPayloadLine { line: 1 })
+    );
+    // Backticks that are not a fence are fine.
+    write_then_read(d, Direction::ServerToClient, b"NOT 8\r\n``\r\nx```").unwrap();
+}
+
+/// fuzz `transcript`: a first payload line starting `.. ` was read as a continuation of the
+/// command line.
+#[test]
+fn payload_continuation_line_is_refused() {
+    let d = Dialect::switchboard(ProtocolVersion::Msnp12).with_direction(Direction::ClientToServer);
+    assert_eq!(
+        write_then_read(d, Direction::ClientToServer, b"MSG 1 U 5\r\n.. ab"),
+        Err(WriteError::AmbiguousPayloadLine { line: 1 })
+    );
+    // Later lines may start with `.. `: only the line right after the command continues it.
+    write_then_read(d, Direction::ClientToServer, b"MSG 1 U 7\r\na\r\n.. b").unwrap();
+}
