@@ -19,16 +19,16 @@ use msnp_proto::transcript::{Event, Reader, to_wire_streams, write_command};
 use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, RawCommand, Status};
 
 /// A decodable command written as a transcript reads back to its own bytes.
-fn write_and_read_back(cmd: &RawCommand<'_>, dialect: Dialect, direction: Direction) {
+/// `dialect` is the one `cmd` was decoded with; its direction is the line's prefix.
+fn write_and_read_back(cmd: &RawCommand<'_>, dialect: Dialect) {
     if !cmd.has_crlf() {
         // Transcripts always write CRLF: a bare-LF command cannot come back byte-exact.
         return;
     }
     let mut text = String::new();
-    if write_command(&mut text, Some(direction), cmd).is_err() {
+    if write_command(&mut text, dialect.direction, cmd).is_err() {
         return;
     }
-    let dialect = dialect.with_direction(direction);
     let mut reader = Reader::new(&text);
     let mut events = Vec::new();
     while let Some(ev) = reader.next_event(|_| dialect) {
@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
         match dec.decode(&c.bytes) {
             Ok(Status::Complete { value, consumed }) => {
                 assert_eq!(consumed, c.bytes.len(), "reader frame holds more than one command");
-                write_and_read_back(&value, dialect, c.direction.unwrap_or(Direction::ClientToServer));
+                write_and_read_back(&value, dialect);
             }
             other => panic!("reader frame {:?} does not decode: {other:?}", c.bytes),
         }
@@ -87,8 +87,10 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The text as wire bytes: every decodable command survives write → read.
+    // A transcript line always names its sender, so decode with a known direction.
     let dialect = dialect_from(*a, *b);
     let direction = dialect.direction.unwrap_or(Direction::ServerToClient);
+    let dialect = dialect.with_direction(direction);
     let mut dec = Decoder::new(dialect, Limits::default());
     let input = rest;
     let mut at = 0usize;
@@ -96,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
         match dec.decode(&input[at..]) {
             Ok(Status::Complete { value, consumed }) => {
                 at += consumed;
-                write_and_read_back(&value, dialect, direction);
+                write_and_read_back(&value, dialect);
             }
             Ok(Status::Skipped { consumed }) => at += consumed,
             Ok(Status::Incomplete(_)) => break,
