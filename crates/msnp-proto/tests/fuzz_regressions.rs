@@ -64,3 +64,22 @@ fn payload_continuation_line_is_refused() {
     // Later lines may start with `.. `: only the line right after the command continues it.
     write_then_read(d, Direction::ClientToServer, b"MSG 1 U 7\r\na\r\n.. b").unwrap();
 }
+
+/// fuzz `payload` (`0d 00 30`): an `X-MMS-IM-Format` without `CO` was rebuilt with `CO=0`, so
+/// parse → `to_header` → parse gave black instead of no colour.
+#[test]
+fn im_format_without_colour_round_trips() {
+    use msnp_proto::payload::mime::{ImFormat, Rgb};
+    for header in ["0", "EF=B", "FN=Arial; EF=; CS=0", "CO=zz"] {
+        let f = ImFormat::parse(header);
+        assert_eq!(f.color, None, "{header}");
+        let built = f.to_header();
+        assert_eq!(ImFormat::parse(&built), f, "{header} → {built}");
+    }
+    let black = ImFormat {
+        color: Some(Rgb { r: 0, g: 0, b: 0 }),
+        ..ImFormat::default()
+    };
+    assert_eq!(black.to_header(), "EF=; CO=0");
+    assert_eq!(ImFormat::parse(&black.to_header()), black);
+}

@@ -542,6 +542,10 @@ impl ImFormat {
     }
 
     /// Encodes the header value in the official client's order (`FN; EF; CO; CS; PF; RL`).
+    ///
+    /// `CO` is written only when [`color`](Self::color) is set (the official client always
+    /// sends it: set `Some(Rgb { r: 0, g: 0, b: 0 })` for its `CO=0`), so that
+    /// [`parse`](Self::parse) gives back the same value.
     pub fn to_header(&self) -> String {
         let mut parts = Vec::new();
         if let Some(n) = &self.font_name {
@@ -560,10 +564,9 @@ impl ImFormat {
             }
         }
         parts.push(format!("EF={ef}"));
-        parts.push(format!(
-            "CO={}",
-            self.color.map_or_else(|| "0".to_owned(), Rgb::to_bgr_hex)
-        ));
+        if let Some(c) = self.color {
+            parts.push(format!("CO={}", c.to_bgr_hex()));
+        }
         if let Some(cs) = self.charset {
             parts.push(format!("CS={cs:x}"));
         }
