@@ -83,3 +83,18 @@ fn im_format_without_colour_round_trips() {
     assert_eq!(black.to_header(), "EF=; CO=0");
     assert_eq!(ImFormat::parse(&black.to_header()), black);
 }
+
+/// fuzz `payload`: a folded continuation of an empty header value (`Age:` then ` x`) gave the
+/// value ` x`, which `try_to_bytes` writes as `Age:  x` and parse reads back as `x`.
+#[test]
+fn folded_empty_mime_value_round_trips() {
+    use msnp_proto::payload::mime::MimeMessage;
+    let m = MimeMessage::parse(b"MIME-Version: 1.0\r\nAge:\r\n :is5d07\r\nkv: 2\r\n \r\n\r\n").unwrap();
+    assert_eq!(m.header("Age"), Some(":is5d07"));
+    assert_eq!(m.header("kv"), Some("2 "));
+    let bytes = m.try_to_bytes().unwrap();
+    assert_eq!(MimeMessage::parse(&bytes).unwrap(), m);
+    // A continuation of a non-empty value still joins with one space.
+    let m = MimeMessage::parse(b"Subject: a\r\n\tb\r\n\r\n").unwrap();
+    assert_eq!(m.header("Subject"), Some("a b"));
+}

@@ -153,7 +153,11 @@ pub fn parse_header_lines(
             match headers.0.last_mut() {
                 Some(h) => {
                     let v = h.value.to_mut();
-                    v.push(' ');
+                    // Unfold with one space, but never start a value with one: an empty value
+                    // continued on the next line is that line (values have no leading blanks).
+                    if !v.is_empty() {
+                        v.push(' ');
+                    }
                     v.push_str(line.trim_start());
                 }
                 None => {
