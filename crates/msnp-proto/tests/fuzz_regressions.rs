@@ -89,7 +89,8 @@ fn im_format_without_colour_round_trips() {
 #[test]
 fn folded_empty_mime_value_round_trips() {
     use msnp_proto::payload::mime::MimeMessage;
-    let m = MimeMessage::parse(b"MIME-Version: 1.0\r\nAge:\r\n :is5d07\r\nkv: 2\r\n \r\n\r\n").unwrap();
+    let m =
+        MimeMessage::parse(b"MIME-Version: 1.0\r\nAge:\r\n :is5d07\r\nkv: 2\r\n \r\n\r\n").unwrap();
     assert_eq!(m.header("Age"), Some(":is5d07"));
     assert_eq!(m.header("kv"), Some("2 "));
     let bytes = m.try_to_bytes().unwrap();
@@ -97,4 +98,39 @@ fn folded_empty_mime_value_round_trips() {
     // A continuation of a non-empty value still joins with one space.
     let m = MimeMessage::parse(b"Subject: a\r\n\tb\r\n\r\n").unwrap();
     assert_eq!(m.header("Subject"), Some("a b"));
+}
+
+/// fuzz `payload`: an attribute holding LF (from `&#10;`, or literal in a `NOT` feed read with
+/// the lenient `&` option, which skipped attribute-value normalisation) was written back with a
+/// literal LF, which a reader turns into a space.
+#[test]
+fn attribute_whitespace_round_trips() {
+    use msnp_proto::payload::XmlLimits;
+    use msnp_proto::payload::notification::Notification;
+    use msnp_proto::payload::xml::{escape_attr, parse_document};
+    let l = XmlLimits::default();
+    let n = Notification::parse(
+        br#"<NOTIFICATION id="0" siteurl="a&#10;b&#9;c&#13;d"></NOTIFICATION>"#,
+        &l,
+    )
+    .unwrap();
+    assert_eq!(n.site_url.as_deref(), Some("a\nb\tc\rd"));
+    assert_eq!(Notification::parse(n.to_xml().as_bytes(), &l).unwrap(), n);
+    // The crash input's shape: literal newlines and an unknown entity (lenient path).
+    let n = Notification::parse(
+        b"<NOTIFICATION id=\"0\" siteurl=\"x\n\ny&ld;\r\nz\tw\"></NOTIFICATION>",
+        &l,
+    )
+    .unwrap();
+    assert_eq!(n.site_url.as_deref(), Some("x  y&ld; z w"));
+    assert_eq!(Notification::parse(n.to_xml().as_bytes(), &l).unwrap(), n);
+    // Strict and lenient paths normalise alike.
+    let strict = parse_document("<a v=\"x\r\ny\tz\"/>", &l).unwrap();
+    assert_eq!(strict.root.attr("v"), Some("x y z"));
+    assert_eq!(escape_attr("p\tq\nr\rs"), "p&#9;q&#10;r&#13;s");
+    let doc = format!("<a v=\"{}\"/>", escape_attr("p\tq\nr\rs&<\"'"));
+    assert_eq!(
+        parse_document(&doc, &l).unwrap().root.attr("v"),
+        Some("p\tq\nr\rs&<\"'")
+    );
 }
