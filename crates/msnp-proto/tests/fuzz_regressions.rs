@@ -134,3 +134,30 @@ fn attribute_whitespace_round_trips() {
         Some("p\tq\nr\rs&<\"'")
     );
 }
+
+/// fuzz `payload`: the header block ended at the first CRLFCRLF anywhere, else the first LFLF,
+/// rather than at the first empty line, so a body starting with LFs (or an LF blank line before
+/// a later CRLFCRLF) moved bytes between headers and body on a round trip.
+#[test]
+fn mime_headers_end_at_the_first_blank_line() {
+    use msnp_proto::payload::mime::MimeMessage;
+    let m = MimeMessage::parse(b"\n\n\n\nVER\r\n\r\nx").unwrap();
+    assert!(m.headers.is_empty());
+    assert_eq!(&m.body[..], b"\n\n\nVER\r\n\r\nx");
+    let bytes = m.try_to_bytes().unwrap();
+    assert_eq!(MimeMessage::parse(&bytes).unwrap(), m);
+    // An LF blank line before a later CRLFCRLF ends the headers; nothing is lost.
+    let m = MimeMessage::parse(b"A: b\n\nC: d\r\n\r\nbody").unwrap();
+    assert_eq!(m.headers.len(), 1);
+    assert_eq!(&m.body[..], b"C: d\r\n\r\nbody");
+    assert_eq!(MimeMessage::parse(&m.try_to_bytes().unwrap()).unwrap(), m);
+    // The usual shapes are unchanged.
+    let m = MimeMessage::parse(b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhi\r\n\r\n")
+        .unwrap();
+    assert_eq!(m.headers.len(), 2);
+    assert_eq!(&m.body[..], b"hi\r\n\r\n");
+    let m = MimeMessage::parse(b"A: 1\r\nB: 2").unwrap();
+    assert_eq!((m.headers.len(), m.body.len()), (2, 0));
+    let m = MimeMessage::parse(b"A: 1\n\nbody\n").unwrap();
+    assert_eq!(&m.body[..], b"body\n");
+}

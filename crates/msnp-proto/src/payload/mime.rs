@@ -238,13 +238,18 @@ impl<'a> MimeMessage<'a> {
     /// Splits a payload into headers and body. The header block must be UTF-8; the body
     /// may be binary. A payload without a blank line is read as headers only.
     pub fn parse(payload: &'a [u8]) -> Result<Self, PayloadError> {
-        let (head_end, body_start) = match memchr::memmem::find(payload, b"\r\n\r\n") {
-            Some(i) => (i + 2, i + 4),
-            None => match memchr::memmem::find(payload, b"\n\n") {
-                Some(i) => (i + 1, i + 2),
-                None => (payload.len(), payload.len()),
-            },
-        };
+        // The header block ends at the first empty line, CRLF- or LF-terminated (the same line
+        // `parse_header_lines` stops at), not at the first CRLFCRLF anywhere.
+        let (mut head_end, mut body_start) = (payload.len(), payload.len());
+        let mut pos = 0usize;
+        while let Some(i) = memchr::memchr(b'\n', payload.get(pos..).unwrap_or(&[])) {
+            let line_end = pos + i;
+            if line_end == pos || (line_end == pos + 1 && payload.get(pos) == Some(&b'\r')) {
+                (head_end, body_start) = (pos, line_end + 1);
+                break;
+            }
+            pos = line_end + 1;
+        }
         let head = payload.get(..head_end).unwrap_or(&[]);
         let head = utf8(head)?;
         let (headers, _) = parse_header_lines(head, 0)?;
