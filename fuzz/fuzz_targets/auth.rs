@@ -19,7 +19,9 @@ use msnp_auth::{
 };
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut fields = text.split('\0');
     let s = fields.next().unwrap_or_default();
     let rest: Vec<&str> = fields.collect();
@@ -27,17 +29,28 @@ fuzz_target!(|data: &[u8]| {
         .chunks(2)
         .map(|p| (p[0], p.get(1).copied().unwrap_or_default()))
         .collect();
-    let status = data.first().map_or(200, |&b| [200u16, 302, 401, 500][usize::from(b) % 4]);
+    let status = data
+        .first()
+        .map_or(200, |&b| [200u16, 302, 401, 500][usize::from(b) % 4]);
 
     if let Ok(t) = TwnChallenge::parse(s) {
         for p in t.params() {
             let _ = p.value();
         }
-        let _ = (t.site_id(), t.lcid(), t.server_time(), t.rst_policy(), t.decoded("lc"));
+        let _ = (
+            t.site_id(),
+            t.lcid(),
+            t.server_time(),
+            t.rst_policy(),
+            t.decoded("lc"),
+        );
         let _ = msnp_auth::passport14_authorization("a@b.c", "pw", &t, None);
-        if let Ok(mut flow) =
-            msnp_auth::Passport14Login::new("a@b.c", "pw", &t, msnp_auth::Passport14Config::default())
-        {
+        if let Ok(mut flow) = msnp_auth::Passport14Login::new(
+            "a@b.c",
+            "pw",
+            &t,
+            msnp_auth::Passport14Config::default(),
+        ) {
             for _ in 0..4 {
                 if flow.next_request().is_none() {
                     break;
@@ -60,14 +73,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse_login_response(status, &headers);
     let _ = PassportUrls::from_headers(&headers);
 
-    match hex::decode(s) {
-        Ok(bytes) => {
-            assert_eq!(hex::encode(&bytes).eq_ignore_ascii_case(s), true, "hex re-encodes differently");
-        }
-        Err(_) => {}
+    if let Ok(bytes) = hex::decode(s) {
+        assert!(
+            hex::encode(&bytes).eq_ignore_ascii_case(s),
+            "hex re-encodes differently"
+        );
     }
     let bytes = s.as_bytes();
-    assert_eq!(hex::decode(&hex::encode(bytes)).ok().as_deref(), Some(bytes));
+    assert_eq!(
+        hex::decode(&hex::encode(bytes)).ok().as_deref(),
+        Some(bytes)
+    );
 
     if let Ok(blob) = MbiBlob::from_base64(s) {
         let b64 = blob.to_base64();
@@ -86,14 +102,28 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(MbiBlob::from_base64(&blob.to_base64()).ok(), Some(blob));
     }
 
-    let pair = ProductKey { id: "PROD0090YUAUV{2B", key: "YMM8C_H7KCQ2S_KL" };
+    let pair = ProductKey {
+        id: "PROD0090YUAUV{2B",
+        key: "YMM8C_H7KCQ2S_KL",
+    };
     let key = rest.first().copied().unwrap_or("Q1P7W2E4J9R8U3S5");
-    for r in [qry_md5(s, key), qry_msnp11(s, pair), qry_msnp11(s, ProductKey { id: key, key })] {
-        if let Ok(r) = r {
-            let h = r.to_hex();
-            assert_eq!(h.len(), 32);
-            assert!(h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
-        }
+    for r in [
+        qry_md5(s, key),
+        qry_msnp11(s, pair),
+        qry_msnp11(s, ProductKey { id: key, key }),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let h = r.to_hex();
+        assert_eq!(h.len(), 32);
+        assert!(
+            h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
     }
-    assert_eq!(qry_msnp11(s, pair).ok().map(|r| r.to_hex()), qry_msnp11(s, pair).ok().map(|r| r.to_hex()));
+    assert_eq!(
+        qry_msnp11(s, pair).ok().map(|r| r.to_hex()),
+        qry_msnp11(s, pair).ok().map(|r| r.to_hex())
+    );
 });

@@ -22,6 +22,14 @@ fuzz_target!(|data: &[u8]| {
     let chunked = run_decoder(dialect, limits, input, chunk);
     let one_byte = run_decoder(dialect, limits, input, 1);
     let whole = without_skips(whole);
-    assert_eq!(whole, without_skips(chunked), "chunk size {chunk} changes the result");
-    assert_eq!(whole, without_skips(one_byte), "byte-by-byte feeding changes the result");
+    assert_eq!(
+        whole,
+        without_skips(chunked),
+        "chunk size {chunk} changes the result"
+    );
+    assert_eq!(
+        whole,
+        without_skips(one_byte),
+        "byte-by-byte feeding changes the result"
+    );
 });

@@ -35,7 +35,6 @@ fn limits(small: bool) -> XmlLimits {
             max_size: 512,
             max_attr_len: 16,
             max_elements: 8,
-            ..XmlLimits::default()
         }
     } else {
         XmlLimits::default()
@@ -54,7 +53,11 @@ fn ml_roundtrip(body: &[u8], l: &XmlLimits, sel: u8) {
     };
     // The builder enforces the direction's rules, so it may refuse what was parsed.
     let Ok(xml) = ml.to_xml(&opts) else { return };
-    assert_eq!(ml.byte_len(&opts).ok(), Some(xml.len()), "byte_len disagrees with to_xml");
+    assert_eq!(
+        ml.byte_len(&opts).ok(),
+        Some(xml.len()),
+        "byte_len disagrees with to_xml"
+    );
     let big = XmlLimits {
         max_size: 64 << 20,
         max_attr_len: 8 << 20,
@@ -106,14 +109,23 @@ fuzz_target!(|data: &[u8]| {
                 if let Ok(bytes) = m.try_to_bytes() {
                     let again = MimeMessage::parse(&bytes)
                         .unwrap_or_else(|e| panic!("built MIME {bytes:?} does not parse: {e:?}"));
-                    assert_eq!(again, m, "MIME changed through {:?}", String::from_utf8_lossy(&bytes));
+                    assert_eq!(
+                        again,
+                        m,
+                        "MIME changed through {:?}",
+                        String::from_utf8_lossy(&bytes)
+                    );
                 }
             }
         }
         3 => {
             if let Ok(h) = P2pHeader::parse(body) {
                 let bytes = h.to_bytes();
-                assert_eq!(&bytes[..], &body[..bytes.len()], "P2P header not re-encoded exactly");
+                assert_eq!(
+                    &bytes[..],
+                    &body[..bytes.len()],
+                    "P2P header not re-encoded exactly"
+                );
                 assert_eq!(P2pHeader::parse(&bytes).ok(), Some(h));
             }
             if let Ok(m) = P2pMessage::parse(body) {
@@ -130,8 +142,9 @@ fuzz_target!(|data: &[u8]| {
                         .unwrap_or_else(|e| panic!("built msnobj {xml:?} does not parse: {e:?}"));
                     assert_eq!(again, o, "msnobj changed through {xml:?}");
                     let url = o.to_url_encoded();
-                    let again = MsnObject::parse_url_encoded(&url, &big)
-                        .unwrap_or_else(|e| panic!("url-encoded msnobj {url:?} does not parse: {e:?}"));
+                    let again = MsnObject::parse_url_encoded(&url, &big).unwrap_or_else(|e| {
+                        panic!("url-encoded msnobj {url:?} does not parse: {e:?}")
+                    });
                     assert_eq!(again, o, "msnobj changed through {url:?}");
                     let _ = (o.verify_sha1c(), o.friendly_name(), o.compute_sha1c());
                 }
@@ -189,43 +202,55 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         10 => {
-            if let Some(s) = utf8(body) {
-                if let Ok(m) = CurrentMedia::parse(s) {
-                    let w = m.to_wire();
-                    let again = CurrentMedia::parse(&w)
-                        .unwrap_or_else(|e| panic!("CurrentMedia {w:?} does not parse: {e:?}"));
-                    assert_eq!(again, m, "CurrentMedia changed through {w:?}");
-                    let _ = m.formatted();
-                }
+            if let Some(s) = utf8(body)
+                && let Ok(m) = CurrentMedia::parse(s)
+            {
+                let w = m.to_wire();
+                let again = CurrentMedia::parse(&w)
+                    .unwrap_or_else(|e| panic!("CurrentMedia {w:?} does not parse: {e:?}"));
+                assert_eq!(again, m, "CurrentMedia changed through {w:?}");
+                let _ = m.formatted();
             }
         }
         11 => {
             if let Some(s) = utf8(body) {
                 if let Ok(c) = Capabilities::parse(s) {
                     let w = c.to_string();
-                    assert_eq!(Capabilities::parse(&w).ok(), Some(c), "capabilities changed through {w:?}");
+                    assert_eq!(
+                        Capabilities::parse(&w).ok(),
+                        Some(c),
+                        "capabilities changed through {w:?}"
+                    );
                 }
                 if let Ok(a) = RoutedAddress::parse(s) {
                     let w = a.to_string();
-                    assert_eq!(RoutedAddress::parse(&w).ok(), Some(a), "address changed through {w:?}");
+                    assert_eq!(
+                        RoutedAddress::parse(&w).ok(),
+                        Some(a),
+                        "address changed through {w:?}"
+                    );
                 }
             }
         }
         12 => {
-            if let Some(s) = utf8(body) {
-                if let Ok(m) = MailData::parse(s, &l) {
-                    let xml = m.to_xml();
-                    let again = MailData::parse(&xml, &big)
-                        .unwrap_or_else(|e| panic!("built MD {xml:?} does not parse: {e:?}"));
-                    assert_eq!(again, m, "MailData changed through {xml:?}");
-                }
+            if let Some(s) = utf8(body)
+                && let Ok(m) = MailData::parse(s, &l)
+            {
+                let xml = m.to_xml();
+                let again = MailData::parse(&xml, &big)
+                    .unwrap_or_else(|e| panic!("built MD {xml:?} does not parse: {e:?}"));
+                assert_eq!(again, m, "MailData changed through {xml:?}");
             }
         }
         13 => {
             if let Some(s) = utf8(body) {
                 let f = ImFormat::parse(s);
                 let h = f.to_header();
-                assert_eq!(ImFormat::parse(&h), f, "X-MMS-IM-Format changed through {h:?}");
+                assert_eq!(
+                    ImFormat::parse(&h),
+                    f,
+                    "X-MMS-IM-Format changed through {h:?}"
+                );
                 let _ = ContentType::parse(s).param("charset");
                 if let Some(c) = Rgb::from_bgr_hex(s) {
                     assert_eq!(Rgb::from_bgr_hex(&c.to_bgr_hex()), Some(c));

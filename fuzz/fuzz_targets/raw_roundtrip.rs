@@ -76,7 +76,11 @@ fuzz_target!(|data: &[u8]| {
             }
         };
         if is_canonical {
-            assert_eq!(&built.frame()[..], cmd.as_bytes(), "canonical command rebuilt differently");
+            assert_eq!(
+                &built.frame()[..],
+                cmd.as_bytes(),
+                "canonical command rebuilt differently"
+            );
         }
         let frame = built.frame().clone();
         let mut dec2 = Decoder::new(dialect, limits);

@@ -50,7 +50,9 @@ fn write_and_read_back(cmd: &RawCommand<'_>, dialect: Dialect) {
 
 fuzz_target!(|data: &[u8]| {
     let [a, b, rest @ ..] = data else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let all = ProtocolVersion::ALL;
     let version = all[usize::from(*a) % all.len()];
 
@@ -72,7 +74,11 @@ fuzz_target!(|data: &[u8]| {
         let mut dec = Decoder::new(dialect, Limits::default());
         match dec.decode(&c.bytes) {
             Ok(Status::Complete { value, consumed }) => {
-                assert_eq!(consumed, c.bytes.len(), "reader frame holds more than one command");
+                assert_eq!(
+                    consumed,
+                    c.bytes.len(),
+                    "reader frame holds more than one command"
+                );
                 write_and_read_back(&value, dialect);
             }
             other => panic!("reader frame {:?} does not decode: {other:?}", c.bytes),

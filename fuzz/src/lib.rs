@@ -58,7 +58,11 @@ pub enum Item {
 /// asserting the decoder's contract on every step; ends with [`Decoder::finish`].
 pub fn run_decoder(dialect: Dialect, limits: Limits, input: &[u8], chunk: usize) -> Vec<Item> {
     let mut dec = Decoder::new(dialect, limits);
-    let chunk = if chunk == 0 { input.len().max(1) } else { chunk };
+    let chunk = if chunk == 0 {
+        input.len().max(1)
+    } else {
+        chunk
+    };
     let (mut start, mut fed, mut items) = (0usize, 0usize, Vec::new());
     let mut steps = 0usize;
     loop {
@@ -70,14 +74,26 @@ pub fn run_decoder(dialect: Dialect, limits: Limits, input: &[u8], chunk: usize)
                 assert!(consumed > 0, "Complete with consumed 0");
                 assert!(consumed <= buf.len(), "consumed {consumed} > {}", buf.len());
                 let frame = value.as_bytes();
-                assert_eq!(frame, &buf[..consumed], "as_bytes is not the consumed slice");
-                assert_eq!(frame.as_ptr(), buf.as_ptr(), "as_bytes does not borrow the input");
+                assert_eq!(
+                    frame,
+                    &buf[..consumed],
+                    "as_bytes is not the consumed slice"
+                );
+                assert_eq!(
+                    frame.as_ptr(),
+                    buf.as_ptr(),
+                    "as_bytes does not borrow the input"
+                );
                 check_command(&value, &dialect, &limits);
                 items.push(Item::Cmd(start, frame.to_vec()));
                 start += consumed;
             }
             Ok(Status::Skipped { consumed }) => {
-                assert!(consumed > 0 && consumed <= buf.len(), "skipped {consumed} of {}", buf.len());
+                assert!(
+                    consumed > 0 && consumed <= buf.len(),
+                    "skipped {consumed} of {}",
+                    buf.len()
+                );
                 items.push(Item::Skip(consumed));
                 start += consumed;
             }
@@ -129,15 +145,24 @@ pub fn check_command(cmd: &msnp_proto::RawCommand<'_>, dialect: &Dialect, limits
             assert!(p.len() <= limits.max_payload);
             let len_token = cmd.token(cmd.token_count() - 1).unwrap_or_default();
             assert_eq!(
-                std::str::from_utf8(len_token).ok().and_then(|t| t.parse::<usize>().ok()),
+                std::str::from_utf8(len_token)
+                    .ok()
+                    .and_then(|t| t.parse::<usize>().ok()),
                 Some(p.len()),
                 "length token does not match the payload"
             );
         }
-        None => assert_eq!(frame.len(), after, "payload-less command with trailing bytes"),
+        None => assert_eq!(
+            frame.len(),
+            after,
+            "payload-less command with trailing bytes"
+        ),
     }
     assert_eq!(cmd.tokens().count(), cmd.token_count());
-    assert!(cmd.token_count() >= 1 && cmd.token_count() <= limits.max_tokens.clamp(1, msnp_proto::MAX_TOKENS));
+    assert!(
+        cmd.token_count() >= 1
+            && cmd.token_count() <= limits.max_tokens.clamp(1, msnp_proto::MAX_TOKENS)
+    );
     assert_eq!(cmd.token(0), Some(&cmd.verb().as_bytes()[..]));
     assert_eq!(cmd.args().count(), cmd.arg_count());
     for (i, a) in cmd.args().enumerate() {
@@ -147,15 +172,24 @@ pub fn check_command(cmd: &msnp_proto::RawCommand<'_>, dialect: &Dialect, limits
     assert_eq!(cmd.arg(cmd.arg_count()), None);
     if let Some(t) = cmd.trid() {
         let tok = cmd.token(1).unwrap_or_default();
-        assert_eq!(std::str::from_utf8(tok).ok().and_then(|s| s.parse::<u32>().ok()), Some(t.0));
+        assert_eq!(
+            std::str::from_utf8(tok)
+                .ok()
+                .and_then(|s| s.parse::<u32>().ok()),
+            Some(t.0)
+        );
     }
     // The frame alone decodes to the same command.
-    let owned = msnp_proto::OwnedCommand::from_frame(bytes::Bytes::copy_from_slice(frame), dialect, limits)
-        .unwrap_or_else(|e| panic!("frame {frame:?} alone does not decode: {e:?}"));
+    let owned =
+        msnp_proto::OwnedCommand::from_frame(bytes::Bytes::copy_from_slice(frame), dialect, limits)
+            .unwrap_or_else(|e| panic!("frame {frame:?} alone does not decode: {e:?}"));
     assert_eq!(owned, cmd.to_owned_command());
 }
 
 /// The items without `Skipped` entries (their sizes depend on how the input was chunked).
 pub fn without_skips(items: Vec<Item>) -> Vec<Item> {
-    items.into_iter().filter(|i| !matches!(i, Item::Skip(_))).collect()
+    items
+        .into_iter()
+        .filter(|i| !matches!(i, Item::Skip(_)))
+        .collect()
 }

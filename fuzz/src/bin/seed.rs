@@ -29,12 +29,17 @@ impl Corpus {
 }
 
 fn version_index(v: ProtocolVersion) -> u8 {
-    ProtocolVersion::ALL.iter().position(|&x| x == v).unwrap_or(0) as u8
+    ProtocolVersion::ALL
+        .iter()
+        .position(|&x| x == v)
+        .unwrap_or(0) as u8
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(rd) = fs::read_dir(dir) else { return out };
+    let Ok(rd) = fs::read_dir(dir) else {
+        return out;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -59,7 +64,10 @@ fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let repo = root.parent().expect("fuzz/ is inside the repository").to_path_buf();
+    let repo = root
+        .parent()
+        .expect("fuzz/ is inside the repository")
+        .to_path_buf();
     let proto = repo.join("crates/msnp-proto/tests/data");
 
     // Wire streams and single frames from the transcripts.
@@ -69,7 +77,9 @@ fn main() {
     // Default leniency: extra spaces, UTF-8 arguments, payload outside version.
     let lenient = 0x08 | 0x20 | 0x40;
     for path in files(&proto.join("transcripts")) {
-        let Ok(text) = fs::read_to_string(&path) else { continue };
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
         let version = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -80,7 +90,11 @@ fn main() {
         transcript.add(&[version_index(version), lenient], text.as_bytes());
         let (streams, _) = to_wire_streams(&text, DialectTracker::new(version));
         for s in &streams {
-            let sb = if s.initial.channel == Channel::Switchboard { 0x80 } else { 0 };
+            let sb = if s.initial.channel == Channel::Switchboard {
+                0x80
+            } else {
+                0
+            };
             let a = version_index(s.initial.version) | sb;
             let b = lenient
                 | match s.direction {
@@ -106,7 +120,9 @@ fn main() {
     for path in files(&proto.join("payload")) {
         let Ok(body) = fs::read(&path) else { continue };
         if path.extension().is_some_and(|e| e == "json") {
-            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else { continue };
+            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
+                continue;
+            };
             let mut strings = Vec::new();
             json_strings(&v, &mut strings);
             for s in strings {
@@ -134,7 +150,9 @@ fn main() {
     let mut auth = Corpus::new(&root, "auth");
     for path in files(&repo.join("crates/msnp-auth/tests/vectors")) {
         let Ok(body) = fs::read(&path) else { continue };
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else { continue };
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
+            continue;
+        };
         let mut strings = Vec::new();
         json_strings(&v, &mut strings);
         for s in strings {
@@ -142,9 +160,15 @@ fn main() {
         }
     }
     auth.add(&[], b"lc=1033,id=507,tw=40,fs=1,ru=http%3A%2F%2Fmessenger%2Emsn%2Ecom,ct=1062764229,kpp=1,kv=5,ver=2.1.0173.1,tpf=43f8a4c8ed940c04e3740be46c4d1619");
-    auth.add(&[], b"MBI_KEY_OLD 8nQ8Q8vGpVRt3mD+QXCv8yiXm3R2VqlnDH1jfIhWSBeqnkrWHtqixIvLSSDNfJcx");
+    auth.add(
+        &[],
+        b"MBI_KEY_OLD 8nQ8Q8vGpVRt3mD+QXCv8yiXm3R2VqlnDH1jfIhWSBeqnkrWHtqixIvLSSDNfJcx",
+    );
     auth.add(&[], b"\0Authentication-Info\0Passport1.4 da-status=success,tname=MSPAuth,from-PP='t=abc&p=def',ru=http://messenger.msn.com");
-    auth.add(&[], b"\0PassportURLs\0DARealm=Passport.Net,DALogin=login.passport.com/login2.srf,DAReg=x");
+    auth.add(
+        &[],
+        b"\0PassportURLs\0DARealm=Passport.Net,DALogin=login.passport.com/login2.srf,DAReg=x",
+    );
 
     for c in [&stream, &raw, &transcript, &payload, &soap, &auth] {
         println!("{}: {} seeds", c.dir.display(), c.n);
