@@ -161,3 +161,30 @@ fn mime_headers_end_at_the_first_blank_line() {
     let m = MimeMessage::parse(b"A: 1\n\nbody\n").unwrap();
     assert_eq!(&m.body[..], b"body\n");
 }
+
+/// Found through the `soap` target, and the payload XML reader shared the flaw: quick-xml takes
+/// everything up to a blank as the element name, so `<c0n="bob"/>` was an element named
+/// `c0n="bob"`. Such names are malformed XML now.
+#[test]
+fn element_name_must_be_an_xml_name() {
+    use msnp_proto::payload::{PayloadError, XmlLimits, xml::parse_document};
+    let l = XmlLimits::default();
+    for bad in [
+        r#"<ml><d n="a"><c0n="bob" l="2"/></d></ml>"#,
+        "<1a/>",
+        "<a\"b\"/>",
+        "<a=b></a=b>",
+    ] {
+        let r = parse_document(bad, &l);
+        assert!(matches!(r, Err(PayloadError::Xml { .. })), "{bad}: {r:?}");
+    }
+    for good in [
+        "<ml/>",
+        "<a:b-c.d_1/>",
+        "<_x/>",
+        "<é/>",
+        "<Data><PSM/></Data>",
+    ] {
+        assert!(parse_document(good, &l).is_ok(), "{good}");
+    }
+}

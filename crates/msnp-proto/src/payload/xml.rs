@@ -355,6 +355,12 @@ pub fn parse_document_with<'a>(
                 }
                 // `QName` borrows from the event; re-borrow the slice from `input`.
                 let qname = s.name();
+                if !is_qname(qname.0.as_bytes()) {
+                    return Err(PayloadError::Xml {
+                        offset: before,
+                        message: "element name is not an XML name".into(),
+                    });
+                }
                 let name = borrow_from(input, qname.0);
                 let mut attrs = Vec::new();
                 for attr in s.attributes().with_checks(true) {
@@ -499,6 +505,22 @@ pub fn parse_document_with<'a>(
             offset: input.len(),
             missing: "a root element".into(),
         }),
+    }
+}
+
+/// Whether `name` is an XML (qualified) name: quick-xml takes everything up to the first blank
+/// as the name, so `<a="b"/>` would otherwise give an element named `a="b"`. ASCII is checked
+/// exactly (first a letter, `_` or `:`; then also digits, `-`, `.`); non-ASCII is accepted.
+fn is_qname(name: &[u8]) -> bool {
+    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+    match name.split_first() {
+        Some((&first, rest)) => {
+            start(first)
+                && rest
+                    .iter()
+                    .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+        }
+        None => false,
     }
 }
 
