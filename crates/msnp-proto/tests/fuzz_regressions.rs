@@ -188,3 +188,17 @@ fn element_name_must_be_an_xml_name() {
         assert!(parse_document(good, &l).is_ok(), "{good}");
     }
 }
+
+/// fuzz `payload`: an undecodable `RL` value (`RL=%`) after `RL=1` reset right-to-left (and was
+/// kept in `other`), so `to_header`, which writes `RL=1` before the unknown keys, changed it.
+#[test]
+fn im_format_bad_rl_leaves_the_flag_alone() {
+    use msnp_proto::payload::mime::ImFormat;
+    for header in ["RL=1; RL=%", "RL=%; RL=1", "EF=; RL=1; M=; RL=%; =; RL=%"] {
+        let f = ImFormat::parse(header);
+        assert!(f.right_to_left, "{header}");
+        let built = f.to_header();
+        assert_eq!(ImFormat::parse(&built), f, "{header} → {built}");
+    }
+    assert!(!ImFormat::parse("RL=1; RL=0").right_to_left);
+}

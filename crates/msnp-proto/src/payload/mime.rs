@@ -537,10 +537,14 @@ impl ImFormat {
                     .map(|c| f.charset = Some(c))
                     .is_ok(),
                 "PF" => val.parse::<u8>().map(|c| f.pitch_family = Some(c)).is_ok(),
-                "RL" => {
-                    f.right_to_left = val == "1";
-                    val == "1" || val == "0"
-                }
+                // Like the other keys, a value that does not decode leaves the field alone.
+                "RL" => match val {
+                    "1" | "0" => {
+                        f.right_to_left = val == "1";
+                        true
+                    }
+                    _ => false,
+                },
                 _ => false,
             };
             if !ok {
