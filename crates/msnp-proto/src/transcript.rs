@@ -290,6 +290,14 @@ pub enum WriteError {
     /// transcript format cannot carry it.
     #[error("payload cannot be written as transcript lines (binary data or bare CR/LF)")]
     Unrepresentable,
+    /// A payload line would be read back as something else: a Markdown fence (```` ``` ````,
+    /// which switches the reader to fenced mode) or, as the first payload line, a `.. `
+    /// continuation of the command line.
+    #[error("payload line {line} would read back as a fence or a continuation line")]
+    AmbiguousPayloadLine {
+        /// 1-based index of the payload line.
+        line: usize,
+    },
 }
 
 /// Appends `cmd` to `out` as transcript text (`C: `/`S: ` prefix by direction, payload lines after).
@@ -320,6 +328,14 @@ pub fn write_command(
         let stripped = p.replace("\r\n", "");
         if stripped.contains(['\r', '\n']) {
             return Err(WriteError::Unrepresentable);
+        }
+    }
+    if let Some(p) = payload.filter(|p| !p.is_empty()) {
+        let body = p.strip_suffix("\r\n").unwrap_or(p);
+        for (i, l) in body.split("\r\n").enumerate() {
+            if is_fence(l) || (i == 0 && l.starts_with(".. ")) {
+                return Err(WriteError::AmbiguousPayloadLine { line: i + 1 });
+            }
         }
     }
     match direction {

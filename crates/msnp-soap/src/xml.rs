@@ -47,6 +47,22 @@ fn xml_err(reader_pos: u64, e: impl core::fmt::Display) -> SoapError {
     }
 }
 
+/// Whether `name` is an XML (qualified) name: quick-xml takes everything up to the first blank
+/// as the name, so `<a="b"/>` would otherwise give an element named `a="b"`. ASCII is checked
+/// exactly (first a letter, `_` or `:`; then also digits, `-`, `.`); non-ASCII is accepted.
+fn is_qname(name: &[u8]) -> bool {
+    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+    match name.split_first() {
+        Some((&first, rest)) => {
+            start(first)
+                && rest
+                    .iter()
+                    .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+        }
+        None => false,
+    }
+}
+
 fn predefined(name: &str) -> Option<char> {
     Some(match name {
         "amp" => '&',
@@ -94,6 +110,9 @@ pub(crate) fn parse_document(input: &[u8], limits: &Limits) -> Result<Element, S
                         kind: LimitKind::Depth,
                         limit: limits.max_depth,
                     });
+                }
+                if !is_qname(s.name().as_ref().as_bytes()) {
+                    return Err(xml_err(pos, "element name is not an XML name"));
                 }
                 let mut el = Element {
                     ns,

@@ -153,7 +153,11 @@ pub fn parse_header_lines(
             match headers.0.last_mut() {
                 Some(h) => {
                     let v = h.value.to_mut();
-                    v.push(' ');
+                    // Unfold with one space, but never start a value with one: an empty value
+                    // continued on the next line is that line (values have no leading blanks).
+                    if !v.is_empty() {
+                        v.push(' ');
+                    }
                     v.push_str(line.trim_start());
                 }
                 None => {
@@ -234,13 +238,18 @@ impl<'a> MimeMessage<'a> {
     /// Splits a payload into headers and body. The header block must be UTF-8; the body
     /// may be binary. A payload without a blank line is read as headers only.
     pub fn parse(payload: &'a [u8]) -> Result<Self, PayloadError> {
-        let (head_end, body_start) = match memchr::memmem::find(payload, b"\r\n\r\n") {
-            Some(i) => (i + 2, i + 4),
-            None => match memchr::memmem::find(payload, b"\n\n") {
-                Some(i) => (i + 1, i + 2),
-                None => (payload.len(), payload.len()),
-            },
-        };
+        // The header block ends at the first empty line, CRLF- or LF-terminated (the same line
+        // `parse_header_lines` stops at), not at the first CRLFCRLF anywhere.
+        let (mut head_end, mut body_start) = (payload.len(), payload.len());
+        let mut pos = 0usize;
+        while let Some(i) = memchr::memchr(b'\n', payload.get(pos..).unwrap_or(&[])) {
+            let line_end = pos + i;
+            if line_end == pos || (line_end == pos + 1 && payload.get(pos) == Some(&b'\r')) {
+                (head_end, body_start) = (pos, line_end + 1);
+                break;
+            }
+            pos = line_end + 1;
+        }
         let head = payload.get(..head_end).unwrap_or(&[]);
         let head = utf8(head)?;
         let (headers, _) = parse_header_lines(head, 0)?;
@@ -528,10 +537,14 @@ impl ImFormat {
                     .map(|c| f.charset = Some(c))
                     .is_ok(),
                 "PF" => val.parse::<u8>().map(|c| f.pitch_family = Some(c)).is_ok(),
-                "RL" => {
-                    f.right_to_left = val == "1";
-                    val == "1" || val == "0"
-                }
+                // Like the other keys, a value that does not decode leaves the field alone.
+                "RL" => match val {
+                    "1" | "0" => {
+                        f.right_to_left = val == "1";
+                        true
+                    }
+                    _ => false,
+                },
                 _ => false,
             };
             if !ok {
@@ -542,6 +555,10 @@ impl ImFormat {
     }
 
     /// Encodes the header value in the official client's order (`FN; EF; CO; CS; PF; RL`).
+    ///
+    /// `CO` is written only when [`color`](Self::color) is set (the official client always
+    /// sends it: set `Some(Rgb { r: 0, g: 0, b: 0 })` for its `CO=0`), so that
+    /// [`parse`](Self::parse) gives back the same value.
     pub fn to_header(&self) -> String {
         let mut parts = Vec::new();
         if let Some(n) = &self.font_name {
@@ -560,10 +577,9 @@ impl ImFormat {
             }
         }
         parts.push(format!("EF={ef}"));
-        parts.push(format!(
-            "CO={}",
-            self.color.map_or_else(|| "0".to_owned(), Rgb::to_bgr_hex)
-        ));
+        if let Some(c) = self.color {
+            parts.push(format!("CO={}", c.to_bgr_hex()));
+        }
         if let Some(cs) = self.charset {
             parts.push(format!("CS={cs:x}"));
         }

@@ -355,6 +355,12 @@ pub fn parse_document_with<'a>(
                 }
                 // `QName` borrows from the event; re-borrow the slice from `input`.
                 let qname = s.name();
+                if !is_qname(qname.0.as_bytes()) {
+                    return Err(PayloadError::Xml {
+                        offset: before,
+                        message: "element name is not an XML name".into(),
+                    });
+                }
                 let name = borrow_from(input, qname.0);
                 let mut attrs = Vec::new();
                 for attr in s.attributes().with_checks(true) {
@@ -502,13 +508,46 @@ pub fn parse_document_with<'a>(
     }
 }
 
+/// Whether `name` is an XML (qualified) name: quick-xml takes everything up to the first blank
+/// as the name, so `<a="b"/>` would otherwise give an element named `a="b"`. ASCII is checked
+/// exactly (first a letter, `_` or `:`; then also digits, `-`, `.`); non-ASCII is accepted.
+fn is_qname(name: &[u8]) -> bool {
+    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+    match name.split_first() {
+        Some((&first, rest)) => {
+            start(first)
+                && rest
+                    .iter()
+                    .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+        }
+        None => false,
+    }
+}
+
+/// Appends literal attribute text with XML attribute-value normalisation: CRLF, CR, LF and TAB
+/// each become one space (references are resolved separately and keep their character).
+fn push_normalized(out: &mut String, s: &str) {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push(' ');
+            }
+            '\n' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Resolves the predefined entities and character references of a raw attribute value,
-/// keeping every `&` that does not start a valid reference literally.
+/// keeping every `&` that does not start a valid reference literally, and normalises literal
+/// whitespace as the strict path (`normalized_value`) does.
 fn lenient_unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some((before, after)) = rest.split_once('&') {
-        out.push_str(before);
+        push_normalized(&mut out, before);
         let resolved = after.split_once(';').and_then(|(name, tail)| {
             if name.len() > 12 {
                 return None;
@@ -534,7 +573,7 @@ fn lenient_unescape(raw: &str) -> String {
             }
         }
     }
-    out.push_str(rest);
+    push_normalized(&mut out, rest);
     out
 }
 
@@ -564,9 +603,28 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
     quick_xml::escape::partial_escape(s)
 }
 
-/// Escapes an attribute value for a double-quoted attribute (`&`, `<`, `>`, `"`, `'`).
+/// Escapes an attribute value for a double-quoted attribute (`&`, `<`, `>`, `"`, `'`, and
+/// TAB, LF and CR as character references: a reader normalises them to spaces when literal).
+///
+/// ```
+/// use msnp_proto::payload::xml::escape_attr;
+/// assert_eq!(escape_attr("a\n\"b\""), "a&#10;&quot;b&quot;");
+/// ```
 pub fn escape_attr(s: &str) -> Cow<'_, str> {
-    quick_xml::escape::escape(s)
+    let escaped = quick_xml::escape::escape(s);
+    if !escaped.contains(['\t', '\n', '\r']) {
+        return escaped;
+    }
+    let mut out = String::with_capacity(escaped.len() + 8);
+    for c in escaped.chars() {
+        match c {
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Appends ` name="value"` (escaped) to `out`.

@@ -1,0 +1,41 @@
+//! Inputs found by the `soap` fuzz target (`fuzz/`), minimised, checked against the property the
+//! target asserts.
+
+use msnp_soap::{Limits, SoapError, SoapFault, fault_envelope, parse_fault_envelope};
+
+const ENV_OPEN: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>x</faultstring><detail>"#;
+const ENV_CLOSE: &str = "</detail></soap:Fault></soap:Body></soap:Envelope>";
+
+/// fuzz `soap`: quick-xml reads `<c0n="bob" l="2"/>` as an element named `c0n="bob"`; the
+/// fault detail kept it, and `fault_envelope` (which only writes XML names) dropped it, so
+/// parse → build → parse lost a detail. Such names are now malformed XML.
+#[test]
+fn element_name_with_quote_is_malformed() {
+    let xml = format!(
+        r#"{ENV_OPEN}<errorstring>C<c0n="bob" l="2" t="1"/>ontact</errorstring><machineName>B</machineName>{ENV_CLOSE}"#
+    );
+    match parse_fault_envelope(xml.as_bytes(), &Limits::default()) {
+        Err(SoapError::Xml { .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    for bad in ["<1a/>", "<a\"b/>", "<-x/>", "<a=b/>"] {
+        let xml = format!("{ENV_OPEN}{bad}{ENV_CLOSE}");
+        assert!(
+            matches!(
+                parse_fault_envelope(xml.as_bytes(), &Limits::default()),
+                Err(SoapError::Xml { .. })
+            ),
+            "{bad}"
+        );
+    }
+    // Valid names, prefixed or not, with digits, dots, dashes and non-ASCII, still parse and
+    // round-trip.
+    let xml = format!(
+        "{ENV_OPEN}<m:machine-Name.2 xmlns:m=\"u\">B</m:machine-Name.2><_é>v</_é>{ENV_CLOSE}"
+    );
+    let f: SoapFault = parse_fault_envelope(xml.as_bytes(), &Limits::default()).unwrap();
+    assert_eq!(f.detail.len(), 2);
+    assert_eq!(f.detail[0].name, "machine-Name.2");
+    let again = parse_fault_envelope(&fault_envelope(&f), &Limits::default()).unwrap();
+    assert_eq!(again.detail[0], f.detail[0]);
+}
