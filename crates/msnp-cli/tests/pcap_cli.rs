@@ -132,11 +132,7 @@ fn reordered_retransmitted_and_overlapping_segments_decode_the_same() {
 
 #[test]
 fn ipv6_wrapping_sequence_numbers_and_midstream_start() {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp12.md")
-        .unwrap()
-        .1;
+    let (path, _) = util::transcript("msnp12.md");
     let want = expected(&path);
     for damage in [
         Damage {
@@ -209,12 +205,7 @@ fn other_ports_are_ignored_unless_asked_for() {
 
 #[test]
 fn a_lost_segment_is_a_gap_and_decoding_recovers() {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp8.md")
-        .unwrap()
-        .1;
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (path, text) = util::transcript("msnp8.md");
     let commands = transcript_commands(&text);
     let want = expected(&path);
     assert_eq!(want.len(), commands.len());
@@ -275,12 +266,7 @@ fn a_lost_segment_is_a_gap_and_decoding_recovers() {
 
 #[test]
 fn a_segment_lost_mid_command_resynchronises_at_the_next_line() {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp12.md")
-        .unwrap()
-        .1;
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (path, text) = util::transcript("msnp12.md");
     let commands = transcript_commands(&text);
     let want = expected(&path);
     // The third command of the capture, cut in segments of the rotating sizes: lose the
@@ -330,11 +316,7 @@ fn a_segment_lost_mid_command_resynchronises_at_the_next_line() {
 }
 
 fn sample_capture() -> Vec<u8> {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp8.md")
-        .unwrap()
-        .1;
+    let (path, _) = util::transcript("msnp8.md");
     capture_of(
         &path,
         Link::Ethernet,
@@ -416,11 +398,7 @@ fn too_many_flows_is_reported_once() {
 #[test]
 fn committed_fixtures_decode_like_their_transcripts() {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pcap");
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp8.md")
-        .unwrap()
-        .1;
+    let (path, _) = util::transcript("msnp8.md");
     let want = expected(&path);
     let fixtures = [
         (
@@ -517,11 +495,7 @@ fn pcapng_sample() -> &'static [u8] {
 
 #[test]
 fn a_capture_arriving_in_small_pieces_on_a_pipe_decodes_the_same() {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp8.md")
-        .unwrap()
-        .1;
+    let (path, _) = util::transcript("msnp8.md");
     let want = expected(&path);
     for format in [
         Format::PcapNg { big_endian: false },
@@ -559,12 +533,7 @@ fn a_capture_arriving_in_small_pieces_on_a_pipe_decodes_the_same() {
 
 #[test]
 fn reused_ports_start_new_flows() {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp9.md")
-        .unwrap()
-        .1;
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (path, text) = util::transcript("msnp9.md");
     let commands = transcript_commands(&text);
     let want = expected(&path);
     // The same session twice, on the same addresses and ports, one after the other.
@@ -762,12 +731,7 @@ proptest! {
 
 #[test]
 fn frames_cut_by_the_snapshot_length_become_gaps() {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp12.md")
-        .unwrap()
-        .1;
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (path, text) = util::transcript("msnp12.md");
     let want = expected(&path);
     let mut packets = build(
         &transcript_commands(&text),
@@ -859,11 +823,7 @@ Content-Length: 100\r\n\r\nVER 1 MSNP8\r\n"
 
 #[test]
 fn capture_records_feed_msnp_encode_like_transcript_records() {
-    let path = transcripts()
-        .into_iter()
-        .find(|(n, _)| n == "msnp9.md")
-        .unwrap()
-        .1;
+    let (path, _) = util::transcript("msnp9.md");
     let to_ndjson = |recs: &[Value]| {
         recs.iter()
             .map(|r| format!("{r}\n"))

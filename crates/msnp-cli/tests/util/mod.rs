@@ -39,6 +39,17 @@ pub fn transcripts() -> Vec<(String, PathBuf)> {
     v
 }
 
+/// One shared transcript by file name (`msnp12.md`): its path and text.
+pub fn transcript(name: &str) -> (PathBuf, String) {
+    let path = transcripts()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, p)| p)
+        .expect("a shared transcript");
+    let text = std::fs::read_to_string(&path).expect("transcript text");
+    (path, text)
+}
+
 /// Runs `msnp ARGS` with `stdin`; returns exit code, stdout, stderr.
 pub fn run_msnp(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
     let mut child = Command::new(BIN)
