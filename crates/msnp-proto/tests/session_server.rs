@@ -1,97 +1,16 @@
 //! `ServerLogin`: replays the transcripts' client lines and produces the server lines; and a
 //! loopback of `ClientLogin` against `ServerLogin` for every era.
 
-use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::session::{
     ClientCredentials, ClientInfo, ClientLogin, Credentials, CvrAnswer, LoginConfig, LoginEvent,
     LoginPhase, Referral, ServerConfig, ServerEvent, ServerLogin, ServerPhase, SessionError,
     TicketRequest,
 };
-use msnp_proto::transcript::{Event, Reader};
-use msnp_proto::{
-    Decoder, Dialect, Direction, ErrorCode, Limits, OwnedCommand, ProtocolVersion as V, Status,
-    TrId, Verb,
-};
+use msnp_proto::{Direction, ErrorCode, ProtocolVersion as V, TrId, Verb};
 
-struct Line {
-    conn: u32,
-    sb: bool,
-    dir: Direction,
-    bytes: Vec<u8>,
-    dialect: Dialect,
-}
+mod util;
 
-impl Line {
-    fn cmd(&self) -> OwnedCommand {
-        OwnedCommand::from_frame(self.bytes.clone().into(), &self.dialect, &Limits::default())
-            .unwrap()
-    }
-    fn args(&self) -> Vec<String> {
-        self.cmd()
-            .as_raw()
-            .args()
-            .map(|a| String::from_utf8(a.to_vec()).unwrap())
-            .collect()
-    }
-    fn verb(&self) -> Verb {
-        self.cmd().as_raw().verb()
-    }
-}
-
-fn read(text: &str) -> Vec<Line> {
-    let mut tracker = DialectTracker::new(V::Msnp8);
-    let mut reader = Reader::new(text);
-    let (mut conn, mut sb) = (0, false);
-    let mut out = Vec::new();
-    loop {
-        let t = &tracker;
-        let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-            break;
-        };
-        match ev.unwrap() {
-            Event::Connection { id, label, .. } => {
-                tracker.switch_connection(id);
-                conn = id;
-                sb = label.contains("Switchboard");
-            }
-            Event::Command(c) => {
-                let dir = c.direction.unwrap();
-                let dialect = tracker.dialect(Some(dir));
-                let Ok(Status::Complete { value, .. }) =
-                    Decoder::new(dialect, Limits::default()).decode(&c.bytes)
-                else {
-                    panic!()
-                };
-                tracker.observe(&value, Some(dir));
-                out.push(Line {
-                    conn,
-                    sb,
-                    dir,
-                    bytes: c.bytes,
-                    dialect: tracker.dialect(Some(dir)),
-                });
-            }
-        }
-    }
-    out
-}
-
-fn transcripts() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transcripts");
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
+use util::{Line, read, transcripts};
 
 fn cvr_answer(lines: &[&Line]) -> CvrAnswer {
     let a = lines

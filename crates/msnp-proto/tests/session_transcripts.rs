@@ -3,99 +3,18 @@
 //! transcripts' secret and IV are not known).
 
 use msnp_proto::message::AckMode;
-use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase, ProductPair,
     SwitchboardConfig, SwitchboardEvent, SwitchboardSession, TicketRequest,
 };
-use msnp_proto::transcript::{Event, Reader};
-use msnp_proto::{
-    Decoder, Dialect, Direction, Limits, OwnedCommand, ProtocolVersion, Status, TrId, Verb,
-};
+use msnp_proto::{Direction, OwnedCommand, ProtocolVersion, TrId, Verb};
+
+mod util;
+
+use util::{Line, read, transcripts};
 
 const SECRET: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
 const IV: [u8; 8] = [7, 6, 5, 4, 3, 2, 1, 0];
-
-#[derive(Debug, Clone)]
-struct Line {
-    conn: u32,
-    sb: bool,
-    dir: Direction,
-    bytes: Vec<u8>,
-    dialect: Dialect,
-}
-
-impl Line {
-    fn cmd(&self) -> OwnedCommand {
-        OwnedCommand::from_frame(self.bytes.clone().into(), &self.dialect, &Limits::default())
-            .expect("transcript frame")
-    }
-    fn args(&self) -> Vec<String> {
-        self.cmd()
-            .as_raw()
-            .args()
-            .map(|a| String::from_utf8(a.to_vec()).unwrap())
-            .collect()
-    }
-    fn verb(&self) -> Verb {
-        self.cmd().as_raw().verb()
-    }
-}
-
-fn transcripts() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transcripts");
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    assert!(v.len() >= 10);
-    v
-}
-
-fn read(text: &str) -> Vec<Line> {
-    let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
-    let mut reader = Reader::new(text);
-    let (mut conn, mut sb) = (0, false);
-    let mut out = Vec::new();
-    loop {
-        let t = &tracker;
-        let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-            break;
-        };
-        match ev.unwrap() {
-            Event::Connection { id, label, .. } => {
-                tracker.switch_connection(id);
-                conn = id;
-                sb = label.contains("Switchboard");
-            }
-            Event::Command(c) => {
-                let dir = c.direction.expect("directed line");
-                let dialect = tracker.dialect(Some(dir));
-                let mut dec = Decoder::new(dialect, Limits::default());
-                let Ok(Status::Complete { value, .. }) = dec.decode(&c.bytes) else {
-                    panic!("frame")
-                };
-                tracker.observe(&value, Some(dir));
-                out.push(Line {
-                    conn,
-                    sb,
-                    dir,
-                    bytes: c.bytes,
-                    dialect: tracker.dialect(Some(dir)),
-                });
-            }
-        }
-    }
-    out
-}
 
 fn client_info(cvr: &Line) -> ClientInfo {
     let a = cvr.args();
