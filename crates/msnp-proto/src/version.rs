@@ -316,17 +316,19 @@ pub struct Leniency {
 
 impl Default for Leniency {
     fn default() -> Self {
-        Self {
-            accept_bare_lf: false,
-            allow_extra_spaces: true,
-            skip_blank_lines: false,
-            allow_utf8_args: true,
-            payload_outside_version: true,
-        }
+        Self::DEFAULT
     }
 }
 
 impl Leniency {
+    /// The defaults (usable in `const` contexts): see the type's documentation.
+    pub const DEFAULT: Self = Self {
+        accept_bare_lf: false,
+        allow_extra_spaces: true,
+        skip_blank_lines: false,
+        allow_utf8_args: true,
+        payload_outside_version: true,
+    };
     /// Everything the wild sent is accepted (bare LF, blank lines, extra spaces, UTF-8).
     pub const PERMISSIVE: Self = Self {
         accept_bare_lf: true,
@@ -489,13 +491,7 @@ impl Dialect {
             version,
             channel: Channel::Notification,
             direction: None,
-            leniency: Leniency {
-                accept_bare_lf: false,
-                allow_extra_spaces: true,
-                skip_blank_lines: false,
-                allow_utf8_args: true,
-                payload_outside_version: true,
-            },
+            leniency: Leniency::DEFAULT,
         }
     }
 
@@ -640,34 +636,27 @@ const fn letter_index(v: Verb) -> usize {
     ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
 }
 
-const fn build_info() -> [u8; 26 * 26 * 26] {
-    let mut t = [0u8; 26 * 26 * 26];
+/// Sets `bits` on the entry of every verb in `verbs`.
+const fn mark(mut t: [u8; 26 * 26 * 26], verbs: &[Verb], bits: u8) -> [u8; 26 * 26 * 26] {
     let mut i = 0;
-    while i < Verb::KNOWN.len() {
-        t[letter_index(Verb::KNOWN[i])] |= INFO_KNOWN;
+    while i < verbs.len() {
+        t[letter_index(verbs[i])] |= bits;
         i += 1;
     }
-    i = 0;
+    t
+}
+
+const fn build_info() -> [u8; 26 * 26 * 26] {
+    let mut t = mark([0u8; 26 * 26 * 26], Verb::KNOWN, INFO_KNOWN);
+    // Payload rows are numbered from 1, so an entry of 0 means none.
+    let mut i = 0;
     while i < PAYLOAD_TABLE.len() {
         t[letter_index(PAYLOAD_TABLE[i].verb)] |= (i + 1) as u8;
         i += 1;
     }
-    i = 0;
-    while i < SERVER_NO_TRID.len() {
-        t[letter_index(SERVER_NO_TRID[i])] |= INFO_SERVER_ABSENT;
-        i += 1;
-    }
-    i = 0;
-    while i < SERVER_OPTIONAL_TRID_SINCE_8.len() {
-        t[letter_index(SERVER_OPTIONAL_TRID_SINCE_8[i])] |= INFO_SERVER_OPTIONAL_8;
-        i += 1;
-    }
-    i = 0;
-    while i < SERVER_NO_TRID_SINCE_8.len() {
-        t[letter_index(SERVER_NO_TRID_SINCE_8[i])] |= INFO_SERVER_ABSENT_8;
-        i += 1;
-    }
-    t
+    t = mark(t, &SERVER_NO_TRID, INFO_SERVER_ABSENT);
+    t = mark(t, &SERVER_OPTIONAL_TRID_SINCE_8, INFO_SERVER_OPTIONAL_8);
+    mark(t, &SERVER_NO_TRID_SINCE_8, INFO_SERVER_ABSENT_8)
 }
 
 static VERB_INFO: [u8; 26 * 26 * 26] = build_info();
