@@ -420,12 +420,7 @@ impl<W: Write> Sink for Checker<W> {
             Ok(_) => {}
         }
         if let Some(p) = cmd.payload().filter(|p| !p.is_empty()) {
-            let uun_type = (cmd.verb() == Verb::UUN || cmd.verb() == Verb::UBN)
-                .then(|| {
-                    cmd.arg(1)
-                        .and_then(|t| core::str::from_utf8(t).ok()?.parse().ok())
-                })
-                .flatten();
+            let uun_type = crate::record::uun_type(cmd);
             let limits = msnp_proto::payload::XmlLimits::default();
             if let Err(e) =
                 msnp_proto::payload::parse_payload(cmd.verb().as_str(), uun_type, p, &limits)

@@ -187,7 +187,7 @@ pub(crate) fn error_kind_name(dbg: &str) -> String {
 }
 
 /// The notification type of `UUN trid handle type len` / `UBN handle type len`.
-fn uun_type(cmd: &RawCommand<'_>) -> Option<u32> {
+pub(crate) fn uun_type(cmd: &RawCommand<'_>) -> Option<u32> {
     if cmd.verb() == Verb::UUN || cmd.verb() == Verb::UBN {
         cmd.arg(1)
             .and_then(|t| core::str::from_utf8(t).ok())

@@ -43,9 +43,9 @@ impl Encode for OwnedCommand {
 /// Checks one argument token: non-empty, no byte ≤ 0x20 or 0x7f, and ASCII or valid UTF-8 as the
 /// dialect allows.
 pub(crate) fn valid_token(t: &[u8], allow_utf8: bool) -> bool {
-    !t.is_empty()
-        && !t.iter().any(|&b| b <= 0x20 || b == 0x7f)
-        && (t.is_ascii() || (allow_utf8 && core::str::from_utf8(t).is_ok()))
+    // The same rule as `Token`, plus the dialect's choice of ASCII only.
+    core::str::from_utf8(t)
+        .is_ok_and(|s| crate::text::check_token(s).is_ok() && (allow_utf8 || s.is_ascii()))
 }
 
 /// The decimal digits of `n`: `digits[start..]`.

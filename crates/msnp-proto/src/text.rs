@@ -37,7 +37,7 @@ pub enum TextError {
     NotUtf8,
 }
 
-fn check_token(s: &str) -> Result<(), TextError> {
+pub(crate) fn check_token(s: &str) -> Result<(), TextError> {
     if s.is_empty() {
         return Err(TextError::Empty);
     }
