@@ -16,8 +16,8 @@ pub(crate) fn dir_code(d: Option<Direction>) -> Option<&'static str> {
     })
 }
 
-/// One decoded command, borrowing from the input.
-#[derive(Debug, Serialize)]
+/// One decoded command, borrowing from the input; written by [`CommandRecord::write_json`].
+#[derive(Debug)]
 pub(crate) struct CommandRecord<'a> {
     pub(crate) dir: Option<&'static str>,
     pub(crate) dialect: &'static str,
@@ -28,13 +28,10 @@ pub(crate) struct CommandRecord<'a> {
     pub(crate) payload: Option<PayloadOut<'a>>,
     pub(crate) fields: Fields<'a>,
     /// Set when the command frames but is not a valid typed message in its dialect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<TypedErrorOut>,
     /// The TCP connection it came from (captures only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) flow: Option<u32>,
     /// Capture time of the packet that completed it, in seconds since the epoch (captures only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) ts: Option<f64>,
 }
 
@@ -87,19 +84,6 @@ impl Fields<'_> {
         }
         out.push(b'}');
         Ok(())
-    }
-}
-
-impl Serialize for Fields<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error as _;
-        let mut buf = Vec::new();
-        self.write_json(&mut buf).map_err(S::Error::custom)?;
-        let raw = serde_json::value::RawValue::from_string(
-            String::from_utf8(buf).map_err(S::Error::custom)?,
-        )
-        .map_err(S::Error::custom)?;
-        raw.serialize(s)
     }
 }
 
@@ -198,12 +182,10 @@ pub(crate) fn uun_type(cmd: &RawCommand<'_>) -> Option<u32> {
 }
 
 /// A payload: text when it is valid UTF-8, base64 otherwise.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct PayloadOut<'a> {
     pub(crate) len: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) text: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) base64: Option<String>,
 }
 
