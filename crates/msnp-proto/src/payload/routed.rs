@@ -1,6 +1,9 @@
 //! MSNP18 routed MIME for `NFY`, `PUT`, `DEL` and `SDG`: three header blocks
 //! (`Routing`, `Reliability`, then `Notification`/`Publication`/`Messaging`) and a body.
 //!
+//! A reply such as `PUT trid OK len` carries only the first two blocks (WLM 2009 and 2011
+//! traffic); the third block is then absent, which is distinct from an empty one.
+//!
 //! ```
 //! use msnp_proto::payload::routed::RoutedMessage;
 //! let raw = b"Routing: 1.0\r\nTo: 9:00000000-0000-0000-0009-0123456789ab@live.com\r\nFrom: 1:alice@hotmail.com;epid={F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}\r\n\r\nReliability: 1.0\r\n\r\nPublication: 1.0\r\nUri: /circle\r\nContent-Type: application/circles+xml\r\nContent-Length: 4\r\n\r\n<c/>";
@@ -89,50 +92,32 @@ pub struct RoutedMessage<'a> {
     pub routing: MimeHeaders<'a>,
     /// `Reliability: 1.0`, `Stream`, `Segment`, …
     pub reliability: MimeHeaders<'a>,
-    /// `Notification`/`Publication`/`Messaging` block with `Content-Type`, `Content-Length`, …
-    pub message: MimeHeaders<'a>,
+    /// `Notification`/`Publication`/`Messaging` block with `Content-Type`, `Content-Length`, …;
+    /// `None` when the payload ends after the `Reliability` block (a routed reply).
+    pub message: Option<MimeHeaders<'a>>,
     /// The body.
     #[cfg_attr(feature = "serde", serde(serialize_with = "super::serde_b64"))]
     pub body: Cow<'a, [u8]>,
 }
 
 impl<'a> RoutedMessage<'a> {
-    /// Parses the three header blocks and the body. When the third block has a
+    /// Parses the header blocks and the body: `Routing` and `Reliability` always, then — unless
+    /// the payload ends there — the message block and the body. When the message block has a
     /// `Content-Length`, it must not exceed the bytes present; extra bytes stay in `body`.
     pub fn parse(payload: &'a [u8]) -> Result<Self, PayloadError> {
-        let mut blocks = Vec::with_capacity(3);
         let mut pos = 0usize;
-        for _ in 0..3 {
-            let rest = payload.get(pos..).unwrap_or(&[]);
-            let end = memchr::memmem::find(rest, b"\r\n\r\n")
-                .map(|i| i + 4)
-                .ok_or(PayloadError::Mime {
-                    offset: pos,
-                    reason: "routed message needs three header blocks ended by a blank line",
-                })?;
-            let text = utf8(rest.get(..end).unwrap_or(&[])).map_err(|e| match e {
-                PayloadError::InvalidUtf8 { offset } => PayloadError::InvalidUtf8 {
-                    offset: offset + pos,
-                },
-                other => other,
-            })?;
-            let (h, _) = parse_header_lines(text, pos)?;
-            blocks.push(h);
-            pos += end;
-        }
-        let body = payload.get(pos..).unwrap_or(&[]);
-        let mut it = blocks.into_iter();
-        let (Some(routing), Some(reliability), Some(message)) = (it.next(), it.next(), it.next())
-        else {
-            return Err(PayloadError::Mime {
-                offset: 0,
-                reason: "routed message needs three header blocks",
-            });
+        let routing = header_block(payload, &mut pos)?;
+        let reliability = header_block(payload, &mut pos)?;
+        let message = if pos < payload.len() {
+            Some(header_block(payload, &mut pos)?)
+        } else {
+            None
         };
+        let body = payload.get(pos..).unwrap_or(&[]);
         if routing.get("Routing").is_none() {
             return Err(PayloadError::MissingHeader("Routing"));
         }
-        if let Some(cl) = message.get("Content-Length") {
+        if let Some(cl) = message.as_ref().and_then(|m| m.get("Content-Length")) {
             let n: usize = cl
                 .trim()
                 .parse()
@@ -170,6 +155,7 @@ impl<'a> RoutedMessage<'a> {
     /// Name of the third block (`Notification`, `Publication` or `Messaging`) and its version.
     pub fn kind(&self) -> Option<(&str, &str)> {
         self.message
+            .as_ref()?
             .0
             .first()
             .map(|h| (h.name.as_ref(), h.value.as_ref()))
@@ -189,10 +175,15 @@ impl<'a> RoutedMessage<'a> {
         std::str::from_utf8(&self.body).ok()
     }
 
-    /// Serialises the three blocks and the body (lengths are the caller's business).
+    /// Serialises the blocks and the body (lengths are the caller's business).
     pub fn to_bytes(&self) -> Result<Vec<u8>, PayloadError> {
         let mut out = Vec::new();
-        for b in [&self.routing, &self.reliability, &self.message] {
+        let blocks = [
+            Some(&self.routing),
+            Some(&self.reliability),
+            self.message.as_ref(),
+        ];
+        for b in blocks.into_iter().flatten() {
             b.write_to(&mut out)?;
             out.extend_from_slice(b"\r\n");
         }
@@ -205,8 +196,29 @@ impl<'a> RoutedMessage<'a> {
         RoutedMessage {
             routing: self.routing.into_owned(),
             reliability: self.reliability.into_owned(),
-            message: self.message.into_owned(),
+            message: self.message.map(MimeHeaders::into_owned),
             body: Cow::Owned(self.body.into_owned()),
         }
     }
+}
+
+/// One header block at `*pos`, ended by a blank line; advances `*pos` past it.
+fn header_block<'a>(payload: &'a [u8], pos: &mut usize) -> Result<MimeHeaders<'a>, PayloadError> {
+    let at = *pos;
+    let rest = payload.get(at..).unwrap_or(&[]);
+    let end = memchr::memmem::find(rest, b"\r\n\r\n")
+        .map(|i| i + 4)
+        .ok_or(PayloadError::Mime {
+            offset: at,
+            reason: "routed message header block not ended by a blank line",
+        })?;
+    let text = utf8(rest.get(..end).unwrap_or(&[])).map_err(|e| match e {
+        PayloadError::InvalidUtf8 { offset } => PayloadError::InvalidUtf8 {
+            offset: offset + at,
+        },
+        other => other,
+    })?;
+    let (h, _) = parse_header_lines(text, at)?;
+    *pos = at + end;
+    Ok(h)
 }
