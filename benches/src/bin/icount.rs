@@ -1,0 +1,87 @@
+//! Fixed workloads for the instruction-count regression gate (`.ci/icount`).
+//!
+//! `icount WORKLOAD` builds its input, then runs the measured function once. The gate runs this
+//! under `valgrind --tool=callgrind --toggle-collect=*icount_measure_*`, so only the measured
+//! function's instructions count: the input generation is outside it. Instruction counts repeat
+//! exactly for the same binary and input, unlike wall time on a shared 2-core machine.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use msnp_bench::{Corpus, Profile, corpus};
+use msnp_proto::message::Message;
+use msnp_proto::{Decoder, Dialect, Limits, Status};
+
+/// Size of the generated input: large enough that per-call overhead is noise, small enough
+/// that callgrind finishes in seconds.
+const SIZE: usize = 512 << 10;
+const SEED: u64 = 0x5eed;
+
+#[inline(never)]
+fn icount_measure_raw(c: &Corpus) -> usize {
+    let mut n = 0usize;
+    for s in &c.segments {
+        let mut dec = Decoder::new(s.dialect, Limits::default());
+        let mut buf = &s.bytes[..];
+        while let Ok(Status::Complete { value, consumed }) = dec.decode(buf) {
+            n += value.arg_count();
+            buf = &buf[consumed..];
+        }
+    }
+    n
+}
+
+#[inline(never)]
+fn icount_measure_typed(c: &Corpus) -> usize {
+    let mut n = 0usize;
+    for s in &c.segments {
+        let mut dec = Decoder::new(s.dialect, Limits::default());
+        let mut buf = &s.bytes[..];
+        while let Ok(Status::Complete { value, consumed }) = dec.decode(buf) {
+            if let Ok(m) = Message::decode(&value, &s.dialect) {
+                n += usize::from(!m.is_unknown());
+            }
+            buf = &buf[consumed..];
+        }
+    }
+    n
+}
+
+#[inline(never)]
+fn icount_measure_encode(messages: &[(Dialect, Message<'_>)], out: &mut Vec<u8>) -> usize {
+    out.clear();
+    for (d, m) in messages {
+        let _ = m.encode_to_vec(d, out);
+    }
+    out.len()
+}
+
+fn main() -> ExitCode {
+    let workload = std::env::args().nth(1).unwrap_or_default();
+    let c = corpus(Profile::Mixed, SIZE, SEED);
+    let result = match workload.as_str() {
+        "raw" => icount_measure_raw(black_box(&c)),
+        "typed" => icount_measure_typed(black_box(&c)),
+        "encode" => {
+            let mut messages = Vec::with_capacity(c.commands());
+            for s in &c.segments {
+                let mut dec = Decoder::new(s.dialect, Limits::default());
+                let mut buf = &s.bytes[..];
+                while let Ok(Status::Complete { value, consumed }) = dec.decode(buf) {
+                    if let Ok(m) = Message::decode(&value, &s.dialect) {
+                        messages.push((s.dialect, m));
+                    }
+                    buf = &buf[consumed..];
+                }
+            }
+            let mut out = Vec::with_capacity(c.bytes());
+            icount_measure_encode(black_box(&messages), &mut out)
+        }
+        _ => {
+            eprintln!("usage: icount raw|typed|encode");
+            return ExitCode::from(2);
+        }
+    };
+    println!("{workload}: {result}");
+    ExitCode::SUCCESS
+}
