@@ -192,14 +192,11 @@ impl ClientCapabilities {
 
     /// Parses `n` or `n:m` (canonical decimals, unsigned 32-bit).
     pub fn parse(s: &[u8]) -> Result<Self, InvalidCapabilities> {
-        use crate::message::args::parse_decimal;
+        use crate::num::{LeadingZeros, parse_u32};
+        let canonical = |d: &[u8]| parse_u32(d, LeadingZeros::Reject).ok_or(InvalidCapabilities);
         match memchr::memchr(b':', s) {
-            None => parse_decimal(s).map(Self::new).ok_or(InvalidCapabilities),
-            Some(i) => {
-                let caps = parse_decimal(&s[..i]).ok_or(InvalidCapabilities)?;
-                let ext = parse_decimal(&s[i + 1..]).ok_or(InvalidCapabilities)?;
-                Ok(Self::with_ext(caps, ext))
-            }
+            None => canonical(s).map(Self::new),
+            Some(i) => Ok(Self::with_ext(canonical(&s[..i])?, canonical(&s[i + 1..])?)),
         }
     }
 }

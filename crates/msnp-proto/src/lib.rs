@@ -31,6 +31,8 @@ pub mod list;
 pub mod message;
 pub mod negotiation;
 pub mod network;
+mod num;
+mod own;
 pub mod payload;
 pub mod raw;
 pub mod session;

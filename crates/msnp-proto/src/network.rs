@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use crate::num::{LeadingZeros, parse_u32};
 use crate::text::{TextError, Token};
 
 /// A network ID (`nid`): an enumeration, not a bit field. Unknown values are kept.
@@ -155,8 +156,7 @@ fn parse_network_prefix(s: &str) -> Result<Option<(NetworkId, usize)>, HandleErr
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(None);
     }
-    let n =
-        crate::message::args::parse_decimal(digits.as_bytes()).ok_or(HandleError::BadNetwork)?;
+    let n = parse_u32(digits.as_bytes(), LeadingZeros::Reject).ok_or(HandleError::BadNetwork)?;
     Ok(Some((NetworkId(n), colon + 1)))
 }
 
