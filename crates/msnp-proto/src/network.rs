@@ -6,7 +6,8 @@ use core::fmt;
 use crate::num::{LeadingZeros, parse_u32};
 use crate::text::{TextError, Token};
 
-/// A network ID (`nid`): an enumeration, not a bit field. Unknown values are kept.
+/// A network ID (`nid` in commands, `t="…"` in `<ml>`): an enumeration, not a bit field.
+/// Unknown values are kept (servers answer them with error 204).
 ///
 /// ```
 /// use msnp_proto::NetworkId;
@@ -15,7 +16,11 @@ use crate::text::{TextError, Token};
 /// assert_eq!(NetworkId(77).name(), None);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
 pub struct NetworkId(pub u32);
 
 impl NetworkId {
