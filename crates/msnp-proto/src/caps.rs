@@ -2,6 +2,14 @@
 
 use core::fmt;
 
+use nom::Parser;
+use nom::character::char;
+use nom::combinator::{all_consuming, opt};
+use nom::sequence::preceded;
+
+use crate::grammar::decimal_u32;
+use crate::num::LeadingZeros;
+
 /// Client capabilities as sent in `CHG` and relayed in `ILN`/`NLN`/`FLN`/`JOI`/`IRO`: the
 /// `caps` flags (low 28 bits) with the MSNC version nibble (top 4 bits) and, from MSNP16, the
 /// extended flags after a colon.
@@ -192,12 +200,11 @@ impl ClientCapabilities {
 
     /// Parses `n` or `n:m` (canonical decimals, unsigned 32-bit).
     pub fn parse(s: &[u8]) -> Result<Self, InvalidCapabilities> {
-        use crate::num::{LeadingZeros, parse_u32};
-        let canonical = |d: &[u8]| parse_u32(d, LeadingZeros::Reject).ok_or(InvalidCapabilities);
-        match memchr::memchr(b':', s) {
-            None => canonical(s).map(Self::new),
-            Some(i) => Ok(Self::with_ext(canonical(&s[..i])?, canonical(&s[i + 1..])?)),
-        }
+        let decimal = || decimal_u32(LeadingZeros::Reject);
+        all_consuming((decimal(), opt(preceded(char(':'), decimal()))))
+            .parse_complete(s)
+            .map(|(_, (caps, ext))| Self { caps, ext })
+            .map_err(|_| InvalidCapabilities)
     }
 }
 

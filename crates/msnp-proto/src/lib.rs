@@ -27,6 +27,7 @@ pub mod codec;
 pub mod encode;
 pub mod error;
 pub mod error_code;
+mod grammar;
 pub mod list;
 pub mod message;
 pub mod negotiation;

@@ -3,6 +3,12 @@
 
 use core::fmt;
 
+use nom::Parser;
+use nom::character::{char, digit1};
+use nom::combinator::opt;
+use nom::sequence::{preceded, terminated};
+
+use crate::grammar::{Res, offset, till};
 use crate::num::{LeadingZeros, parse_u32};
 use crate::text::{TextError, Token};
 
@@ -153,16 +159,15 @@ pub struct Handle<'a> {
     via: Option<(u16, u16)>,
 }
 
-fn parse_network_prefix(s: &str) -> Result<Option<(NetworkId, usize)>, HandleError> {
-    let Some(colon) = s.find(':') else {
-        return Ok(None);
-    };
-    let digits = &s[..colon];
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(None);
-    }
-    let n = parse_u32(digits.as_bytes(), LeadingZeros::Reject).ok_or(HandleError::BadNetwork)?;
-    Ok(Some((NetworkId(n), colon + 1)))
+/// `nid:` — a run of digits and a colon at the start. A colon after anything else is part of
+/// the address (`tel:+1555…`).
+fn network_prefix(i: &str) -> Res<'_, Option<&str>> {
+    opt(terminated(digit1(), char(':'))).parse_complete(i)
+}
+
+/// One `;…` suffix, up to the next `;`.
+fn suffix(i: &str) -> Res<'_, &str> {
+    preceded(char(';'), till(b';')).parse_complete(i)
 }
 
 impl<'a> Handle<'a> {
@@ -177,26 +182,28 @@ impl<'a> Handle<'a> {
         if s.len() > MAX_ADDRESS_LEN + 128 {
             return Err(HandleError::TooLong);
         }
-        let (network, addr_start) = match parse_network_prefix(s)? {
-            Some((n, at)) => (Some(n), at),
-            None => (None, 0),
+        let bad = |_| HandleError::BadSuffix;
+        let (rest, nid) = network_prefix(s).map_err(bad)?;
+        let network = match nid {
+            Some(d) => Some(NetworkId(
+                parse_u32(d.as_bytes(), LeadingZeros::Reject).ok_or(HandleError::BadNetwork)?,
+            )),
+            None => None,
         };
-        let addr_end = s[addr_start..]
-            .find(';')
-            .map_or(s.len(), |i| addr_start + i);
-        if addr_end == addr_start {
+        let addr_start = offset(s, rest);
+        let (mut rest, address) = till(b';')(rest).map_err(bad)?;
+        let addr_end = addr_start + address.len();
+        if address.is_empty() {
             return Err(HandleError::EmptyAddress);
         }
-        if addr_end - addr_start > MAX_ADDRESS_LEN {
+        if address.len() > MAX_ADDRESS_LEN {
             return Err(HandleError::TooLong);
         }
         let (mut endpoint, mut via) = (None, None);
-        let mut at = addr_end;
-        while at < s.len() {
-            // s[at] == ';'
-            let start = at + 1;
-            let end = s[start..].find(';').map_or(s.len(), |i| start + i);
-            let part = &s[start..end];
+        while !rest.is_empty() {
+            let (next, part) = suffix(rest).map_err(bad)?;
+            let end = offset(s, next);
+            let start = end - part.len();
             if part.len() >= 2
                 && part.starts_with('{')
                 && part.ends_with('}')
@@ -212,7 +219,7 @@ impl<'a> Handle<'a> {
             } else {
                 return Err(HandleError::BadSuffix);
             }
-            at = end;
+            rest = next;
         }
         Ok(Self {
             addr_start: addr_start as u16,
