@@ -72,7 +72,15 @@ pub fn passport14_authorization_with(
     org_url: Option<&str>,
     limits: &Limits,
 ) -> Result<String, AuthError> {
-    text::token(Field::Handle, handle, limits.max_token_len)?;
+    // The sign-in name is percent-encoded below, so any text is safe in the header; only its
+    // presence and size are the login's business (its form on the command line is the encoder's).
+    if handle.is_empty() {
+        return Err(AuthError::Empty {
+            what: Field::Handle,
+        });
+    }
+    text::bounded(Field::Handle, handle, limits.max_token_len)?;
+    text::no_controls(Field::Handle, handle)?;
     if password.is_empty() {
         return Err(AuthError::Empty {
             what: Field::Password,
