@@ -43,7 +43,6 @@ pub(crate) fn parse_u32(s: &[u8], zeros: LeadingZeros) -> Option<u32> {
 }
 
 /// The decimal digits of `n`: `digits[start..]`.
-#[inline]
 pub(crate) fn decimal_digits(mut n: u64) -> ([u8; 20], usize) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
