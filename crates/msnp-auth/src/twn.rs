@@ -18,8 +18,9 @@ use crate::error::{AuthError, Field};
 use crate::limits::Limits;
 use crate::text;
 
-/// `key[=value][,]`: one item of the challenge and the comma after it, if any.
-fn item(i: &str) -> IResult<&str, (&str, Option<&str>, Option<char>)> {
+/// `key[=value][,]`: one item of a comma-separated `k=v` list (the TWN challenge, the
+/// `PassportURLs` header) and the comma after it, if any. The value runs to the next comma.
+pub(crate) fn kv_item(i: &str) -> IResult<&str, (&str, Option<&str>, Option<char>)> {
     (
         take_till(|c| c == ',' || c == '='),
         opt(preceded(char('='), take_till(|c| c == ','))),
@@ -109,7 +110,7 @@ impl<'a> TwnChallenge<'a> {
                 offset,
                 reason,
             };
-            let (next, (key, raw_value, comma)) = item(rest)
+            let (next, (key, raw_value, comma)) = kv_item(rest)
                 .map_err(|_: nom::Err<nom::error::Error<&str>>| malformed("unreadable item"))?;
             if key.is_empty() {
                 return Err(malformed(if raw_value.is_none() {
