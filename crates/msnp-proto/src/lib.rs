@@ -50,7 +50,7 @@ pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use error_code::ErrorCode;
 pub use list::{List, ListBits};
 pub use message::{Message, MessageError};
-pub use network::{Handle, NetworkId};
+pub use network::{Handle, HostPort, NetworkId};
 pub use raw::{MAX_TOKENS, OwnedCommand, RawCommand};
 pub use status::PresenceStatus;
 pub use text::{Code, TextError, Token, UrlText};

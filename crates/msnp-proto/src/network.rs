@@ -4,9 +4,11 @@
 use core::fmt;
 
 use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::take_till1;
 use nom::character::{char, digit1};
-use nom::combinator::opt;
-use nom::sequence::{preceded, terminated};
+use nom::combinator::{all_consuming, map_opt, opt};
+use nom::sequence::{delimited, preceded, separated_pair, terminated};
 
 use crate::grammar::{Res, offset, till};
 use crate::num::{LeadingZeros, parse_u32};
@@ -157,6 +159,65 @@ pub struct Handle<'a> {
     endpoint: Option<(u16, u16)>,
     /// `(start, end)` of the value after `via=`.
     via: Option<(u16, u16)>,
+}
+
+/// A server address as `XFR` and `RNG` carry it: `host:port`, the host a name, an IPv4 address
+/// or a bracketed IPv6 address (kept without its brackets, ready for a resolver).
+///
+/// ```
+/// use msnp_proto::network::HostPort;
+/// let a = HostPort::parse("207.46.108.38:1863").unwrap();
+/// assert_eq!((a.host, a.port), ("207.46.108.38", 1863));
+/// let v6 = HostPort::parse("[2001:db8::1]:1863").unwrap();
+/// assert_eq!(v6.host, "2001:db8::1");
+/// assert_eq!(v6.to_string(), "[2001:db8::1]:1863");
+/// assert_eq!(HostPort::parse("messenger.hotmail.com:70000").unwrap_err().offset, 22);
+/// assert!(HostPort::parse("0").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HostPort<'a> {
+    /// Host name or IP address (IPv6 without brackets).
+    pub host: &'a str,
+    /// TCP port.
+    pub port: u16,
+}
+
+/// The text is not `host:port`; `offset` is where reading stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a host:port address (at byte {offset})")]
+pub struct InvalidHostPort {
+    /// Byte offset of the first byte that does not fit.
+    pub offset: usize,
+}
+
+impl<'a> HostPort<'a> {
+    /// Reads `host:port` (canonical decimal port, 0 – 65535).
+    pub fn parse(s: &'a str) -> Result<Self, InvalidHostPort> {
+        let bracketed = delimited(char('['), take_till1(|c: char| c == ']'), char(']'));
+        let plain = take_till1(|c: char| c == ':' || c == '[' || c == ']');
+        let port = map_opt(digit1(), |d: &str| {
+            u16::try_from(parse_u32(d.as_bytes(), LeadingZeros::Reject)?).ok()
+        });
+        all_consuming(separated_pair(alt((bracketed, plain)), char(':'), port))
+            .parse_complete(s)
+            .map(|(_, (host, port))| Self { host, port })
+            .map_err(|e: nom::Err<nom::error::Error<&str>>| InvalidHostPort {
+                offset: match e {
+                    nom::Err::Error(e) | nom::Err::Failure(e) => offset(s, e.input),
+                    nom::Err::Incomplete(_) => s.len(),
+                },
+            })
+    }
+}
+
+impl fmt::Display for HostPort<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
 }
 
 /// `nid:` — a run of digits and a colon at the start. A colon after anything else is part of
@@ -329,5 +390,64 @@ impl serde::Serialize for Handle<'_> {
     /// Serializes as the address (no network prefix; no suffixes).
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.address())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_prefix_is_digits_then_colon() {
+        let h = Handle::parse("32:dave@yahoo.com;{A};via=9:x@live.com").unwrap();
+        assert_eq!(h.network(), Some(NetworkId::YAHOO));
+        assert_eq!(
+            (h.address(), h.endpoint(), h.via()),
+            ("dave@yahoo.com", Some("{A}"), Some("9:x@live.com"))
+        );
+        // A colon after anything but digits is address text.
+        let tel = Handle::parse("tel:+15551234567").unwrap();
+        assert_eq!((tel.network(), tel.address()), (None, "tel:+15551234567"));
+        assert_eq!(Handle::parse("12ab:x").unwrap().address(), "12ab:x");
+        assert_eq!(Handle::parse("1;x:y").err(), Some(HandleError::BadSuffix));
+        assert_eq!(Handle::parse("01:x").err(), Some(HandleError::BadNetwork));
+        assert_eq!(
+            Handle::parse("4294967296:x").err(),
+            Some(HandleError::BadNetwork)
+        );
+        assert_eq!(
+            Handle::parse("1:;{A}").err(),
+            Some(HandleError::EmptyAddress)
+        );
+        assert_eq!(Handle::parse("a;via=").err(), Some(HandleError::BadSuffix));
+        assert_eq!(
+            Handle::parse("a;via=b;{A}").err(),
+            Some(HandleError::BadSuffix)
+        );
+    }
+
+    #[test]
+    fn host_port() {
+        assert_eq!(
+            HostPort::parse("messenger.hotmail.com:1863"),
+            Ok(HostPort {
+                host: "messenger.hotmail.com",
+                port: 1863
+            })
+        );
+        for (bad, at) in [
+            ("host:", 5),
+            (":1863", 0),
+            ("a:b:1", 2),
+            ("a:01863", 2),
+            ("[::1:1863", 0),
+            ("a:1863 ", 6),
+        ] {
+            assert_eq!(
+                HostPort::parse(bad),
+                Err(InvalidHostPort { offset: at }),
+                "{bad}"
+            );
+        }
     }
 }
