@@ -6,12 +6,17 @@
 
 use std::borrow::Cow;
 
+use nom::Parser;
+use nom::bytes::{take_till, take_while};
+use nom::character::char;
+use nom::combinator::opt;
+use nom::sequence::delimited;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use crate::error::{AuthError, Field};
 use crate::limits::Limits;
 use crate::text;
-use crate::twn::TwnChallenge;
+use crate::twn::{TwnChallenge, kv_item};
 
 /// The Passport nexus URL (`GET`, answered with a `PassportURLs` header).
 pub const NEXUS_URL: &str = "https://nexus.passport.com/rdr/pprdr.asp";
@@ -72,7 +77,15 @@ pub fn passport14_authorization_with(
     org_url: Option<&str>,
     limits: &Limits,
 ) -> Result<String, AuthError> {
-    text::token(Field::Handle, handle, limits.max_token_len)?;
+    // The sign-in name is percent-encoded below, so any text is safe in the header; only its
+    // presence and size are the login's business (its form on the command line is the encoder's).
+    if handle.is_empty() {
+        return Err(AuthError::Empty {
+            what: Field::Handle,
+        });
+    }
+    text::bounded(Field::Handle, handle, limits.max_token_len)?;
+    text::no_controls(Field::Handle, handle)?;
     if password.is_empty() {
         return Err(AuthError::Empty {
             what: Field::Password,
@@ -202,62 +215,60 @@ fn parse_params<'a>(
     what: Field,
     limits: &Limits,
 ) -> Result<Vec<PassportParam<'a>>, AuthError> {
+    let at = |r: &str| base + s.len() - r.len();
+    let malformed = |r: &str, reason| AuthError::Malformed {
+        what,
+        offset: at(r),
+        reason,
+    };
+    // Only the quoted value can fail; the other steps take what is there.
+    let unreadable =
+        |r: &'a str| move |_: nom::Err<nom::error::Error<&str>>| malformed(r, "unreadable item");
     let mut params = Vec::new();
-    let mut pos = 0;
-    let bytes = s.as_bytes();
-    while pos < s.len() {
+    let mut rest = s;
+    while !rest.is_empty() {
         if params.len() == limits.max_params {
             return Err(AuthError::TooManyParams {
                 what,
                 max: limits.max_params,
             });
         }
-        let rest = s.get(pos..).unwrap_or_default();
-        let key_end = rest.find(['=', ',']).unwrap_or(rest.len());
-        let key = rest.get(..key_end).unwrap_or_default().trim();
-        let after_key = pos + key_end;
-        let (value, next) = if bytes.get(after_key) == Some(&b'=') {
-            let vstart = after_key + 1;
-            let vrest = s.get(vstart..).unwrap_or_default();
-            if let Some(quoted) = vrest.strip_prefix('\'') {
-                let close = quoted.find('\'').ok_or(AuthError::Malformed {
-                    what,
-                    offset: base + vstart,
-                    reason: "unterminated quoted value",
-                })?;
-                let val = quoted.get(..close).unwrap_or_default();
-                let end = vstart + 1 + close + 1;
-                let tail = s.get(end..).unwrap_or_default();
-                let trimmed = tail.trim_start();
-                if !(trimmed.is_empty() || trimmed.starts_with(',')) {
-                    return Err(AuthError::Malformed {
-                        what,
-                        offset: base + end,
-                        reason: "junk after a quoted value",
-                    });
+        let (r, (key, eq)) = (take_till(|c| c == '=' || c == ','), opt(char('=')))
+            .parse_complete(rest)
+            .map_err(unreadable(rest))?;
+        let (r, value) = match eq {
+            None => (r, None),
+            Some(_) if r.starts_with('\'') => {
+                // `'…'` runs to the next quote, commas included; only blanks may follow it.
+                let (after, v) = delimited(char('\''), take_till(|c| c == '\''), char('\''))
+                    .parse_complete(r)
+                    .map_err(|_: nom::Err<nom::error::Error<&str>>| {
+                        malformed(r, "unterminated quoted value")
+                    })?;
+                let (tail, _) = take_while(char::is_whitespace)
+                    .parse_complete(after)
+                    .map_err(unreadable(after))?;
+                if !(tail.is_empty() || tail.starts_with(',')) {
+                    return Err(malformed(after, "junk after a quoted value"));
                 }
-                (Some(val), end + (tail.len() - trimmed.len()))
-            } else {
-                let vend = vrest.find(',').unwrap_or(vrest.len());
-                (
-                    Some(vrest.get(..vend).unwrap_or_default().trim()),
-                    vstart + vend,
-                )
+                (tail, Some(v))
             }
-        } else {
-            (None, after_key)
+            Some(_) => {
+                let (r, v) = take_till(|c| c == ',')
+                    .parse_complete(r)
+                    .map_err(unreadable(r))?;
+                (r, Some(v.trim()))
+            }
         };
+        let key = key.trim();
         if !key.is_empty() {
             params.push(PassportParam { key, value });
         } else if value.is_some() {
-            return Err(AuthError::Malformed {
-                what,
-                offset: base + pos,
-                reason: "item with an empty key",
-            });
+            return Err(malformed(rest, "item with an empty key"));
         }
-        // `next` is at a ',' or at the end.
-        pos = next + 1;
+        // `r` is at a ',' or at the end.
+        let (next, _) = opt(char(',')).parse_complete(r).map_err(unreadable(r))?;
+        rest = next;
     }
     Ok(params)
 }
@@ -299,15 +310,27 @@ impl<'a> PassportUrls<'a> {
         text::bounded(what, value, limits.max_header_len)?;
         text::no_controls(what, value)?;
         let mut items = Vec::new();
-        for item in value.split(',') {
+        let mut rest = value;
+        loop {
             if items.len() == limits.max_params {
                 return Err(AuthError::TooManyParams {
                     what,
                     max: limits.max_params,
                 });
             }
-            let (k, v) = item.split_once('=').unwrap_or((item, ""));
-            items.push((k.trim(), v.trim()));
+            let (next, (k, v, comma)) =
+                kv_item(rest).map_err(|_: nom::Err<nom::error::Error<&str>>| {
+                    AuthError::Malformed {
+                        what,
+                        offset: value.len() - rest.len(),
+                        reason: "unreadable item",
+                    }
+                })?;
+            items.push((k.trim(), v.unwrap_or("").trim()));
+            if comma.is_none() {
+                break;
+            }
+            rest = next;
         }
         Ok(Self { items })
     }

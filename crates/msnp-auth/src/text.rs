@@ -2,8 +2,12 @@
 
 use crate::error::{AuthError, Field};
 
-/// Checks that `s` is a non-empty wire token of at most `max` bytes made of
-/// printable ASCII without spaces (0x21–0x7E).
+/// Checks that `s` is non-empty, at most `max` bytes, and printable ASCII without spaces
+/// (0x21–0x7E): the rule for values that are hashed (challenges, salts, product keys) or copied
+/// raw into an HTTP header (the TWN challenge), where the bytes themselves are the protocol.
+///
+/// It is not the rule for command-line tokens: those are checked once, by msnp-proto's encoder
+/// (`Token`), which also knows whether the dialect allows UTF-8.
 pub(crate) fn token(what: Field, s: &str, max: usize) -> Result<(), AuthError> {
     if s.is_empty() {
         return Err(AuthError::Empty { what });

@@ -7,11 +7,27 @@
 
 use std::borrow::Cow;
 
+use nom::bytes::take_till;
+use nom::character::char;
+use nom::combinator::opt;
+use nom::sequence::preceded;
+use nom::{IResult, Parser};
 use percent_encoding::percent_decode_str;
 
 use crate::error::{AuthError, Field};
 use crate::limits::Limits;
 use crate::text;
+
+/// `key[=value][,]`: one item of a comma-separated `k=v` list (the TWN challenge, the
+/// `PassportURLs` header) and the comma after it, if any. The value runs to the next comma.
+pub(crate) fn kv_item(i: &str) -> IResult<&str, (&str, Option<&str>, Option<char>)> {
+    (
+        take_till(|c| c == ',' || c == '='),
+        opt(preceded(char('='), take_till(|c| c == ','))),
+        opt(char(',')),
+    )
+        .parse_complete(i)
+}
 
 /// One `key=value` (or bare `key`) item of a [`TwnChallenge`], as on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,31 +96,34 @@ impl<'a> TwnChallenge<'a> {
     pub fn parse_with(raw: &'a str, limits: &Limits) -> Result<Self, AuthError> {
         text::token(Field::TwnChallenge, raw, limits.max_header_len)?;
         let mut params = Vec::new();
-        let mut offset = 0;
-        for item in raw.split(',') {
+        let mut rest = raw;
+        loop {
             if params.len() == limits.max_params {
                 return Err(AuthError::TooManyParams {
                     what: Field::TwnChallenge,
                     max: limits.max_params,
                 });
             }
-            let (key, raw_value) = match item.split_once('=') {
-                Some((k, v)) => (k, Some(v)),
-                None => (item, None),
+            let offset = raw.len() - rest.len();
+            let malformed = |reason| AuthError::Malformed {
+                what: Field::TwnChallenge,
+                offset,
+                reason,
             };
+            let (next, (key, raw_value, comma)) = kv_item(rest)
+                .map_err(|_: nom::Err<nom::error::Error<&str>>| malformed("unreadable item"))?;
             if key.is_empty() {
-                return Err(AuthError::Malformed {
-                    what: Field::TwnChallenge,
-                    offset,
-                    reason: if item.is_empty() {
-                        "empty item between commas"
-                    } else {
-                        "item with an empty key"
-                    },
-                });
+                return Err(malformed(if raw_value.is_none() {
+                    "empty item between commas"
+                } else {
+                    "item with an empty key"
+                }));
             }
             params.push(TwnParam { key, raw_value });
-            offset += item.len() + 1;
+            if comma.is_none() {
+                break;
+            }
+            rest = next;
         }
         Ok(Self { raw, params })
     }

@@ -2,6 +2,14 @@
 
 use core::fmt;
 
+use nom::Parser;
+use nom::character::char;
+use nom::combinator::{all_consuming, opt};
+use nom::sequence::preceded;
+
+use crate::grammar::decimal_u32;
+use crate::num::LeadingZeros;
+
 /// Client capabilities as sent in `CHG` and relayed in `ILN`/`NLN`/`FLN`/`JOI`/`IRO`: the
 /// `caps` flags (low 28 bits) with the MSNC version nibble (top 4 bits) and, from MSNP16, the
 /// extended flags after a colon.
@@ -192,15 +200,11 @@ impl ClientCapabilities {
 
     /// Parses `n` or `n:m` (canonical decimals, unsigned 32-bit).
     pub fn parse(s: &[u8]) -> Result<Self, InvalidCapabilities> {
-        use crate::message::args::parse_decimal;
-        match memchr::memchr(b':', s) {
-            None => parse_decimal(s).map(Self::new).ok_or(InvalidCapabilities),
-            Some(i) => {
-                let caps = parse_decimal(&s[..i]).ok_or(InvalidCapabilities)?;
-                let ext = parse_decimal(&s[i + 1..]).ok_or(InvalidCapabilities)?;
-                Ok(Self::with_ext(caps, ext))
-            }
-        }
+        let decimal = || decimal_u32(LeadingZeros::Reject);
+        all_consuming((decimal(), opt(preceded(char(':'), decimal()))))
+            .parse_complete(s)
+            .map(|(_, (caps, ext))| Self { caps, ext })
+            .map_err(|_| InvalidCapabilities)
     }
 }
 

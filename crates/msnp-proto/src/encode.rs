@@ -3,6 +3,7 @@
 use bytes::{BufMut, Bytes};
 
 use crate::error::EncodeError;
+use crate::num::decimal_digits;
 use crate::raw::{MAX_TOKENS, OwnedCommand, RawCommand};
 use crate::verb::{TrId, Verb};
 use crate::version::{Dialect, TrIdRule};
@@ -46,20 +47,6 @@ pub(crate) fn valid_token(t: &[u8], allow_utf8: bool) -> bool {
     // The same rule as `Token`, plus the dialect's choice of ASCII only.
     core::str::from_utf8(t)
         .is_ok_and(|s| crate::text::check_token(s).is_ok() && (allow_utf8 || s.is_ascii()))
-}
-
-/// The decimal digits of `n`: `digits[start..]`.
-pub(crate) fn decimal_digits(mut n: u64) -> ([u8; 20], usize) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return (buf, i);
-        }
-    }
 }
 
 /// Writes a decimal number.
@@ -193,19 +180,5 @@ impl OwnedCommand {
             frame: Bytes::from(out),
             meta: parsed.meta,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimals() {
-        for n in [0u64, 9, 10, 99, 100, 12345, u64::from(u32::MAX), u64::MAX] {
-            let mut v = Vec::new();
-            put_decimal(&mut v, n);
-            assert_eq!(v, n.to_string().as_bytes());
-        }
     }
 }

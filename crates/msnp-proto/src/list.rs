@@ -41,7 +41,8 @@ impl List {
     }
 }
 
-/// A set of lists as a bit field (`LST … 11 …` = FL + AL + RL). Unknown bits are kept.
+/// A set of lists as a bit field (`LST … 11 …` = FL + AL + RL; `<ml>`'s `l="3"`). Unknown bits
+/// are kept.
 ///
 /// ```
 /// use msnp_proto::{List, ListBits};
@@ -70,6 +71,8 @@ impl ListBits {
     pub const APPLICATION: Self = Self(32);
     /// *Hide* (64, MSNP21: show me offline).
     pub const HIDE: Self = Self(64);
+    /// The bits a client may send in `<ml l="…">` (FL | AL | BL); RL and PL are the server's.
+    pub const CLIENT_MASK: Self = Self(7);
 
     /// Whether every bit of `other` is set.
     pub const fn contains(self, other: Self) -> bool {
@@ -79,6 +82,16 @@ impl ListBits {
     /// Whether no bit is set.
     pub const fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// Whether only bits a client may send are set (see [`CLIENT_MASK`](Self::CLIENT_MASK)).
+    pub const fn is_client_sendable(self) -> bool {
+        self.0 & !Self::CLIENT_MASK.0 == 0
+    }
+
+    /// The bits MSNP2–18 do not define (above PL; MSNP21's `APPLICATION` and `HIDE` included).
+    pub const fn unknown_bits(self) -> u32 {
+        self.0 & !31
     }
 
     /// The named lists (FL, AL, BL, RL, PL) whose bits are set, in bit order.
@@ -113,6 +126,13 @@ impl core::ops::BitAnd for ListBits {
     type Output = Self;
     fn bitand(self, rhs: Self) -> Self {
         Self(self.0 & rhs.0)
+    }
+}
+
+impl fmt::Display for ListBits {
+    /// The bits as the decimal number on the wire (`11`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
 }
 

@@ -3,9 +3,19 @@
 
 use core::fmt;
 
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::take_till1;
+use nom::character::{char, digit1};
+use nom::combinator::{all_consuming, map_opt, opt};
+use nom::sequence::{delimited, preceded, separated_pair, terminated};
+
+use crate::grammar::{Res, offset, till};
+use crate::num::{LeadingZeros, parse_u32};
 use crate::text::{TextError, Token};
 
-/// A network ID (`nid`): an enumeration, not a bit field. Unknown values are kept.
+/// A network ID (`nid` in commands, `t="…"` in `<ml>`): an enumeration, not a bit field.
+/// Unknown values are kept (servers answer them with error 204).
 ///
 /// ```
 /// use msnp_proto::NetworkId;
@@ -14,7 +24,11 @@ use crate::text::{TextError, Token};
 /// assert_eq!(NetworkId(77).name(), None);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
 pub struct NetworkId(pub u32);
 
 impl NetworkId {
@@ -147,17 +161,74 @@ pub struct Handle<'a> {
     via: Option<(u16, u16)>,
 }
 
-fn parse_network_prefix(s: &str) -> Result<Option<(NetworkId, usize)>, HandleError> {
-    let Some(colon) = s.find(':') else {
-        return Ok(None);
-    };
-    let digits = &s[..colon];
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(None);
+/// A server address as `XFR` and `RNG` carry it: `host:port`, the host a name, an IPv4 address
+/// or a bracketed IPv6 address (kept without its brackets, ready for a resolver).
+///
+/// ```
+/// use msnp_proto::network::HostPort;
+/// let a = HostPort::parse("207.46.108.38:1863").unwrap();
+/// assert_eq!((a.host, a.port), ("207.46.108.38", 1863));
+/// let v6 = HostPort::parse("[2001:db8::1]:1863").unwrap();
+/// assert_eq!(v6.host, "2001:db8::1");
+/// assert_eq!(v6.to_string(), "[2001:db8::1]:1863");
+/// assert_eq!(HostPort::parse("messenger.hotmail.com:70000").unwrap_err().offset, 22);
+/// assert!(HostPort::parse("0").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HostPort<'a> {
+    /// Host name or IP address (IPv6 without brackets).
+    pub host: &'a str,
+    /// TCP port.
+    pub port: u16,
+}
+
+/// The text is not `host:port`; `offset` is where reading stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a host:port address (at byte {offset})")]
+pub struct InvalidHostPort {
+    /// Byte offset of the first byte that does not fit.
+    pub offset: usize,
+}
+
+impl<'a> HostPort<'a> {
+    /// Reads `host:port` (canonical decimal port, 0 – 65535).
+    pub fn parse(s: &'a str) -> Result<Self, InvalidHostPort> {
+        let bracketed = delimited(char('['), take_till1(|c: char| c == ']'), char(']'));
+        let plain = take_till1(|c: char| c == ':' || c == '[' || c == ']');
+        let port = map_opt(digit1(), |d: &str| {
+            u16::try_from(parse_u32(d.as_bytes(), LeadingZeros::Reject)?).ok()
+        });
+        all_consuming(separated_pair(alt((bracketed, plain)), char(':'), port))
+            .parse_complete(s)
+            .map(|(_, (host, port))| Self { host, port })
+            .map_err(|e: nom::Err<nom::error::Error<&str>>| InvalidHostPort {
+                offset: match e {
+                    nom::Err::Error(e) | nom::Err::Failure(e) => offset(s, e.input),
+                    nom::Err::Incomplete(_) => s.len(),
+                },
+            })
     }
-    let n =
-        crate::message::args::parse_decimal(digits.as_bytes()).ok_or(HandleError::BadNetwork)?;
-    Ok(Some((NetworkId(n), colon + 1)))
+}
+
+impl fmt::Display for HostPort<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// `nid:` — a run of digits and a colon at the start. A colon after anything else is part of
+/// the address (`tel:+1555…`).
+fn network_prefix(i: &str) -> Res<'_, Option<&str>> {
+    opt(terminated(digit1(), char(':'))).parse_complete(i)
+}
+
+/// One `;…` suffix, up to the next `;`.
+fn suffix(i: &str) -> Res<'_, &str> {
+    preceded(char(';'), till(b';')).parse_complete(i)
 }
 
 impl<'a> Handle<'a> {
@@ -172,26 +243,28 @@ impl<'a> Handle<'a> {
         if s.len() > MAX_ADDRESS_LEN + 128 {
             return Err(HandleError::TooLong);
         }
-        let (network, addr_start) = match parse_network_prefix(s)? {
-            Some((n, at)) => (Some(n), at),
-            None => (None, 0),
+        let bad = |_| HandleError::BadSuffix;
+        let (rest, nid) = network_prefix(s).map_err(bad)?;
+        let network = match nid {
+            Some(d) => Some(NetworkId(
+                parse_u32(d.as_bytes(), LeadingZeros::Reject).ok_or(HandleError::BadNetwork)?,
+            )),
+            None => None,
         };
-        let addr_end = s[addr_start..]
-            .find(';')
-            .map_or(s.len(), |i| addr_start + i);
-        if addr_end == addr_start {
+        let addr_start = offset(s, rest);
+        let (mut rest, address) = till(b';')(rest).map_err(bad)?;
+        let addr_end = addr_start + address.len();
+        if address.is_empty() {
             return Err(HandleError::EmptyAddress);
         }
-        if addr_end - addr_start > MAX_ADDRESS_LEN {
+        if address.len() > MAX_ADDRESS_LEN {
             return Err(HandleError::TooLong);
         }
         let (mut endpoint, mut via) = (None, None);
-        let mut at = addr_end;
-        while at < s.len() {
-            // s[at] == ';'
-            let start = at + 1;
-            let end = s[start..].find(';').map_or(s.len(), |i| start + i);
-            let part = &s[start..end];
+        while !rest.is_empty() {
+            let (next, part) = suffix(rest).map_err(bad)?;
+            let end = offset(s, next);
+            let start = end - part.len();
             if part.len() >= 2
                 && part.starts_with('{')
                 && part.ends_with('}')
@@ -207,7 +280,7 @@ impl<'a> Handle<'a> {
             } else {
                 return Err(HandleError::BadSuffix);
             }
-            at = end;
+            rest = next;
         }
         Ok(Self {
             addr_start: addr_start as u16,
@@ -317,5 +390,64 @@ impl serde::Serialize for Handle<'_> {
     /// Serializes as the address (no network prefix; no suffixes).
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.address())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_prefix_is_digits_then_colon() {
+        let h = Handle::parse("32:dave@yahoo.com;{A};via=9:x@live.com").unwrap();
+        assert_eq!(h.network(), Some(NetworkId::YAHOO));
+        assert_eq!(
+            (h.address(), h.endpoint(), h.via()),
+            ("dave@yahoo.com", Some("{A}"), Some("9:x@live.com"))
+        );
+        // A colon after anything but digits is address text.
+        let tel = Handle::parse("tel:+15551234567").unwrap();
+        assert_eq!((tel.network(), tel.address()), (None, "tel:+15551234567"));
+        assert_eq!(Handle::parse("12ab:x").unwrap().address(), "12ab:x");
+        assert_eq!(Handle::parse("1;x:y").err(), Some(HandleError::BadSuffix));
+        assert_eq!(Handle::parse("01:x").err(), Some(HandleError::BadNetwork));
+        assert_eq!(
+            Handle::parse("4294967296:x").err(),
+            Some(HandleError::BadNetwork)
+        );
+        assert_eq!(
+            Handle::parse("1:;{A}").err(),
+            Some(HandleError::EmptyAddress)
+        );
+        assert_eq!(Handle::parse("a;via=").err(), Some(HandleError::BadSuffix));
+        assert_eq!(
+            Handle::parse("a;via=b;{A}").err(),
+            Some(HandleError::BadSuffix)
+        );
+    }
+
+    #[test]
+    fn host_port() {
+        assert_eq!(
+            HostPort::parse("messenger.hotmail.com:1863"),
+            Ok(HostPort {
+                host: "messenger.hotmail.com",
+                port: 1863
+            })
+        );
+        for (bad, at) in [
+            ("host:", 5),
+            (":1863", 0),
+            ("a:b:1", 2),
+            ("a:01863", 2),
+            ("[::1:1863", 0),
+            ("a:1863 ", 6),
+        ] {
+            assert_eq!(
+                HostPort::parse(bad),
+                Err(InvalidHostPort { offset: at }),
+                "{bad}"
+            );
+        }
     }
 }

@@ -223,52 +223,6 @@ impl OwnedCommand {
         }
     }
 
-    /// Decodes exactly one command that fills `frame` (line, terminator, payload), keeping the
-    /// bytes without a copy.
-    ///
-    /// ```
-    /// use bytes::Bytes;
-    /// use msnp_proto::{Dialect, Limits, OwnedCommand, ProtocolVersion, Verb};
-    /// let d = Dialect::notification(ProtocolVersion::Msnp12);
-    /// let cmd = OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 123\r\n"), &d, &Limits::default()).unwrap();
-    /// assert_eq!(cmd.as_raw().verb(), Verb::CHL);
-    /// assert!(OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 1\r\nPNG\r\n"), &d, &Limits::default()).is_err());
-    /// ```
-    pub fn from_frame(
-        frame: Bytes,
-        dialect: &crate::Dialect,
-        limits: &crate::Limits,
-    ) -> Result<Self, crate::DecodeError> {
-        use crate::error::{DecodeError, DecodeErrorKind};
-        use crate::wire::{Decoder, Needed, Status};
-        let mut dec = Decoder::new(*dialect, *limits);
-        match dec.decode(&frame)? {
-            Status::Complete { value, consumed } if consumed == frame.len() => {
-                let meta = value.meta;
-                Ok(Self { frame, meta })
-            }
-            Status::Complete { consumed, .. } | Status::Skipped { consumed } => Err(DecodeError {
-                kind: DecodeErrorKind::TrailingData,
-                offset: consumed,
-                verb: None,
-                skip: frame.len(),
-            }),
-            Status::Incomplete(n) => {
-                let missing = match n {
-                    Needed::Size(n) => n.get(),
-                    Needed::Unknown => 0,
-                };
-                let line = matches!(n, Needed::Unknown);
-                Err(DecodeError {
-                    kind: DecodeErrorKind::Truncated { missing, line },
-                    offset: frame.len(),
-                    verb: None,
-                    skip: frame.len(),
-                })
-            }
-        }
-    }
-
     /// The wire bytes.
     pub fn frame(&self) -> &Bytes {
         &self.frame

@@ -363,7 +363,7 @@ macro_rules! code_enum {
             }
         }
 
-        impl $crate::message::own::Own for $name {
+        impl $crate::own::Own for $name {
             type Owned = $name;
             fn own(self) -> $name {
                 self

@@ -6,8 +6,11 @@
 
 use core::num::NonZeroUsize;
 
+use bytes::Bytes;
+
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::raw::{MAX_TOKENS, Meta, RawCommand, Spans};
+use crate::num::{LeadingZeros, is_digits, parse_u32, parse_u64};
+use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand, Spans};
 use crate::verb::{TrId, Verb};
 use crate::version::{Dialect, PayloadRule, TrIdRule};
 
@@ -305,6 +308,52 @@ impl Decoder {
     }
 }
 
+impl OwnedCommand {
+    /// Decodes exactly one command that fills `frame` (line, terminator, payload), keeping the
+    /// bytes without a copy.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use msnp_proto::{Dialect, Limits, OwnedCommand, ProtocolVersion, Verb};
+    /// let d = Dialect::notification(ProtocolVersion::Msnp12);
+    /// let cmd = OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 123\r\n"), &d, &Limits::default()).unwrap();
+    /// assert_eq!(cmd.as_raw().verb(), Verb::CHL);
+    /// assert!(OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 1\r\nPNG\r\n"), &d, &Limits::default()).is_err());
+    /// ```
+    pub fn from_frame(
+        frame: Bytes,
+        dialect: &Dialect,
+        limits: &Limits,
+    ) -> Result<Self, DecodeError> {
+        let mut dec = Decoder::new(*dialect, *limits);
+        match dec.decode(&frame)? {
+            Status::Complete { value, consumed } if consumed == frame.len() => {
+                let meta = value.meta;
+                Ok(Self { frame, meta })
+            }
+            Status::Complete { consumed, .. } | Status::Skipped { consumed } => Err(DecodeError {
+                kind: DecodeErrorKind::TrailingData,
+                offset: consumed,
+                verb: None,
+                skip: frame.len(),
+            }),
+            Status::Incomplete(n) => {
+                let missing = match n {
+                    Needed::Size(n) => n.get(),
+                    Needed::Unknown => 0,
+                };
+                let line = matches!(n, Needed::Unknown);
+                Err(DecodeError {
+                    kind: DecodeErrorKind::Truncated { missing, line },
+                    offset: frame.len(),
+                    verb: None,
+                    skip: frame.len(),
+                })
+            }
+        }
+    }
+}
+
 pub(crate) struct LineMeta {
     pub(crate) meta: Meta,
     pub(crate) payload_len: Option<usize>,
@@ -332,19 +381,6 @@ impl LineError {
 
 fn lerr(kind: DecodeErrorKind, at: usize, verb: Option<Verb>) -> LineError {
     LineError { kind, at, verb }
-}
-
-/// All ASCII digits and non-empty.
-pub(crate) fn is_digits(t: &[u8]) -> bool {
-    !t.is_empty() && t.iter().all(u8::is_ascii_digit)
-}
-
-fn parse_u32(t: &[u8]) -> Option<u32> {
-    if !is_digits(t) || t.len() > 10 {
-        return None;
-    }
-    let v = t.iter().fold(0u64, |a, d| a * 10 + u64::from(d - b'0'));
-    u32::try_from(v).ok()
 }
 
 /// The slow path of the byte check: finds the control byte or the invalid text.
@@ -440,7 +476,10 @@ pub(crate) fn parse_line(
     // TrID.
     let (trid, first_arg) = match dialect.trid_rule(verb) {
         TrIdRule::Absent => (None, 1),
-        TrIdRule::Required => match (n > 1).then(|| parse_u32(tok(1))).flatten() {
+        TrIdRule::Required => match (n > 1)
+            .then(|| parse_u32(tok(1), LeadingZeros::Allow))
+            .flatten()
+        {
             Some(t) => (Some(TrId(t)), 2),
             None => {
                 return Err(lerr(
@@ -450,7 +489,10 @@ pub(crate) fn parse_line(
                 ));
             }
         },
-        TrIdRule::Optional => match (n > 1).then(|| parse_u32(tok(1))).flatten() {
+        TrIdRule::Optional => match (n > 1)
+            .then(|| parse_u32(tok(1), LeadingZeros::Allow))
+            .flatten()
+        {
             Some(t) => (Some(TrId(t)), 2),
             None => (None, 1),
         },
@@ -476,9 +518,7 @@ pub(crate) fn parse_line(
         if !is_digits(last) {
             return Err(lerr(DecodeErrorKind::BadPayloadLength, at, v));
         }
-        let declared = last.iter().try_fold(0u64, |a, d| {
-            a.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-        });
+        let declared = parse_u64(last, LeadingZeros::Allow);
         let declared_len = declared
             .and_then(|d| usize::try_from(d).ok())
             .filter(|&d| d <= limits.max_payload);

@@ -26,9 +26,9 @@ fn name() -> impl Strategy<Value = String> {
 
 fn contact(client: bool) -> impl Strategy<Value = MlContact> {
     let lists = if client {
-        (0u8..8).boxed()
+        (0u32..8).boxed()
     } else {
-        any::<u8>().boxed()
+        (0u32..256).boxed()
     };
     (
         name(),
@@ -61,7 +61,7 @@ fn ml(client: bool) -> impl Strategy<Value = Ml> {
         proptest::collection::vec(
             (
                 "[0-9]{3,12}",
-                proptest::option::of((0u8..8).prop_map(ListBits)),
+                proptest::option::of((0u32..8).prop_map(ListBits)),
             )
                 .prop_map(|(n, l)| MlPhone {
                     number: format!("tel:+{n}"),

@@ -224,7 +224,7 @@ fn adl_worked_lengths() {
         true,
         [
             ("anotheruser@hotmail.com", ListBits(3), NetworkId::PASSPORT),
-            ("tel:+15551111222", ListBits(3), NetworkId::MOBILE),
+            ("tel:+15551111222", ListBits(3), NetworkId::TELEPHONE),
         ],
     )
     .unwrap();
@@ -248,7 +248,7 @@ fn server_adl_with_friendly() {
     let ml = Ml::parse(s.as_bytes(), &XmlLimits::default()).unwrap();
     let c = &ml.domains[0].contacts[0];
     assert_eq!(c.friendly.as_deref(), Some("URL-encoded friendly name"));
-    assert_eq!(c.lists, Some(ListBits::RL));
+    assert_eq!(c.lists, Some(ListBits::REVERSE));
     let opts = MlBuildOptions {
         space_before_slash: false,
         ..MlBuildOptions::server()
@@ -381,7 +381,8 @@ fn split_default_limits_large_list() {
         .is_err()
     );
     // rule violations are refused before splitting
-    let bad = Ml::from_accounts(false, [("x@y.com", ListBits::RL, NetworkId::PASSPORT)]).unwrap();
+    let bad =
+        Ml::from_accounts(false, [("x@y.com", ListBits::REVERSE, NetworkId::PASSPORT)]).unwrap();
     assert!(
         bad.split(&MlBuildOptions::client(), MlSplitLimits::default())
             .is_err()
@@ -400,7 +401,7 @@ fn ml_build_rules() {
                 name: "a.com".into(),
                 contacts: Ml::from_accounts(
                     false,
-                    [("x@a.com", ListBits::FL, NetworkId::PASSPORT)],
+                    [("x@a.com", ListBits::FORWARD, NetworkId::PASSPORT)],
                 )
                 .unwrap()
                 .domains[0]
@@ -411,7 +412,7 @@ fn ml_build_rules() {
                 name: "a.com".into(),
                 contacts: Ml::from_accounts(
                     false,
-                    [("y@a.com", ListBits::FL, NetworkId::PASSPORT)],
+                    [("y@a.com", ListBits::FORWARD, NetworkId::PASSPORT)],
                 )
                 .unwrap()
                 .domains[0]
@@ -431,14 +432,20 @@ fn ml_build_rules() {
         phones: vec![],
     };
     assert!(empty_d.validate(MlDirection::ServerToClient).is_err());
-    assert!(Ml::from_accounts(false, [("nodomain", ListBits::FL, NetworkId::PASSPORT)]).is_err());
+    assert!(
+        Ml::from_accounts(
+            false,
+            [("nodomain", ListBits::FORWARD, NetworkId::PASSPORT)]
+        )
+        .is_err()
+    );
     // grouping: accounts of one domain end up in one <d> even when interleaved
     let g = Ml::from_accounts(
         false,
         [
-            ("a@x.com", ListBits::FL, NetworkId::PASSPORT),
-            ("b@y.com", ListBits::FL, NetworkId::PASSPORT),
-            ("c@x.com", ListBits::AL, NetworkId::PASSPORT),
+            ("a@x.com", ListBits::FORWARD, NetworkId::PASSPORT),
+            ("b@y.com", ListBits::FORWARD, NetworkId::PASSPORT),
+            ("c@x.com", ListBits::ALLOW, NetworkId::PASSPORT),
         ],
     )
     .unwrap();
@@ -449,7 +456,7 @@ fn ml_build_rules() {
     // escaping in names
     let e = Ml::from_accounts(
         false,
-        [("o'neil&co@x.com", ListBits::FL, NetworkId::PASSPORT)],
+        [("o'neil&co@x.com", ListBits::FORWARD, NetworkId::PASSPORT)],
     )
     .unwrap();
     let xml = e.to_xml(&MlBuildOptions::client()).unwrap();

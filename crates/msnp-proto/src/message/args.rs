@@ -8,46 +8,15 @@ use super::MessageError;
 use crate::caps::ClientCapabilities;
 use crate::error::EncodeError;
 use crate::network::{Handle, NetworkId};
+use crate::num::{LeadingZeros, decimal_digits, parse_u32, parse_u64};
 use crate::raw::RawCommand;
 use crate::text::{Token, UrlText};
 use crate::verb::{TrId, Verb};
 use crate::version::Dialect;
 use crate::wire::Limits;
 
-/// Parses a canonical unsigned decimal (`0`, or digits without a leading zero) that fits a `u32`.
-pub(crate) fn parse_decimal(s: &[u8]) -> Option<u32> {
-    if s.is_empty() || s.len() > 10 || (s.len() > 1 && s[0] == b'0') {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &b in s {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u64::from(b - b'0');
-    }
-    u32::try_from(n).ok()
-}
-
-/// Like [`parse_decimal`] for `u64`.
-pub(crate) fn parse_decimal_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || (s.len() > 1 && s[0] == b'0') {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &b in s {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-    }
-    Some(n)
-}
-
-/// Whether the token is all ASCII digits.
-pub(crate) fn all_digits(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
-}
+/// Whether the token is all ASCII digits (the one rule, under the name the typed readers use).
+pub(crate) use crate::num::is_digits as all_digits;
 
 /// The arguments of one raw command, read by position with typed errors.
 pub(crate) struct Args<'r, 'a> {
@@ -160,7 +129,7 @@ impl<'r, 'a> Args<'r, 'a> {
 
     pub(crate) fn u32(&self, i: usize) -> Result<u32, MessageError> {
         let b = self.bytes(i)?;
-        parse_decimal(b).ok_or_else(|| {
+        parse_u32(b, LeadingZeros::Reject).ok_or_else(|| {
             if all_digits(b) {
                 self.bad(i, "a canonical decimal in 0..=4294967295")
             } else {
@@ -178,7 +147,8 @@ impl<'r, 'a> Args<'r, 'a> {
     }
 
     pub(crate) fn u64(&self, i: usize) -> Result<u64, MessageError> {
-        parse_decimal_u64(self.bytes(i)?).ok_or_else(|| self.bad(i, "a canonical 64-bit decimal"))
+        parse_u64(self.bytes(i)?, LeadingZeros::Reject)
+            .ok_or_else(|| self.bad(i, "a canonical 64-bit decimal"))
     }
 
     pub(crate) fn bool01(&self, i: usize) -> Result<bool, MessageError> {
@@ -359,7 +329,7 @@ impl<'s, S: Sink> Line<'s, S> {
     }
 
     fn digits(&mut self, n: u64) {
-        let (digits, start) = crate::encode::decimal_digits(n);
+        let (digits, start) = decimal_digits(n);
         self.s.put(&digits[start..]);
         self.len += digits.len() - start;
     }

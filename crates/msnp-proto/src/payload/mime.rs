@@ -21,9 +21,16 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
+use nom::Parser;
+use nom::bytes::take_while;
+use nom::character::char;
+use nom::combinator::{self, rest};
+use nom::sequence::{preceded, separated_pair, terminated};
+
 use super::error::{PayloadError, utf8};
 use super::p2p::P2pMessage;
 use super::xml::{XmlLimits, parse_document};
+use crate::grammar::{Res, offset, till};
 
 /// One header line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -137,16 +144,12 @@ pub fn parse_header_lines(
     base: usize,
 ) -> Result<(MimeHeaders<'_>, usize), PayloadError> {
     let mut headers = MimeHeaders::default();
-    let mut pos = 0usize;
-    while pos < text.len() {
-        let rest = text.get(pos..).unwrap_or("");
-        let (line, next) = match rest.find('\n') {
-            Some(i) => (rest.get(..i).unwrap_or(""), pos + i + 1),
-            None => (rest, text.len()),
-        };
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let pos = offset(text, rest);
+        let (next, line) = header_line(rest)?;
         if line.is_empty() {
-            return Ok((headers, next));
+            return Ok((headers, offset(text, next)));
         }
         if line.starts_with([' ', '\t']) {
             // folded continuation of the previous header
@@ -168,7 +171,7 @@ pub fn parse_header_lines(
                 }
             }
         } else {
-            let Some((name, value)) = line.split_once(':') else {
+            let Ok((_, (name, value))) = header_field(line) else {
                 return Err(PayloadError::Mime {
                     offset: base + pos,
                     reason: "header line without `:`",
@@ -180,11 +183,33 @@ pub fn parse_header_lines(
                     reason: "empty header name or name containing a space",
                 });
             }
-            headers.push(name, value.trim_start_matches([' ', '\t']));
+            headers.push(name, value);
         }
-        pos = next;
+        rest = next;
     }
     Ok((headers, text.len()))
+}
+
+/// One line up to LF (consumed when there) without its CR: CRLF and bare LF both end a line.
+fn header_line(i: &str) -> Result<(&str, &str), PayloadError> {
+    let line = terminated(till(b'\n'), combinator::opt(char('\n')))
+        .map(|l: &str| l.strip_suffix('\r').unwrap_or(l))
+        .parse_complete(i);
+    // `till` and `opt` cannot fail; keep the error typed all the same.
+    line.map_err(|_| PayloadError::Mime {
+        offset: 0,
+        reason: "unreadable header line",
+    })
+}
+
+/// `Name:value`, blanks after the colon dropped.
+fn header_field(line: &str) -> Res<'_, (&str, &str)> {
+    separated_pair(
+        till(b':'),
+        char(':'),
+        preceded(take_while(|c| c == ' ' || c == '\t'), rest),
+    )
+    .parse_complete(line)
 }
 
 /// A MIME message: headers and raw body.
@@ -502,18 +527,31 @@ pub struct ImFormat {
     pub other: Vec<(String, String)>,
 }
 
+/// One `KEY=value` item of `X-MMS-IM-Format` and its `;`, blanks around it dropped; a bare
+/// `KEY` has no value.
+fn im_format_item(i: &str) -> Res<'_, (&str, Option<&str>)> {
+    let (next, item) = terminated(till(b';'), combinator::opt(char(';'))).parse_complete(i)?;
+    let (_, kv) =
+        (till(b'='), combinator::opt(preceded(char('='), rest))).parse_complete(item.trim())?;
+    Ok((next, kv))
+}
+
 const FONT_SET: &AsciiSet = &CONTROLS.add(b' ').add(b'%').add(b';').add(b'=');
 
 impl ImFormat {
     /// Parses the header value (`; `-separated `KEY=value`, any subset, any order).
     pub fn parse(v: &str) -> Self {
         let mut f = Self::default();
-        for part in v.split(';') {
-            let part = part.trim();
-            if part.is_empty() {
+        let mut items = v;
+        while !items.is_empty() {
+            let Ok((next, (k, val))) = im_format_item(items) else {
+                break;
+            };
+            items = next;
+            if k.is_empty() && val.is_none() {
                 continue;
             }
-            let (k, val) = part.split_once('=').unwrap_or((part, ""));
+            let val = val.unwrap_or("");
             let ok = match k {
                 "FN" => percent_decode_str(val)
                     .decode_utf8()

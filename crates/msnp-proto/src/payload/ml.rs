@@ -5,117 +5,21 @@
 //! use msnp_proto::payload::xml::XmlLimits;
 //!
 //! let ml = Ml::from_accounts(true, [
-//!     ("anotheruser@hotmail.com", ListBits::FL | ListBits::AL, NetworkId::PASSPORT),
+//!     ("anotheruser@hotmail.com", ListBits::FORWARD | ListBits::ALLOW, NetworkId::PASSPORT),
 //! ]).unwrap();
 //! let xml = ml.to_xml(&MlBuildOptions::client()).unwrap();
 //! assert_eq!(xml, r#"<ml l="1"><d n="hotmail.com"><c n="anotheruser" l="3" t="1" /></d></ml>"#);
 //! assert_eq!(Ml::parse(xml.as_bytes(), &XmlLimits::default()).unwrap(), ml);
 //! ```
 
-use std::fmt;
-use std::ops::{BitOr, BitOrAssign};
-
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+pub use crate::list::ListBits;
+pub use crate::network::NetworkId;
+use crate::num::{LeadingZeros, parse_u32};
 
 use super::error::PayloadError;
 use super::xml::{Element, XmlLimits, expect_root, parse_bytes, push_attr};
-
-/// A contact-list bit mask (`l` attribute).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(transparent))]
-pub struct ListBits(pub u8);
-
-impl ListBits {
-    /// Forward list (contacts you added).
-    pub const FL: Self = Self(1);
-    /// Allow list.
-    pub const AL: Self = Self(2);
-    /// Block list.
-    pub const BL: Self = Self(4);
-    /// Reverse list (who added you) – server only.
-    pub const RL: Self = Self(8);
-    /// Pending list – server only.
-    pub const PL: Self = Self(16);
-    /// The bits a client may send (FL | AL | BL).
-    pub const CLIENT_MASK: Self = Self(7);
-
-    /// Whether every bit of `other` is set.
-    pub const fn contains(self, other: Self) -> bool {
-        self.0 & other.0 == other.0
-    }
-    /// Whether the mask only uses bits a client may send.
-    pub const fn is_client_sendable(self) -> bool {
-        self.0 & !Self::CLIENT_MASK.0 == 0
-    }
-    /// The bits that are not defined (above PL).
-    pub const fn unknown_bits(self) -> u8 {
-        self.0 & !31
-    }
-}
-
-impl BitOr for ListBits {
-    type Output = Self;
-    fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
-    }
-}
-
-impl BitOrAssign for ListBits {
-    fn bitor_assign(&mut self, rhs: Self) {
-        self.0 |= rhs.0;
-    }
-}
-
-impl fmt::Display for ListBits {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-/// A network id (`t` attribute of `<c>`; also `UBX`/`UUM` arguments).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(transparent))]
-pub struct NetworkId(pub u32);
-
-impl NetworkId {
-    /// 1: Windows Live / Passport.
-    pub const PASSPORT: Self = Self(1);
-    /// 2: Office Communicator / LCS.
-    pub const LCS: Self = Self(2);
-    /// 4: telephone / mobile.
-    pub const MOBILE: Self = Self(4);
-    /// 8: mobile network interop.
-    pub const MNI: Self = Self(8);
-    /// 9: circle (MSNP18).
-    pub const CIRCLE: Self = Self(9);
-    /// 16: SMTP / Jaguire.
-    pub const SMTP: Self = Self(16);
-    /// 32: Yahoo!.
-    pub const YAHOO: Self = Self(32);
-
-    /// Name of a known network, `None` for ids the protocol does not define
-    /// (servers answer those with error 204).
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self.0 {
-            1 => "passport",
-            2 => "lcs",
-            4 => "mobile",
-            8 => "mni",
-            9 => "circle",
-            16 => "smtp",
-            32 => "yahoo",
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for NetworkId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
 
 /// One e-mail contact of a domain (`<c n=… l=… t=… f=…/>`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -124,6 +28,7 @@ pub struct MlContact {
     /// Local part of the account (before `@`); for circles, the circle GUID.
     pub local: String,
     /// List bits (`l`); absent in `FQY`.
+    #[cfg_attr(feature = "serde", serde(with = "bits_as_number"))]
     pub lists: Option<ListBits>,
     /// Network id (`t`); absent in client `FQY`.
     pub network: Option<NetworkId>,
@@ -148,6 +53,7 @@ pub struct MlPhone {
     /// The number as written, normally `tel:+…`.
     pub number: String,
     /// List bits.
+    #[cfg_attr(feature = "serde", serde(with = "bits_as_number"))]
     pub lists: Option<ListBits>,
 }
 
@@ -231,17 +137,43 @@ const FRIENDLY_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-fn parse_u<T: std::str::FromStr>(el: &Element<'_>, attr: &str) -> Result<Option<T>, PayloadError> {
+/// An `<ml>` document keeps `l` as the number it is on the wire (`"l": 3`), not as list names.
+#[cfg(feature = "serde")]
+mod bits_as_number {
+    use super::ListBits;
+
+    pub(super) fn serialize<S: serde::Serializer>(
+        bits: &Option<ListBits>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&bits.map(|b| b.0), s)
+    }
+
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<ListBits>, D::Error> {
+        Ok(<Option<u32> as serde::Deserialize>::deserialize(d)?.map(ListBits))
+    }
+}
+
+/// A numeric attribute: digits, leading zeros accepted (the text is not kept), at most `max`.
+fn parse_u(el: &Element<'_>, attr: &str, max: u32) -> Result<Option<u32>, PayloadError> {
     match el.attr(attr) {
         None => Ok(None),
-        Some(v) => v.parse::<T>().map(Some).map_err(|_| {
-            PayloadError::invalid(
+        Some(v) => match parse_u32(v.as_bytes(), LeadingZeros::Allow) {
+            Some(n) if n <= max => Ok(Some(n)),
+            _ => Err(PayloadError::invalid(
                 format!("<{}> attribute {attr}", el.name),
                 v,
-                "not a decimal number",
-            )
-        }),
+                "not a decimal number in range",
+            )),
+        },
     }
+}
+
+/// List bits in `<ml>`: one byte (the five lists of MSNP13–18 and room to spare).
+fn list_bits(el: &Element<'_>) -> Result<Option<ListBits>, PayloadError> {
+    Ok(parse_u(el, "l", u8::MAX.into())?.map(ListBits))
 }
 
 fn required<'e>(el: &'e Element<'_>, attr: &'static str) -> Result<&'e str, PayloadError> {
@@ -305,8 +237,8 @@ impl Ml {
                         };
                         contacts.push(MlContact {
                             local: required(c, "n")?.to_owned(),
-                            lists: parse_u::<u8>(c, "l")?.map(ListBits),
-                            network: parse_u::<u32>(c, "t")?.map(NetworkId),
+                            lists: list_bits(c)?,
+                            network: parse_u(c, "t", u32::MAX)?.map(NetworkId),
                             friendly,
                         });
                     }
@@ -322,7 +254,7 @@ impl Ml {
                         }
                         ml.phones.push(MlPhone {
                             number: required(c, "n")?.to_owned(),
-                            lists: parse_u::<u8>(c, "l")?.map(ListBits),
+                            lists: list_bits(c)?,
                         });
                     }
                 }
