@@ -33,7 +33,6 @@ pub mod negotiation;
 pub mod network;
 pub mod payload;
 pub mod raw;
-pub mod session;
 pub mod status;
 pub mod text;
 pub mod transcript;

@@ -11,13 +11,13 @@ use std::collections::VecDeque;
 
 use msnp_auth::{LegacyPackage, MbiBlob};
 
-use super::SessionError;
-use super::inbound::{Inbound, arg_str, line_text};
-use crate::error_code::ErrorCode;
-use crate::raw::{OwnedCommand, RawCommand};
-use crate::verb::{TrId, Verb};
-use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
-use crate::wire::Limits;
+use crate::SessionError;
+use crate::inbound::{Inbound, arg_str, line_text};
+use msnp_proto::error_code::ErrorCode;
+use msnp_proto::raw::{OwnedCommand, RawCommand};
+use msnp_proto::verb::{TrId, Verb};
+use msnp_proto::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
+use msnp_proto::wire::Limits;
 
 /// The server's `CVR` reply: `CVR trid recommended recommended2 minimum download-url info-url`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,7 +144,7 @@ pub enum ServerEvent {
     /// The client sent `OUT`.
     ClientLeft,
     /// The client broke the protocol; disconnect it.
-    Failed(super::LoginError),
+    Failed(crate::LoginError),
 }
 
 /// Where the server side is.
@@ -172,7 +172,7 @@ pub enum ServerPhase {
 /// The server side of a DS/NS login connection, sans-IO.
 ///
 /// ```
-/// use msnp_proto::session::server::{CvrAnswer, ServerConfig, ServerEvent, ServerLogin};
+/// use msnp_session::server::{CvrAnswer, ServerConfig, ServerEvent, ServerLogin};
 /// use msnp_proto::ProtocolVersion;
 /// let cvr = CvrAnswer { recommended: "1".into(), recommended2: "1".into(), minimum: "1".into(),
 ///                       download_url: "http://a".into(), info_url: "http://b".into() };
@@ -184,7 +184,7 @@ pub enum ServerPhase {
 /// s.accept(Some("Alice"), None, None)?;
 /// let sent: Vec<_> = std::iter::from_fn(|| s.poll_transmit()).map(|c| c.frame().clone()).collect();
 /// assert_eq!(sent.concat(), b"VER 1 MSNP2\r\nINF 2 MD5\r\nUSR 3 MD5 S 939912345.12345\r\nUSR 4 OK alice@hotmail.com Alice\r\n");
-/// # Ok::<(), msnp_proto::session::SessionError>(())
+/// # Ok::<(), msnp_session::SessionError>(())
 /// ```
 #[derive(Debug)]
 pub struct ServerLogin {
@@ -233,7 +233,7 @@ impl ServerLogin {
             fields.push(("referral.current", &r.current));
         }
         for (field, v) in fields {
-            if !crate::encode::valid_token(v.as_bytes(), true) {
+            if msnp_proto::Token::new(v).is_err() {
                 return Err(SessionError::Config {
                     field,
                     reason: "must be one non-empty token without spaces",
@@ -547,7 +547,7 @@ impl ServerLogin {
             _ => "waiting for the caller",
         };
         self.events
-            .push_back(ServerEvent::Failed(super::LoginError::Unexpected {
+            .push_back(ServerEvent::Failed(crate::LoginError::Unexpected {
                 verb: cmd.as_raw().verb(),
                 expecting,
                 line: line_text(cmd),

@@ -1,7 +1,7 @@
 //! `ServerLogin`: replays the transcripts' client lines and produces the server lines; and a
 //! loopback of `ClientLogin` against `ServerLogin` for every era.
 
-use msnp_proto::session::{
+use msnp_session::{
     ClientCredentials, ClientInfo, ClientLogin, Credentials, CvrAnswer, LoginConfig, LoginEvent,
     LoginPhase, Referral, ServerConfig, ServerEvent, ServerLogin, ServerPhase, SessionError,
     TicketRequest,
@@ -316,7 +316,7 @@ fn wrong_sso_secret_is_rejected_end_to_end() {
     assert!(matches!(
         c.last(),
         Some(LoginEvent::Failed(
-            msnp_proto::session::LoginError::Server {
+            msnp_session::LoginError::Server {
                 code: ErrorCode(911),
                 ..
             }

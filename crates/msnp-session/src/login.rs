@@ -5,14 +5,14 @@ use std::collections::VecDeque;
 use bytes::Bytes;
 use msnp_auth::{LegacyPackage, MbiBlob, TwnChallenge};
 
-use super::SessionError;
-use super::inbound::{Inbound, arg_str, line_text};
-use crate::error_code::ErrorCode;
-use crate::message::OutReason;
-use crate::raw::OwnedCommand;
-use crate::verb::{TrId, TrIdCounter, Verb};
-use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
-use crate::wire::Limits;
+use crate::SessionError;
+use crate::inbound::{Inbound, arg_str, line_text};
+use msnp_proto::error_code::ErrorCode;
+use msnp_proto::message::OutReason;
+use msnp_proto::raw::OwnedCommand;
+use msnp_proto::verb::{TrId, TrIdCounter, Verb};
+use msnp_proto::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
+use msnp_proto::wire::Limits;
 
 /// What the client says about itself in `CVR` (MSNP8+).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -402,7 +402,7 @@ impl Scheme {
 /// keeps running the connection: [`send`](Self::send) numbers the caller's commands, `CHL` is
 /// still answered, and other server commands come out as [`LoginEvent::Command`].
 ///
-/// See the [module documentation](super) for a complete loop.
+/// See the [module documentation](crate) for a complete loop.
 #[derive(Debug)]
 pub struct ClientLogin {
     config: LoginConfig,
@@ -429,7 +429,7 @@ pub struct ClientLogin {
 const MAX_PENDING_QRY: usize = 16;
 
 fn token_ok(s: &str) -> bool {
-    crate::encode::valid_token(s.as_bytes(), true)
+    msnp_proto::Token::new(s).is_ok()
 }
 
 impl ClientLogin {
@@ -526,9 +526,9 @@ impl ClientLogin {
     }
 
     /// A switchboard configuration for this account (handle, machine GUID, negotiated version,
-    /// limits), for [`SwitchboardSession`](super::SwitchboardSession).
-    pub fn switchboard_config(&self) -> super::SwitchboardConfig {
-        let mut c = super::SwitchboardConfig::new(self.config.handle.clone(), self.version)
+    /// limits), for [`SwitchboardSession`](crate::SwitchboardSession).
+    pub fn switchboard_config(&self) -> crate::SwitchboardConfig {
+        let mut c = crate::SwitchboardConfig::new(self.config.handle.clone(), self.version)
             .with_limits(self.config.limits);
         c.machine_guid = self.config.machine_guid.clone();
         c
@@ -590,7 +590,7 @@ impl ClientLogin {
     ///
     /// # Errors
     /// As [`handle_input`](Self::handle_input), without the decode error.
-    pub fn handle_command(&mut self, cmd: &crate::raw::RawCommand<'_>) -> Result<(), SessionError> {
+    pub fn handle_command(&mut self, cmd: &msnp_proto::raw::RawCommand<'_>) -> Result<(), SessionError> {
         self.check_input()?;
         self.process(cmd.to_owned_command())
     }
@@ -642,7 +642,7 @@ impl ClientLogin {
     /// `USR trid SSO S ticket blob` (`… {machine-guid}` from MSNP16).
     ///
     /// ```
-    /// use msnp_proto::session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
+    /// use msnp_session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
     /// use msnp_proto::ProtocolVersion;
     /// let cfg = LoginConfig::new("alice@hotmail.com", vec![ProtocolVersion::Msnp18],
     ///                            ClientInfo::wlm_8_1(), Credentials::Ticket)
@@ -663,7 +663,7 @@ impl ClientLogin {
     /// assert_eq!(parts[6], "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}");
     /// let blob = msnp_auth::MbiBlob::from_base64(parts[5]).unwrap();
     /// assert!(blob.verify(secret, &nonce).unwrap());
-    /// # Ok::<(), msnp_proto::session::SessionError>(())
+    /// # Ok::<(), msnp_session::SessionError>(())
     /// ```
     ///
     /// # Errors

@@ -1,4 +1,4 @@
-//! Sans-IO session state machines: the client side of the notification-server login
+//! msnp-session: sans-IO session state machines: the client side of the notification-server login
 //! ([`ClientLogin`]) and of a switchboard session ([`SwitchboardSession`]), and the server side
 //! of the login ([`ServerLogin`]).
 //!
@@ -14,7 +14,7 @@
 //! client to a notification server, which asks for a Passport ticket.
 //!
 //! ```
-//! use msnp_proto::session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
+//! use msnp_session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
 //! use msnp_proto::ProtocolVersion;
 //!
 //! let client = ClientInfo {
@@ -67,8 +67,10 @@
 //! }
 //! assert_eq!(sent.first().map(String::as_str), Some("VER 1 MSNP8 CVR0\r\n"));
 //! assert_eq!(sent.last().map(String::as_str), Some("USR 7 TWN S t=ticket&p=profile\r\n"));
-//! # Ok::<(), msnp_proto::session::SessionError>(())
+//! # Ok::<(), msnp_session::SessionError>(())
 //! ```
+
+#![warn(missing_docs)]
 
 mod inbound;
 pub mod login;
@@ -87,7 +89,7 @@ pub use switchboard::{
     SwitchboardSession,
 };
 
-use crate::error::{DecodeError, EncodeError};
+use msnp_proto::error::{DecodeError, EncodeError};
 
 /// Misuse of a session machine, or input it cannot frame. Protocol-level failures reported by
 /// the server are events ([`LoginEvent::Failed`], [`SwitchboardEvent::Failed`]), not errors.

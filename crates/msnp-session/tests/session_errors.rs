@@ -2,7 +2,7 @@
 //! unexpected commands, `OUT OTH`, misuse, CTP, the other `GCF` order.
 
 use msnp_proto::message::{AckMode, OutReason};
-use msnp_proto::session::{
+use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase,
     SessionError, SwitchboardConfig, SwitchboardError, SwitchboardEvent, SwitchboardPhase,
     SwitchboardSession, TicketRequest,

@@ -1,10 +1,10 @@
 //! The byte side shared by the session machines: a buffer of unconsumed input and a
 //! [`Decoder`] that follows the machine's dialect.
 
-use crate::error::DecodeError;
-use crate::raw::OwnedCommand;
-use crate::version::Dialect;
-use crate::wire::{Decoder, Limits, Status};
+use msnp_proto::error::DecodeError;
+use msnp_proto::raw::OwnedCommand;
+use msnp_proto::version::Dialect;
+use msnp_proto::wire::{Decoder, Limits, Status};
 
 /// Buffered server bytes. What stays buffered between calls is at most one incomplete
 /// command, which the decoder's [`Limits`] bound (`max_line + 2 + max_payload`).

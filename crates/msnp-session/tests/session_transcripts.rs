@@ -3,7 +3,7 @@
 //! transcripts' secret and IV are not known).
 
 use msnp_proto::message::AckMode;
-use msnp_proto::session::{
+use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase, ProductPair,
     SwitchboardConfig, SwitchboardEvent, SwitchboardSession, TicketRequest,
 };

@@ -4,14 +4,14 @@ use std::collections::VecDeque;
 
 use bytes::Bytes;
 
-use super::SessionError;
-use super::inbound::{Inbound, arg_str, line_text};
-use crate::error_code::ErrorCode;
-use crate::message::AckMode;
-use crate::raw::{OwnedCommand, RawCommand};
-use crate::verb::{TrId, TrIdCounter, Verb};
-use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V};
-use crate::wire::Limits;
+use crate::SessionError;
+use crate::inbound::{Inbound, arg_str, line_text};
+use msnp_proto::error_code::ErrorCode;
+use msnp_proto::message::AckMode;
+use msnp_proto::raw::{OwnedCommand, RawCommand};
+use msnp_proto::verb::{TrId, TrIdCounter, Verb};
+use msnp_proto::version::{Dialect, Direction, Leniency, ProtocolVersion as V};
+use msnp_proto::wire::Limits;
 
 /// Who the client is on the switchboard, and the limits it keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -223,10 +223,10 @@ impl SwitchboardPhase {
 }
 
 /// The client side of a switchboard session, sans-IO, in the same poll style as
-/// [`ClientLogin`](super::ClientLogin). TrIDs count from 1 on each switchboard connection.
+/// [`ClientLogin`](crate::ClientLogin). TrIDs count from 1 on each switchboard connection.
 ///
 /// ```
-/// use msnp_proto::session::{SwitchboardConfig, SwitchboardEvent, SwitchboardSession};
+/// use msnp_session::{SwitchboardConfig, SwitchboardEvent, SwitchboardSession};
 /// use msnp_proto::message::AckMode;
 /// use msnp_proto::{ProtocolVersion, TrId};
 /// let cfg = SwitchboardConfig::new("alice@hotmail.com", ProtocolVersion::Msnp8);
@@ -241,7 +241,7 @@ impl SwitchboardPhase {
 /// let events: Vec<_> = std::iter::from_fn(|| sb.poll_event()).collect();
 /// assert_eq!(events.last(), Some(&SwitchboardEvent::Delivered(TrId(3))));
 /// assert_eq!(sb.participants().len(), 1);
-/// # Ok::<(), msnp_proto::session::SessionError>(())
+/// # Ok::<(), msnp_session::SessionError>(())
 /// ```
 #[derive(Debug)]
 pub struct SwitchboardSession {
@@ -263,7 +263,7 @@ pub struct SwitchboardSession {
 }
 
 fn valid(s: &str) -> bool {
-    crate::encode::valid_token(s.as_bytes(), true)
+    msnp_proto::Token::new(s).is_ok()
 }
 
 impl SwitchboardSession {
@@ -451,7 +451,7 @@ impl SwitchboardSession {
     pub fn send_message(&mut self, mode: AckMode, payload: &[u8]) -> Result<TrId, SessionError> {
         self.require_open("send_message")?;
         if !mode.is_known() {
-            return Err(SessionError::Encode(crate::error::EncodeError::Invalid {
+            return Err(SessionError::Encode(msnp_proto::error::EncodeError::Invalid {
                 what: "ack mode",
                 reason: "must be U, N, A or D",
             }));
