@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+pub mod digest;
 pub mod error;
 pub mod hex;
 pub mod limits;

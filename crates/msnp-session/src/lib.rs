@@ -72,6 +72,7 @@
 
 #![warn(missing_docs)]
 
+pub mod digest;
 mod inbound;
 pub mod login;
 pub mod server;
