@@ -29,21 +29,6 @@ pub(crate) fn parse_decimal(s: &[u8]) -> Option<u32> {
     u32::try_from(n).ok()
 }
 
-/// Like [`parse_decimal`] for `u64`.
-pub(crate) fn parse_decimal_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || (s.len() > 1 && s[0] == b'0') {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &b in s {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-    }
-    Some(n)
-}
-
 /// Whether the token is all ASCII digits.
 pub(crate) fn all_digits(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(u8::is_ascii_digit)
@@ -175,10 +160,6 @@ impl<'r, 'a> Args<'r, 'a> {
         } else {
             Ok(None)
         }
-    }
-
-    pub(crate) fn u64(&self, i: usize) -> Result<u64, MessageError> {
-        parse_decimal_u64(self.bytes(i)?).ok_or_else(|| self.bad(i, "a canonical 64-bit decimal"))
     }
 
     pub(crate) fn bool01(&self, i: usize) -> Result<bool, MessageError> {
