@@ -368,7 +368,6 @@ fn routed_nfy_and_sdg() {
     assert!(RoutedAddress::parse("bob").is_err());
 }
 
-
 #[test]
 fn shields_build_with_block_rules() {
     let xml = r#"<config><shield><cli maj="8" min="1" minbld="0" maxbld="9999" deny="winks ddp" /></shield><block><regexp><imtext value="ZG9nZ3k="/></regexp><hashes><h>1</h></hashes></block></config>"#;

@@ -130,8 +130,6 @@ fn current_media_fields() {
     assert!(CurrentMedia::parse(r"\0Music\0yes\0{0}\0").is_err());
 }
 
-
-
 #[test]
 fn msnobj_extra_attributes_kept_in_order() {
     let xml = r#"<msnobj Creator="a@b.c" Type="3" SHA1D="x" Size="1" Location="0" Friendly="AAA=" contenttype="D" contentsource="P" stamp="s&amp;t"/>"#;

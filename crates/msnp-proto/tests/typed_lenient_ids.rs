@@ -37,7 +37,9 @@ fn rng_with_a_hex_session_id() {
 fn cal_ringing_with_a_hex_session_id() {
     let d = Dialect::switchboard(V::Msnp18).with_direction(Direction::ServerToClient);
     let m = roundtrip(d, b"CAL 2 RINGING 300d871f3f3b930a4fcb68330286c9a\r\n");
-    let Message::CalReply(c) = m else { panic!("{m:?}") };
+    let Message::CalReply(c) = m else {
+        panic!("{m:?}")
+    };
     assert_eq!(c.session_id.as_str(), HEX_ID);
 }
 
@@ -58,8 +60,32 @@ fn usr_ok_verified_from_msnp6() {
     for v in [V::Msnp6, V::Msnp7] {
         let d = Dialect::notification(v).with_direction(Direction::ServerToClient);
         let m = roundtrip(d, b"USR 4 OK alice@example.com Alice 1\r\n");
-        let Message::Usr(Usr::Ok(ok)) = m else { panic!("{m:?}") };
+        let Message::Usr(Usr::Ok(ok)) = m else {
+            panic!("{m:?}")
+        };
         assert_eq!(ok.handle.address(), "alice@example.com");
         assert_eq!(ok.verified, Some(true), "{v:?}");
     }
+}
+
+#[test]
+fn usr_ok_without_the_flag_on_msnp6_and_7() {
+    // The MSNP5 shape, which servers of the era kept sending: accepted, as the login machine
+    // accepts it.
+    for v in [V::Msnp6, V::Msnp7] {
+        let d = Dialect::notification(v).with_direction(Direction::ServerToClient);
+        let m = roundtrip(d, b"USR 4 OK alice@example.com Alice\r\n");
+        let Message::Usr(Usr::Ok(ok)) = m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(ok.verified, None, "{v:?}");
+    }
+    // From MSNP8 the flags are required.
+    let d = Dialect::notification(V::Msnp8).with_direction(Direction::ServerToClient);
+    let Ok(Status::Complete { value, .. }) =
+        Decoder::new(d, Limits::default()).decode(b"USR 4 OK alice@example.com Alice\r\n")
+    else {
+        panic!("frame")
+    };
+    assert!(Message::decode(&value, &d).is_err());
 }

@@ -48,7 +48,7 @@
 //!     while let Some(event) = login.poll_event() {
 //!         match event {
 //!             LoginEvent::Reconnect { address } => {
-//!                 assert_eq!(address, "198.51.100.21:1863");
+//!                 assert_eq!(address.as_str(), "198.51.100.21:1863");
 //!                 server = servers.pop().unwrap().into_iter(); // "connect"
 //!                 login.connected()?;
 //!             }
@@ -57,7 +57,7 @@
 //!                 login.provide_ticket("t=ticket&p=profile")?; // from Passport 1.4
 //!             }
 //!             LoginEvent::LoggedIn { handle, .. } => {
-//!                 assert_eq!(handle, "alice@hotmail.com");
+//!                 assert_eq!(handle.address(), "alice@hotmail.com");
 //!                 logged_in = true;
 //!             }
 //!             LoginEvent::Failed(e) => panic!("{e}"),
@@ -72,9 +72,10 @@
 
 #![warn(missing_docs)]
 
+mod auth;
 pub mod digest;
-mod inbound;
 pub mod login;
+mod machine;
 pub mod server;
 pub mod switchboard;
 

@@ -7,7 +7,9 @@ use msnp_auth::digest::policy_checksum;
 use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::payload::policies::{Policies, PolicyContent};
 use msnp_proto::payload::xml::XmlLimits;
-use msnp_session::digest::{MsnObjectDigest, msnobj_for_data, policy_checksum_valid, signed_policy};
+use msnp_session::digest::{
+    MsnObjectDigest, msnobj_for_data, policy_checksum_valid, signed_policy,
+};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -100,7 +102,6 @@ fn policies_build_and_checksum() {
     assert_eq!(policy_checksum_valid(&back.policies[0]), Some(false));
     assert_eq!(policy_checksum(""), "D41D8CD98F00B204E9800998ECF8427E");
 }
-
 
 proptest! {
     #[test]

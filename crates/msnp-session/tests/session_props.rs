@@ -4,11 +4,11 @@
 use proptest::prelude::*;
 
 use msnp_proto::message::AckMode;
+use msnp_proto::{Limits, ProtocolVersion as V};
 use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase, SwitchboardConfig,
     SwitchboardEvent, SwitchboardSession,
 };
-use msnp_proto::{Limits, ProtocolVersion as V};
 
 const LIMITS: Limits = Limits {
     max_line: 256,

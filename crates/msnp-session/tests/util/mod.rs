@@ -10,7 +10,10 @@ use msnp_proto::{
 
 /// Every shared transcript (msnp-proto's copy in `tests/data/transcripts`), `(file name, text)`, sorted.
 pub fn transcripts() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../msnp-proto/tests/data/transcripts");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../msnp-proto/tests/data/transcripts"
+    );
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .expect("transcript dir")
         .map(|e| e.expect("entry").path())
