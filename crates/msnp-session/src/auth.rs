@@ -45,6 +45,7 @@ pub(crate) fn qry_answer(
     challenge: &str,
     key: ProductKey<'_>,
 ) -> Result<QryResponse, AuthError> {
-    let algorithm = challenge_algorithm(v).ok_or(AuthError::UnsupportedVersion(v.number()))?;
+    let algorithm =
+        challenge_algorithm(v).ok_or_else(|| AuthError::UnsupportedVersion(v.number()))?;
     msnp_auth::qry_answer(challenge, key, algorithm)
 }

@@ -1080,23 +1080,20 @@ impl Machine for ClientLogin {
         let trid = raw.trid();
         let replies_pending = trid.is_some() && trid == self.pending;
         let signed_in = matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut);
-        let msg = match msg {
-            Ok(m) => m,
-            Err(_) => {
-                if let Some(code) = raw.verb().error_code() {
-                    self.on_error(cmd, ErrorCode(code), trid);
-                } else if self.phase == LoginPhase::Version {
-                    self.unexpected(cmd);
-                } else if signed_in || (!replies_pending && trid.is_none_or(|t| t == TrId::ASYNC)) {
-                    // Not the login's business: the caller decodes it (and sees the error).
-                    self.core.emit(LoginEvent::Command(cmd.clone()));
-                } else if replies_pending {
-                    self.malformed(cmd, "arguments do not fit the command's shape");
-                } else {
-                    self.unexpected(cmd);
-                }
-                return Ok(());
+        let Ok(msg) = msg else {
+            if let Some(code) = raw.verb().error_code() {
+                self.on_error(cmd, ErrorCode(code), trid);
+            } else if self.phase == LoginPhase::Version {
+                self.unexpected(cmd);
+            } else if signed_in || (!replies_pending && trid.is_none_or(|t| t == TrId::ASYNC)) {
+                // Not the login's business: the caller decodes it (and sees the error).
+                self.core.emit(LoginEvent::Command(cmd.clone()));
+            } else if replies_pending {
+                self.malformed(cmd, "arguments do not fit the command's shape");
+            } else {
+                self.unexpected(cmd);
             }
+            return Ok(());
         };
 
         // Handled the same way in every phase.

@@ -4,8 +4,7 @@
 
 use msnp_proto::message::{AckMode, Usr};
 use msnp_proto::{
-    Decoder, Dialect, Direction, Handle, Limits, Message, ProtocolVersion as V, Status, Token,
-    TrId,
+    Decoder, Dialect, Direction, Handle, Limits, Message, ProtocolVersion as V, Status, Token, TrId,
 };
 use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, SwitchboardConfig,
@@ -58,10 +57,12 @@ fn hex_session_id_from_rng_to_ans() {
 #[test]
 fn hex_session_id_in_cal_ringing() {
     let cfg = SwitchboardConfig::new("alice@example.com", V::Msnp18);
-    let mut sb = SwitchboardSession::invite(cfg, "9df1cc1bb20eed3aca8b", &["bob@example.com"])
-        .unwrap();
-    sb.handle_input(b"USR 1 OK alice@example.com Alice\r\nCAL 2 RINGING 300d871f3f3b930a4fcb68330286c9a\r\n")
-        .unwrap();
+    let mut sb =
+        SwitchboardSession::invite(cfg, "9df1cc1bb20eed3aca8b", &["bob@example.com"]).unwrap();
+    sb.handle_input(
+        b"USR 1 OK alice@example.com Alice\r\nCAL 2 RINGING 300d871f3f3b930a4fcb68330286c9a\r\n",
+    )
+    .unwrap();
     let events: Vec<_> = std::iter::from_fn(|| sb.poll_event()).collect();
     assert_eq!(
         events.last(),
@@ -96,7 +97,10 @@ fn usr_ok_verified_on_msnp7() {
         panic!("{events:?}")
     };
     assert_eq!(handle.address(), "alice@example.com");
-    assert_eq!(friendly_name.as_ref().map(|n| n.decoded().into_owned()), Some("Alice".into()));
+    assert_eq!(
+        friendly_name.as_ref().map(|n| n.decoded().into_owned()),
+        Some("Alice".into())
+    );
     assert_eq!(*verified, Some(true));
     assert_eq!(*restricted, None);
     // The MSNP5 shape is still accepted on MSNP7 (no flag: not reported).
@@ -111,7 +115,10 @@ fn usr_ok_verified_on_msnp7() {
         .unwrap();
     let events: Vec<_> = std::iter::from_fn(|| l.poll_event()).collect();
     assert!(
-        matches!(events.last(), Some(LoginEvent::LoggedIn { verified: None, .. })),
+        matches!(
+            events.last(),
+            Some(LoginEvent::LoggedIn { verified: None, .. })
+        ),
         "{events:?}"
     );
     // The typed command is the same one the machine read.
