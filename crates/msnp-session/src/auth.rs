@@ -2,7 +2,7 @@
 //! [`AuthScheme`], [`AuthPackage`], [`ChallengeScheme`]) are mapped to msnp-auth's
 //! computations, which know nothing of the protocol's types.
 
-use msnp_auth::{AuthError, ChallengeAlgorithm, LegacyPackage, ProductKey, QryResponse};
+use msnp_auth::{AuthError, ChallengeAlgorithm, ProductKey, QryResponse};
 use msnp_proto::ProtocolVersion as V;
 use msnp_proto::message::AuthPackage;
 use msnp_proto::version::{AuthScheme, ChallengeScheme};
@@ -23,12 +23,11 @@ pub(crate) fn legacy_response(
     salt: &str,
     password: &str,
 ) -> Option<Result<String, AuthError>> {
-    let p = match package {
-        AuthPackage::Md5 => LegacyPackage::Md5,
-        AuthPackage::Ctp => LegacyPackage::Ctp,
-        _ => return None,
-    };
-    Some(p.response(salt, password))
+    match package {
+        AuthPackage::Md5 => Some(msnp_auth::md5_login_hash(salt, password)),
+        AuthPackage::Ctp => Some(msnp_auth::ctp_login_response(password)),
+        _ => None,
+    }
 }
 
 /// The `QRY` algorithm of the version (`None` before MSNP6).

@@ -688,3 +688,19 @@ fn bare_lf_servers_need_leniency() {
         .unwrap();
     assert_eq!(s.phase(), SwitchboardPhase::Open);
 }
+
+#[test]
+fn auth_package_tokens_are_exact_case() {
+    // Moved from msnp-auth's `LegacyPackage::from_token` test: the package token is one
+    // concept, msnp-proto's `AuthPackage`.
+    assert_eq!(AuthPackage::parse("MD5"), Some(AuthPackage::Md5));
+    assert_eq!(AuthPackage::parse("CTP"), Some(AuthPackage::Ctp));
+    assert_ne!(AuthPackage::parse("md5"), Some(AuthPackage::Md5));
+    // An INF with only a lower-case `md5` offers nothing usable.
+    let mut l = login(vec![V::Msnp5], Credentials::Password("pw".into()));
+    l.handle_input(b"VER 1 MSNP5\r\nINF 2 md5\r\n").unwrap();
+    assert!(matches!(
+        drain_ev(&mut l).last(),
+        Some(LoginEvent::Failed(LoginError::NoCommonPackage { .. }))
+    ));
+}
