@@ -53,7 +53,7 @@
 //!                 login.connected()?;
 //!             }
 //!             LoginEvent::TicketNeeded(TicketRequest::Passport14 { challenge }) => {
-//!                 assert!(challenge.starts_with("lc=1033"));
+//!                 assert!(challenge.as_str().starts_with("lc=1033"));
 //!                 login.provide_ticket("t=ticket&p=profile")?; // from Passport 1.4
 //!             }
 //!             LoginEvent::LoggedIn { handle, .. } => {

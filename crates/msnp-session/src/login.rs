@@ -185,7 +185,7 @@ pub enum TicketRequest {
     /// (the `lc=…,id=…,…` argument of `USR TWN S`); provide the `t=…&p=…` ticket.
     Passport14 {
         /// The challenge string, as sent.
-        challenge: String,
+        challenge: Token<'static>,
     },
     /// MSNP12–14: a Passport SOAP `RST` request (`msnp-soap`) for `messenger.msn.com` with this
     /// policy reference; provide the compact ticket.
@@ -193,7 +193,7 @@ pub enum TicketRequest {
         /// The policy reference (`?id=507&tw=40&…`, from `TwnChallenge::rst_policy`).
         policy: String,
         /// The challenge string, as sent.
-        challenge: String,
+        challenge: Token<'static>,
     },
     /// MSNP15+: a Passport `RST`/`RST2` request with this policy; then
     /// [`ClientLogin::provide_sso`] with the ticket, the binary secret of the
@@ -201,9 +201,9 @@ pub enum TicketRequest {
     /// random 8-byte IV.
     Sso {
         /// The policy (`MBI_KEY_OLD`).
-        policy: String,
+        policy: Token<'static>,
         /// The server's nonce, the input of the MBI blob.
-        nonce: String,
+        nonce: Token<'static>,
     },
 }
 
@@ -225,16 +225,16 @@ pub enum LoginError {
     #[error("the server accepts none of the offered versions")]
     VersionRejected,
     /// The server chose a version that was not offered.
-    #[error("the server chose {chosen:?}, which was not offered")]
+    #[error("the server chose {}, which was not offered", chosen.as_str())]
     VersionNotOffered {
         /// The server's choice, as sent.
-        chosen: String,
+        chosen: VersionName<'static>,
     },
     /// `INF` lists no package this client can use.
     #[error("no usable authentication package in INF {offered:?}")]
     NoCommonPackage {
-        /// The server's list, as sent.
-        offered: String,
+        /// The server's list.
+        offered: Vec<AuthPackage>,
     },
     /// An MD5/CTP login without a password in the configuration.
     #[error("the server asked for an MD5/CTP login and no password is configured")]
@@ -614,7 +614,7 @@ impl ClientLogin {
     /// assert_eq!(parts[..5], ["USR", "4", "SSO", "S", "t=abc&p=def"]);
     /// assert_eq!(parts[6], "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}");
     /// let blob = msnp_auth::MbiBlob::from_base64(parts[5]).unwrap();
-    /// assert!(blob.verify(secret, &nonce).unwrap());
+    /// assert!(blob.verify(secret, nonce.as_str()).unwrap());
     /// # Ok::<(), msnp_session::SessionError>(())
     /// ```
     ///
@@ -806,9 +806,13 @@ impl ClientLogin {
         let v = match chosen {
             VersionName::Known(v) if self.config.versions.contains(v) => *v,
             _ => {
-                self.fail(LoginError::VersionNotOffered {
-                    chosen: chosen.as_str().to_owned(),
-                });
+                let chosen = match chosen {
+                    VersionName::Known(v) => VersionName::Known(*v),
+                    // A token when it was read, so still one.
+                    other => Token::from_string(other.as_str().to_owned())
+                        .map_or(VersionName::Known(V::Cvr0), VersionName::Other),
+                };
+                self.fail(LoginError::VersionNotOffered { chosen });
                 return Ok(());
             }
         };
@@ -859,10 +863,7 @@ impl ClientLogin {
         } else if ctp_ok {
             AuthPackage::Ctp
         } else {
-            let names: Vec<&str> = offered.iter().map(AuthPackage::as_str).collect();
-            self.fail(LoginError::NoCommonPackage {
-                offered: names.join(","),
-            });
+            self.fail(LoginError::NoCommonPackage { offered });
             return Ok(());
         };
         self.send_usr_initial()
@@ -891,21 +892,20 @@ impl ClientLogin {
             return Ok(());
         }
         let challenge = c.challenge.as_ref().map(Token::as_str);
+        let owned = c.challenge.clone().map(Token::into_owned);
         match self.package {
             AuthPackage::Twn => {
-                let Some(challenge) = challenge else {
+                let (Some(challenge), Some(token)) = (challenge, owned) else {
                     self.malformed(cmd, "no TWN challenge");
                     return Ok(());
                 };
                 let request = if self.version <= V::Msnp11 {
-                    TicketRequest::Passport14 {
-                        challenge: challenge.to_owned(),
-                    }
+                    TicketRequest::Passport14 { challenge: token }
                 } else {
                     match TwnChallenge::parse(challenge) {
                         Ok(t) => TicketRequest::Rst {
                             policy: t.rst_policy(),
-                            challenge: challenge.to_owned(),
+                            challenge: token,
                         },
                         Err(e) => {
                             self.fail(LoginError::Auth(e));
@@ -916,15 +916,14 @@ impl ClientLogin {
                 self.await_ticket(challenge.to_owned(), request);
             }
             AuthPackage::Sso => {
-                let (Some(policy), Some(nonce)) = (challenge, c.nonce.as_ref()) else {
+                let (Some(policy), Some(nonce)) = (owned, c.nonce.clone().map(Token::into_owned))
+                else {
                     self.malformed(cmd, "expected USR SSO S policy nonce");
                     return Ok(());
                 };
-                let request = TicketRequest::Sso {
-                    policy: policy.to_owned(),
-                    nonce: nonce.as_str().to_owned(),
-                };
-                self.await_ticket(nonce.as_str().to_owned(), request);
+                let challenge = nonce.as_str().to_owned();
+                let request = TicketRequest::Sso { policy, nonce };
+                self.await_ticket(challenge, request);
             }
             package => {
                 let Credentials::Password(password) = &self.config.credentials else {

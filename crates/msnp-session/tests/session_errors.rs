@@ -1,7 +1,7 @@
 //! Error paths and less common branches of the session machines: server error codes, `VER 0`,
 //! unexpected commands, `OUT OTH`, misuse, CTP, the other `GCF` order.
 
-use msnp_proto::message::{AckMode, AuthPackage, OutReason};
+use msnp_proto::message::{AckMode, AuthPackage, OutReason, VersionName};
 use msnp_proto::{
     ClientCapabilities, Decoder, ErrorCode, Handle, Limits, Message, ProtocolVersion as V, Status,
     Token, TrId, Verb,
@@ -152,7 +152,7 @@ fn no_common_package() {
     assert_eq!(
         drain_ev(&mut l).last(),
         Some(&LoginEvent::Failed(LoginError::NoCommonPackage {
-            offered: "SHA".into()
+            offered: vec![AuthPackage::Sha]
         }))
     );
 }
@@ -173,7 +173,7 @@ fn ver_zero_and_unoffered_versions() {
     assert_eq!(
         drain_ev(&mut l),
         [LoginEvent::Failed(LoginError::VersionNotOffered {
-            chosen: "MSNP9".into()
+            chosen: VersionName::Known(V::Msnp9)
         })]
     );
 }
@@ -307,7 +307,7 @@ fn policies_after_the_challenge_msnp_wiki_order() {
         [
             LoginEvent::TicketNeeded(TicketRequest::Rst {
                 policy: "?ct=1&id=507".into(),
-                challenge: "ct=1,id=507".into()
+                challenge: Token::new("ct=1,id=507").unwrap()
             }),
             LoginEvent::Policies(bytes::Bytes::from_static(b"<a/>"))
         ]
@@ -323,8 +323,8 @@ fn sso_needs_a_guid_from_16_and_checks_the_blob_input() {
     assert_eq!(
         ev.last(),
         Some(&LoginEvent::TicketNeeded(TicketRequest::Sso {
-            policy: "MBI_KEY_OLD".into(),
-            nonce: "bm9uY2U=".into()
+            policy: Token::new("MBI_KEY_OLD").unwrap(),
+            nonce: Token::new("bm9uY2U=").unwrap()
         }))
     );
     assert!(matches!(

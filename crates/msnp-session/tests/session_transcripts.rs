@@ -201,7 +201,9 @@ fn check_sso_line(name: &str, line: &Line, produced: &OwnedCommand, events: &[Lo
     let nonce = events
         .iter()
         .find_map(|e| match e {
-            LoginEvent::TicketNeeded(TicketRequest::Sso { nonce, .. }) => Some(nonce.clone()),
+            LoginEvent::TicketNeeded(TicketRequest::Sso { nonce, .. }) => {
+                Some(nonce.as_str().to_owned())
+            }
             _ => None,
         })
         .unwrap();
