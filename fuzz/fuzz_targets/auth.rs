@@ -3,7 +3,7 @@
 //! Input: UTF-8 (other inputs ignored), split at NUL into fields: field 0 goes to every parser
 //! (`TwnChallenge::parse`, `SsoChallenge::parse_args`/`parse_line`, `PassportHeader::parse`,
 //! `PassportUrls::parse`, `hex::decode`, `MbiBlob::from_base64`, `decode_binary_secret`,
-//! `LegacyPackage::from_token`, the QRY functions with field 0 as the challenge); fields 1…
+//! `ctp_login_response`, the QRY functions with field 0 as the challenge); fields 1…
 //! are HTTP header name/value pairs for `parse_login_response` and the Passport 1.4 flow.
 //!
 //! Checks: no panic; `hex::decode(hex::encode(x)) == x`; a parsed MBI blob re-encodes to the
@@ -13,7 +13,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use msnp_auth::{
-    Field, LegacyPackage, MbiBlob, PassportHeader, PassportUrls, ProductKey, SsoChallenge,
+    Field, MbiBlob, PassportHeader, PassportUrls, ProductKey, SsoChallenge,
     TwnChallenge, decode_binary_secret, hex, md5_login_hash, parse_login_response, qry_md5,
     qry_msnp11,
 };
@@ -95,7 +95,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = MbiBlob::from_bytes(bytes);
     let _ = decode_binary_secret(s);
-    let _ = LegacyPackage::from_token(s);
+    let _ = msnp_auth::ctp_login_response(s);
     let _ = md5_login_hash(s, "password");
     if let Ok(blob) = MbiBlob::compute(b"0123456789abcdef01234567", s, [7; 8]) {
         assert_eq!(blob.verify(b"0123456789abcdef01234567", s).ok(), Some(true));

@@ -18,6 +18,7 @@ use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::payload::notification::{Notification, parse_notification_data};
 use msnp_proto::payload::p2p::{P2pHeader, P2pMessage};
 use msnp_proto::payload::policies::Policies;
+use msnp_session::digest::MsnObjectDigest;
 use msnp_proto::payload::routed::{RoutedAddress, RoutedMessage};
 use msnp_proto::payload::shields::ShieldsConfig;
 use msnp_proto::payload::uun::UunBody;

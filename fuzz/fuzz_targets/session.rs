@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use msnp_proto::session::{
+use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, SwitchboardConfig,
     SwitchboardSession, TicketRequest,
 };

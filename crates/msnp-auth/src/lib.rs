@@ -8,7 +8,7 @@
 //!
 //! | MSNP | scheme | here |
 //! | --- | --- | --- |
-//! | 2 – 7 | `USR MD5`: `md5hex(salt ‖ password)` (`CTP` clear text in the MSNP2 draft) | [`md5_login_hash`], [`LegacyPackage`] |
+//! | 2 – 7 | `USR MD5`: `md5hex(salt ‖ password)` (`CTP` clear text in the MSNP2 draft) | [`md5_login_hash`], [`ctp_login_response`] |
 //! | 8 – 11 (to 14) | `USR TWN`: Passport 1.4 over HTTPS (nexus → `login2.srf` → redirects) yields a `t=…&p=…` ticket | [`TwnChallenge`], [`passport14_authorization`], [`parse_login_response`], [`PassportUrls`], [`Passport14Login`] |
 //! | 12 – 14 | `USR TWN` with the ticket from Passport SOAP (`RST.srf`, in `msnp-soap`) | [`TwnChallenge::rst_policy`] |
 //! | 15 – 21 | `USR SSO`: SOAP ticket plus the MBI blob (HMAC-SHA1 + 3DES-CBC over the server nonce) | [`SsoChallenge`], [`mbi::derive_key`], [`MbiBlob`], [`mbi_response`], [`sso_usr_args`] |
@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+pub mod digest;
 pub mod error;
 pub mod hex;
 pub mod limits;
@@ -45,7 +46,7 @@ pub mod twn;
 pub use error::{AuthError, Field};
 pub use limits::Limits;
 pub use mbi::{MbiBlob, decode_binary_secret, mbi_response};
-pub use md5_login::{LegacyPackage, md5_login_hash, md5_login_hash_with};
+pub use md5_login::{ctp_login_response, md5_login_hash, md5_login_hash_with};
 pub use passport14::{
     LoginFailure, LoginOutcome, PassportHeader, PassportParam, PassportUrls, parse_login_response,
     parse_login_response_with, passport14_authorization, passport14_authorization_with,

@@ -6,55 +6,19 @@ use crate::error::{AuthError, Field};
 use crate::limits::Limits;
 use crate::text;
 
-/// The security package of a pre-Passport (`MSNP2`–`MSNP7`) login.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub enum LegacyPackage {
-    /// `MD5`: the client sends `md5hex(salt ‖ password)`.
-    #[default]
-    Md5,
-    /// `CTP`: clear-text password (MSNP2 draft only; never deployed by Microsoft).
-    Ctp,
-}
-
-impl LegacyPackage {
-    /// The token as it appears in `USR trid <package> I …` and `INF`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Md5 => "MD5",
-            Self::Ctp => "CTP",
-        }
-    }
-
-    /// Parses an `INF`/`USR` package token (`MD5`, `CTP`, exact case).
-    #[must_use]
-    pub fn from_token(token: &str) -> Option<Self> {
-        match token {
-            "MD5" => Some(Self::Md5),
-            "CTP" => Some(Self::Ctp),
-            _ => None,
-        }
-    }
-
-    /// The value the client sends in the second `USR … S` step.
-    ///
-    /// For [`Md5`](Self::Md5) this is [`md5_login_hash`]; for [`Ctp`](Self::Ctp)
-    /// it is the password itself, which must then be a single wire token.
-    ///
-    /// # Errors
-    /// As [`md5_login_hash`]; for CTP, a password that is empty or contains
-    /// spaces/control characters.
-    pub fn response(self, salt: &str, password: &str) -> Result<String, AuthError> {
-        match self {
-            Self::Md5 => md5_login_hash(salt, password),
-            Self::Ctp => {
-                text::token(Field::Password, password, Limits::DEFAULT.max_password_len)?;
-                Ok(password.to_owned())
-            }
-        }
-    }
+/// The `CTP` (clear-text password, MSNP2 draft only; never deployed by Microsoft) answer to
+/// the second `USR … S` step: the password itself, which must be a single wire token.
+///
+/// # Errors
+/// A password that is empty, too long, or contains spaces/control characters.
+///
+/// ```
+/// assert_eq!(msnp_auth::ctp_login_response("secret").as_deref(), Ok("secret"));
+/// assert!(msnp_auth::ctp_login_response("a b").is_err());
+/// ```
+pub fn ctp_login_response(password: &str) -> Result<String, AuthError> {
+    text::token(Field::Password, password, Limits::DEFAULT.max_password_len)?;
+    Ok(password.to_owned())
 }
 
 /// Computes the MD5 login answer: lower-case hex of `MD5(salt ‖ password)`

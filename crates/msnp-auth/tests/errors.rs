@@ -2,9 +2,9 @@
 
 use msnp_auth::mbi::derive_key;
 use msnp_auth::{
-    AuthError, Field, LegacyPackage, Limits, LoginOutcome, MbiBlob, PassportHeader, PassportUrls,
-    ProductKey, QryResponse, SsoChallenge, TwnChallenge, decode_binary_secret, default_product,
-    hex, mbi_response, md5_login_hash, md5_login_hash_with, parse_login_response,
+    AuthError, Field, Limits, LoginOutcome, MbiBlob, PassportHeader, PassportUrls, ProductKey,
+    QryResponse, SsoChallenge, TwnChallenge, decode_binary_secret, default_product, hex,
+    mbi_response, md5_login_hash, md5_login_hash_with, parse_login_response,
     passport14_authorization, products, qry_command, qry_for_version, qry_md5, qry_msnp11,
     sso_usr_args,
 };
@@ -75,17 +75,16 @@ fn md5_login_errors() {
         })
     );
     assert_eq!(
-        LegacyPackage::Ctp
-            .response("x", "a b")
+        msnp_auth::ctp_login_response("a b")
             .map_err(|e| matches!(e, AuthError::InvalidByte { .. })),
         Err(true)
     );
     assert_eq!(
-        LegacyPackage::Ctp.response("x", "secret").as_deref(),
+        msnp_auth::ctp_login_response("secret").as_deref(),
         Ok("secret")
     );
-    assert_eq!(LegacyPackage::from_token("MD5"), Some(LegacyPackage::Md5));
-    assert_eq!(LegacyPackage::from_token("md5"), None);
+    // The package tokens themselves (`MD5`, `CTP`, exact case) are msnp-proto's `AuthPackage`:
+    // msnp-session's `auth_package_tokens_are_exact_case`.
 }
 
 #[test]

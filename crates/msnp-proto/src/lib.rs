@@ -36,7 +36,6 @@ mod num;
 mod own;
 pub mod payload;
 pub mod raw;
-pub mod session;
 pub mod status;
 pub mod text;
 pub mod transcript;

@@ -6,7 +6,6 @@ use msnp_proto::payload::mime::{
 };
 use msnp_proto::payload::notification::Notification;
 use msnp_proto::payload::p2p::{P2pHeader, app_id, flags};
-use msnp_proto::payload::policies::{Policies, Policy, PolicyContent, policy_checksum};
 use msnp_proto::payload::routed::{RoutedAddress, RoutedMessage};
 use msnp_proto::payload::shields::ShieldsConfig;
 use msnp_proto::payload::uun::{UunBody, UunContent, UunType};
@@ -367,26 +366,6 @@ fn routed_nfy_and_sdg() {
     let a = RoutedAddress::parse("1:bob@hotmail.com;epid={ABC};x=y").unwrap();
     assert_eq!(a.to_string(), "1:bob@hotmail.com;epid={ABC};x=y");
     assert!(RoutedAddress::parse("bob").is_err());
-}
-
-#[test]
-fn policies_build_and_checksum() {
-    let inner = r#"<policy><set id="push" service="ABCH" priority="200"><r id="pushstorage" threshold="180000"/></set><c id="PROFILE_Rampup">100</c></policy>"#;
-    let p = Policy::new("ABCH", inner, &lim()).unwrap();
-    assert_eq!(p.checksum.as_deref().map(str::len), Some(32));
-    let PolicyContent::Elements(els) = &p.content else {
-        panic!()
-    };
-    assert_eq!(els[0].name, "policy");
-    let doc = Policies { policies: vec![p] };
-    let xml = doc.to_xml();
-    let back = Policies::parse(xml.as_bytes(), &lim()).unwrap();
-    assert_eq!(back, doc);
-    // a wrong checksum is reported, not rejected
-    let tampered = xml.replace(&policy_checksum(inner), "00000000000000000000000000000000");
-    let back = Policies::parse(tampered.as_bytes(), &lim()).unwrap();
-    assert_eq!(back.policies[0].checksum_valid, Some(false));
-    assert_eq!(policy_checksum(""), "D41D8CD98F00B204E9800998ECF8427E");
 }
 
 #[test]

@@ -9,7 +9,6 @@ use msnp_proto::payload::ml::{
     ListBits, Ml, MlBuildOptions, MlContact, MlDirection, MlDomain, MlPhone, MlSplitLimits,
     NetworkId,
 };
-use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::payload::p2p::P2pHeader;
 use msnp_proto::payload::xml::XmlLimits;
 use proptest::prelude::*;
@@ -254,13 +253,4 @@ proptest! {
         prop_assert_eq!(ImFormat::parse(&f.to_header()), f);
     }
 
-    #[test]
-    fn msnobj_roundtrip(creator in "[a-z]{1,8}@[a-z]{1,8}\\.com", ty in 1u32..17, loc in "[A-Za-z0-9.]{1,10}", friendly in text(), data in proptest::collection::vec(any::<u8>(), 0..64)) {
-        let o = MsnObject::for_data(&creator, ty, &loc, &friendly, &data);
-        let back = MsnObject::parse(&o.to_xml(), &XmlLimits::default()).unwrap();
-        prop_assert_eq!(back.friendly_name(), Some(friendly));
-        prop_assert_eq!(back.verify_sha1c(), Some(true));
-        prop_assert_eq!(&back, &o);
-        prop_assert_eq!(MsnObject::parse_url_encoded(&o.to_url_encoded(), &XmlLimits::default()).unwrap(), o);
-    }
 }

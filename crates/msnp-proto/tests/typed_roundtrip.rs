@@ -254,7 +254,7 @@ fn message() -> impl Strategy<Value = (Dialect, Message<'static>)> {
                 (
                     ns(v, S),
                     Message::Rng(RngCommand {
-                        session_id: sid,
+                        session_id: Token::from_string(sid.to_string()).unwrap(),
                         address: addr,
                         auth: Token::from_static("CKI"),
                         cookie,

@@ -8,7 +8,7 @@ use super::MessageError;
 use crate::caps::ClientCapabilities;
 use crate::error::EncodeError;
 use crate::network::{Handle, NetworkId};
-use crate::num::{LeadingZeros, decimal_digits, parse_u32, parse_u64};
+use crate::num::{LeadingZeros, decimal_digits, parse_u32};
 use crate::raw::RawCommand;
 use crate::text::{Token, UrlText};
 use crate::verb::{TrId, Verb};
@@ -144,11 +144,6 @@ impl<'r, 'a> Args<'r, 'a> {
         } else {
             Ok(None)
         }
-    }
-
-    pub(crate) fn u64(&self, i: usize) -> Result<u64, MessageError> {
-        parse_u64(self.bytes(i)?, LeadingZeros::Reject)
-            .ok_or_else(|| self.bad(i, "a canonical 64-bit decimal"))
     }
 
     pub(crate) fn bool01(&self, i: usize) -> Result<bool, MessageError> {

@@ -160,8 +160,9 @@ impl<'a> Opaque<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Rng<'a> {
-    /// Session ID (for `ANS`).
-    pub session_id: u64,
+    /// Session ID (for `ANS`): an opaque token (decimal in the references, hex from some
+    /// servers).
+    pub session_id: Token<'a>,
     /// Switchboard `host:port`.
     pub address: Token<'a>,
     /// Authentication package (`CKI`).
@@ -204,7 +205,7 @@ impl<'a> Rng<'a> {
         let n = rng_arity(d.version);
         a.arity(n, n)?;
         Ok(Self {
-            session_id: a.u64(0)?,
+            session_id: a.tok(0)?,
             address: a.tok(1)?,
             auth: a.tok(2)?,
             cookie: a.tok(3)?,
@@ -222,7 +223,7 @@ impl<'a> Rng<'a> {
             return Err(invalid("RNG", "later arguments need the earlier ones"));
         }
         let mut l = Line::new(s, d, verb, None);
-        l.num(self.session_id);
+        l.tok(&self.session_id);
         l.tok(&self.address);
         l.tok(&self.auth);
         l.tok(&self.cookie);

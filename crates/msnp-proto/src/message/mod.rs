@@ -568,7 +568,7 @@ messages! {
     /// Client `CAL`.
     Cal(Cal<'a>) = CAL,
     /// Server `CAL trid RINGING session`.
-    CalReply(CalReply) = CAL,
+    CalReply(CalReply<'a>) = CAL,
     /// Client `ANS`.
     Ans(Ans<'a>) = ANS,
     /// Server `ANS trid OK`.

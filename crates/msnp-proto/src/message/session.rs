@@ -358,7 +358,7 @@ pub struct UsrOk<'a> {
     pub handle: Handle<'a>,
     /// Friendly name (MSNP2–9 and on the switchboard).
     pub friendly_name: Option<UrlText<'a>>,
-    /// Account verified (MSNP6+).
+    /// Account verified (MSNP6+; MSNP6–7 servers may leave it out).
     pub verified: Option<bool>,
     /// Account restricted (MSNP8+).
     pub restricted: Option<bool>,
@@ -433,7 +433,8 @@ fn usr_ok_arity(d: &Ctx) -> (usize, usize) {
     }
     match d.version {
         v if v <= V::Msnp5 => (3, 3),
-        V::Msnp6 | V::Msnp7 => (4, 4),
+        // The verified flag is new in MSNP6; servers of the era also send the MSNP5 shape.
+        V::Msnp6 | V::Msnp7 => (3, 4),
         V::Msnp8 | V::Msnp9 => (5, 5),
         _ => (4, 4),
     }
@@ -473,7 +474,7 @@ impl<'a> Usr<'a> {
             };
             let verified = if !sb && d.version >= V::Msnp6 {
                 i += 1;
-                Some(a.bool01(i - 1)?)
+                a.opt_bool01(i - 1)?
             } else {
                 None
             };
@@ -614,10 +615,15 @@ impl<'a> Usr<'a> {
                         "present exactly in MSNP2–9 and on the switchboard",
                     ));
                 }
-                if (!sb && d.version >= V::Msnp6) != x.verified.is_some() {
+                let verified_from = if x.verified.is_some() {
+                    V::Msnp6
+                } else {
+                    V::Msnp8
+                };
+                if (!sb && d.version >= verified_from) != x.verified.is_some() {
                     return Err(invalid(
                         "USR OK verified",
-                        "present exactly from MSNP6 on the NS",
+                        "present only from MSNP6 on the NS, and always from MSNP8",
                     ));
                 }
                 if (!sb && d.version >= V::Msnp8) != x.restricted.is_some() {

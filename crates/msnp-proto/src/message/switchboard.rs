@@ -42,30 +42,31 @@ impl<'a> Cal<'a> {
 }
 
 /// `CAL trid RINGING session-id` (server).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CalReply {
+pub struct CalReply<'a> {
     /// Transaction ID.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
-    /// The switchboard session number.
-    pub session_id: u64,
+    /// The switchboard session ID: an opaque token (decimal in the references, hex from some
+    /// servers).
+    pub session_id: Token<'a>,
 }
-super::own::owned_copy!(CalReply);
+owned!(CalReply { trid, session_id });
 
-impl CalReply {
-    pub(crate) fn decode(a: &Args<'_, '_>) -> Result<Self, MessageError> {
+impl<'a> CalReply<'a> {
+    pub(crate) fn decode(a: &Args<'_, 'a>) -> Result<Self, MessageError> {
         a.arity(2, 2)?;
         a.literal(0, b"RINGING", "RINGING")?;
         Ok(Self {
             trid: a.trid()?,
-            session_id: a.u64(1)?,
+            session_id: a.tok(1)?,
         })
     }
     pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str("RINGING");
-        l.num(self.session_id);
+        l.tok(&self.session_id);
         l.end()
     }
 }
@@ -81,8 +82,8 @@ pub struct Ans<'a> {
     pub handle: Handle<'a>,
     /// Cookie from `RNG`.
     pub cookie: Token<'a>,
-    /// Session ID from `RNG`.
-    pub session_id: u64,
+    /// Session ID from `RNG`: an opaque token.
+    pub session_id: Token<'a>,
 }
 owned!(Ans {
     trid,
@@ -98,14 +99,14 @@ impl<'a> Ans<'a> {
             trid: a.trid()?,
             handle: a.handle(0)?,
             cookie: a.tok(1)?,
-            session_id: a.u64(2)?,
+            session_id: a.tok(2)?,
         })
     }
     pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.handle(&self.handle);
         l.tok(&self.cookie);
-        l.num(self.session_id);
+        l.tok(&self.session_id);
         l.end()
     }
 }

@@ -6,8 +6,8 @@
 //!
 //! let xml = r#"<msnobj Creator="buddy1@hotmail.com" Size="24539" Type="3" Location="TFR2C.tmp" Friendly="AAA=" SHA1D="trC8SlFx2sWQxZMIBAWSEnXc8oQ=" SHA1C="U32o6bosZzluJq82eAtMpx5dIEI="/>"#;
 //! let o = MsnObject::parse(xml, &XmlLimits::default()).unwrap();
-//! assert_eq!(o.compute_sha1c(), "U32o6bosZzluJq82eAtMpx5dIEI=");
-//! assert_eq!(o.verify_sha1c(), Some(true));
+//! assert_eq!(o.sha1c.as_deref(), Some("U32o6bosZzluJq82eAtMpx5dIEI="));
+//! assert!(o.sha1c_input().starts_with("Creatorbuddy1@hotmail.comSize24539Type3"));
 //! assert_eq!(o.friendly_name().as_deref(), Some(""));
 //! assert_eq!(o.to_xml(), xml);
 //! ```
@@ -15,7 +15,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use sha1::{Digest, Sha1};
 
 use super::error::PayloadError;
 use super::xml::{XmlLimits, parse_document, push_attr};
@@ -76,11 +75,6 @@ pub struct MsnObject {
     pub extra: Vec<(String, String)>,
 }
 
-/// `SHA1D` of the object's data: base64(SHA-1(data)).
-pub fn sha1d(data: &[u8]) -> String {
-    B64.encode(Sha1::digest(data).as_slice())
-}
-
 /// Encodes a friendly name as the `Friendly` attribute: base64(UTF-16LE(name) + NUL).
 pub fn encode_friendly(name: &str) -> String {
     let mut bytes = Vec::with_capacity(name.len() * 2 + 2);
@@ -91,26 +85,27 @@ pub fn encode_friendly(name: &str) -> String {
 }
 
 impl MsnObject {
-    /// Creates an object for `data`, computing `Size`, `SHA1D` and `SHA1C`.
-    pub fn for_data(
+    /// Creates an object for data of `size` bytes whose `SHA1D` is `sha1d`, without `SHA1C`.
+    /// The hashes are computed by `msnp_auth::digest` (`msnp_session::digest::msnobj_for_data`
+    /// does all of it).
+    pub fn with_digest(
         creator: &str,
         object_type: u32,
         location: &str,
         friendly_name: &str,
-        data: &[u8],
+        size: u64,
+        sha1d: String,
     ) -> Self {
-        let mut o = Self {
+        Self {
             creator: creator.to_owned(),
-            size: data.len() as u64,
+            size,
             object_type,
             location: Some(location.to_owned()),
             friendly: Some(encode_friendly(friendly_name)),
-            sha1d: sha1d(data),
+            sha1d,
             sha1c: None,
             extra: Vec::new(),
-        };
-        o.sha1c = Some(o.compute_sha1c());
-        o
+        }
     }
 
     /// Parses the XML element text (`<msnobj …/>`, unescaped).
@@ -188,7 +183,7 @@ impl MsnObject {
         utf8_percent_encode(&self.to_xml(), NON_ALPHANUMERIC).to_string()
     }
 
-    /// The string SHA1C is computed over:
+    /// The string SHA1C is computed over (hashed by `msnp_auth::digest::sha1c`):
     /// `"Creator" + Creator + "Size" + Size + "Type" + Type + "Location" + Location +
     /// "Friendly" + Friendly + "SHA1D" + SHA1D` (missing values count as empty).
     pub fn sha1c_input(&self) -> String {
@@ -201,22 +196,6 @@ impl MsnObject {
             self.friendly.as_deref().unwrap_or(""),
             self.sha1d
         )
-    }
-
-    /// Computes SHA1C: base64(SHA-1([`sha1c_input`](Self::sha1c_input))).
-    pub fn compute_sha1c(&self) -> String {
-        B64.encode(Sha1::digest(self.sha1c_input().as_bytes()).as_slice())
-    }
-
-    /// Whether the carried `SHA1C` matches; `None` when there is none. Informational only:
-    /// objects from some clients do not reproduce, never reject on this.
-    pub fn verify_sha1c(&self) -> Option<bool> {
-        self.sha1c.as_ref().map(|c| *c == self.compute_sha1c())
-    }
-
-    /// Whether `data` matches `SHA1D` (and `Size`).
-    pub fn verify_data(&self, data: &[u8]) -> bool {
-        data.len() as u64 == self.size && sha1d(data) == self.sha1d
     }
 
     /// The decoded friendly name (base64 → UTF-16LE, NUL terminator dropped); `None` when

@@ -2,19 +2,18 @@
 //!
 //! Each `<Policy type=… checksum=…>` carries a checksum: the upper-case hex MD5 of the
 //! policy's raw inner XML (as the shared transcripts compute it; the official algorithm is
-//! not documented). The checksum is verified and the result exposed, never enforced.
+//! not documented). The raw inner XML is kept so that the checksum can be verified
+//! (`msnp_auth::digest::policy_checksum`); it is never enforced.
 //!
 //! ```
 //! use msnp_proto::payload::policies::{Policies, PolicyContent};
 //! use msnp_proto::payload::xml::XmlLimits;
 //! let body = br#"<Policies><Policy type="SHIELDS" checksum="94A347C122C483F8BEAD525832DB2F71"><config><shield><cli maj="7" min="0" minbld="0" maxbld="9999" deny=" " /></shield><block></block></config></Policy></Policies>"#;
 //! let p = Policies::parse(body, &XmlLimits::default()).unwrap();
-//! assert_eq!(p.policies[0].checksum_valid, Some(true));
+//! assert_eq!(p.policies[0].checksum.as_deref(), Some("94A347C122C483F8BEAD525832DB2F71"));
 //! assert!(matches!(p.policies[0].content, PolicyContent::Shields(_)));
 //! assert_eq!(p.to_xml(), std::str::from_utf8(body).unwrap());
 //! ```
-
-use md5::{Digest, Md5};
 
 use super::error::PayloadError;
 use super::shields::ShieldsConfig;
@@ -43,8 +42,6 @@ pub struct Policy {
     pub policy_type: String,
     /// `checksum` attribute.
     pub checksum: Option<String>,
-    /// Whether `checksum` equals [`policy_checksum`] of the inner XML (`None` without checksum).
-    pub checksum_valid: Option<bool>,
     /// The raw inner XML, byte-exact (used when re-encoding).
     pub inner_xml: String,
     /// Typed content.
@@ -59,19 +56,9 @@ pub struct Policies {
     pub policies: Vec<Policy>,
 }
 
-/// Upper-case hex MD5 of `inner_xml`.
-pub fn policy_checksum(inner_xml: &str) -> String {
-    let digest = Md5::digest(inner_xml.as_bytes());
-    let mut s = String::with_capacity(32);
-    for b in digest.iter() {
-        s.push_str(&format!("{b:02X}"));
-    }
-    s
-}
-
 impl Policy {
-    /// Creates a policy from raw inner XML (which must be well-formed), computing its
-    /// checksum.
+    /// Creates a policy from raw inner XML (which must be well-formed), without a checksum
+    /// (set [`checksum`](Self::checksum) to `msnp_auth::digest::policy_checksum(inner_xml)`).
     pub fn new(
         policy_type: &str,
         inner_xml: &str,
@@ -82,13 +69,10 @@ impl Policy {
         wrapped.push('>');
         wrapped.push_str(inner_xml);
         wrapped.push_str("</Policy></Policies>");
-        let mut p = Policies::parse(wrapped.as_bytes(), limits)?
+        Policies::parse(wrapped.as_bytes(), limits)?
             .policies
             .pop()
-            .ok_or_else(|| PayloadError::Build("policy did not parse back".into()))?;
-        p.checksum = Some(policy_checksum(inner_xml));
-        p.checksum_valid = Some(true);
-        Ok(p)
+            .ok_or_else(|| PayloadError::Build("policy did not parse back".into()))
     }
 }
 
@@ -113,9 +97,6 @@ impl Policies {
             let inner = doc.inner_xml(p).to_owned();
             let policy_type = p.attr("type").unwrap_or("").to_owned();
             let checksum = p.attr("checksum").map(str::to_owned);
-            let checksum_valid = checksum
-                .as_ref()
-                .map(|c| c.eq_ignore_ascii_case(&policy_checksum(&inner)));
             let content = match p.elements().next() {
                 Some(cfg)
                     if policy_type.eq_ignore_ascii_case("SHIELDS") && cfg.name == "config" =>
@@ -131,7 +112,6 @@ impl Policies {
             out.policies.push(Policy {
                 policy_type,
                 checksum,
-                checksum_valid,
                 inner_xml: inner,
                 content,
             });

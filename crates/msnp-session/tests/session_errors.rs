@@ -1,13 +1,25 @@
 //! Error paths and less common branches of the session machines: server error codes, `VER 0`,
 //! unexpected commands, `OUT OTH`, misuse, CTP, the other `GCF` order.
 
-use msnp_proto::message::{AckMode, OutReason};
-use msnp_proto::session::{
+use msnp_proto::message::{AckMode, AuthPackage, OutReason, VersionName};
+use msnp_proto::{
+    ClientCapabilities, Decoder, ErrorCode, Handle, Limits, Message, ProtocolVersion as V, Status,
+    Token, TrId, Verb,
+};
+use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase,
     SessionError, SwitchboardConfig, SwitchboardError, SwitchboardEvent, SwitchboardPhase,
     SwitchboardSession, TicketRequest,
 };
-use msnp_proto::{ErrorCode, Limits, ProtocolVersion as V, TrId, Verb};
+
+/// A command of the caller's, typed in the login's client dialect.
+fn client_msg(l: &ClientLogin, wire: &[u8]) -> Message<'static> {
+    let d = l.dialect();
+    let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(wire) else {
+        panic!("frame")
+    };
+    Message::decode(&value, &d).unwrap().into_owned()
+}
 
 fn info() -> ClientInfo {
     ClientInfo::wlm_8_1()
@@ -124,9 +136,12 @@ fn ctp_when_preferred_and_offered() {
         ]
     );
     let ev = drain_ev(&mut l);
-    assert!(ev.contains(&LoginEvent::Packages(vec!["MD5".into(), "CTP".into()])));
+    assert!(ev.contains(&LoginEvent::Packages(vec![
+        AuthPackage::Md5,
+        AuthPackage::Ctp
+    ])));
     assert!(
-        matches!(ev.last(), Some(LoginEvent::LoggedIn { friendly_name: Some(n), .. }) if n == "Alice")
+        matches!(ev.last(), Some(LoginEvent::LoggedIn { friendly_name: Some(n), .. }) if n.decoded() == "Alice")
     );
 }
 
@@ -137,7 +152,7 @@ fn no_common_package() {
     assert_eq!(
         drain_ev(&mut l).last(),
         Some(&LoginEvent::Failed(LoginError::NoCommonPackage {
-            offered: "SHA".into()
+            offered: vec![AuthPackage::Sha]
         }))
     );
 }
@@ -158,7 +173,7 @@ fn ver_zero_and_unoffered_versions() {
     assert_eq!(
         drain_ev(&mut l),
         [LoginEvent::Failed(LoginError::VersionNotOffered {
-            chosen: "MSNP9".into()
+            chosen: VersionName::Known(V::Msnp9)
         })]
     );
 }
@@ -255,7 +270,9 @@ fn rejected_qry_fails_and_other_errors_pass() {
     l.provide_ticket("t=1").unwrap();
     l.handle_input(b"USR 4 OK alice@hotmail.com Alice 1 0\r\n")
         .unwrap();
-    assert_eq!(l.send(Verb::SYN, &["0"], None).unwrap(), Some(TrId(5)));
+    assert_eq!(l.next_trid(), TrId(5));
+    let syn = client_msg(&l, b"SYN 5 0\r\n");
+    l.send(&syn).unwrap();
     l.handle_input(b"CHL 0 15570131571988941333\r\n215 5\r\n")
         .unwrap();
     let tx = drain_tx(&mut l);
@@ -290,7 +307,7 @@ fn policies_after_the_challenge_msnp_wiki_order() {
         [
             LoginEvent::TicketNeeded(TicketRequest::Rst {
                 policy: "?ct=1&id=507".into(),
-                challenge: "ct=1,id=507".into()
+                challenge: Token::new("ct=1,id=507").unwrap()
             }),
             LoginEvent::Policies(bytes::Bytes::from_static(b"<a/>"))
         ]
@@ -306,8 +323,8 @@ fn sso_needs_a_guid_from_16_and_checks_the_blob_input() {
     assert_eq!(
         ev.last(),
         Some(&LoginEvent::TicketNeeded(TicketRequest::Sso {
-            policy: "MBI_KEY_OLD".into(),
-            nonce: "bm9uY2U=".into()
+            policy: Token::new("MBI_KEY_OLD").unwrap(),
+            nonce: Token::new("bm9uY2U=").unwrap()
         }))
     );
     assert!(matches!(
@@ -346,10 +363,8 @@ fn misuse_is_a_typed_error() {
             ..
         })
     ));
-    assert!(matches!(
-        l.send(Verb::SYN, &["0"], None),
-        Err(SessionError::WrongState { .. })
-    ));
+    let syn = client_msg(&l, b"SYN 1 0\r\n");
+    assert!(matches!(l.send(&syn), Err(SessionError::WrongState { .. })));
     assert!(matches!(
         l.connected(),
         Err(SessionError::WrongState { .. })
@@ -502,7 +517,7 @@ fn switchboard_calls_acks_and_leaves() {
         ev[1],
         SwitchboardEvent::CallFailed {
             trid: TrId(3),
-            handle: "eve@hotmail.com".into(),
+            handle: Handle::parse("eve@hotmail.com").unwrap(),
             code: ErrorCode(217)
         }
     );
@@ -510,19 +525,19 @@ fn switchboard_calls_acks_and_leaves() {
         ev[2],
         SwitchboardEvent::Ringing {
             trid: TrId(2),
-            handle: "bob@hotmail.com".into(),
-            session_id: "99".into()
+            handle: Handle::parse("bob@hotmail.com").unwrap(),
+            session_id: Token::new("99").unwrap()
         }
     );
     assert!(
-        matches!(&ev[3], SwitchboardEvent::Joined(p) if p.address() == "bob@hotmail.com" && p.capabilities.as_deref() == Some("1:0"))
+        matches!(&ev[3], SwitchboardEvent::Joined(p) if p.address() == "bob@hotmail.com" && p.capabilities == Some(ClientCapabilities::with_ext(1, 0)))
     );
     assert_eq!(ev[5], SwitchboardEvent::NotDelivered(TrId(4)));
     assert!(matches!(&ev[6], SwitchboardEvent::Command(c) if c.as_raw().verb() == Verb::ACK));
     assert_eq!(
         ev[7],
         SwitchboardEvent::Left {
-            handle: "bob@hotmail.com".into(),
+            handle: Handle::parse("bob@hotmail.com").unwrap(),
             idle: false
         }
     );
@@ -533,14 +548,17 @@ fn switchboard_calls_acks_and_leaves() {
 
 #[test]
 fn switchboard_from_ns_commands_and_unexpected() {
-    use msnp_proto::{Decoder, Dialect, Direction, Status};
+    use msnp_proto::{Dialect, Direction};
     let d = Dialect::notification(V::Msnp15).with_direction(Direction::ServerToClient);
     let rng = b"RNG 11752099 203.0.113.41:1863 CKI 849.15422 carol@msn.com Carol U messenger.hotmail.com 1\r\n";
     let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(rng) else {
         panic!()
     };
     let cfg = SwitchboardConfig::new("alice@hotmail.com", V::Msnp15);
-    let (addr, inviter, mut s) = SwitchboardSession::from_rng(cfg.clone(), &value).unwrap();
+    let Ok(Message::Rng(rng)) = Message::decode(&value, &d) else {
+        panic!()
+    };
+    let (addr, inviter, mut s) = SwitchboardSession::from_rng(cfg.clone(), &rng).unwrap();
     assert_eq!(
         (addr.as_str(), inviter.as_str()),
         ("203.0.113.41:1863", "carol@msn.com")
@@ -563,9 +581,12 @@ fn switchboard_from_ns_commands_and_unexpected() {
     let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(xfr) else {
         panic!()
     };
+    let Ok(Message::XfrSb(xfr)) = Message::decode(&value, &d) else {
+        panic!()
+    };
     let (addr, mut s) =
-        SwitchboardSession::from_xfr(cfg.clone(), &value, &["bob@hotmail.com"]).unwrap();
-    assert_eq!(addr, "203.0.113.40:1863");
+        SwitchboardSession::from_xfr(cfg.clone(), &xfr, &["bob@hotmail.com"]).unwrap();
+    assert_eq!(addr.as_str(), "203.0.113.40:1863");
     assert_eq!(sb_tx(&mut s), ["USR 1 alice@hotmail.com 1726.3321\r\n"]);
     s.handle_input(b"USR 1 OK alice@hotmail.com Alice\r\nOUT\r\n")
         .unwrap();
@@ -574,7 +595,7 @@ fn switchboard_from_ns_commands_and_unexpected() {
         sb_ev(&mut s),
         [SwitchboardEvent::Ready, SwitchboardEvent::Closed]
     );
-    assert!(SwitchboardSession::from_xfr(cfg, &value.clone(), &["a b"]).is_err());
+    assert!(SwitchboardSession::from_xfr(cfg, &xfr, &["a b"]).is_err());
 }
 
 #[test]
@@ -666,4 +687,20 @@ fn bare_lf_servers_need_leniency() {
     s.handle_input(b"USR 1 OK alice@hotmail.com Alice\n")
         .unwrap();
     assert_eq!(s.phase(), SwitchboardPhase::Open);
+}
+
+#[test]
+fn auth_package_tokens_are_exact_case() {
+    // Moved from msnp-auth's `LegacyPackage::from_token` test: the package token is one
+    // concept, msnp-proto's `AuthPackage`.
+    assert_eq!(AuthPackage::parse("MD5"), Some(AuthPackage::Md5));
+    assert_eq!(AuthPackage::parse("CTP"), Some(AuthPackage::Ctp));
+    assert_ne!(AuthPackage::parse("md5"), Some(AuthPackage::Md5));
+    // An INF with only a lower-case `md5` offers nothing usable.
+    let mut l = login(vec![V::Msnp5], Credentials::Password("pw".into()));
+    l.handle_input(b"VER 1 MSNP5\r\nINF 2 md5\r\n").unwrap();
+    assert!(matches!(
+        drain_ev(&mut l).last(),
+        Some(LoginEvent::Failed(LoginError::NoCommonPackage { .. }))
+    ));
 }

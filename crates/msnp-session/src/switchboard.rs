@@ -4,14 +4,18 @@ use std::collections::VecDeque;
 
 use bytes::Bytes;
 
-use super::SessionError;
-use super::inbound::{Inbound, arg_str, line_text};
-use crate::error_code::ErrorCode;
-use crate::message::AckMode;
-use crate::raw::{OwnedCommand, RawCommand};
-use crate::verb::{TrId, TrIdCounter, Verb};
-use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V};
-use crate::wire::Limits;
+use crate::SessionError;
+use crate::machine::{self, Core, Machine, line_text};
+use msnp_proto::error_code::ErrorCode;
+use msnp_proto::message::session::Out;
+use msnp_proto::message::{
+    AckMode, Ans, Cal, MessageError, MsgSend, Rng, SbReferral, Usr, UsrSwitchboard,
+};
+use msnp_proto::raw::OwnedCommand;
+use msnp_proto::verb::{TrId, Verb};
+use msnp_proto::version::{Dialect, Direction, Leniency, ProtocolVersion as V};
+use msnp_proto::wire::Limits;
+use msnp_proto::{ClientCapabilities, Handle, Message, Token, UrlText};
 
 /// Who the client is on the switchboard, and the limits it keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,22 +85,18 @@ impl SwitchboardConfig {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Participant {
     /// The handle as sent (`bob@hotmail.com` or `bob@hotmail.com;{guid}`).
-    pub handle: String,
-    /// The friendly name, URL-encoded as sent.
-    pub friendly_name: String,
-    /// Client capabilities as sent (`caps` or `caps:capsex`), MSNP12+.
-    pub capabilities: Option<String>,
+    pub handle: Handle<'static>,
+    /// The friendly name.
+    pub friendly_name: UrlText<'static>,
+    /// Client capabilities (MSNP12+).
+    pub capabilities: Option<ClientCapabilities>,
 }
 
 impl Participant {
     /// The account part of the handle (without `;{guid}`).
     pub fn address(&self) -> &str {
-        account(&self.handle)
+        self.handle.address()
     }
-}
-
-fn account(handle: &str) -> &str {
-    handle.split(';').next().unwrap_or(handle)
 }
 
 /// Why the session failed.
@@ -151,16 +151,16 @@ pub enum SwitchboardEvent {
         /// The `CAL`'s TrID.
         trid: TrId,
         /// Who was called.
-        handle: String,
-        /// The session ID.
-        session_id: String,
+        handle: Handle<'static>,
+        /// The session ID (an opaque token).
+        session_id: Token<'static>,
     },
     /// A `CAL` was refused (`217`: offline, `215`: already there, …).
     CallFailed {
         /// The `CAL`'s TrID.
         trid: TrId,
         /// Who was called.
-        handle: String,
+        handle: Handle<'static>,
         /// The error.
         code: ErrorCode,
     },
@@ -171,16 +171,16 @@ pub enum SwitchboardEvent {
     /// Someone left (`BYE`).
     Left {
         /// The handle as sent.
-        handle: String,
+        handle: Handle<'static>,
         /// The trailing `1`: the session closed because of idleness.
         idle: bool,
     },
     /// A message relayed from a participant.
     Message {
         /// The sender's handle.
-        sender: String,
-        /// The sender's friendly name, URL-encoded as sent.
-        friendly_name: String,
+        sender: Handle<'static>,
+        /// The sender's friendly name.
+        friendly_name: UrlText<'static>,
         /// The MIME payload.
         payload: Bytes,
     },
@@ -223,10 +223,10 @@ impl SwitchboardPhase {
 }
 
 /// The client side of a switchboard session, sans-IO, in the same poll style as
-/// [`ClientLogin`](super::ClientLogin). TrIDs count from 1 on each switchboard connection.
+/// [`ClientLogin`](crate::ClientLogin). TrIDs count from 1 on each switchboard connection.
 ///
 /// ```
-/// use msnp_proto::session::{SwitchboardConfig, SwitchboardEvent, SwitchboardSession};
+/// use msnp_session::{SwitchboardConfig, SwitchboardEvent, SwitchboardSession};
 /// use msnp_proto::message::AckMode;
 /// use msnp_proto::{ProtocolVersion, TrId};
 /// let cfg = SwitchboardConfig::new("alice@hotmail.com", ProtocolVersion::Msnp8);
@@ -241,29 +241,26 @@ impl SwitchboardPhase {
 /// let events: Vec<_> = std::iter::from_fn(|| sb.poll_event()).collect();
 /// assert_eq!(events.last(), Some(&SwitchboardEvent::Delivered(TrId(3))));
 /// assert_eq!(sb.participants().len(), 1);
-/// # Ok::<(), msnp_proto::session::SessionError>(())
+/// # Ok::<(), msnp_session::SessionError>(())
 /// ```
 #[derive(Debug)]
 pub struct SwitchboardSession {
     config: SwitchboardConfig,
     phase: SwitchboardPhase,
-    trids: TrIdCounter,
     /// The `USR`/`ANS` TrID.
     auth_trid: TrId,
     /// Invitees to `CAL` once authenticated.
-    invitees: Vec<String>,
+    invitees: Vec<Handle<'static>>,
     /// Outstanding `CAL`s: TrID and handle.
-    calls: VecDeque<(TrId, String)>,
+    calls: VecDeque<(TrId, Handle<'static>)>,
     /// Messages awaiting `ACK`/`NAK`.
     pending: VecDeque<(TrId, AckMode)>,
     participants: Vec<Participant>,
-    inbound: Inbound,
-    transmit: VecDeque<OwnedCommand>,
-    events: VecDeque<SwitchboardEvent>,
+    core: Core<SwitchboardEvent>,
 }
 
 fn valid(s: &str) -> bool {
-    crate::encode::valid_token(s.as_bytes(), true)
+    Token::new(s).is_ok()
 }
 
 impl SwitchboardSession {
@@ -282,21 +279,25 @@ impl SwitchboardSession {
                 reason: "must be braced, e.g. {F52973B6-…}",
             });
         }
-        let d = Dialect::switchboard(config.version)
-            .with_direction(Direction::ServerToClient)
-            .with_leniency(config.leniency);
+        let side = |dir| {
+            Dialect::switchboard(config.version)
+                .with_direction(dir)
+                .with_leniency(config.leniency)
+        };
+        let core = Core::new(
+            side(Direction::ServerToClient),
+            side(Direction::ClientToServer),
+            config.limits,
+        );
         Ok(Self {
-            inbound: Inbound::new(d, config.limits),
+            core,
             config,
             phase,
-            trids: TrIdCounter::default(),
             auth_trid: TrId(1),
             invitees: Vec::new(),
             calls: VecDeque::new(),
             pending: VecDeque::new(),
             participants: Vec::new(),
-            transmit: VecDeque::new(),
-            events: VecDeque::new(),
         })
     }
 
@@ -304,8 +305,8 @@ impl SwitchboardSession {
     /// `USR trid endpoint cookie`, then `CAL`s each of `invitees` once the server says `USR OK`.
     ///
     /// # Errors
-    /// [`SessionError::Config`] for a bad handle or GUID; [`SessionError::Encode`] when the
-    /// cookie or an invitee is not a token.
+    /// [`SessionError::Config`] for a bad handle, GUID or invitee; [`SessionError::Encode`]
+    /// when the cookie is not a token.
     pub fn invite(
         config: SwitchboardConfig,
         cookie: &str,
@@ -313,21 +314,31 @@ impl SwitchboardSession {
     ) -> Result<Self, SessionError> {
         let mut me = Self::base(config, SwitchboardPhase::Authenticating)?;
         for i in invitees {
-            if !valid(i) {
-                return Err(SessionError::Config {
-                    field: "invitees",
-                    reason: "each handle must be one non-empty token",
-                });
+            match Handle::parse(i) {
+                Ok(h) => me.invitees.push(h.into_owned()),
+                Err(_) => {
+                    return Err(SessionError::Config {
+                        field: "invitees",
+                        reason: "each handle must be one non-empty token",
+                    });
+                }
             }
         }
-        me.invitees = invitees.iter().map(|s| (*s).to_owned()).collect();
         let endpoint = me.config.endpoint();
-        me.auth_trid = me.push(Verb::USR, &[&endpoint, cookie], None)?;
+        let trid = me.core.next_trid();
+        me.core
+            .send(&Message::Usr(Usr::Switchboard(UsrSwitchboard {
+                trid,
+                handle: machine::handle("handle", &endpoint)?,
+                cookie: machine::token("cookie", cookie)?,
+            })))?;
+        me.auth_trid = trid;
         Ok(me)
     }
 
     /// A session the client joins on an `RNG` invitation: queues
-    /// `ANS trid endpoint cookie session-id`.
+    /// `ANS trid endpoint cookie session-id`. The session ID is an opaque token (decimal or
+    /// hex, as the server sent it).
     ///
     /// # Errors
     /// As [`invite`](Self::invite).
@@ -338,7 +349,14 @@ impl SwitchboardSession {
     ) -> Result<Self, SessionError> {
         let mut me = Self::base(config, SwitchboardPhase::Answering)?;
         let endpoint = me.config.endpoint();
-        me.auth_trid = me.push(Verb::ANS, &[&endpoint, cookie, session_id], None)?;
+        let trid = me.core.next_trid();
+        me.core.send(&Message::Ans(Ans {
+            trid,
+            handle: machine::handle("handle", &endpoint)?,
+            cookie: machine::token("cookie", cookie)?,
+            session_id: machine::token("session ID", session_id)?,
+        }))?;
+        me.auth_trid = trid;
         Ok(me)
     }
 
@@ -346,51 +364,46 @@ impl SwitchboardSession {
     /// returns the switchboard's `host:port` (to connect to) and the session.
     ///
     /// # Errors
-    /// [`SessionError::Config`] when `xfr` is not an `XFR … SB … CKI cookie` reply; else as
+    /// [`SessionError::Config`] when the referral's package is not `CKI`; else as
     /// [`invite`](Self::invite).
     pub fn from_xfr(
         config: SwitchboardConfig,
-        xfr: &RawCommand<'_>,
+        xfr: &SbReferral<'_>,
         invitees: &[&str],
-    ) -> Result<(String, Self), SessionError> {
-        let arg = |i| xfr.arg(i).and_then(|a| core::str::from_utf8(a).ok());
-        match (xfr.verb(), arg(0), arg(1), arg(2), arg(3)) {
-            (Verb::XFR, Some("SB"), Some(addr), Some("CKI"), Some(cookie)) => {
-                Ok((addr.to_owned(), Self::invite(config, cookie, invitees)?))
-            }
-            _ => Err(SessionError::Config {
+    ) -> Result<(Token<'static>, Self), SessionError> {
+        if xfr.auth.as_str() != "CKI" {
+            return Err(SessionError::Config {
                 field: "xfr",
                 reason: "is not an XFR SB host:port CKI cookie reply",
-            }),
+            });
         }
+        let me = Self::invite(config, xfr.cookie.as_str(), invitees)?;
+        Ok((xfr.address.clone().into_owned(), me))
     }
 
     /// A session from the notification server's
     /// `RNG session-id host:port CKI cookie inviter nick …`: returns the switchboard's
-    /// `host:port`, the inviter's handle and the session.
+    /// `host:port`, the inviter and the session.
     ///
     /// # Errors
-    /// [`SessionError::Config`] when `rng` is not such an `RNG`; else as
+    /// [`SessionError::Config`] when the invitation's package is not `CKI`; else as
     /// [`answer`](Self::answer).
     pub fn from_rng(
         config: SwitchboardConfig,
-        rng: &RawCommand<'_>,
-    ) -> Result<(String, String, Self), SessionError> {
-        let tok = |i| rng.token(i).and_then(|a| core::str::from_utf8(a).ok());
-        // `RNG` has its session ID where other commands have their TrID: read tokens.
-        match (rng.verb(), tok(1), tok(2), tok(3), tok(4), tok(5)) {
-            (Verb::RNG, Some(session), Some(addr), Some("CKI"), Some(cookie), Some(inviter)) => {
-                Ok((
-                    addr.to_owned(),
-                    inviter.to_owned(),
-                    Self::answer(config, session, cookie)?,
-                ))
-            }
-            _ => Err(SessionError::Config {
+        rng: &Rng<'_>,
+    ) -> Result<(Token<'static>, Handle<'static>, Self), SessionError> {
+        if rng.auth.as_str() != "CKI" {
+            return Err(SessionError::Config {
                 field: "rng",
                 reason: "is not an RNG session-id host:port CKI cookie inviter … invitation",
-            }),
+            });
         }
+        let me = Self::answer(config, rng.session_id.as_str(), rng.cookie.as_str())?;
+        Ok((
+            rng.address.clone().into_owned(),
+            rng.inviter.clone().into_owned(),
+            me,
+        ))
     }
 
     /// The current phase.
@@ -410,17 +423,17 @@ impl SwitchboardSession {
 
     /// Bytes received and not yet consumed (at most one incomplete command).
     pub fn buffered(&self) -> usize {
-        self.inbound.buffered()
+        self.core.buffered()
     }
 
     /// The next command to send.
     pub fn poll_transmit(&mut self) -> Option<OwnedCommand> {
-        self.transmit.pop_front()
+        self.core.transmit.pop_front()
     }
 
     /// The next event.
     pub fn poll_event(&mut self) -> Option<SwitchboardEvent> {
-        self.events.pop_front()
+        self.core.events.pop_front()
     }
 
     /// Invites `handle` (`CAL`); returns the TrID.
@@ -429,16 +442,21 @@ impl SwitchboardSession {
     /// [`SessionError::WrongState`] unless open; [`SessionError::Encode`] for a bad handle.
     pub fn call(&mut self, handle: &str) -> Result<TrId, SessionError> {
         self.require_open("call")?;
-        self.cal(handle)
+        let h = machine::handle("handle", handle)?.into_owned();
+        self.cal(h)
     }
 
-    fn cal(&mut self, handle: &str) -> Result<TrId, SessionError> {
-        let t = self.push(Verb::CAL, &[handle], None)?;
+    fn cal(&mut self, handle: Handle<'static>) -> Result<TrId, SessionError> {
+        let trid = self.core.next_trid();
+        self.core.send(&Message::Cal(Cal {
+            trid,
+            handle: handle.clone(),
+        }))?;
         if self.calls.len() >= self.config.max_pending.max(1) {
             self.calls.pop_front();
         }
-        self.calls.push_back((t, handle.to_owned()));
-        Ok(t)
+        self.calls.push_back((trid, handle));
+        Ok(trid)
     }
 
     /// Sends `MSG trid mode len` + `payload`; with mode `A`/`D` an `ACK` gives
@@ -451,19 +469,26 @@ impl SwitchboardSession {
     pub fn send_message(&mut self, mode: AckMode, payload: &[u8]) -> Result<TrId, SessionError> {
         self.require_open("send_message")?;
         if !mode.is_known() {
-            return Err(SessionError::Encode(crate::error::EncodeError::Invalid {
-                what: "ack mode",
-                reason: "must be U, N, A or D",
-            }));
+            return Err(SessionError::Encode(
+                msnp_proto::error::EncodeError::Invalid {
+                    what: "ack mode",
+                    reason: "must be U, N, A or D",
+                },
+            ));
         }
-        let t = self.push(Verb::MSG, &[mode.as_str()], Some(payload))?;
+        let trid = self.core.next_trid();
+        self.core.send(&Message::MsgSend(MsgSend {
+            trid,
+            ack_mode: mode,
+            payload: payload.into(),
+        }))?;
         if mode != AckMode::Unacknowledged {
             if self.pending.len() >= self.config.max_pending.max(1) {
                 self.pending.pop_front();
             }
-            self.pending.push_back((t, mode));
+            self.pending.push_back((trid, mode));
         }
-        Ok(t)
+        Ok(trid)
     }
 
     /// Leaves the session: queues `OUT`; the session is finished.
@@ -474,9 +499,10 @@ impl SwitchboardSession {
         if self.phase == SwitchboardPhase::Finished {
             return Err(SessionError::Finished);
         }
-        let d = self.dialect();
-        let out = OwnedCommand::build(&d, Verb::OUT, None, [] as [&[u8]; 0], None::<&[u8]>)?;
-        self.transmit.push_back(out);
+        self.core.send(&Message::Out(Out {
+            reason: None,
+            minutes: None,
+        }))?;
         self.phase = SwitchboardPhase::Finished;
         Ok(())
     }
@@ -487,50 +513,18 @@ impl SwitchboardSession {
     /// [`SessionError::Finished`] after the end; [`SessionError::Decode`] for invalid framing
     /// (the session is then finished).
     pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
-        if self.phase == SwitchboardPhase::Finished {
-            return Err(SessionError::Finished);
-        }
-        self.inbound.push(bytes);
-        while self.phase != SwitchboardPhase::Finished {
-            match self.inbound.next_command() {
-                Ok(Some(cmd)) => {
-                    if let Err(e) = self.process(cmd) {
-                        // Only a reply that cannot be encoded (a configuration problem) gets
-                        // here: stop rather than continue half-way through a step.
-                        self.phase = SwitchboardPhase::Finished;
-                        self.inbound.clear();
-                        return Err(e);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    self.phase = SwitchboardPhase::Finished;
-                    self.inbound.clear();
-                    return Err(SessionError::Decode(e));
-                }
-            }
-        }
-        if self.phase == SwitchboardPhase::Finished {
-            self.inbound.clear();
-        }
-        Ok(())
+        machine::handle_input(self, bytes)
     }
 
-    /// Feeds one decoded command (switchboard dialect, server to client).
+    /// Feeds one framed command (switchboard dialect, server to client).
     ///
     /// # Errors
     /// [`SessionError::Finished`] after the end.
-    pub fn handle_command(&mut self, cmd: &RawCommand<'_>) -> Result<(), SessionError> {
-        if self.phase == SwitchboardPhase::Finished {
-            return Err(SessionError::Finished);
+    pub fn handle_command(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        if let Some(e) = self.refuse_input() {
+            return Err(e);
         }
-        self.process(cmd.to_owned_command())
-    }
-
-    fn dialect(&self) -> Dialect {
-        Dialect::switchboard(self.config.version)
-            .with_direction(Direction::ClientToServer)
-            .with_leniency(self.config.leniency)
+        machine::feed(self, cmd)
     }
 
     fn require_open(&self, call: &'static str) -> Result<(), SessionError> {
@@ -544,20 +538,8 @@ impl SwitchboardSession {
         }
     }
 
-    fn push(
-        &mut self,
-        verb: Verb,
-        args: &[&str],
-        payload: Option<&[u8]>,
-    ) -> Result<TrId, SessionError> {
-        let t = self.trids.next_id();
-        let cmd = OwnedCommand::build(&self.dialect(), verb, Some(t), args, payload)?;
-        self.transmit.push_back(cmd);
-        Ok(t)
-    }
-
     fn fail(&mut self, e: SwitchboardError) {
-        self.events.push_back(SwitchboardEvent::Failed(e));
+        self.core.emit(SwitchboardEvent::Failed(e));
         self.phase = SwitchboardPhase::Finished;
     }
 
@@ -579,14 +561,6 @@ impl SwitchboardSession {
         self.fail(e);
     }
 
-    fn participant(cmd: &OwnedCommand, first: usize) -> Option<Participant> {
-        Some(Participant {
-            handle: arg_str(cmd, first)?.to_owned(),
-            friendly_name: arg_str(cmd, first + 1)?.to_owned(),
-            capabilities: arg_str(cmd, first + 2).map(str::to_owned),
-        })
-    }
-
     fn add_participant(&mut self, p: Participant) -> bool {
         if let Some(existing) = self.participants.iter_mut().find(|e| e.handle == p.handle) {
             *existing = p;
@@ -604,142 +578,162 @@ impl SwitchboardSession {
 
     fn ready(&mut self) -> Result<(), SessionError> {
         self.phase = SwitchboardPhase::Open;
-        self.events.push_back(SwitchboardEvent::Ready);
-        for h in core::mem::take(&mut self.invitees) {
-            self.cal(&h)?;
+        self.core.emit(SwitchboardEvent::Ready);
+        for h in std::mem::take(&mut self.invitees) {
+            self.cal(h)?;
         }
         Ok(())
     }
 
-    fn process(&mut self, cmd: OwnedCommand) -> Result<(), SessionError> {
+    fn on_error(&mut self, cmd: &OwnedCommand, code: ErrorCode, t: TrId) {
+        if t == self.auth_trid && self.phase != SwitchboardPhase::Open {
+            self.fail(SwitchboardError::Server { code, trid: t });
+        } else if let Some(i) = self.calls.iter().position(|(c, _)| *c == t) {
+            if let Some((trid, handle)) = self.calls.remove(i) {
+                self.core
+                    .emit(SwitchboardEvent::CallFailed { trid, handle, code });
+            }
+        } else if let Some(i) = self.pending.iter().position(|(p, _)| *p == t) {
+            self.pending.remove(i);
+            self.core.emit(SwitchboardEvent::NotDelivered(t));
+        } else {
+            self.core.emit(SwitchboardEvent::Command(cmd.clone()));
+        }
+    }
+}
+
+impl Machine for SwitchboardSession {
+    type Event = SwitchboardEvent;
+
+    fn core(&mut self) -> &mut Core<SwitchboardEvent> {
+        &mut self.core
+    }
+
+    fn refuse_input(&self) -> Option<SessionError> {
+        (self.phase == SwitchboardPhase::Finished).then_some(SessionError::Finished)
+    }
+
+    fn stop_reading(&self) -> bool {
+        self.phase == SwitchboardPhase::Finished
+    }
+
+    fn abort(&mut self) {
+        self.phase = SwitchboardPhase::Finished;
+    }
+
+    fn on_message(
+        &mut self,
+        cmd: &OwnedCommand,
+        msg: Result<Message<'_>, MessageError>,
+    ) -> Result<(), SessionError> {
+        use SwitchboardPhase::{Answering, Authenticating};
         let raw = cmd.as_raw();
         let verb = raw.verb();
         let trid = raw.trid();
-        if let Some(code) = verb.error_code() {
-            let t = trid.unwrap_or(TrId::ASYNC);
-            if t == self.auth_trid && self.phase != SwitchboardPhase::Open {
-                self.fail(SwitchboardError::Server {
-                    code: ErrorCode(code),
-                    trid: t,
-                });
-            } else if let Some(i) = self.calls.iter().position(|(c, _)| *c == t) {
-                let (trid, handle) = self.calls.remove(i).unwrap_or((t, String::new()));
-                self.events.push_back(SwitchboardEvent::CallFailed {
-                    trid,
-                    handle,
-                    code: ErrorCode(code),
-                });
-            } else if let Some(i) = self.pending.iter().position(|(p, _)| *p == t) {
-                self.pending.remove(i);
-                self.events.push_back(SwitchboardEvent::NotDelivered(t));
-            } else {
-                self.events.push_back(SwitchboardEvent::Command(cmd));
+        let msg = match msg {
+            Ok(Message::Error(e)) => {
+                self.on_error(cmd, e.code, e.trid.unwrap_or(TrId::ASYNC));
+                return Ok(());
             }
-            return Ok(());
-        }
-        match (self.phase, verb) {
-            (_, Verb::OUT) => {
-                self.events.push_back(SwitchboardEvent::Closed);
+            Ok(m) => m,
+            Err(_) => {
+                if matches!(self.phase, Authenticating | Answering)
+                    || matches!(
+                        verb,
+                        Verb::CAL | Verb::JOI | Verb::BYE | Verb::MSG | Verb::IRO
+                    )
+                {
+                    self.malformed(cmd, "arguments do not fit the command's shape");
+                } else {
+                    self.core.emit(SwitchboardEvent::Command(cmd.clone()));
+                }
+                return Ok(());
+            }
+        };
+        let own_reply = trid == Some(self.auth_trid);
+        match (self.phase, msg) {
+            (_, Message::Out(_)) => {
+                self.core.emit(SwitchboardEvent::Closed);
                 self.phase = SwitchboardPhase::Finished;
             }
-            (SwitchboardPhase::Authenticating, Verb::USR) if trid == Some(self.auth_trid) => {
-                if arg_str(&cmd, 0) == Some("OK") {
-                    self.ready()?;
-                } else {
-                    self.malformed(&cmd, "expected USR OK");
+            (Authenticating, Message::Usr(Usr::Ok(_))) if own_reply => self.ready()?,
+            (Authenticating, Message::Usr(_)) if own_reply => {
+                self.malformed(cmd, "expected USR OK");
+            }
+            (Answering, Message::Iro(i)) if own_reply => {
+                let p = Participant {
+                    handle: i.handle.into_owned(),
+                    friendly_name: i.friendly_name.into_owned(),
+                    capabilities: i.capabilities,
+                };
+                if self.add_participant(p.clone()) {
+                    self.core.emit(SwitchboardEvent::Present(p));
                 }
             }
-            (SwitchboardPhase::Answering, Verb::IRO) if trid == Some(self.auth_trid) => {
-                // IRO trid index total handle nick {caps}
-                match Self::participant(&cmd, 2) {
-                    Some(p) => {
-                        if self.add_participant(p.clone()) {
-                            self.events.push_back(SwitchboardEvent::Present(p));
-                        }
-                    }
-                    None => self.malformed(&cmd, "expected IRO trid index total handle nick"),
-                }
-            }
-            (SwitchboardPhase::Answering, Verb::ANS) if trid == Some(self.auth_trid) => {
-                if arg_str(&cmd, 0) == Some("OK") {
-                    self.ready()?;
-                } else {
-                    self.malformed(&cmd, "expected ANS OK");
-                }
-            }
-            (SwitchboardPhase::Authenticating | SwitchboardPhase::Answering, _) => {
-                self.unexpected(&cmd);
-            }
-            (_, Verb::CAL) => {
-                let t = trid.unwrap_or(TrId::ASYNC);
-                let Some(i) = self.calls.iter().position(|(c, _)| *c == t) else {
-                    self.unexpected(&cmd);
+            (Answering, Message::AnsOk(_)) if own_reply => self.ready()?,
+            (Authenticating | Answering, _) => self.unexpected(cmd),
+            (_, Message::CalReply(c)) => {
+                let Some(i) = self.calls.iter().position(|(t, _)| *t == c.trid) else {
+                    self.unexpected(cmd);
                     return Ok(());
                 };
-                let (trid, handle) = self.calls.remove(i).unwrap_or((t, String::new()));
-                match (arg_str(&cmd, 0), arg_str(&cmd, 1)) {
-                    (Some("RINGING"), Some(session)) => {
-                        self.events.push_back(SwitchboardEvent::Ringing {
-                            trid,
-                            handle,
-                            session_id: session.to_owned(),
-                        });
-                    }
-                    _ => self.malformed(&cmd, "expected CAL trid RINGING session-id"),
+                if let Some((trid, handle)) = self.calls.remove(i) {
+                    self.core.emit(SwitchboardEvent::Ringing {
+                        trid,
+                        handle,
+                        session_id: c.session_id.into_owned(),
+                    });
                 }
             }
-            (_, Verb::JOI) => match Self::participant(&cmd, 0) {
-                Some(p) => {
-                    if self.add_participant(p.clone()) {
-                        self.events.push_back(SwitchboardEvent::Joined(p));
-                    }
-                }
-                None => self.malformed(&cmd, "expected JOI handle nick"),
-            },
-            (_, Verb::BYE) => {
-                let Some(handle) = arg_str(&cmd, 0).map(str::to_owned) else {
-                    self.malformed(&cmd, "BYE without a handle");
-                    return Ok(());
+            (_, Message::Joi(j)) => {
+                let p = Participant {
+                    handle: j.handle.into_owned(),
+                    friendly_name: j.friendly_name.into_owned(),
+                    capabilities: j.capabilities,
                 };
-                let idle = arg_str(&cmd, 1) == Some("1");
-                if handle.contains(';') {
+                if self.add_participant(p.clone()) {
+                    self.core.emit(SwitchboardEvent::Joined(p));
+                }
+            }
+            (_, Message::Bye(b)) => {
+                let idle = b.flag.as_ref().is_some_and(|f| f.as_str() == "1");
+                let handle = b.handle.into_owned();
+                if handle.endpoint().is_some() {
                     self.participants.retain(|p| p.handle != handle);
                 } else {
                     // A bare handle: the account left with every endpoint.
-                    self.participants.retain(|p| p.address() != handle);
+                    self.participants
+                        .retain(|p| p.address() != handle.address());
                 }
-                self.events
-                    .push_back(SwitchboardEvent::Left { handle, idle });
+                self.core.emit(SwitchboardEvent::Left { handle, idle });
             }
-            (_, Verb::MSG) => {
-                let (Some(sender), Some(nick)) = (arg_str(&cmd, 0), arg_str(&cmd, 1)) else {
-                    self.malformed(&cmd, "expected MSG handle nick len");
-                    return Ok(());
-                };
-                let p = raw.payload().unwrap_or_default();
-                self.events.push_back(SwitchboardEvent::Message {
-                    sender: sender.to_owned(),
-                    friendly_name: nick.to_owned(),
-                    payload: cmd.frame().slice_ref(p),
+            (_, Message::MsgReceive(m)) => {
+                let payload = raw
+                    .payload()
+                    .map(|p| cmd.frame().slice_ref(p))
+                    .unwrap_or_default();
+                self.core.emit(SwitchboardEvent::Message {
+                    sender: m.sender.into_owned(),
+                    friendly_name: m.sender_name.into_owned(),
+                    payload,
                 });
             }
-            (_, Verb::ACK | Verb::NAK) => {
-                let t = trid.unwrap_or(TrId::ASYNC);
+            (_, Message::Ack(t) | Message::Nak(t)) => {
                 let ack = verb == Verb::ACK;
-                match self.pending.iter().position(|(p, _)| *p == t) {
+                match self.pending.iter().position(|(p, _)| *p == t.trid) {
                     Some(i) => {
                         self.pending.remove(i);
-                        self.events.push_back(if ack {
-                            SwitchboardEvent::Delivered(t)
+                        self.core.emit(if ack {
+                            SwitchboardEvent::Delivered(t.trid)
                         } else {
-                            SwitchboardEvent::NotDelivered(t)
+                            SwitchboardEvent::NotDelivered(t.trid)
                         });
                     }
                     // Not a message we are waiting for (mode U, forgotten, or bogus): pass on.
-                    None => self.events.push_back(SwitchboardEvent::Command(cmd)),
+                    None => self.core.emit(SwitchboardEvent::Command(cmd.clone())),
                 }
             }
-            _ => self.events.push_back(SwitchboardEvent::Command(cmd)),
+            _ => self.core.emit(SwitchboardEvent::Command(cmd.clone())),
         }
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! Sans-IO session state machines: the client side of the notification-server login
+//! msnp-session: sans-IO session state machines: the client side of the notification-server login
 //! ([`ClientLogin`]) and of a switchboard session ([`SwitchboardSession`]), and the server side
 //! of the login ([`ServerLogin`]).
 //!
@@ -14,7 +14,7 @@
 //! client to a notification server, which asks for a Passport ticket.
 //!
 //! ```
-//! use msnp_proto::session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
+//! use msnp_session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
 //! use msnp_proto::ProtocolVersion;
 //!
 //! let client = ClientInfo {
@@ -48,16 +48,16 @@
 //!     while let Some(event) = login.poll_event() {
 //!         match event {
 //!             LoginEvent::Reconnect { address } => {
-//!                 assert_eq!(address, "198.51.100.21:1863");
+//!                 assert_eq!(address.as_str(), "198.51.100.21:1863");
 //!                 server = servers.pop().unwrap().into_iter(); // "connect"
 //!                 login.connected()?;
 //!             }
 //!             LoginEvent::TicketNeeded(TicketRequest::Passport14 { challenge }) => {
-//!                 assert!(challenge.starts_with("lc=1033"));
+//!                 assert!(challenge.as_str().starts_with("lc=1033"));
 //!                 login.provide_ticket("t=ticket&p=profile")?; // from Passport 1.4
 //!             }
 //!             LoginEvent::LoggedIn { handle, .. } => {
-//!                 assert_eq!(handle, "alice@hotmail.com");
+//!                 assert_eq!(handle.address(), "alice@hotmail.com");
 //!                 logged_in = true;
 //!             }
 //!             LoginEvent::Failed(e) => panic!("{e}"),
@@ -67,11 +67,15 @@
 //! }
 //! assert_eq!(sent.first().map(String::as_str), Some("VER 1 MSNP8 CVR0\r\n"));
 //! assert_eq!(sent.last().map(String::as_str), Some("USR 7 TWN S t=ticket&p=profile\r\n"));
-//! # Ok::<(), msnp_proto::session::SessionError>(())
+//! # Ok::<(), msnp_session::SessionError>(())
 //! ```
 
-mod inbound;
+#![warn(missing_docs)]
+
+mod auth;
+pub mod digest;
 pub mod login;
+mod machine;
 pub mod server;
 pub mod switchboard;
 
@@ -87,7 +91,7 @@ pub use switchboard::{
     SwitchboardSession,
 };
 
-use crate::error::{DecodeError, EncodeError};
+use msnp_proto::error::{DecodeError, EncodeError};
 
 /// Misuse of a session machine, or input it cannot frame. Protocol-level failures reported by
 /// the server are events ([`LoginEvent::Failed`], [`SwitchboardEvent::Failed`]), not errors.

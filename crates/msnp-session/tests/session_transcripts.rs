@@ -3,11 +3,11 @@
 //! transcripts' secret and IV are not known).
 
 use msnp_proto::message::AckMode;
-use msnp_proto::session::{
+use msnp_proto::{Direction, Message, OwnedCommand, ProtocolVersion, TrId, Verb};
+use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase, ProductPair,
     SwitchboardConfig, SwitchboardEvent, SwitchboardSession, TicketRequest,
 };
-use msnp_proto::{Direction, OwnedCommand, ProtocolVersion, TrId, Verb};
 
 mod util;
 
@@ -125,9 +125,11 @@ fn replay_login(name: &str, lines: &[Line]) -> (Vec<LoginEvent>, ProtocolVersion
                         // it gets the next TrID.
                         let cmd = line.cmd();
                         let raw = cmd.as_raw();
-                        let args = line.args();
-                        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-                        login.send(raw.verb(), &refs, raw.payload()).unwrap();
+                        let msg = Message::decode(&raw, &login.dialect()).unwrap();
+                        if let Some(t) = msg.trid() {
+                            assert_eq!(login.next_trid(), t, "{name}: the caller's TrID");
+                        }
+                        login.send(&msg).unwrap();
                         login.poll_transmit().unwrap()
                     }
                 };
@@ -199,7 +201,9 @@ fn check_sso_line(name: &str, line: &Line, produced: &OwnedCommand, events: &[Lo
     let nonce = events
         .iter()
         .find_map(|e| match e {
-            LoginEvent::TicketNeeded(TicketRequest::Sso { nonce, .. }) => Some(nonce.clone()),
+            LoginEvent::TicketNeeded(TicketRequest::Sso { nonce, .. }) => {
+                Some(nonce.as_str().to_owned())
+            }
             _ => None,
         })
         .unwrap();
@@ -318,7 +322,7 @@ fn login_replays_every_transcript() {
         challenges += chl;
         // The logged-in event carries the handle.
         assert!(events.iter().any(
-            |e| matches!(e, LoginEvent::LoggedIn { handle, .. } if handle == "alice@hotmail.com")
+            |e| matches!(e, LoginEvent::LoggedIn { handle, .. } if handle.as_str() == "alice@hotmail.com")
         ));
     }
     assert!(challenges >= 7, "{challenges} CHL challenges answered");
@@ -479,15 +483,19 @@ fn ns_referrals_open_the_switchboards() {
         for (inv, first) in invites.zip(&firsts) {
             let cmd = inv.cmd();
             let mut sb = if inv.verb() == Verb::RNG {
-                let (addr, inviter, sb) =
-                    SwitchboardSession::from_rng(cfg.clone(), &cmd.as_raw()).unwrap();
-                assert_eq!(addr, inv.args()[1], "{name}");
-                assert!(inviter.contains('@'));
+                let Ok(Message::Rng(rng)) = Message::decode(&cmd.as_raw(), &inv.dialect) else {
+                    panic!("{name}: RNG types")
+                };
+                let (addr, inviter, sb) = SwitchboardSession::from_rng(cfg.clone(), &rng).unwrap();
+                assert_eq!(addr.as_str(), inv.args()[1], "{name}");
+                assert!(inviter.as_str().contains('@'));
                 sb
             } else {
-                let (addr, sb) =
-                    SwitchboardSession::from_xfr(cfg.clone(), &cmd.as_raw(), &[]).unwrap();
-                assert_eq!(addr, inv.args()[1], "{name}");
+                let Ok(Message::XfrSb(xfr)) = Message::decode(&cmd.as_raw(), &inv.dialect) else {
+                    panic!("{name}: XFR SB types")
+                };
+                let (addr, sb) = SwitchboardSession::from_xfr(cfg.clone(), &xfr, &[]).unwrap();
+                assert_eq!(addr.as_str(), inv.args()[1], "{name}");
                 sb
             };
             let out = sb.poll_transmit().unwrap();

@@ -3,16 +3,22 @@
 use std::collections::VecDeque;
 
 use bytes::Bytes;
-use msnp_auth::{LegacyPackage, MbiBlob, TwnChallenge};
+use msnp_auth::{MbiBlob, TwnChallenge};
 
-use super::SessionError;
-use super::inbound::{Inbound, arg_str, line_text};
-use crate::error_code::ErrorCode;
-use crate::message::OutReason;
-use crate::raw::OwnedCommand;
-use crate::verb::{TrId, TrIdCounter, Verb};
-use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
-use crate::wire::Limits;
+use crate::SessionError;
+use crate::auth;
+use crate::machine::{self, Core, Machine, line_text};
+use msnp_proto::error_code::ErrorCode;
+use msnp_proto::message::session::Out;
+use msnp_proto::message::{
+    AuthPackage, AuthStage, CvrRequest, MessageError, OutReason, QryRequest, Transaction, Usr,
+    UsrChallenge, UsrCredentials, UsrInitial, UsrOk, Ver, VersionName,
+};
+use msnp_proto::raw::OwnedCommand;
+use msnp_proto::verb::{TrId, Verb};
+use msnp_proto::version::{Dialect, Direction, Leniency, ProtocolVersion as V};
+use msnp_proto::wire::Limits;
+use msnp_proto::{Handle, Message, Token, UrlText};
 
 /// What the client says about itself in `CVR` (MSNP8+).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,7 +185,7 @@ pub enum TicketRequest {
     /// (the `lc=…,id=…,…` argument of `USR TWN S`); provide the `t=…&p=…` ticket.
     Passport14 {
         /// The challenge string, as sent.
-        challenge: String,
+        challenge: Token<'static>,
     },
     /// MSNP12–14: a Passport SOAP `RST` request (`msnp-soap`) for `messenger.msn.com` with this
     /// policy reference; provide the compact ticket.
@@ -187,7 +193,7 @@ pub enum TicketRequest {
         /// The policy reference (`?id=507&tw=40&…`, from `TwnChallenge::rst_policy`).
         policy: String,
         /// The challenge string, as sent.
-        challenge: String,
+        challenge: Token<'static>,
     },
     /// MSNP15+: a Passport `RST`/`RST2` request with this policy; then
     /// [`ClientLogin::provide_sso`] with the ticket, the binary secret of the
@@ -195,9 +201,9 @@ pub enum TicketRequest {
     /// random 8-byte IV.
     Sso {
         /// The policy (`MBI_KEY_OLD`).
-        policy: String,
+        policy: Token<'static>,
         /// The server's nonce, the input of the MBI blob.
-        nonce: String,
+        nonce: Token<'static>,
     },
 }
 
@@ -219,16 +225,16 @@ pub enum LoginError {
     #[error("the server accepts none of the offered versions")]
     VersionRejected,
     /// The server chose a version that was not offered.
-    #[error("the server chose {chosen:?}, which was not offered")]
+    #[error("the server chose {}, which was not offered", chosen.as_str())]
     VersionNotOffered {
         /// The server's choice, as sent.
-        chosen: String,
+        chosen: VersionName<'static>,
     },
     /// `INF` lists no package this client can use.
     #[error("no usable authentication package in INF {offered:?}")]
     NoCommonPackage {
-        /// The server's list, as sent.
-        offered: String,
+        /// The server's list.
+        offered: Vec<AuthPackage>,
     },
     /// An MD5/CTP login without a password in the configuration.
     #[error("the server asked for an MD5/CTP login and no password is configured")]
@@ -283,25 +289,25 @@ pub enum LoginEvent {
     /// connection, open one to `address` and call [`ClientLogin::connected`].
     Reconnect {
         /// `host:port`.
-        address: String,
+        address: Token<'static>,
     },
     /// The login waits for a ticket the caller must fetch.
     TicketNeeded(TicketRequest),
-    /// `INF` listed these packages (MSNP2–7).
-    Packages(Vec<String>),
+    /// `INF` listed these packages (MSNP2–7; a comma-joined list is split).
+    Packages(Vec<AuthPackage>),
     /// `USR OK`: signed in. Every later command is the caller's ([`LoginEvent::Command`]).
     LoggedIn {
         /// The account as the server spells it.
-        handle: String,
-        /// The friendly name, URL-encoded as sent (MSNP2–9).
-        friendly_name: Option<String>,
-        /// Whether the account's e-mail address is verified (MSNP8+).
+        handle: Handle<'static>,
+        /// The friendly name (MSNP2–9).
+        friendly_name: Option<UrlText<'static>>,
+        /// Whether the account's e-mail address is verified (MSNP6+).
         verified: Option<bool>,
         /// Whether the account is restricted (kids' account, MSNP8+).
         restricted: Option<bool>,
     },
     /// `SBS trid data` after `USR OK` (MSNP11+).
-    Subscription(String),
+    Subscription(Token<'static>),
     /// The profile `MSG Hotmail Hotmail` after `USR OK`: its MIME payload.
     Profile(Bytes),
     /// `GCF 0` policies pushed during (13+) or after the login: the XML payload.
@@ -309,7 +315,7 @@ pub enum LoginEvent {
     /// A `CHL` challenge was answered with `QRY` under TrID `answer`.
     Challenge {
         /// The challenge string.
-        challenge: String,
+        challenge: Token<'static>,
         /// The TrID of the `QRY` sent.
         answer: TrId,
     },
@@ -371,24 +377,6 @@ impl LoginPhase {
     }
 }
 
-/// The authentication scheme of the negotiated version.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Scheme {
-    Legacy(LegacyPackage),
-    Twn,
-    Sso,
-}
-
-impl Scheme {
-    fn package(self) -> &'static str {
-        match self {
-            Self::Legacy(p) => p.as_str(),
-            Self::Twn => "TWN",
-            Self::Sso => "SSO",
-        }
-    }
-}
-
 /// The client side of the DS/NS login, sans-IO.
 ///
 /// Output queues grow only with input (at most a couple of commands and events per server
@@ -399,17 +387,17 @@ impl Scheme {
 /// [`handle_command`](Self::handle_command)), send what [`poll_transmit`](Self::poll_transmit)
 /// returns, and act on [`poll_event`](Self::poll_event). TrIDs count up from 1 and continue
 /// across the DS → NS hop, as official clients do. After [`LoginEvent::LoggedIn`] the machine
-/// keeps running the connection: [`send`](Self::send) numbers the caller's commands, `CHL` is
-/// still answered, and other server commands come out as [`LoginEvent::Command`].
+/// keeps running the connection: the caller's commands are numbered with
+/// [`next_trid`](Self::next_trid) and queued with [`send`](Self::send), `CHL` is still answered, and other server commands come out as [`LoginEvent::Command`].
 ///
-/// See the [module documentation](super) for a complete loop.
+/// See the [crate documentation](crate) for a complete loop.
 #[derive(Debug)]
 pub struct ClientLogin {
     config: LoginConfig,
     version: V,
-    scheme: Scheme,
+    /// The package of the login in progress (`USR` names it).
+    package: AuthPackage,
     phase: LoginPhase,
-    trids: TrIdCounter,
     /// The TrID of the login command awaiting its reply.
     pending: Option<TrId>,
     /// `QRY` TrIDs not yet acknowledged (bounded: a server that never acknowledges cannot grow it).
@@ -417,19 +405,17 @@ pub struct ClientLogin {
     /// The SSO nonce (or TWN challenge) waiting for the caller's ticket.
     challenge: Option<String>,
     /// MSNP21 `CVR` hop argument (from the last `XFR NS`).
-    hop: Option<String>,
+    hop: Option<Token<'static>>,
     /// The profile `MSG` is still expected (right after `USR OK`).
     profile_due: bool,
-    inbound: Inbound,
-    transmit: VecDeque<OwnedCommand>,
-    events: VecDeque<LoginEvent>,
+    core: Core<LoginEvent>,
 }
 
 /// Most unacknowledged `QRY` TrIDs remembered.
 const MAX_PENDING_QRY: usize = 16;
 
 fn token_ok(s: &str) -> bool {
-    crate::encode::valid_token(s.as_bytes(), true)
+    Token::new(s).is_ok()
 }
 
 impl ClientLogin {
@@ -440,7 +426,7 @@ impl ClientLogin {
     /// version list is empty or holds `CVR0`, or the machine GUID is not braced.
     pub fn new(config: LoginConfig) -> Result<Self, SessionError> {
         let bad = |field, reason| Err(SessionError::Config { field, reason });
-        if !token_ok(&config.handle) {
+        if Handle::parse(&config.handle).is_err() {
             return bad("handle", "must be one non-empty token without spaces");
         }
         let Some(&newest) = config.versions.first() else {
@@ -473,24 +459,22 @@ impl ClientLogin {
         {
             return bad("product.id", "must be one non-empty token without spaces");
         }
-        let inbound = Inbound::new(
+        let core = Core::new(
             dialect(newest, Direction::ServerToClient, config.leniency),
+            dialect(newest, Direction::ClientToServer, config.leniency),
             config.limits,
         );
         let mut me = Self {
             version: newest,
-            scheme: scheme_for(newest),
+            package: auth::usr_package(newest),
             config,
             phase: LoginPhase::Version,
-            trids: TrIdCounter::default(),
             pending: None,
             pending_qry: VecDeque::new(),
             challenge: None,
             hop: None,
             profile_due: false,
-            inbound,
-            transmit: VecDeque::new(),
-            events: VecDeque::new(),
+            core,
         };
         me.send_ver()?;
         Ok(me)
@@ -526,9 +510,9 @@ impl ClientLogin {
     }
 
     /// A switchboard configuration for this account (handle, machine GUID, negotiated version,
-    /// limits), for [`SwitchboardSession`](super::SwitchboardSession).
-    pub fn switchboard_config(&self) -> super::SwitchboardConfig {
-        let mut c = super::SwitchboardConfig::new(self.config.handle.clone(), self.version)
+    /// limits), for [`SwitchboardSession`](crate::SwitchboardSession).
+    pub fn switchboard_config(&self) -> crate::SwitchboardConfig {
+        let mut c = crate::SwitchboardConfig::new(self.config.handle.clone(), self.version)
             .with_limits(self.config.limits);
         c.machine_guid = self.config.machine_guid.clone();
         c
@@ -536,17 +520,17 @@ impl ClientLogin {
 
     /// Bytes received and not yet consumed (at most one incomplete command).
     pub fn buffered(&self) -> usize {
-        self.inbound.buffered()
+        self.core.buffered()
     }
 
     /// The next command to send, in order.
     pub fn poll_transmit(&mut self) -> Option<OwnedCommand> {
-        self.transmit.pop_front()
+        self.core.transmit.pop_front()
     }
 
     /// The next event, in order.
     pub fn poll_event(&mut self) -> Option<LoginEvent> {
-        self.events.pop_front()
+        self.core.events.pop_front()
     }
 
     /// Feeds bytes received from the server; any split is fine.
@@ -557,50 +541,18 @@ impl ClientLogin {
     /// framing, [`SessionError::Encode`] when a reply cannot be written (e.g. a configured value
     /// the negotiated dialect does not accept); the machine is finished after either.
     pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
-        self.check_input()?;
-        self.inbound.push(bytes);
-        while self.phase != LoginPhase::Finished && self.phase != LoginPhase::Reconnect {
-            match self.inbound.next_command() {
-                Ok(Some(cmd)) => {
-                    if let Err(e) = self.process(cmd) {
-                        // Only a reply that cannot be encoded (a configuration problem) gets
-                        // here: stop rather than continue half-way through a step.
-                        self.phase = LoginPhase::Finished;
-                        self.inbound.clear();
-                        return Err(e);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    self.phase = LoginPhase::Finished;
-                    self.inbound.clear();
-                    return Err(SessionError::Decode(e));
-                }
-            }
-        }
-        if matches!(self.phase, LoginPhase::Finished | LoginPhase::Reconnect) {
-            // The rest belongs to a connection that is over.
-            self.inbound.clear();
-        }
-        Ok(())
+        machine::handle_input(self, bytes)
     }
 
-    /// Feeds one decoded server command (decoded in [`server_dialect`] of
-    /// [`version`](Self::version)).
+    /// Feeds one framed server command (framed in [`server_dialect`](Self::server_dialect)).
     ///
     /// # Errors
     /// As [`handle_input`](Self::handle_input), without the decode error.
-    pub fn handle_command(&mut self, cmd: &crate::raw::RawCommand<'_>) -> Result<(), SessionError> {
-        self.check_input()?;
-        self.process(cmd.to_owned_command())
-    }
-
-    fn check_input(&self) -> Result<(), SessionError> {
-        match self.phase {
-            LoginPhase::Finished => Err(SessionError::Finished),
-            LoginPhase::Reconnect => Err(SessionError::NotConnected),
-            _ => Ok(()),
+    pub fn handle_command(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        if let Some(e) = self.refuse_input() {
+            return Err(e);
         }
+        machine::feed(self, cmd)
     }
 
     /// The new connection asked for by [`LoginEvent::Reconnect`] is open: forget the old
@@ -612,10 +564,9 @@ impl ClientLogin {
         if self.phase != LoginPhase::Reconnect {
             return Err(self.wrong_state("connected"));
         }
-        self.version = self.newest();
-        let d = self.server_dialect();
-        self.inbound.reset(d);
-        self.transmit.clear();
+        self.set_version(self.newest());
+        self.core.clear_input();
+        self.core.transmit.clear();
         self.pending_qry.clear();
         self.phase = LoginPhase::Version;
         self.send_ver()
@@ -628,10 +579,11 @@ impl ClientLogin {
     /// [`SessionError::WrongState`] unless a TWN ticket is awaited;
     /// [`SessionError::Encode`] when the ticket is not a single token.
     pub fn provide_ticket(&mut self, ticket: &str) -> Result<(), SessionError> {
-        if self.phase != LoginPhase::Ticket || self.scheme != Scheme::Twn {
+        if self.phase != LoginPhase::Ticket || self.package != AuthPackage::Twn {
             return Err(self.wrong_state("provide_ticket"));
         }
-        self.send_login(Verb::USR, &["TWN", "S", ticket])?;
+        let credential = machine::token("ticket", ticket)?;
+        self.send_credentials(credential, None, None)?;
         self.challenge = None;
         self.phase = LoginPhase::Subsequent;
         Ok(())
@@ -642,7 +594,7 @@ impl ClientLogin {
     /// `USR trid SSO S ticket blob` (`… {machine-guid}` from MSNP16).
     ///
     /// ```
-    /// use msnp_proto::session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
+    /// use msnp_session::{ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, TicketRequest};
     /// use msnp_proto::ProtocolVersion;
     /// let cfg = LoginConfig::new("alice@hotmail.com", vec![ProtocolVersion::Msnp18],
     ///                            ClientInfo::wlm_8_1(), Credentials::Ticket)
@@ -662,8 +614,8 @@ impl ClientLogin {
     /// assert_eq!(parts[..5], ["USR", "4", "SSO", "S", "t=abc&p=def"]);
     /// assert_eq!(parts[6], "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}");
     /// let blob = msnp_auth::MbiBlob::from_base64(parts[5]).unwrap();
-    /// assert!(blob.verify(secret, &nonce).unwrap());
-    /// # Ok::<(), msnp_proto::session::SessionError>(())
+    /// assert!(blob.verify(secret, nonce.as_str()).unwrap());
+    /// # Ok::<(), msnp_session::SessionError>(())
     /// ```
     ///
     /// # Errors
@@ -676,7 +628,7 @@ impl ClientLogin {
         binary_secret: &[u8],
         iv: [u8; 8],
     ) -> Result<(), SessionError> {
-        if self.phase != LoginPhase::Ticket || self.scheme != Scheme::Sso {
+        if self.phase != LoginPhase::Ticket || self.package != AuthPackage::Sso {
             return Err(self.wrong_state("provide_sso"));
         }
         let nonce = self.challenge.clone().unwrap_or_default();
@@ -696,42 +648,40 @@ impl ClientLogin {
         } else {
             None
         };
-        let mut args = vec!["SSO", "S", ticket, blob.as_str()];
-        if let Some(g) = guid.as_deref() {
-            args.push(g);
-        }
-        self.send_login(Verb::USR, &args)?;
+        let credential = machine::token("ticket", ticket)?;
+        let response = machine::token("MBI blob", &blob)?;
+        let guid = guid
+            .as_deref()
+            .map(|g| machine::token("machine GUID", g))
+            .transpose()?;
+        self.send_credentials(credential, Some(response), guid)?;
         self.challenge = None;
         self.phase = LoginPhase::Subsequent;
         Ok(())
     }
 
-    /// Sends a command of the caller's after the login, numbered with the next TrID when the
-    /// dialect gives the verb one (`PNG` and `OUT` have none). Returns the TrID used.
+    /// The TrID for the caller's next command (after [`LoginEvent::LoggedIn`]); build the
+    /// command with it and queue it with [`send`](Self::send).
+    pub fn next_trid(&mut self) -> TrId {
+        self.core.next_trid()
+    }
+
+    /// Sends a command of the caller's after the login, encoded in [`dialect`](Self::dialect).
+    /// Number it with [`next_trid`](Self::next_trid) when its shape has a TrID (`PNG` and
+    /// `OUT` have none).
     ///
     /// # Errors
     /// [`SessionError::WrongState`] before [`LoginEvent::LoggedIn`] or after the end;
     /// [`SessionError::Encode`] when the command is not valid in the dialect.
-    pub fn send(
-        &mut self,
-        verb: Verb,
-        args: &[&str],
-        payload: Option<&[u8]>,
-    ) -> Result<Option<TrId>, SessionError> {
+    pub fn send(&mut self, msg: &Message<'_>) -> Result<(), SessionError> {
         if self.phase != LoginPhase::LoggedIn {
             return Err(self.wrong_state("send"));
         }
-        let d = self.dialect();
-        let trid = match d.trid_rule(verb) {
-            TrIdRule::Absent => None,
-            _ => Some(self.trids.next_id()),
-        };
-        let cmd = OwnedCommand::build(&d, verb, trid, args, payload)?;
-        self.transmit.push_back(cmd);
-        if verb == Verb::OUT {
+        self.core.send(msg)?;
+        if msg.verb() == Verb::OUT {
             self.phase = LoginPhase::LoggingOut;
         }
-        Ok(trid)
+        Ok(())
     }
 
     /// Signs out: queues `OUT`. Input is still read (the server may echo `OUT`, giving
@@ -743,14 +693,10 @@ impl ClientLogin {
         if matches!(self.phase, LoginPhase::Finished | LoginPhase::LoggingOut) {
             return Err(SessionError::Finished);
         }
-        let cmd = OwnedCommand::build(
-            &self.dialect(),
-            Verb::OUT,
-            None,
-            [] as [&[u8]; 0],
-            None::<&[u8]>,
-        )?;
-        self.transmit.push_back(cmd);
+        self.core.send(&Message::Out(Out {
+            reason: None,
+            minutes: None,
+        }))?;
         self.phase = LoginPhase::LoggingOut;
         Ok(())
     }
@@ -761,6 +707,13 @@ impl ClientLogin {
         self.config.versions.first().copied().unwrap_or(V::Msnp8)
     }
 
+    fn set_version(&mut self, v: V) {
+        self.version = v;
+        self.package = auth::usr_package(v);
+        let (inbound, out) = (self.server_dialect(), self.dialect());
+        self.core.set_dialects(inbound, out);
+    }
+
     fn wrong_state(&self, call: &'static str) -> SessionError {
         SessionError::WrongState {
             call,
@@ -769,22 +722,44 @@ impl ClientLogin {
     }
 
     fn send_ver(&mut self) -> Result<(), SessionError> {
-        let mut names: Vec<&str> = self.config.versions.iter().map(|v| v.name()).collect();
-        names.push(V::Cvr0.name());
-        self.send_login(Verb::VER, &names)
+        let trid = self.core.next_trid();
+        let versions = self
+            .config
+            .versions
+            .iter()
+            .chain([&V::Cvr0])
+            .map(|&v| VersionName::Known(v))
+            .collect();
+        self.send_login(&Message::Ver(Ver { trid, versions }), trid)
     }
 
-    /// Sends a login command with the next TrID, remembering it as pending.
-    fn send_login(&mut self, verb: Verb, args: &[&str]) -> Result<(), SessionError> {
-        let trid = self.trids.next_id();
-        let cmd = OwnedCommand::build(&self.dialect(), verb, Some(trid), args, None::<&[u8]>)?;
-        self.transmit.push_back(cmd);
+    /// Sends a login command, remembering its TrID as pending.
+    fn send_login(&mut self, msg: &Message<'_>, trid: TrId) -> Result<(), SessionError> {
+        self.core.send(msg)?;
         self.pending = Some(trid);
         Ok(())
     }
 
+    fn send_credentials(
+        &mut self,
+        credential: Token<'_>,
+        response: Option<Token<'_>>,
+        machine_guid: Option<Token<'_>>,
+    ) -> Result<(), SessionError> {
+        let trid = self.core.next_trid();
+        let msg = Message::Usr(Usr::Credentials(UsrCredentials {
+            trid,
+            package: self.package,
+            stage: AuthStage::Subsequent,
+            credential,
+            response,
+            machine_guid,
+        }));
+        self.send_login(&msg, trid)
+    }
+
     fn fail(&mut self, e: LoginError) {
-        self.events.push_back(LoginEvent::Failed(e));
+        self.core.emit(LoginEvent::Failed(e));
         self.phase = LoginPhase::Finished;
         self.pending = None;
     }
@@ -807,224 +782,130 @@ impl ClientLogin {
         self.fail(e);
     }
 
-    fn process(&mut self, cmd: OwnedCommand) -> Result<(), SessionError> {
-        let raw = cmd.as_raw();
-        let verb = raw.verb();
-        let trid = raw.trid();
-        let replies_pending = trid.is_some() && trid == self.pending;
-
-        // Handled the same way in every phase.
-        if let Some(code) = verb.error_code() {
-            let qry = trid.is_some_and(|t| self.pending_qry.contains(&t));
-            if !matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut) || qry {
-                self.fail(LoginError::Server {
-                    code: ErrorCode(code),
-                    trid: trid.unwrap_or(TrId::ASYNC),
-                });
-            } else {
-                self.events.push_back(LoginEvent::Command(cmd));
-            }
-            return Ok(());
-        }
-        match verb {
-            Verb::OUT => {
-                let reason = arg_str(&cmd, 0).and_then(OutReason::parse);
-                if matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut) {
-                    self.events.push_back(LoginEvent::Closed { reason });
-                    self.phase = LoginPhase::Finished;
-                } else {
-                    self.fail(LoginError::Disconnected { reason });
-                }
-                return Ok(());
-            }
-            Verb::CHL if self.phase != LoginPhase::Version => return self.answer_challenge(&cmd),
-            Verb::QRY if trid.is_some_and(|t| self.pending_qry.contains(&t)) => {
-                let t = trid.unwrap_or(TrId::ASYNC);
-                self.pending_qry.retain(|&p| p != t);
-                self.events.push_back(LoginEvent::ChallengeAccepted(t));
-                return Ok(());
-            }
-            Verb::GCF if trid == Some(TrId::ASYNC) && self.phase != LoginPhase::Version => {
-                let p = raw.payload().unwrap_or_default();
-                self.events
-                    .push_back(LoginEvent::Policies(cmd.frame().slice_ref(p)));
-                return Ok(());
-            }
-            Verb::XFR
-                if arg_str(&cmd, 0) == Some("NS")
-                    && (replies_pending || trid == Some(TrId::ASYNC))
-                    && matches!(self.phase, LoginPhase::Initial | LoginPhase::LoggedIn) =>
-            {
-                return self.referral(&cmd);
-            }
-            _ => {}
-        }
-
-        match self.phase {
-            LoginPhase::Version => {
-                if verb == Verb::VER && replies_pending {
-                    self.on_ver(&cmd)
-                } else {
-                    self.unexpected(&cmd);
-                    Ok(())
-                }
-            }
-            LoginPhase::LoggedIn | LoginPhase::LoggingOut => {
-                self.after_login(cmd);
-                Ok(())
-            }
-            LoginPhase::Finished | LoginPhase::Reconnect => Ok(()),
-            phase => {
-                if !replies_pending {
-                    if trid.is_none_or(|t| t == TrId::ASYNC) {
-                        // Asynchronous pushes (NOT, UBX, MSG …) are not the login's business.
-                        self.events.push_back(LoginEvent::Command(cmd));
-                    } else {
-                        self.unexpected(&cmd);
-                    }
-                    return Ok(());
-                }
-                match (phase, verb) {
-                    (LoginPhase::Packages, Verb::INF) => self.on_inf(&cmd),
-                    (LoginPhase::ClientVersion, Verb::CVR) => self.send_usr_initial(),
-                    (LoginPhase::Initial, Verb::USR) => self.on_usr_challenge(&cmd),
-                    (LoginPhase::Subsequent, Verb::USR) => {
-                        self.on_usr_ok(&cmd);
-                        Ok(())
-                    }
-                    _ => {
-                        self.unexpected(&cmd);
-                        Ok(())
-                    }
-                }
-            }
+    fn on_error(&mut self, cmd: &OwnedCommand, code: ErrorCode, trid: Option<TrId>) {
+        let qry = trid.is_some_and(|t| self.pending_qry.contains(&t));
+        if !matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut) || qry {
+            self.fail(LoginError::Server {
+                code,
+                trid: trid.unwrap_or(TrId::ASYNC),
+            });
+        } else {
+            self.core.emit(LoginEvent::Command(cmd.clone()));
         }
     }
 
-    fn on_ver(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        let Some(chosen) = arg_str(cmd, 0) else {
+    fn on_ver(&mut self, cmd: &OwnedCommand, ver: &Ver<'_>) -> Result<(), SessionError> {
+        let Some(chosen) = ver.versions.first() else {
             self.malformed(cmd, "no version");
             return Ok(());
         };
-        if chosen == "0" {
+        if chosen.as_str() == "0" {
             self.fail(LoginError::VersionRejected);
             return Ok(());
         }
-        let Some(v) = V::parse(chosen.as_bytes()).filter(|v| self.config.versions.contains(v))
-        else {
-            self.fail(LoginError::VersionNotOffered {
-                chosen: chosen.to_owned(),
-            });
-            return Ok(());
+        let v = match chosen {
+            VersionName::Known(v) if self.config.versions.contains(v) => *v,
+            _ => {
+                let chosen = match chosen {
+                    VersionName::Known(v) => VersionName::Known(*v),
+                    // A token when it was read, so still one.
+                    other => Token::from_string(other.as_str().to_owned())
+                        .map_or(VersionName::Known(V::Cvr0), VersionName::Other),
+                };
+                self.fail(LoginError::VersionNotOffered { chosen });
+                return Ok(());
+            }
         };
-        self.version = v;
-        let d = self.server_dialect();
-        self.inbound.set_dialect(d);
-        self.events.push_back(LoginEvent::Negotiated(v));
+        self.set_version(v);
+        self.core.emit(LoginEvent::Negotiated(v));
+        let trid = self.core.next_trid();
         if v < V::Msnp8 {
             self.phase = LoginPhase::Packages;
-            self.send_login(Verb::INF, &[])
-        } else {
-            self.scheme = scheme_for(v);
-            self.phase = LoginPhase::ClientVersion;
-            let c = &self.config.client;
-            let mut args: Vec<String> = vec![
-                c.locale.clone(),
-                c.os_type.clone(),
-                c.os_version.clone(),
-                c.arch.clone(),
-                c.library.clone(),
-                c.client_version.clone(),
-                c.client_id.clone(),
-                self.config.handle.clone(),
-            ];
-            if v >= V::Msnp21 {
-                args.push(self.hop.clone().unwrap_or_else(|| "0".to_owned()));
-            }
-            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-            self.send_login(Verb::CVR, &refs)
+            return self.send_login(&Message::InfRequest(Transaction { trid }), trid);
         }
+        self.phase = LoginPhase::ClientVersion;
+        let c = &self.config.client;
+        let hop = match (v >= V::Msnp21, &self.hop) {
+            (false, _) => None,
+            (true, Some(h)) => Some(h.clone()),
+            (true, None) => Some(Token::from_static("0")),
+        };
+        let msg = Message::CvrRequest(CvrRequest {
+            trid,
+            locale: machine::token("client.locale", &c.locale)?,
+            os_type: machine::token("client.os_type", &c.os_type)?,
+            os_version: machine::token("client.os_version", &c.os_version)?,
+            arch: machine::token("client.arch", &c.arch)?,
+            library: machine::token("client.library", &c.library)?,
+            client_version: machine::token("client.client_version", &c.client_version)?,
+            client_id: Some(machine::token("client.client_id", &c.client_id)?),
+            handle: Some(machine::handle("handle", &self.config.handle)?),
+            hop,
+        })
+        .into_owned();
+        self.send_login(&msg, trid)
     }
 
-    fn on_inf(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+    fn on_inf(&mut self, offered: &[AuthPackage]) -> Result<(), SessionError> {
         // The draft writes the list comma-separated, the msnp-wiki space-separated: accept both.
-        let offered: Vec<String> = cmd
-            .as_raw()
-            .args()
-            .filter_map(|a| core::str::from_utf8(a).ok())
-            .flat_map(|a| a.split(','))
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
+        let offered: Vec<AuthPackage> = offered
+            .iter()
+            .flat_map(|p| p.as_str().split(','))
+            .filter_map(AuthPackage::parse)
             .collect();
-        self.events.push_back(LoginEvent::Packages(offered.clone()));
-        let has = |p: &str| offered.iter().any(|o| o == p);
-        let package = if self.config.prefer_ctp && self.version == V::Msnp2 && has("CTP") {
-            LegacyPackage::Ctp
-        } else if has("MD5") {
-            LegacyPackage::Md5
-        } else if self.version == V::Msnp2 && has("CTP") {
-            LegacyPackage::Ctp
+        self.core.emit(LoginEvent::Packages(offered.clone()));
+        let has = |p: AuthPackage| offered.contains(&p);
+        let ctp_ok = self.version == V::Msnp2 && has(AuthPackage::Ctp);
+        self.package = if self.config.prefer_ctp && ctp_ok {
+            AuthPackage::Ctp
+        } else if has(AuthPackage::Md5) {
+            AuthPackage::Md5
+        } else if ctp_ok {
+            AuthPackage::Ctp
         } else {
-            self.fail(LoginError::NoCommonPackage {
-                offered: offered.join(","),
-            });
+            self.fail(LoginError::NoCommonPackage { offered });
             return Ok(());
         };
-        self.scheme = Scheme::Legacy(package);
         self.send_usr_initial()
     }
 
     fn send_usr_initial(&mut self) -> Result<(), SessionError> {
-        let handle = self.config.handle.clone();
-        self.send_login(Verb::USR, &[self.scheme.package(), "I", &handle])?;
+        let trid = self.core.next_trid();
+        let msg = Message::Usr(Usr::Initial(UsrInitial {
+            trid,
+            package: self.package,
+            handle: machine::handle("handle", &self.config.handle)?,
+        }))
+        .into_owned();
+        self.send_login(&msg, trid)?;
         self.phase = LoginPhase::Initial;
         Ok(())
     }
 
-    fn on_usr_challenge(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        let package = arg_str(cmd, 0);
-        if package == Some("OK") {
-            // Some servers skip the challenge (already authenticated): accept.
-            self.on_usr_ok(cmd);
-            return Ok(());
-        }
-        if package != Some(self.scheme.package()) || arg_str(cmd, 1) != Some("S") {
+    fn on_usr_challenge(
+        &mut self,
+        cmd: &OwnedCommand,
+        c: &UsrChallenge<'_>,
+    ) -> Result<(), SessionError> {
+        if c.package != self.package {
             self.malformed(cmd, "expected USR <package> S for the package sent");
             return Ok(());
         }
-        match self.scheme {
-            Scheme::Legacy(p) => {
-                let Credentials::Password(password) = &self.config.credentials else {
-                    self.fail(LoginError::PasswordRequired);
-                    return Ok(());
-                };
-                let salt = arg_str(cmd, 2).unwrap_or_default();
-                if p == LegacyPackage::Md5 && salt.is_empty() {
-                    self.malformed(cmd, "no MD5 challenge");
-                    return Ok(());
-                }
-                match p.response(salt, password) {
-                    Ok(resp) => {
-                        self.send_login(Verb::USR, &[p.as_str(), "S", &resp])?;
-                        self.phase = LoginPhase::Subsequent;
-                    }
-                    Err(e) => self.fail(LoginError::Auth(e)),
-                }
-            }
-            Scheme::Twn => {
-                let Some(challenge) = arg_str(cmd, 2) else {
+        let challenge = c.challenge.as_ref().map(Token::as_str);
+        let owned = c.challenge.clone().map(Token::into_owned);
+        match self.package {
+            AuthPackage::Twn => {
+                let (Some(challenge), Some(token)) = (challenge, owned) else {
                     self.malformed(cmd, "no TWN challenge");
                     return Ok(());
                 };
                 let request = if self.version <= V::Msnp11 {
-                    TicketRequest::Passport14 {
-                        challenge: challenge.to_owned(),
-                    }
+                    TicketRequest::Passport14 { challenge: token }
                 } else {
                     match TwnChallenge::parse(challenge) {
-                        Ok(c) => TicketRequest::Rst {
-                            policy: c.rst_policy(),
-                            challenge: challenge.to_owned(),
+                        Ok(t) => TicketRequest::Rst {
+                            policy: t.rst_policy(),
+                            challenge: token,
                         },
                         Err(e) => {
                             self.fail(LoginError::Auth(e));
@@ -1032,112 +913,104 @@ impl ClientLogin {
                         }
                     }
                 };
-                self.challenge = Some(challenge.to_owned());
-                self.phase = LoginPhase::Ticket;
-                self.pending = None;
-                self.events.push_back(LoginEvent::TicketNeeded(request));
+                self.await_ticket(challenge.to_owned(), request);
             }
-            Scheme::Sso => {
-                let (Some(policy), Some(nonce)) = (arg_str(cmd, 2), arg_str(cmd, 3)) else {
+            AuthPackage::Sso => {
+                let (Some(policy), Some(nonce)) = (owned, c.nonce.clone().map(Token::into_owned))
+                else {
                     self.malformed(cmd, "expected USR SSO S policy nonce");
                     return Ok(());
                 };
-                self.challenge = Some(nonce.to_owned());
-                self.phase = LoginPhase::Ticket;
-                self.pending = None;
-                self.events
-                    .push_back(LoginEvent::TicketNeeded(TicketRequest::Sso {
-                        policy: policy.to_owned(),
-                        nonce: nonce.to_owned(),
-                    }));
+                let challenge = nonce.as_str().to_owned();
+                let request = TicketRequest::Sso { policy, nonce };
+                self.await_ticket(challenge, request);
+            }
+            package => {
+                let Credentials::Password(password) = &self.config.credentials else {
+                    self.fail(LoginError::PasswordRequired);
+                    return Ok(());
+                };
+                let salt = challenge.unwrap_or_default();
+                if package == AuthPackage::Md5 && salt.is_empty() {
+                    self.malformed(cmd, "no MD5 challenge");
+                    return Ok(());
+                }
+                match auth::legacy_response(package, salt, password) {
+                    Some(Ok(resp)) => {
+                        let credential = machine::token("password", &resp)?.into_owned();
+                        self.send_credentials(credential, None, None)?;
+                        self.phase = LoginPhase::Subsequent;
+                    }
+                    Some(Err(e)) => self.fail(LoginError::Auth(e)),
+                    None => self.malformed(cmd, "expected USR <package> S for the package sent"),
+                }
             }
         }
         Ok(())
     }
 
-    fn on_usr_ok(&mut self, cmd: &OwnedCommand) {
-        if arg_str(cmd, 0) != Some("OK") {
-            self.malformed(cmd, "expected USR OK");
-            return;
-        }
-        let Some(handle) = arg_str(cmd, 1) else {
-            self.malformed(cmd, "USR OK without a handle");
-            return;
-        };
-        let flag = |i| arg_str(cmd, i).map(|s| s == "1");
-        // 2–7: handle nick; 8–9: handle nick verified restricted; 10+: handle verified restricted.
-        let (friendly_name, verified, restricted) = if self.version >= V::Msnp10 {
-            (None, flag(2), flag(3))
-        } else if self.version >= V::Msnp8 {
-            (arg_str(cmd, 2).map(str::to_owned), flag(3), flag(4))
-        } else {
-            (arg_str(cmd, 2).map(str::to_owned), None, None)
-        };
-        self.events.push_back(LoginEvent::LoggedIn {
-            handle: handle.to_owned(),
-            friendly_name,
-            verified,
-            restricted,
+    fn await_ticket(&mut self, challenge: String, request: TicketRequest) {
+        self.challenge = Some(challenge);
+        self.phase = LoginPhase::Ticket;
+        self.pending = None;
+        self.core.emit(LoginEvent::TicketNeeded(request));
+    }
+
+    fn on_usr_ok(&mut self, ok: UsrOk<'_>) {
+        self.core.emit(LoginEvent::LoggedIn {
+            handle: ok.handle.into_owned(),
+            friendly_name: ok.friendly_name.map(UrlText::into_owned),
+            verified: ok.verified,
+            restricted: ok.restricted,
         });
         self.phase = LoginPhase::LoggedIn;
         self.pending = None;
         self.profile_due = true;
     }
 
-    fn after_login(&mut self, cmd: OwnedCommand) {
+    fn after_login(&mut self, cmd: &OwnedCommand, msg: Message<'_>) {
         let raw = cmd.as_raw();
-        match raw.verb() {
-            Verb::SBS if raw.trid() == Some(TrId::ASYNC) || raw.trid().is_none() => {
-                let data = arg_str(&cmd, 0).unwrap_or_default().to_owned();
-                self.events.push_back(LoginEvent::Subscription(data));
+        match msg {
+            Message::Sbs(s) if s.trid == TrId::ASYNC => {
+                self.core
+                    .emit(LoginEvent::Subscription(s.data.into_owned()));
             }
-            Verb::MSG
-                if self.profile_due
-                    && arg_str(&cmd, 0) == Some("Hotmail")
-                    && raw.payload().is_some_and(is_profile) =>
+            Message::MsgReceive(m)
+                if self.profile_due && m.sender.as_str() == "Hotmail" && is_profile(&m.payload) =>
             {
                 self.profile_due = false;
                 let p = raw.payload().unwrap_or_default();
-                let payload = cmd.frame().slice_ref(p);
-                self.events.push_back(LoginEvent::Profile(payload));
+                self.core
+                    .emit(LoginEvent::Profile(cmd.frame().slice_ref(p)));
             }
-            _ => self.events.push_back(LoginEvent::Command(cmd)),
+            _ => self.core.emit(LoginEvent::Command(cmd.clone())),
         }
     }
 
-    fn referral(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        let Some(address) = arg_str(cmd, 1) else {
-            self.malformed(cmd, "XFR NS without an address");
-            return Ok(());
-        };
-        if address == "0" {
-            // `XFR 0 NS 0`: reported as "restart the login on this server" (uncertain).
-            self.phase = LoginPhase::Reconnect;
-            self.events.push_back(LoginEvent::Reconnect {
-                address: address.to_owned(),
-            });
-            return Ok(());
+    fn referral(&mut self, address: &Token<'_>, hop: Option<&Token<'_>>) {
+        if address.as_str() != "0" && self.version >= V::Msnp21 {
+            self.hop = hop.map(|h| h.clone().into_owned());
         }
-        if self.version >= V::Msnp21 {
-            self.hop = arg_str(cmd, 4).map(str::to_owned);
-        }
+        // `XFR 0 NS 0`: reported as "restart the login on this server" (uncertain).
         self.phase = LoginPhase::Reconnect;
         self.pending = None;
-        self.events.push_back(LoginEvent::Reconnect {
-            address: address.to_owned(),
+        self.core.emit(LoginEvent::Reconnect {
+            address: address.clone().into_owned(),
         });
-        Ok(())
     }
 
-    fn answer_challenge(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        let Some(challenge) = arg_str(cmd, 0) else {
+    fn answer_challenge(
+        &mut self,
+        cmd: &OwnedCommand,
+        challenge: Option<&Token<'_>>,
+    ) -> Result<(), SessionError> {
+        let Some(challenge) = challenge else {
             self.malformed(cmd, "CHL without a challenge");
             return Ok(());
         };
-        let n = self.version.number();
         let pair = match &self.config.product {
             Some(p) => (p.id.clone(), p.key.clone()),
-            None => match msnp_auth::default_product(n) {
+            None => match msnp_auth::default_product(self.version.number()) {
                 Ok(p) => (p.pair.id.to_owned(), p.pair.key.to_owned()),
                 Err(e) => {
                     self.fail(LoginError::Auth(e));
@@ -1149,46 +1022,174 @@ impl ClientLogin {
             id: &pair.0,
             key: &pair.1,
         };
-        let answer = match msnp_auth::qry_for_version(n, challenge, key) {
+        let answer = match auth::qry_answer(self.version, challenge.as_str(), key) {
             Ok(a) => a.to_hex(),
             Err(e) => {
                 self.fail(LoginError::Auth(e));
                 return Ok(());
             }
         };
-        let trid = self.trids.next_id();
-        let q = OwnedCommand::build(
-            &self.dialect(),
-            Verb::QRY,
-            Some(trid),
-            [pair.0.as_str()],
-            Some(answer.as_bytes()),
-        )?;
-        self.transmit.push_back(q);
+        let trid = self.core.next_trid();
+        self.core.send(&Message::QryRequest(QryRequest {
+            trid,
+            product_id: machine::token("product.id", &pair.0)?,
+            answer: answer.as_bytes().into(),
+        }))?;
         if self.pending_qry.len() >= MAX_PENDING_QRY {
             self.pending_qry.pop_front();
         }
         self.pending_qry.push_back(trid);
-        self.events.push_back(LoginEvent::Challenge {
-            challenge: challenge.to_owned(),
+        self.core.emit(LoginEvent::Challenge {
+            challenge: challenge.clone().into_owned(),
             answer: trid,
         });
         Ok(())
     }
 }
 
-fn is_profile(payload: &[u8]) -> bool {
-    memchr::memmem::find(payload, b"text/x-msmsgsprofile").is_some()
+impl Machine for ClientLogin {
+    type Event = LoginEvent;
+
+    fn core(&mut self) -> &mut Core<LoginEvent> {
+        &mut self.core
+    }
+
+    fn refuse_input(&self) -> Option<SessionError> {
+        match self.phase {
+            LoginPhase::Finished => Some(SessionError::Finished),
+            LoginPhase::Reconnect => Some(SessionError::NotConnected),
+            _ => None,
+        }
+    }
+
+    fn stop_reading(&self) -> bool {
+        matches!(self.phase, LoginPhase::Finished | LoginPhase::Reconnect)
+    }
+
+    fn abort(&mut self) {
+        self.phase = LoginPhase::Finished;
+    }
+
+    fn on_message(
+        &mut self,
+        cmd: &OwnedCommand,
+        msg: Result<Message<'_>, MessageError>,
+    ) -> Result<(), SessionError> {
+        let raw = cmd.as_raw();
+        let trid = raw.trid();
+        let replies_pending = trid.is_some() && trid == self.pending;
+        let signed_in = matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut);
+        let Ok(msg) = msg else {
+            if let Some(code) = raw.verb().error_code() {
+                self.on_error(cmd, ErrorCode(code), trid);
+            } else if self.phase == LoginPhase::Version {
+                self.unexpected(cmd);
+            } else if signed_in || (!replies_pending && trid.is_none_or(|t| t == TrId::ASYNC)) {
+                // Not the login's business: the caller decodes it (and sees the error).
+                self.core.emit(LoginEvent::Command(cmd.clone()));
+            } else if replies_pending {
+                self.malformed(cmd, "arguments do not fit the command's shape");
+            } else {
+                self.unexpected(cmd);
+            }
+            return Ok(());
+        };
+
+        // Handled the same way in every phase.
+        match &msg {
+            Message::Error(e) => {
+                self.on_error(cmd, e.code, e.trid);
+                return Ok(());
+            }
+            Message::Out(o) => {
+                let reason = o.reason;
+                if signed_in {
+                    self.core.emit(LoginEvent::Closed { reason });
+                    self.phase = LoginPhase::Finished;
+                } else {
+                    self.fail(LoginError::Disconnected { reason });
+                }
+                return Ok(());
+            }
+            Message::Chl(c) if self.phase != LoginPhase::Version => {
+                return self.answer_challenge(cmd, c.challenge.as_ref());
+            }
+            Message::QryReply(t) if self.pending_qry.contains(&t.trid) => {
+                let t = t.trid;
+                self.pending_qry.retain(|&p| p != t);
+                self.core.emit(LoginEvent::ChallengeAccepted(t));
+                return Ok(());
+            }
+            Message::Gcf(g) if g.trid == TrId::ASYNC && self.phase != LoginPhase::Version => {
+                let p = raw.payload().unwrap_or_default();
+                self.core
+                    .emit(LoginEvent::Policies(cmd.frame().slice_ref(p)));
+                return Ok(());
+            }
+            Message::XfrNs(x)
+                if (replies_pending || trid == Some(TrId::ASYNC))
+                    && matches!(self.phase, LoginPhase::Initial | LoginPhase::LoggedIn) =>
+            {
+                self.referral(&x.address, x.hop.as_ref());
+                return Ok(());
+            }
+            _ => {}
+        }
+
+        match self.phase {
+            LoginPhase::Version => match &msg {
+                Message::Ver(v) if replies_pending => self.on_ver(cmd, v),
+                _ => {
+                    self.unexpected(cmd);
+                    Ok(())
+                }
+            },
+            LoginPhase::LoggedIn | LoginPhase::LoggingOut => {
+                self.after_login(cmd, msg);
+                Ok(())
+            }
+            LoginPhase::Finished | LoginPhase::Reconnect => Ok(()),
+            phase => {
+                if !replies_pending {
+                    if trid.is_none_or(|t| t == TrId::ASYNC) {
+                        // Asynchronous pushes (NOT, UBX, MSG …) are not the login's business.
+                        self.core.emit(LoginEvent::Command(cmd.clone()));
+                    } else {
+                        self.unexpected(cmd);
+                    }
+                    return Ok(());
+                }
+                match (phase, msg) {
+                    (LoginPhase::Packages, Message::InfReply(i)) => self.on_inf(&i.packages),
+                    (LoginPhase::ClientVersion, Message::CvrReply(_)) => self.send_usr_initial(),
+                    (LoginPhase::Initial, Message::Usr(Usr::Challenge(c))) => {
+                        self.on_usr_challenge(cmd, &c)
+                    }
+                    // Some servers skip the challenge (already authenticated): accept.
+                    (LoginPhase::Initial | LoginPhase::Subsequent, Message::Usr(Usr::Ok(ok))) => {
+                        self.on_usr_ok(ok);
+                        Ok(())
+                    }
+                    (LoginPhase::Initial, Message::Usr(_)) => {
+                        self.malformed(cmd, "expected USR <package> S for the package sent");
+                        Ok(())
+                    }
+                    (LoginPhase::Subsequent, Message::Usr(_)) => {
+                        self.malformed(cmd, "expected USR OK");
+                        Ok(())
+                    }
+                    _ => {
+                        self.unexpected(cmd);
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
 }
 
-fn scheme_for(v: V) -> Scheme {
-    if v >= V::Msnp15 {
-        Scheme::Sso
-    } else if v >= V::Msnp8 {
-        Scheme::Twn
-    } else {
-        Scheme::Legacy(LegacyPackage::Md5)
-    }
+fn is_profile(payload: &[u8]) -> bool {
+    memchr::memmem::find(payload, b"text/x-msmsgsprofile").is_some()
 }
 
 /// A notification-connection dialect.

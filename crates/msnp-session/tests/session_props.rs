@@ -4,11 +4,11 @@
 use proptest::prelude::*;
 
 use msnp_proto::message::AckMode;
-use msnp_proto::session::{
+use msnp_proto::{Limits, ProtocolVersion as V};
+use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase, SwitchboardConfig,
     SwitchboardEvent, SwitchboardSession,
 };
-use msnp_proto::{Limits, ProtocolVersion as V};
 
 const LIMITS: Limits = Limits {
     max_line: 256,
@@ -161,7 +161,7 @@ proptest! {
 
     #[test]
     fn server_never_panics(input in chunks(), client in chunks()) {
-        use msnp_proto::session::{CvrAnswer, ServerConfig, ServerEvent, ServerLogin};
+        use msnp_session::{CvrAnswer, ServerConfig, ServerEvent, ServerLogin};
         let cvr = CvrAnswer { recommended: "1".into(), recommended2: "1".into(), minimum: "1".into(),
             download_url: "u".into(), info_url: "i".into() };
         let mut cfg = ServerConfig::new(vec![V::Msnp2, V::Msnp8, V::Msnp15], cvr);

@@ -9,15 +9,22 @@
 
 use std::collections::VecDeque;
 
-use msnp_auth::{LegacyPackage, MbiBlob};
+use msnp_auth::MbiBlob;
 
-use super::SessionError;
-use super::inbound::{Inbound, arg_str, line_text};
-use crate::error_code::ErrorCode;
-use crate::raw::{OwnedCommand, RawCommand};
-use crate::verb::{TrId, Verb};
-use crate::version::{Dialect, Direction, Leniency, ProtocolVersion as V, TrIdRule};
-use crate::wire::Limits;
+use crate::SessionError;
+use crate::auth;
+use crate::machine::{self, Core, Machine, line_text};
+use msnp_proto::error_code::ErrorCode;
+use msnp_proto::message::{
+    AuthPackage, AuthStage, Chl, CvrReply, CvrRequest, ErrorReply, Gcf, InfReply, MessageError,
+    NsReferral, QryRequest, Quirks, Transaction, Usr, UsrChallenge, UsrCredentials, UsrOk, Ver,
+    VersionName,
+};
+use msnp_proto::raw::OwnedCommand;
+use msnp_proto::verb::TrId;
+use msnp_proto::version::{Dialect, Direction, Leniency, ProtocolVersion as V};
+use msnp_proto::wire::Limits;
+use msnp_proto::{Handle, Message, Token, UrlText};
 
 /// The server's `CVR` reply: `CVR trid recommended recommended2 minimum download-url info-url`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,22 +98,22 @@ pub enum ClientCredentials {
     /// `USR trid MD5 S response`: check with [`ServerLogin::verify_md5`].
     Md5 {
         /// The response (32 hex digits, as sent).
-        response: String,
+        response: Token<'static>,
     },
     /// `USR trid TWN S ticket`: the caller checks the Passport ticket.
     Ticket {
         /// The ticket as sent.
-        ticket: String,
+        ticket: Token<'static>,
     },
     /// `USR trid SSO S ticket blob {guid}`: the caller checks the ticket and gives its binary
     /// secret to [`ServerLogin::verify_sso`].
     Sso {
         /// The ticket as sent.
-        ticket: String,
+        ticket: Token<'static>,
         /// The base64 MBI blob.
-        blob: String,
+        blob: Token<'static>,
         /// The machine GUID (MSNP16+).
-        machine_guid: Option<String>,
+        machine_guid: Option<Token<'static>>,
     },
 }
 
@@ -116,15 +123,15 @@ pub enum ClientCredentials {
 pub enum ServerEvent {
     /// The version was chosen (`VER` answered).
     Negotiated(V),
-    /// The client described itself (`CVR`); the arguments as sent.
-    ClientVersion(Vec<String>),
+    /// The client described itself (`CVR`).
+    ClientVersion(Box<CvrRequest<'static>>),
     /// `USR … I handle`: send the challenge ([`ServerLogin::challenge_md5`],
     /// [`challenge_twn`](ServerLogin::challenge_twn), [`challenge_sso`](ServerLogin::challenge_sso)).
     LoginRequested {
         /// The account.
-        handle: String,
+        handle: Handle<'static>,
         /// `MD5`, `TWN` or `SSO`.
-        package: String,
+        package: AuthPackage,
     },
     /// Dispatch mode: the client was referred and the connection is done.
     Referred,
@@ -133,7 +140,7 @@ pub enum ServerEvent {
     /// The login was accepted (`USR OK` sent).
     LoggedIn {
         /// The account.
-        handle: String,
+        handle: Handle<'static>,
     },
     /// A `QRY` answered a challenge correctly (`QRY trid` sent).
     ChallengePassed(TrId),
@@ -144,7 +151,7 @@ pub enum ServerEvent {
     /// The client sent `OUT`.
     ClientLeft,
     /// The client broke the protocol; disconnect it.
-    Failed(super::LoginError),
+    Failed(crate::LoginError),
 }
 
 /// Where the server side is.
@@ -172,7 +179,7 @@ pub enum ServerPhase {
 /// The server side of a DS/NS login connection, sans-IO.
 ///
 /// ```
-/// use msnp_proto::session::server::{CvrAnswer, ServerConfig, ServerEvent, ServerLogin};
+/// use msnp_session::server::{CvrAnswer, ServerConfig, ServerEvent, ServerLogin};
 /// use msnp_proto::ProtocolVersion;
 /// let cvr = CvrAnswer { recommended: "1".into(), recommended2: "1".into(), minimum: "1".into(),
 ///                       download_url: "http://a".into(), info_url: "http://b".into() };
@@ -184,7 +191,7 @@ pub enum ServerPhase {
 /// s.accept(Some("Alice"), None, None)?;
 /// let sent: Vec<_> = std::iter::from_fn(|| s.poll_transmit()).map(|c| c.frame().clone()).collect();
 /// assert_eq!(sent.concat(), b"VER 1 MSNP2\r\nINF 2 MD5\r\nUSR 3 MD5 S 939912345.12345\r\nUSR 4 OK alice@hotmail.com Alice\r\n");
-/// # Ok::<(), msnp_proto::session::SessionError>(())
+/// # Ok::<(), msnp_session::SessionError>(())
 /// ```
 #[derive(Debug)]
 pub struct ServerLogin {
@@ -193,16 +200,14 @@ pub struct ServerLogin {
     phase: ServerPhase,
     /// The TrID of the client's pending login command.
     trid: TrId,
-    handle: String,
-    package: String,
+    handle: Option<Handle<'static>>,
+    package: AuthPackage,
     /// The MD5 salt or SSO nonce sent.
     challenge: String,
     credentials: Option<ClientCredentials>,
     /// Challenges sent with `CHL` and not answered yet (bounded).
     chl: VecDeque<String>,
-    inbound: Inbound,
-    transmit: VecDeque<OwnedCommand>,
-    events: VecDeque<ServerEvent>,
+    core: Core<ServerEvent>,
 }
 
 const MAX_OPEN_CHALLENGES: usize = 8;
@@ -233,27 +238,32 @@ impl ServerLogin {
             fields.push(("referral.current", &r.current));
         }
         for (field, v) in fields {
-            if !crate::encode::valid_token(v.as_bytes(), true) {
+            if Token::new(v).is_err() {
                 return Err(SessionError::Config {
                     field,
                     reason: "must be one non-empty token without spaces",
                 });
             }
         }
-        let d = side(newest, Direction::ClientToServer, config.leniency);
+        let mut core = Core::new(
+            side(newest, Direction::ClientToServer, config.leniency),
+            side(newest, Direction::ServerToClient, config.leniency),
+            config.limits,
+        );
+        // Clients of every era wrote `CVR` with more or fewer fields than their version's
+        // shape; the server reads them all.
+        core.quirks = Quirks::default().with_any_cvr_arity(true);
         Ok(Self {
-            inbound: Inbound::new(d, config.limits),
+            core,
             config,
             version: newest,
             phase: ServerPhase::Version,
             trid: TrId(0),
-            handle: String::new(),
-            package: String::new(),
+            handle: None,
+            package: auth::usr_package(newest),
             challenge: String::new(),
             credentials: None,
             chl: VecDeque::new(),
-            transmit: VecDeque::new(),
-            events: VecDeque::new(),
         })
     }
 
@@ -267,24 +277,29 @@ impl ServerLogin {
         self.version
     }
 
+    /// The dialect of the commands this side sends (server to client).
+    pub fn dialect(&self) -> Dialect {
+        self.core.out
+    }
+
     /// Bytes received and not yet consumed (at most one incomplete command).
     pub fn buffered(&self) -> usize {
-        self.inbound.buffered()
+        self.core.buffered()
     }
 
     /// The account named in `USR … I` (empty before).
     pub fn handle(&self) -> &str {
-        &self.handle
+        self.handle.as_ref().map_or("", Handle::as_str)
     }
 
     /// The next command to send to the client.
     pub fn poll_transmit(&mut self) -> Option<OwnedCommand> {
-        self.transmit.pop_front()
+        self.core.transmit.pop_front()
     }
 
     /// The next event.
     pub fn poll_event(&mut self) -> Option<ServerEvent> {
-        self.events.pop_front()
+        self.core.events.pop_front()
     }
 
     /// Feeds bytes received from the client.
@@ -293,44 +308,18 @@ impl ServerLogin {
     /// [`SessionError::Finished`] after the end; [`SessionError::Decode`] for bad framing (the
     /// machine is then finished).
     pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
-        if self.phase == ServerPhase::Finished {
-            return Err(SessionError::Finished);
-        }
-        self.inbound.push(bytes);
-        while self.phase != ServerPhase::Finished {
-            match self.inbound.next_command() {
-                Ok(Some(cmd)) => {
-                    if let Err(e) = self.process(cmd) {
-                        // Only a reply that cannot be encoded (a configuration problem) gets
-                        // here: stop rather than continue half-way through a step.
-                        self.phase = ServerPhase::Finished;
-                        self.inbound.clear();
-                        return Err(e);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    self.phase = ServerPhase::Finished;
-                    self.inbound.clear();
-                    return Err(SessionError::Decode(e));
-                }
-            }
-        }
-        if self.phase == ServerPhase::Finished {
-            self.inbound.clear();
-        }
-        Ok(())
+        machine::handle_input(self, bytes)
     }
 
-    /// Feeds one decoded client command.
+    /// Feeds one framed client command.
     ///
     /// # Errors
     /// [`SessionError::Finished`] after the end.
-    pub fn handle_command(&mut self, cmd: &RawCommand<'_>) -> Result<(), SessionError> {
-        if self.phase == ServerPhase::Finished {
-            return Err(SessionError::Finished);
+    pub fn handle_command(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
+        if let Some(e) = self.refuse_input() {
+            return Err(e);
         }
-        self.process(cmd.to_owned_command())
+        machine::feed(self, cmd)
     }
 
     /// Sends `USR trid MD5 S salt` (MSNP2–7).
@@ -339,7 +328,7 @@ impl ServerLogin {
     /// [`SessionError::WrongState`] unless an MD5 login waits for its challenge;
     /// [`SessionError::Encode`] for a salt that is not a token.
     pub fn challenge_md5(&mut self, salt: &str) -> Result<(), SessionError> {
-        self.challenge_for("MD5", "challenge_md5", &[salt])?;
+        self.challenge_for(AuthPackage::Md5, "challenge_md5", salt, None)?;
         self.challenge = salt.to_owned();
         Ok(())
     }
@@ -349,7 +338,7 @@ impl ServerLogin {
     /// # Errors
     /// As [`challenge_md5`](Self::challenge_md5), for a TWN login.
     pub fn challenge_twn(&mut self, policy: &str) -> Result<(), SessionError> {
-        self.challenge_for("TWN", "challenge_twn", &[policy])
+        self.challenge_for(AuthPackage::Twn, "challenge_twn", policy, None)
     }
 
     /// Sends `USR trid SSO S policy nonce` (MSNP15+).
@@ -357,23 +346,29 @@ impl ServerLogin {
     /// # Errors
     /// As [`challenge_md5`](Self::challenge_md5), for an SSO login.
     pub fn challenge_sso(&mut self, policy: &str, nonce: &str) -> Result<(), SessionError> {
-        self.challenge_for("SSO", "challenge_sso", &[policy, nonce])?;
+        self.challenge_for(AuthPackage::Sso, "challenge_sso", policy, Some(nonce))?;
         self.challenge = nonce.to_owned();
         Ok(())
     }
 
     fn challenge_for(
         &mut self,
-        package: &str,
+        package: AuthPackage,
         call: &'static str,
-        args: &[&str],
+        challenge: &str,
+        nonce: Option<&str>,
     ) -> Result<(), SessionError> {
         if self.phase != ServerPhase::Challenge || self.package != package {
             return Err(self.wrong_state(call));
         }
-        let mut all = vec![package, "S"];
-        all.extend_from_slice(args);
-        self.push(Verb::USR, Some(self.trid), &all, None)?;
+        let msg = Message::Usr(Usr::Challenge(UsrChallenge {
+            trid: self.trid,
+            package,
+            challenge: Some(machine::token("challenge", challenge)?),
+            nonce: nonce.map(|n| machine::token("nonce", n)).transpose()?,
+            extra: None,
+        }));
+        self.core.send(&msg)?;
         self.phase = ServerPhase::Subsequent;
         Ok(())
     }
@@ -383,16 +378,21 @@ impl ServerLogin {
     /// # Errors
     /// [`SessionError::Encode`] when the dialect has no such `GCF` or the XML is too large.
     pub fn push_policies(&mut self, xml: &[u8]) -> Result<(), SessionError> {
-        self.push(Verb::GCF, Some(TrId::ASYNC), &[], Some(xml))
+        self.core.send(&Message::Gcf(Gcf {
+            trid: TrId::ASYNC,
+            filename: None,
+            payload: Some(xml.into()),
+        }))
     }
 
     /// Whether the client's MD5 response is `md5hex(salt ‖ password)`. False when no MD5
     /// response is pending.
     pub fn verify_md5(&self, password: &str) -> bool {
         match &self.credentials {
-            Some(ClientCredentials::Md5 { response }) => LegacyPackage::Md5
-                .response(&self.challenge, password)
-                .is_ok_and(|r| r.eq_ignore_ascii_case(response)),
+            Some(ClientCredentials::Md5 { response }) => {
+                auth::legacy_response(AuthPackage::Md5, &self.challenge, password)
+                    .is_some_and(|r| r.is_ok_and(|r| r.eq_ignore_ascii_case(response.as_str())))
+            }
             _ => false,
         }
     }
@@ -405,16 +405,17 @@ impl ServerLogin {
     /// [`SessionError::Auth`] when the blob is not a valid MBI blob.
     pub fn verify_sso(&self, binary_secret: &[u8]) -> Result<bool, SessionError> {
         match &self.credentials {
-            Some(ClientCredentials::Sso { blob, .. }) => MbiBlob::from_base64(blob)
+            Some(ClientCredentials::Sso { blob, .. }) => MbiBlob::from_base64(blob.as_str())
                 .and_then(|b| b.verify(binary_secret, &self.challenge))
                 .map_err(SessionError::Auth),
             _ => Err(self.wrong_state("verify_sso")),
         }
     }
 
-    /// Accepts the login: `USR trid OK handle …` in the version's shape (2–7
-    /// `handle nick`; 8–9 `handle nick verified restricted`; 10+ `handle verified restricted`).
-    /// `friendly_name` is URL-encoded text; missing flags are sent as `1`/`0`.
+    /// Accepts the login: `USR trid OK handle …` in the version's shape (2–5
+    /// `handle nick`; 6–7 `handle nick verified`; 8–9 `handle nick verified restricted`; 10+
+    /// `handle verified restricted`). `friendly_name` is URL-encoded text; missing flags are
+    /// sent as `1`/`0`.
     ///
     /// # Errors
     /// [`SessionError::WrongState`] unless credentials are pending; [`SessionError::Encode`]
@@ -428,21 +429,31 @@ impl ServerLogin {
         if self.phase != ServerPhase::Verify {
             return Err(self.wrong_state("accept"));
         }
-        let handle = self.handle.clone();
-        let nick = friendly_name.unwrap_or(&handle).to_owned();
-        let flag = |b: Option<bool>, d: bool| if b.unwrap_or(d) { "1" } else { "0" };
-        let mut args = vec!["OK", handle.as_str()];
-        if self.version < V::Msnp10 {
-            args.push(&nick);
-        }
-        if self.version >= V::Msnp8 {
-            args.push(flag(verified, true));
-            args.push(flag(restricted, false));
-        }
-        self.push(Verb::USR, Some(self.trid), &args, None)?;
+        let Some(handle) = self.handle.clone() else {
+            return Err(self.wrong_state("accept"));
+        };
+        let v = self.version;
+        let friendly_name = if v < V::Msnp10 {
+            let nick = friendly_name.unwrap_or(handle.as_str());
+            Some(UrlText::from_wire(nick).map_err(|_| {
+                SessionError::Encode(msnp_proto::error::EncodeError::Invalid {
+                    what: "friendly name",
+                    reason: "must be one URL-encoded token",
+                })
+            })?)
+        } else {
+            None
+        };
+        self.core.send(&Message::Usr(Usr::Ok(UsrOk {
+            trid: self.trid,
+            handle: handle.clone(),
+            friendly_name,
+            verified: (v >= V::Msnp6).then(|| verified.unwrap_or(true)),
+            restricted: (v >= V::Msnp8).then(|| restricted.unwrap_or(false)),
+        })))?;
         self.phase = ServerPhase::LoggedIn;
         self.credentials = None;
-        self.events.push_back(ServerEvent::LoggedIn { handle });
+        self.core.emit(ServerEvent::LoggedIn { handle });
         Ok(())
     }
 
@@ -457,11 +468,13 @@ impl ServerLogin {
         ) {
             return Err(self.wrong_state("reject"));
         }
-        let verb = Verb::error(code.0).ok_or(SessionError::Config {
-            field: "code",
-            reason: "must be a three-digit error code",
-        })?;
-        self.push(verb, Some(self.trid), &[], None)?;
+        if !(100..=999).contains(&code.0) {
+            return Err(SessionError::Config {
+                field: "code",
+                reason: "must be a three-digit error code",
+            });
+        }
+        self.send_error(code, self.trid)?;
         self.phase = ServerPhase::Finished;
         Ok(())
     }
@@ -475,7 +488,10 @@ impl ServerLogin {
         if self.phase != ServerPhase::LoggedIn || self.version < V::Msnp6 {
             return Err(self.wrong_state("send_challenge"));
         }
-        self.push(Verb::CHL, Some(TrId::ASYNC), &[challenge], None)?;
+        self.core.send(&Message::Chl(Chl {
+            trid: TrId::ASYNC,
+            challenge: Some(machine::token("challenge", challenge)?),
+        }))?;
         if self.chl.len() >= MAX_OPEN_CHALLENGES {
             self.chl.pop_front();
         }
@@ -483,22 +499,17 @@ impl ServerLogin {
         Ok(())
     }
 
-    /// Sends any server command (after the login: profile `MSG`, `SBS`, replies …).
+    /// Sends any server command after the login (profile `MSG`, `SBS`, replies …), encoded in
+    /// [`dialect`](Self::dialect).
     ///
     /// # Errors
     /// [`SessionError::WrongState`] before the login; [`SessionError::Encode`] when the command
     /// is not valid in the dialect.
-    pub fn send(
-        &mut self,
-        verb: Verb,
-        trid: Option<TrId>,
-        args: &[&str],
-        payload: Option<&[u8]>,
-    ) -> Result<(), SessionError> {
+    pub fn send(&mut self, msg: &Message<'_>) -> Result<(), SessionError> {
         if self.phase != ServerPhase::LoggedIn {
             return Err(self.wrong_state("send"));
         }
-        self.push(verb, trid, args, payload)
+        self.core.send(msg)
     }
 
     fn wrong_state(&self, call: &'static str) -> SessionError {
@@ -517,25 +528,13 @@ impl ServerLogin {
         }
     }
 
-    fn push(
-        &mut self,
-        verb: Verb,
-        trid: Option<TrId>,
-        args: &[&str],
-        payload: Option<&[u8]>,
-    ) -> Result<(), SessionError> {
-        let d = side(
-            self.version,
-            Direction::ServerToClient,
-            self.config.leniency,
-        );
-        let trid = match d.trid_rule(verb) {
-            TrIdRule::Absent => None,
-            _ => trid,
-        };
-        let cmd = OwnedCommand::build(&d, verb, trid, args, payload)?;
-        self.transmit.push_back(cmd);
-        Ok(())
+    fn send_error(&mut self, code: ErrorCode, trid: TrId) -> Result<(), SessionError> {
+        self.core.send(&Message::Error(ErrorReply {
+            code,
+            trid: Some(trid),
+            params: Vec::new(),
+            payload: None,
+        }))
     }
 
     fn fail(&mut self, cmd: &OwnedCommand) {
@@ -546,8 +545,8 @@ impl ServerLogin {
             ServerPhase::Subsequent => "waiting for USR S",
             _ => "waiting for the caller",
         };
-        self.events
-            .push_back(ServerEvent::Failed(super::LoginError::Unexpected {
+        self.core
+            .emit(ServerEvent::Failed(crate::LoginError::Unexpected {
                 verb: cmd.as_raw().verb(),
                 expecting,
                 line: line_text(cmd),
@@ -555,147 +554,115 @@ impl ServerLogin {
         self.phase = ServerPhase::Finished;
     }
 
-    fn process(&mut self, cmd: OwnedCommand) -> Result<(), SessionError> {
-        let raw = cmd.as_raw();
-        let verb = raw.verb();
-        let trid = raw.trid().unwrap_or(TrId::ASYNC);
-        if verb == Verb::OUT {
-            self.events.push_back(ServerEvent::ClientLeft);
+    fn on_ver(&mut self, ver: &Ver<'_>) -> Result<(), SessionError> {
+        let chosen = ver
+            .versions
+            .iter()
+            .filter_map(|n| match n {
+                VersionName::Known(v) => Some(*v),
+                _ => None,
+            })
+            .filter(|v| self.config.versions.contains(v) && *v != V::Cvr0)
+            .max();
+        let Some(v) = chosen else {
+            self.core.send(&Message::Ver(Ver {
+                trid: ver.trid,
+                versions: vec![VersionName::Other(Token::from_static("0"))],
+            }))?;
             self.phase = ServerPhase::Finished;
             return Ok(());
-        }
-        match (self.phase, verb) {
-            (ServerPhase::Version, Verb::VER) => {
-                let offered: Vec<V> = raw.args().filter_map(V::parse).collect();
-                let chosen = offered
-                    .iter()
-                    .filter(|v| self.config.versions.contains(v) && **v != V::Cvr0)
-                    .max()
-                    .copied();
-                let Some(v) = chosen else {
-                    self.push(Verb::VER, Some(trid), &["0"], None)?;
-                    self.phase = ServerPhase::Finished;
-                    return Ok(());
-                };
-                self.version = v;
-                self.inbound
-                    .set_dialect(side(v, Direction::ClientToServer, self.config.leniency));
-                self.push(Verb::VER, Some(trid), &[v.name()], None)?;
-                self.events.push_back(ServerEvent::Negotiated(v));
-                self.phase = ServerPhase::ClientVersion;
-            }
-            (ServerPhase::ClientVersion, Verb::INF) if self.version < V::Msnp8 => {
-                self.push(Verb::INF, Some(trid), &["MD5"], None)?;
-                self.phase = ServerPhase::Initial;
-            }
-            (ServerPhase::ClientVersion | ServerPhase::Initial, Verb::CVR)
-                if self.version >= V::Msnp8 || self.phase == ServerPhase::Initial =>
-            {
-                let args: Vec<String> = raw
-                    .args()
-                    .map(|a| String::from_utf8_lossy(a).into_owned())
-                    .collect();
-                let c = self.config.cvr.clone();
-                self.push(
-                    Verb::CVR,
-                    Some(trid),
-                    &[
-                        &c.recommended,
-                        &c.recommended2,
-                        &c.minimum,
-                        &c.download_url,
-                        &c.info_url,
-                    ],
-                    None,
-                )?;
-                self.events.push_back(ServerEvent::ClientVersion(args));
-                self.phase = ServerPhase::Initial;
-            }
-            (ServerPhase::Initial, Verb::USR) => {
-                let want = if self.version >= V::Msnp15 {
-                    "SSO"
-                } else if self.version >= V::Msnp8 {
-                    "TWN"
-                } else {
-                    "MD5"
-                };
-                match (arg_str(&cmd, 0), arg_str(&cmd, 1), arg_str(&cmd, 2)) {
-                    (Some(p), Some("I"), Some(handle)) if p == want => {
-                        self.trid = trid;
-                        self.handle = handle.to_owned();
-                        self.package = p.to_owned();
-                        self.events.push_back(ServerEvent::LoginRequested {
-                            handle: handle.to_owned(),
-                            package: p.to_owned(),
-                        });
-                        if let Some(r) = self.config.referral.clone() {
-                            self.refer(trid, &r)?;
-                        } else {
-                            self.phase = ServerPhase::Challenge;
-                        }
-                    }
-                    _ => self.fail(&cmd),
-                }
-            }
-            (ServerPhase::Subsequent, Verb::USR) => {
-                // `USR … S` comes with a new TrID, which `USR OK` echoes.
-                self.trid = trid;
-                let pkg = arg_str(&cmd, 0).unwrap_or_default();
-                if pkg != self.package || arg_str(&cmd, 1) != Some("S") {
-                    self.fail(&cmd);
-                    return Ok(());
-                }
-                let a = |i| arg_str(&cmd, i).map(str::to_owned);
-                let creds = match (pkg, a(2), a(3)) {
-                    ("MD5", Some(response), None) => ClientCredentials::Md5 { response },
-                    ("TWN", Some(ticket), None) => ClientCredentials::Ticket { ticket },
-                    ("SSO", Some(ticket), Some(blob)) => ClientCredentials::Sso {
-                        ticket,
-                        blob,
-                        machine_guid: a(4),
-                    },
-                    _ => {
-                        self.fail(&cmd);
-                        return Ok(());
-                    }
-                };
-                self.credentials = Some(creds.clone());
-                self.phase = ServerPhase::Verify;
-                self.events.push_back(ServerEvent::Credentials(creds));
-            }
-            (ServerPhase::LoggedIn, Verb::QRY) => self.check_qry(&cmd, trid)?,
-            (ServerPhase::LoggedIn, _) => self.events.push_back(ServerEvent::Command(cmd)),
-            _ => self.fail(&cmd),
-        }
+        };
+        self.version = v;
+        self.package = auth::usr_package(v);
+        self.core.set_dialects(
+            side(v, Direction::ClientToServer, self.config.leniency),
+            side(v, Direction::ServerToClient, self.config.leniency),
+        );
+        self.core.send(&Message::Ver(Ver {
+            trid: ver.trid,
+            versions: vec![VersionName::Known(v)],
+        }))?;
+        self.core.emit(ServerEvent::Negotiated(v));
+        self.phase = ServerPhase::ClientVersion;
         Ok(())
+    }
+
+    fn on_cvr(&mut self, c: CvrRequest<'_>) -> Result<(), SessionError> {
+        let a = self.config.cvr.clone();
+        self.core.send(&Message::CvrReply(CvrReply {
+            trid: c.trid,
+            recommended: machine::token("cvr.recommended", &a.recommended)?,
+            recommended2: machine::token("cvr.recommended2", &a.recommended2)?,
+            minimum: machine::token("cvr.minimum", &a.minimum)?,
+            download_url: machine::token("cvr.download_url", &a.download_url)?,
+            info_url: machine::token("cvr.info_url", &a.info_url)?,
+        }))?;
+        self.core
+            .emit(ServerEvent::ClientVersion(Box::new(c.into_owned())));
+        self.phase = ServerPhase::Initial;
+        Ok(())
+    }
+
+    fn on_credentials(&mut self, cmd: &OwnedCommand, c: UsrCredentials<'_>) {
+        // `USR … S` comes with a new TrID, which `USR OK` echoes.
+        self.trid = c.trid;
+        if c.package != self.package || c.stage != AuthStage::Subsequent {
+            self.fail(cmd);
+            return;
+        }
+        let credential = c.credential.into_owned();
+        let creds = match (c.package, c.response, c.machine_guid) {
+            (AuthPackage::Md5, None, None) => ClientCredentials::Md5 {
+                response: credential,
+            },
+            (AuthPackage::Twn, None, None) => ClientCredentials::Ticket { ticket: credential },
+            (AuthPackage::Sso, Some(blob), guid) => ClientCredentials::Sso {
+                ticket: credential,
+                blob: blob.into_owned(),
+                machine_guid: guid.map(Token::into_owned),
+            },
+            _ => {
+                self.fail(cmd);
+                return;
+            }
+        };
+        self.credentials = Some(creds.clone());
+        self.phase = ServerPhase::Verify;
+        self.core.emit(ServerEvent::Credentials(creds));
     }
 
     fn refer(&mut self, trid: TrId, r: &Referral) -> Result<(), SessionError> {
         let v = self.version;
-        let mut args = vec!["NS", r.address.as_str()];
-        if v >= V::Msnp13 {
-            args.extend(["U", "D"]);
+        let tok = |what, s| machine::token(what, s);
+        let (transport, referrer) = if v >= V::Msnp13 {
+            (Some(Token::from_static("U")), Some(Token::from_static("D")))
         } else if v >= V::Msnp7 {
-            args.extend(["0", r.current.as_str()]);
+            (
+                Some(Token::from_static("0")),
+                Some(tok("referral.current", &r.current)?),
+            )
         } else if v >= V::Msnp3 {
-            args.push("0");
-        }
-        self.push(Verb::XFR, Some(trid), &args, None)?;
-        self.events.push_back(ServerEvent::Referred);
+            (Some(Token::from_static("0")), None)
+        } else {
+            (None, None)
+        };
+        self.core.send(&Message::XfrNs(NsReferral {
+            trid,
+            address: tok("referral.address", &r.address)?,
+            transport,
+            referrer,
+            hop: None,
+        }))?;
+        self.core.emit(ServerEvent::Referred);
         self.phase = ServerPhase::Finished;
         Ok(())
     }
 
-    fn check_qry(&mut self, cmd: &OwnedCommand, trid: TrId) -> Result<(), SessionError> {
-        let n = self.version.number();
-        let answer = cmd
-            .as_raw()
-            .payload()
-            .and_then(|p| core::str::from_utf8(p).ok())
-            .unwrap_or_default();
-        let product = arg_str(cmd, 0)
-            .and_then(msnp_auth::product_by_id)
-            .filter(|p| p.accepts(n));
+    fn check_qry(&mut self, q: &QryRequest<'_>) -> Result<(), SessionError> {
+        let trid = q.trid;
+        let answer = core::str::from_utf8(&q.answer).unwrap_or_default();
+        let product = msnp_auth::product_by_id(q.product_id.as_str())
+            .filter(|p| p.accepts(self.version.number()));
         let hit = product.and_then(|p| {
             self.chl.iter().position(|c| {
                 msnp_auth::qry_answer(c, p.pair, p.algorithm)
@@ -705,15 +672,93 @@ impl ServerLogin {
         match hit {
             Some(i) => {
                 self.chl.remove(i);
-                self.push(Verb::QRY, Some(trid), &[], None)?;
-                self.events.push_back(ServerEvent::ChallengePassed(trid));
+                self.core.send(&Message::QryReply(Transaction { trid }))?;
+                self.core.emit(ServerEvent::ChallengePassed(trid));
             }
             None => {
-                if let Some(verb) = Verb::error(540) {
-                    self.push(verb, Some(trid), &[], None)?;
-                }
-                self.events.push_back(ServerEvent::ChallengeFailed(trid));
+                self.send_error(ErrorCode(540), trid)?;
+                self.core.emit(ServerEvent::ChallengeFailed(trid));
             }
+        }
+        Ok(())
+    }
+}
+
+impl Machine for ServerLogin {
+    type Event = ServerEvent;
+
+    fn core(&mut self) -> &mut Core<ServerEvent> {
+        &mut self.core
+    }
+
+    fn refuse_input(&self) -> Option<SessionError> {
+        (self.phase == ServerPhase::Finished).then_some(SessionError::Finished)
+    }
+
+    fn stop_reading(&self) -> bool {
+        self.phase == ServerPhase::Finished
+    }
+
+    fn abort(&mut self) {
+        self.phase = ServerPhase::Finished;
+    }
+
+    fn on_message(
+        &mut self,
+        cmd: &OwnedCommand,
+        msg: Result<Message<'_>, MessageError>,
+    ) -> Result<(), SessionError> {
+        let msg = match msg {
+            Ok(m) => m,
+            // After the login the caller serves (and decodes) the client's commands.
+            Err(_) if self.phase == ServerPhase::LoggedIn => {
+                self.core.emit(ServerEvent::Command(cmd.clone()));
+                return Ok(());
+            }
+            Err(_) => {
+                self.fail(cmd);
+                return Ok(());
+            }
+        };
+        if let Message::Out(_) = msg {
+            self.core.emit(ServerEvent::ClientLeft);
+            self.phase = ServerPhase::Finished;
+            return Ok(());
+        }
+        match (self.phase, msg) {
+            (ServerPhase::Version, Message::Ver(v)) => self.on_ver(&v)?,
+            (ServerPhase::ClientVersion, Message::InfRequest(t)) if self.version < V::Msnp8 => {
+                self.core.send(&Message::InfReply(InfReply {
+                    trid: t.trid,
+                    packages: vec![AuthPackage::Md5],
+                }))?;
+                self.phase = ServerPhase::Initial;
+            }
+            (ServerPhase::ClientVersion | ServerPhase::Initial, Message::CvrRequest(c))
+                if self.version >= V::Msnp8 || self.phase == ServerPhase::Initial =>
+            {
+                self.on_cvr(c)?;
+            }
+            (ServerPhase::Initial, Message::Usr(Usr::Initial(u))) if u.package == self.package => {
+                self.trid = u.trid;
+                let handle = u.handle.into_owned();
+                self.handle = Some(handle.clone());
+                self.core.emit(ServerEvent::LoginRequested {
+                    handle,
+                    package: u.package,
+                });
+                if let Some(r) = self.config.referral.clone() {
+                    self.refer(u.trid, &r)?;
+                } else {
+                    self.phase = ServerPhase::Challenge;
+                }
+            }
+            (ServerPhase::Subsequent, Message::Usr(Usr::Credentials(c))) => {
+                self.on_credentials(cmd, c);
+            }
+            (ServerPhase::LoggedIn, Message::QryRequest(q)) => self.check_qry(&q)?,
+            (ServerPhase::LoggedIn, _) => self.core.emit(ServerEvent::Command(cmd.clone())),
+            _ => self.fail(cmd),
         }
         Ok(())
     }

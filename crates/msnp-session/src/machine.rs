@@ -1,0 +1,204 @@
+//! The one machine core every session machine runs on: buffered input and its decoder, the
+//! single point where an inbound command becomes a typed [`Message`], the transmit and event
+//! queues, and the TrID counter.
+
+use std::collections::VecDeque;
+
+use msnp_proto::error::EncodeError;
+use msnp_proto::message::{MessageError, Quirks};
+use msnp_proto::raw::OwnedCommand;
+use msnp_proto::text::Token;
+use msnp_proto::verb::{TrId, TrIdCounter};
+use msnp_proto::version::Dialect;
+use msnp_proto::wire::{Decoder, Limits, Status};
+use msnp_proto::{Handle, Message};
+
+use crate::SessionError;
+
+/// A session machine: what it does with each inbound command, and when it stops reading.
+pub(crate) trait Machine {
+    /// The machine's event type.
+    type Event;
+    /// The core.
+    fn core(&mut self) -> &mut Core<Self::Event>;
+    /// Why input is refused now (finished, reconnect pending), if it is.
+    fn refuse_input(&self) -> Option<SessionError>;
+    /// Whether the rest of the buffered input belongs to a connection that is over.
+    fn stop_reading(&self) -> bool;
+    /// The machine is finished after an error.
+    fn abort(&mut self);
+    /// One inbound command, decoded once (`msg` is `Err` when its arguments do not fit the
+    /// dialect's shape; the machine decides whether it needed them).
+    fn on_message(
+        &mut self,
+        cmd: &OwnedCommand,
+        msg: Result<Message<'_>, MessageError>,
+    ) -> Result<(), SessionError>;
+}
+
+/// Buffered input, queues and the TrID counter of one machine.
+#[derive(Clone, Debug)]
+pub(crate) struct Core<E> {
+    decoder: Decoder,
+    buf: Vec<u8>,
+    /// Bytes of `buf` already consumed (compacted on the next push).
+    pos: usize,
+    /// The dialect of the commands this side sends.
+    pub(crate) out: Dialect,
+    /// The readings of inbound commands the machine accepts beyond the reference.
+    pub(crate) quirks: Quirks,
+    pub(crate) trids: TrIdCounter,
+    pub(crate) transmit: VecDeque<OwnedCommand>,
+    pub(crate) events: VecDeque<E>,
+}
+
+impl<E> Core<E> {
+    /// A core reading in `inbound` and writing in `out`.
+    pub(crate) fn new(inbound: Dialect, out: Dialect, limits: Limits) -> Self {
+        Self {
+            decoder: Decoder::new(inbound, limits),
+            buf: Vec::new(),
+            pos: 0,
+            out,
+            quirks: Quirks::default(),
+            trids: TrIdCounter::default(),
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+        }
+    }
+
+    /// The dialect of the commands the peer sends.
+    pub(crate) fn inbound(&self) -> Dialect {
+        *self.decoder.dialect()
+    }
+
+    /// Both dialects change (a version was negotiated).
+    pub(crate) fn set_dialects(&mut self, inbound: Dialect, out: Dialect) {
+        self.decoder.set_dialect(inbound);
+        self.out = out;
+    }
+
+    /// Bytes buffered and not yet consumed.
+    pub(crate) fn buffered(&self) -> usize {
+        self.buf.len().saturating_sub(self.pos)
+    }
+
+    /// Drops everything buffered (the connection is over).
+    pub(crate) fn clear_input(&mut self) {
+        self.buf.clear();
+        self.pos = 0;
+        self.decoder.reset();
+    }
+
+    fn push_input(&mut self, bytes: &[u8]) {
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// The next complete command, `Ok(None)` when more bytes are needed. What stays buffered
+    /// is at most one incomplete command, which the decoder's limits bound.
+    fn next_command(&mut self) -> Result<Option<OwnedCommand>, SessionError> {
+        loop {
+            let rest = self.buf.get(self.pos..).unwrap_or_default();
+            if rest.is_empty() {
+                return Ok(None);
+            }
+            match self.decoder.decode(rest)? {
+                Status::Complete { value, consumed } => {
+                    let cmd = value.to_owned_command();
+                    self.pos = self.pos.saturating_add(consumed).min(self.buf.len());
+                    return Ok(Some(cmd));
+                }
+                Status::Skipped { consumed } => {
+                    self.pos = self.pos.saturating_add(consumed.max(1)).min(self.buf.len());
+                }
+                Status::Incomplete(_) => return Ok(None),
+            }
+        }
+    }
+
+    /// The next TrID.
+    pub(crate) fn next_trid(&mut self) -> TrId {
+        self.trids.next_id()
+    }
+
+    /// Encodes `msg` in the outbound dialect and queues it.
+    pub(crate) fn send(&mut self, msg: &Message<'_>) -> Result<(), SessionError> {
+        let bytes = msg.to_vec(&self.out)?;
+        let cmd = OwnedCommand::from_frame(bytes.into(), &self.out, &Limits::MAX)?;
+        self.transmit.push_back(cmd);
+        Ok(())
+    }
+
+    /// Queues an event.
+    pub(crate) fn emit(&mut self, e: E) {
+        self.events.push_back(e);
+    }
+}
+
+/// Feeds `bytes` to `m`: every complete command is decoded once, into a [`Message`] in the
+/// machine's inbound dialect, and handed to [`Machine::on_message`].
+pub(crate) fn handle_input<M: Machine>(m: &mut M, bytes: &[u8]) -> Result<(), SessionError> {
+    if let Some(e) = m.refuse_input() {
+        return Err(e);
+    }
+    m.core().push_input(bytes);
+    while !m.stop_reading() {
+        let cmd = match m.core().next_command() {
+            Ok(Some(cmd)) => cmd,
+            Ok(None) => break,
+            Err(e) => {
+                m.abort();
+                m.core().clear_input();
+                return Err(e);
+            }
+        };
+        if let Err(e) = feed(m, &cmd) {
+            // Only a reply that cannot be encoded (a configuration problem) gets here: stop
+            // rather than continue half-way through a step.
+            m.abort();
+            m.core().clear_input();
+            return Err(e);
+        }
+    }
+    if m.stop_reading() {
+        m.core().clear_input();
+    }
+    Ok(())
+}
+
+/// Hands one already framed command to `m` (the inbound-decode point).
+pub(crate) fn feed<M: Machine>(m: &mut M, cmd: &OwnedCommand) -> Result<(), SessionError> {
+    let (dialect, quirks) = (m.core().inbound(), m.core().quirks);
+    let raw = cmd.as_raw();
+    let msg = Message::decode_with(&raw, &dialect, &quirks);
+    m.on_message(cmd, msg)
+}
+
+/// The command line as lossy text, for error reports (bounded by the line limit).
+pub(crate) fn line_text(cmd: &OwnedCommand) -> String {
+    String::from_utf8_lossy(cmd.as_raw().line()).into_owned()
+}
+
+/// `s` as one token for an outbound command.
+pub(crate) fn token<'a>(what: &'static str, s: &'a str) -> Result<Token<'a>, SessionError> {
+    Token::new(s).map_err(|_| {
+        SessionError::Encode(EncodeError::Invalid {
+            what,
+            reason: "must be one non-empty token without spaces",
+        })
+    })
+}
+
+/// `s` as a handle for an outbound command.
+pub(crate) fn handle<'a>(what: &'static str, s: &'a str) -> Result<Handle<'a>, SessionError> {
+    Handle::parse(s).map_err(|_| {
+        SessionError::Encode(EncodeError::Invalid {
+            what,
+            reason: "must be a handle (one token)",
+        })
+    })
+}
