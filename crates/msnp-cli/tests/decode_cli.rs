@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{WireStream, to_wire_streams};
+use msnp_proto::stream::{WireStream, to_wire_streams};
 use msnp_proto::{Channel, Decoder, Direction, Limits, ProtocolVersion, Status};
 use serde_json::Value;
 

@@ -35,6 +35,7 @@ pub mod payload;
 pub mod raw;
 pub mod session;
 pub mod status;
+pub mod stream;
 pub mod text;
 pub mod transcript;
 pub mod verb;

@@ -2,7 +2,7 @@
 //! wire streams decode to the same commands whatever the byte split.
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{WireStream, to_wire_streams};
+use msnp_proto::stream::{WireStream, to_wire_streams};
 use msnp_proto::{Decoder, Direction, Encode, Limits, ProtocolVersion, Status};
 
 mod util;
