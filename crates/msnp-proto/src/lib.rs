@@ -41,6 +41,7 @@ pub mod transcript;
 pub mod verb;
 pub mod version;
 pub mod wire;
+pub mod xml;
 
 pub use caps::ClientCapabilities;
 pub use encode::Encode;
