@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use msnp_soap::{DEFAULT_LIMITS, XmlLimits};
+use msnp_soap::DEFAULT_LIMITS;
 use msnp_soap::abch::AbResponse;
 use msnp_soap::passport::RstResponse;
 

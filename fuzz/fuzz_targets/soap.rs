@@ -13,7 +13,10 @@ use msnp_soap::abch::{AbRequest, AbResponse};
 use msnp_soap::config::{GetClientConfig, GetClientConfigResponse, MsgrConfig};
 use msnp_soap::oim::{RsiRequest, RsiResponse, StoreAction, StoreRequest, StoreResponse};
 use msnp_soap::passport::{RstRequest, RstResponse};
-use msnp_soap::{DEFAULT_LIMITS, XmlLimits, SoapDateTime, body_element_name, fault_envelope, parse_fault_envelope};
+use msnp_soap::{
+    DEFAULT_LIMITS, SoapDateTime, XmlLimits, body_element_name, fault_envelope,
+    parse_fault_envelope,
+};
 
 fn limits(small: bool) -> XmlLimits {
     if small {
@@ -22,7 +25,7 @@ fn limits(small: bool) -> XmlLimits {
             max_depth: 6,
             max_elements: 40,
             max_attributes: 4,
-            max_attribute_len: 32,
+            max_attr_len: 32,
             max_text_len: 64,
         }
     } else {
@@ -114,8 +117,8 @@ fuzz_target!(|data: &[u8]| {
             };
             if let Ok(v) = StoreRequest::from_xml(input, action, &l) {
                 let xml = v.to_xml();
-                let again = StoreRequest::from_xml(&xml, action, &DEFAULT_LIMITS)
-                    .unwrap_or_else(|e| {
+                let again =
+                    StoreRequest::from_xml(&xml, action, &DEFAULT_LIMITS).unwrap_or_else(|e| {
                         panic!("StoreRequest {:?}: {e:?}", String::from_utf8_lossy(&xml))
                     });
                 assert_eq!(

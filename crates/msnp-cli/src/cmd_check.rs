@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::cmd_decode::DecodeArgs;
 use crate::fail;
-use crate::sink::Sink;
 use crate::record::{ErrorBody, dir_code};
+use crate::sink::Sink;
 
 /// Arguments of `msnp check`: the input options of `msnp decode`, plus secrets to verify the
 /// login computations with.

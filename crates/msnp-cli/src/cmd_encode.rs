@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use base64::Engine as _;
 use msnp_proto::stream::{TranscriptItem, TranscriptStream};
 use msnp_proto::transcript::write_command;
-use msnp_proto::{Channel, Dialect, Direction, OwnedCommand, ProtocolVersion, RawCommand, TrId, Verb};
+use msnp_proto::{
+    Channel, Dialect, Direction, OwnedCommand, ProtocolVersion, RawCommand, TrId, Verb,
+};
 
 use crate::fail;
 use crate::input::detect::looks_like_transcript;
@@ -52,16 +54,22 @@ struct Writer<W: Write> {
 }
 
 impl<W: Write> Writer<W> {
-    fn command(&mut self, cmd: &RawCommand<'_>, direction: Option<Direction>) -> Result<(), String> {
+    fn command(
+        &mut self,
+        cmd: &RawCommand<'_>,
+        direction: Option<Direction>,
+    ) -> Result<(), String> {
         if self.only.is_some() && direction.is_some() && direction != self.only {
             return Ok(());
         }
         match self.format {
-            OutputFormat::Wire => self.out.write_all(cmd.as_bytes()).map_err(|e| e.to_string()),
+            OutputFormat::Wire => self
+                .out
+                .write_all(cmd.as_bytes())
+                .map_err(|e| e.to_string()),
             OutputFormat::Transcript => {
                 self.text.clear();
-                write_command(&mut self.text, direction, cmd)
-                    .map_err(|e| e.to_string())?;
+                write_command(&mut self.text, direction, cmd).map_err(|e| e.to_string())?;
                 self.out
                     .write_all(self.text.as_bytes())
                     .map_err(|e| e.to_string())

@@ -27,7 +27,7 @@ use msnp_soap::abch::{
 use msnp_soap::config::{GetClientConfig, GetClientConfigResponse};
 use msnp_soap::oim::{RsiBody, RsiRequest, RsiResponse, StoreAction, StoreRequest, StoreResponse};
 use msnp_soap::passport::{RstRequest, RstResponse, TokenRequest};
-use msnp_soap::{DEFAULT_LIMITS, XmlLimits, SoapDateTime, SoapError};
+use msnp_soap::{DEFAULT_LIMITS, SoapDateTime, SoapError, XmlLimits};
 use serde::Serialize;
 
 /// Arguments of `msnp soap`.

@@ -192,7 +192,10 @@ impl Iterator for TranscriptStream<'_> {
             }
             Err(e) => {
                 // The reader frames with the same dialect and limits: this is a bug, not input.
-                debug_assert!(false, "transcript reader produced a frame the decoder rejects");
+                debug_assert!(
+                    false,
+                    "transcript reader produced a frame the decoder rejects"
+                );
                 Some(self.error(TranscriptError {
                     line: c.line,
                     verb: e.verb,

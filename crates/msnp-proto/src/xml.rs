@@ -206,9 +206,10 @@ impl From<XmlError> for PayloadError {
             },
             XmlError::Doctype { offset } => Self::Doctype { offset },
             XmlError::UnknownEntity { offset, entity } => Self::UnknownEntity { offset, entity },
-            XmlError::Unclosed { offset, missing } | XmlError::Truncated { offset, missing, .. } => {
-                Self::Truncated { offset, missing }
-            }
+            XmlError::Unclosed { offset, missing }
+            | XmlError::Truncated {
+                offset, missing, ..
+            } => Self::Truncated { offset, missing },
             XmlError::NoRoot { offset } => Self::Truncated {
                 offset,
                 missing: "a root element".into(),
@@ -217,12 +218,11 @@ impl From<XmlError> for PayloadError {
                 offset,
                 message: message.into(),
             },
-            e @ (XmlError::TooManyAttributes { offset, .. } | XmlError::TextTooLong { offset, .. }) => {
-                Self::Xml {
-                    offset,
-                    message: e.to_string(),
-                }
-            }
+            e @ (XmlError::TooManyAttributes { offset, .. }
+            | XmlError::TextTooLong { offset, .. }) => Self::Xml {
+                offset,
+                message: e.to_string(),
+            },
             XmlError::Malformed { offset, message } => Self::Xml { offset, message },
         }
     }
@@ -533,13 +533,13 @@ pub fn read_document<'a>(
     loop {
         let before = pos(reader.buffer_position());
         let event = reader.read_event().map_err(|e| match e {
-            quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(
-                name,
-            )) => XmlError::Truncated {
-                offset: input.len(),
-                missing: format!("</{name}>"),
-                open: stack.len(),
-            },
+            quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(name)) => {
+                XmlError::Truncated {
+                    offset: input.len(),
+                    missing: format!("</{name}>"),
+                    open: stack.len(),
+                }
+            }
             e => map_xml_err(e, pos(reader.error_position())),
         })?;
         let after = pos(reader.buffer_position());

@@ -26,7 +26,10 @@ fn decode_chunked(s: &WireStream, mut chunk: impl FnMut() -> usize) -> Vec<Vec<u
             match item {
                 WireItem::Command(c) => out.push(c.command.to_vec()),
                 WireItem::Error { error, .. } => {
-                    panic!("decode error {error} in {:?} {:?}", s.connection, s.direction)
+                    panic!(
+                        "decode error {error} in {:?} {:?}",
+                        s.connection, s.direction
+                    )
                 }
             }
         }

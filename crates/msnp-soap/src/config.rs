@@ -1,8 +1,8 @@
 //! Messenger Config service: `GetClientConfig`.
 
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion, start_envelope};
 use crate::error::SoapError;
-use crate::XmlLimits;
 use crate::ns;
 use crate::xml::{XmlOut, parse_document};
 

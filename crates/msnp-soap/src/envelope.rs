@@ -1,8 +1,8 @@
 //! SOAP envelope reading and writing.
 
+use crate::XmlLimits;
 use crate::error::SoapError;
 use crate::fault::{FaultDetail, SoapFault};
-use crate::XmlLimits;
 use crate::ns;
 use crate::xml::{Element, XmlOut, parse_document, parse_hex_u32};
 

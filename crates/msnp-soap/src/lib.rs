@@ -62,9 +62,7 @@ mod xml;
 
 pub use envelope::{SoapVersion, body_element_name, fault_envelope, parse_fault_envelope};
 pub use error::{LimitKind, SoapError};
-pub use fault::{
-    FaultDetail, FaultKind, PP_BAD_CREDENTIALS, PP_LOCKED_OUT, SoapFault,
-};
+pub use fault::{FaultDetail, FaultKind, PP_BAD_CREDENTIALS, PP_LOCKED_OUT, SoapFault};
 pub use limits::DEFAULT_LIMITS;
 pub use msnp_proto::xml::XmlLimits;
 pub use request::SoapRequest;

@@ -2,9 +2,9 @@
 
 use base64::Engine as _;
 
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion, start_envelope};
 use crate::error::SoapError;
-use crate::XmlLimits;
 use crate::ns;
 use crate::xml::{XmlOut, opt_bool, opt_num};
 
@@ -418,7 +418,11 @@ impl StoreRequest {
 
     /// Parses a request (servers). The action family cannot be seen in the body
     /// and is taken from `action`.
-    pub fn from_xml(input: &[u8], action: StoreAction, limits: &XmlLimits) -> Result<Self, SoapError> {
+    pub fn from_xml(
+        input: &[u8],
+        action: StoreAction,
+        limits: &XmlLimits,
+    ) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let h = env
             .header

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion};
 use crate::error::{SoapError, clip};
-use crate::XmlLimits;
 use crate::ns;
 use crate::time::{fmt_utc, parse_utc};
 use crate::xml::{Element, XmlOut, parse_hex_u32};

@@ -102,7 +102,9 @@ fn convert<'a>(
     let attrs = plain
         .into_iter()
         .map(|(prefix, local, v)| Attr {
-            ns: (!prefix.is_empty()).then(|| lookup(scope, prefix)).flatten(),
+            ns: (!prefix.is_empty())
+                .then(|| lookup(scope, prefix))
+                .flatten(),
             name: local.to_owned(),
             value: v.to_string(),
         })

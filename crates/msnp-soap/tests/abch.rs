@@ -4,7 +4,7 @@ mod common;
 use common::{declares, fixture};
 
 use msnp_soap::abch::*;
-use msnp_soap::{FaultKind, DEFAULT_LIMITS, XmlLimits, SoapDateTime, SoapError, ns};
+use msnp_soap::{DEFAULT_LIMITS, FaultKind, SoapDateTime, SoapError, XmlLimits, ns};
 use pretty_assertions::assert_eq;
 
 fn lim() -> XmlLimits {

@@ -2,7 +2,7 @@
 
 use msnp_soap::abch::AbResponse;
 use msnp_soap::passport::{RstRequest, RstResponse};
-use msnp_soap::{LimitKind, DEFAULT_LIMITS, XmlLimits, SoapError};
+use msnp_soap::{DEFAULT_LIMITS, LimitKind, SoapError, XmlLimits};
 
 const ENV_OPEN: &str =
     r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>"#;

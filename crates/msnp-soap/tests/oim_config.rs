@@ -5,7 +5,7 @@ use common::{declares, fixture};
 
 use msnp_soap::config::{GetClientConfig, GetClientConfigResponse, MsgrConfig};
 use msnp_soap::oim::*;
-use msnp_soap::{FaultKind, DEFAULT_LIMITS, XmlLimits, SoapError, ns};
+use msnp_soap::{DEFAULT_LIMITS, FaultKind, SoapError, XmlLimits, ns};
 use pretty_assertions::assert_eq;
 
 fn lim() -> XmlLimits {

@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use msnp_soap::passport::{
     PASSPORT_TB, RstFlavor, RstRequest, RstResponse, SecurityToken, TokenRequest,
 };
-use msnp_soap::{FaultKind, DEFAULT_LIMITS, XmlLimits, PP_BAD_CREDENTIALS, SoapError, ns};
+use msnp_soap::{DEFAULT_LIMITS, FaultKind, PP_BAD_CREDENTIALS, SoapError, XmlLimits, ns};
 use pretty_assertions::assert_eq;
 
 fn lim() -> XmlLimits {

@@ -4,9 +4,9 @@
 mod common;
 use common::fixture;
 
-use msnp_soap::{DEFAULT_LIMITS, XmlLimits};
 use msnp_soap::abch::{AbRequest, AbResponse};
 use msnp_soap::passport::RstResponse;
+use msnp_soap::DEFAULT_LIMITS;
 
 fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
     v: &T,
@@ -31,18 +31,15 @@ fn json_roundtrip() {
         body: msnp_soap::abch::AbRequestBody::FindAll(msnp_soap::abch::AbFindAll::full()),
     };
     roundtrip(&req);
-    let f = msnp_soap::parse_fault_envelope(
-        &fixture("ab_fault_contact_exists.xml"),
-        &DEFAULT_LIMITS,
-    )
-    .unwrap();
+    let f =
+        msnp_soap::parse_fault_envelope(&fixture("ab_fault_contact_exists.xml"), &DEFAULT_LIMITS)
+            .unwrap();
     roundtrip(&f);
 }
 
 #[test]
 fn json_shapes() {
-    let r =
-        AbResponse::from_xml(&fixture("findmembership_response.xml"), &DEFAULT_LIMITS).unwrap();
+    let r = AbResponse::from_xml(&fixture("findmembership_response.xml"), &DEFAULT_LIMITS).unwrap();
     let v = serde_json::to_value(&r).unwrap();
     let m = &v["body"]["FindMembership"]["services"][0]["memberships"][0];
     assert_eq!(m["role"], "Allow");

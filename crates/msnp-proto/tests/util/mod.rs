@@ -4,9 +4,7 @@
 
 use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::stream::{TranscriptItem, TranscriptStream};
-use msnp_proto::{
-    Dialect, Direction, Limits, OwnedCommand, ProtocolVersion, Verb,
-};
+use msnp_proto::{Dialect, Direction, Limits, OwnedCommand, ProtocolVersion, Verb};
 
 /// Every shared transcript (copied into `tests/data/transcripts`), `(file name, text)`, sorted.
 pub fn transcripts() -> Vec<(String, String)> {

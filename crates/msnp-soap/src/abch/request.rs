@@ -3,9 +3,9 @@
 use super::AbOperation;
 use super::header::AbHeader;
 use super::types::*;
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion, start_envelope};
 use crate::error::SoapError;
-use crate::XmlLimits;
 use crate::time::{SoapDateTime, opt_time};
 use crate::xml::{Element, XmlOut, opt_bool, opt_num};
 
