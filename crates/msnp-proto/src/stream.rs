@@ -97,7 +97,7 @@ pub enum TranscriptItem {
 /// let items: Vec<_> = TranscriptStream::new(text, DialectTracker::new(ProtocolVersion::Msnp8)).collect();
 /// let TranscriptItem::Command(usr) = &items[3] else { panic!() };
 /// assert_eq!((usr.connection, usr.dialect.channel, usr.dialect.version), (Some(2), Channel::Switchboard, ProtocolVersion::Msnp12));
-/// assert_eq!((usr.position.line, usr.position.offset), (4, 76));
+/// assert_eq!((usr.position.line, usr.position.offset), (4, 73));
 /// ```
 #[derive(Debug, Clone)]
 pub struct TranscriptStream<'a> {
