@@ -172,8 +172,6 @@ struct Flow {
 /// A gateway session: one MSNP connection carried by HTTP requests.
 #[derive(Debug)]
 struct Session {
-    /// Its connection id in the dialect tracker.
-    conn: u32,
     streams: [Stream; 2],
     /// The TCP connection that carried it last (for records emitted at the end).
     flow: u32,
@@ -185,8 +183,6 @@ struct Ctx<'a, S> {
     sink: &'a mut S,
     /// `flow` of the records.
     flow: u32,
-    /// Connection id in the tracker.
-    conn: u32,
     ts: Option<f64>,
 }
 
@@ -324,7 +320,6 @@ impl<'a> Flows<'a> {
                 tracker: &mut self.tracker,
                 sink,
                 flow: id,
-                conn: id,
                 ts,
             };
             return feed(&mut side.stream, out, &mut ctx);
@@ -407,7 +402,6 @@ impl<'a> Flows<'a> {
                     }
                     let conn = u32::MAX - i as u32;
                     let session = Session {
-                        conn,
                         streams: [
                             self.stream(conn, Direction::ClientToServer),
                             self.stream(conn, Direction::ServerToClient),
@@ -461,7 +455,6 @@ impl<'a> Flows<'a> {
             tracker: &mut self.tracker,
             sink,
             flow,
-            conn: session.conn,
             ts,
         };
         let Some(stream) = session.streams.get_mut(d) else {
@@ -613,7 +606,6 @@ impl<'a> Flows<'a> {
                 tracker: &mut self.tracker,
                 sink,
                 flow: flow.id,
-                conn: flow.id,
                 ts: flow.last_ts,
             };
             finish(&mut side.stream, &mut ctx)?;
@@ -634,7 +626,6 @@ impl<'a> Flows<'a> {
                 tracker: &mut self.tracker,
                 sink,
                 flow: session.flow,
-                conn: session.conn,
                 ts: None,
             };
             for stream in &mut session.streams {
@@ -689,10 +680,6 @@ fn feed<S: Sink>(
     out: &mut Vec<Delivery>,
     ctx: &mut Ctx<'_, S>,
 ) -> io::Result<()> {
-    if out.is_empty() {
-        return Ok(());
-    }
-    ctx.tracker.switch_connection(ctx.conn);
     for d in out.drain(..) {
         match d {
             Delivery::Data(bytes) => {
