@@ -253,6 +253,8 @@ pub struct StreamDecoder {
     needed: usize,
     /// After a gap: errors are not reported until a command decodes.
     resync: bool,
+    /// Commands get line numbers (counting costs a scan per command; errors always get them).
+    line_numbers: bool,
 }
 
 /// Bytes asked of a reader at a time.
@@ -283,7 +285,15 @@ impl StreamDecoder {
             counted: 0,
             needed: 1,
             resync: false,
+            line_numbers: true,
         }
+    }
+
+    /// Whether commands get line numbers (default on); without, their [`Position::line`] is 0
+    /// and only errors are given one, which saves a scan of every command.
+    pub fn with_line_numbers(mut self, on: bool) -> Self {
+        self.line_numbers = on;
+        self
     }
 
     /// Who sends this stream.
@@ -358,7 +368,19 @@ impl StreamDecoder {
     }
 
     /// The next command or error in what was fed; `None` when more bytes are needed.
+    #[inline]
     pub fn next_item(&mut self, tracker: &mut DialectTracker) -> Option<WireItem<'_>> {
+        self.advance(tracker, |item| item)
+    }
+
+    /// Decodes the next item and hands it to `emit` where it is built (the one decoding loop of
+    /// [`next_item`](Self::next_item) and [`for_each_item`](Self::for_each_item)).
+    #[inline(always)]
+    fn advance<'s, R>(
+        &'s mut self,
+        tracker: &mut DialectTracker,
+        emit: impl FnOnce(WireItem<'s>) -> R,
+    ) -> Option<R> {
         if let Some(id) = self.connection {
             tracker.switch_connection(id);
         }
@@ -376,20 +398,27 @@ impl StreamDecoder {
                     // one, and VER shows the dialect it establishes. (Framing used the old
                     // dialect, which for these commands is the same.)
                     tracker.observe(&value, dir);
-                    self.lines += count_lines(&self.buf[self.counted..self.start]);
-                    self.counted = self.start;
-                    let position = Position {
-                        line: self.lines + 1,
-                        offset: self.base + self.start as u64,
+                    let position = if self.line_numbers {
+                        self.lines += count_lines(&self.buf[self.counted..self.start]);
+                        self.counted = self.start;
+                        Position {
+                            line: self.lines + 1,
+                            offset: self.base + self.start as u64,
+                        }
+                    } else {
+                        Position {
+                            line: 0,
+                            offset: self.base + self.start as u64,
+                        }
                     };
                     self.start += consumed;
-                    return Some(WireItem::Command(StreamCommand {
+                    return Some(emit(WireItem::Command(StreamCommand {
                         connection: self.connection,
                         direction: dir,
                         dialect: tracker.dialect(dir),
                         position,
                         command: value,
-                    }));
+                    })));
                 }
                 Ok(Status::Skipped { consumed }) => self.start += consumed,
                 Ok(Status::Incomplete(needed)) => {
@@ -409,15 +438,35 @@ impl StreamDecoder {
                         }
                         continue;
                     }
-                    return Some(WireItem::Error {
+                    // Count up to where decoding resumes once, so that many errors in one
+                    // buffer do not each rescan it from the start.
+                    let resume = at.min(self.start);
+                    self.lines += count_lines(&self.buf[self.counted..resume]);
+                    self.counted = resume;
+                    let position = self.position(at);
+                    return Some(emit(WireItem::Error {
                         error,
-                        position: self.position(at),
+                        position,
                         connection: self.connection,
                         direction: dir,
-                    });
+                    }));
                 }
             }
         }
+    }
+
+    /// Hands every command and error in what was fed to `f`, by reference (the hot loop of a
+    /// decoder: no item is moved); stops at the first error `f` returns.
+    #[inline]
+    pub fn for_each_item<E>(
+        &mut self,
+        tracker: &mut DialectTracker,
+        mut f: impl FnMut(&WireItem<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        while let Some(r) = self.advance(tracker, |item| f(&item)) {
+            r?;
+        }
+        Ok(())
     }
 
     /// The stream is over: an unfinished command is reported (unless decoding is resynchronising
@@ -476,6 +525,12 @@ impl TrackedDecoder {
         &self.tracker
     }
 
+    /// See [`StreamDecoder::with_line_numbers`].
+    pub fn with_line_numbers(mut self, on: bool) -> Self {
+        self.stream = self.stream.with_line_numbers(on);
+        self
+    }
+
     /// See [`StreamDecoder::feed`].
     pub fn feed(&mut self, bytes: &[u8]) {
         self.stream.feed(bytes);
@@ -487,8 +542,18 @@ impl TrackedDecoder {
     }
 
     /// See [`StreamDecoder::next_item`].
+    #[inline]
     pub fn next_item(&mut self) -> Option<WireItem<'_>> {
         self.stream.next_item(&mut self.tracker)
+    }
+
+    /// See [`StreamDecoder::for_each_item`].
+    #[inline]
+    pub fn for_each_item<E>(
+        &mut self,
+        f: impl FnMut(&WireItem<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.stream.for_each_item(&mut self.tracker, f)
     }
 
     /// See [`StreamDecoder::finish`].

@@ -4,9 +4,9 @@
 mod common;
 use common::fixture;
 
+use msnp_soap::DEFAULT_LIMITS;
 use msnp_soap::abch::{AbRequest, AbResponse};
 use msnp_soap::passport::RstResponse;
-use msnp_soap::DEFAULT_LIMITS;
 
 fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
     v: &T,

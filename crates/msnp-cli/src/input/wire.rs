@@ -26,7 +26,7 @@ pub(crate) fn error_body(
 }
 
 /// Writes one item of a stream to `sink`.
-fn emit(item: WireItem<'_>, wants_position: bool, sink: &mut impl Sink) -> io::Result<()> {
+fn emit(item: &WireItem<'_>, wants_position: bool, sink: &mut impl Sink) -> io::Result<()> {
     match item {
         WireItem::Command(c) => {
             if wants_position {
@@ -39,7 +39,7 @@ fn emit(item: WireItem<'_>, wants_position: bool, sink: &mut impl Sink) -> io::R
             position,
             direction,
             ..
-        } => sink.error(error_body(&error, position, direction)),
+        } => sink.error(error_body(error, *position, *direction)),
     }
 }
 
@@ -49,12 +49,11 @@ pub(crate) fn decode_wire(
     config: &InputConfig,
     sink: &mut impl Sink,
 ) -> io::Result<u64> {
-    let mut dec = TrackedDecoder::new(config.tracker.clone(), config.direction, config.limits);
     let wants_position = sink.wants_position();
+    let mut dec = TrackedDecoder::new(config.tracker.clone(), config.direction, config.limits)
+        .with_line_numbers(wants_position);
     loop {
-        while let Some(item) = dec.next_item() {
-            emit(item, wants_position, sink)?;
-        }
+        dec.for_each_item(|item| emit(item, wants_position, sink))?;
         // The input is about to block: let a live stream's records out first.
         sink.idle()?;
         if dec.fill_from(&mut input)? == 0 {
@@ -62,7 +61,7 @@ pub(crate) fn decode_wire(
         }
     }
     if let Some(item) = dec.finish() {
-        emit(item, wants_position, sink)?;
+        emit(&item, wants_position, sink)?;
     }
     Ok(dec.bytes_seen())
 }
