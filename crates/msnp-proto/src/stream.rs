@@ -382,6 +382,7 @@ impl StreamDecoder {
         emit: impl FnOnce(WireItem<'s>) -> R,
     ) -> Option<R> {
         if let Some(id) = self.connection {
+            // Another stream may have used the tracker since.
             tracker.switch_connection(id);
         }
         let dir = self.direction;
