@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use msnp_soap::Limits;
+use msnp_soap::DEFAULT_LIMITS;
 use msnp_soap::abch::AbResponse;
 use msnp_soap::passport::RstResponse;
 
@@ -17,7 +17,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn benches(c: &mut Criterion) {
-    let limits = Limits::default();
+    let limits = DEFAULT_LIMITS;
     let mut g = c.benchmark_group("soap");
     for (name, file) in [
         ("rst_parse", "rst_response.xml"),

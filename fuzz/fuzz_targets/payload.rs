@@ -36,6 +36,8 @@ fn limits(small: bool) -> XmlLimits {
             max_size: 512,
             max_attr_len: 16,
             max_elements: 8,
+            max_attributes: 4,
+            max_text_len: 256,
         }
     } else {
         XmlLimits::default()

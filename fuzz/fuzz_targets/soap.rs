@@ -13,20 +13,23 @@ use msnp_soap::abch::{AbRequest, AbResponse};
 use msnp_soap::config::{GetClientConfig, GetClientConfigResponse, MsgrConfig};
 use msnp_soap::oim::{RsiRequest, RsiResponse, StoreAction, StoreRequest, StoreResponse};
 use msnp_soap::passport::{RstRequest, RstResponse};
-use msnp_soap::{Limits, SoapDateTime, body_element_name, fault_envelope, parse_fault_envelope};
+use msnp_soap::{
+    DEFAULT_LIMITS, SoapDateTime, XmlLimits, body_element_name, fault_envelope,
+    parse_fault_envelope,
+};
 
-fn limits(small: bool) -> Limits {
+fn limits(small: bool) -> XmlLimits {
     if small {
-        Limits {
+        XmlLimits {
             max_size: 2048,
             max_depth: 6,
             max_elements: 40,
             max_attributes: 4,
-            max_attribute_len: 32,
+            max_attr_len: 32,
             max_text_len: 64,
         }
     } else {
-        Limits::default()
+        DEFAULT_LIMITS
     }
 }
 
@@ -35,7 +38,7 @@ macro_rules! roundtrip {
     ($ty:ty, $input:expr, $l:expr) => {
         if let Ok(v) = <$ty>::from_xml($input, $l) {
             let xml = v.to_xml();
-            let again = <$ty>::from_xml(&xml, &Limits::default()).unwrap_or_else(|e| {
+            let again = <$ty>::from_xml(&xml, &DEFAULT_LIMITS).unwrap_or_else(|e| {
                 panic!(
                     "{} rebuilt as {:?} does not parse: {e:?}",
                     stringify!($ty),
@@ -60,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(f) = parse_fault_envelope(input, &l) {
         let _ = f.kind();
         let xml = fault_envelope(&f);
-        let again = parse_fault_envelope(&xml, &Limits::default()).unwrap_or_else(|e| {
+        let again = parse_fault_envelope(&xml, &DEFAULT_LIMITS).unwrap_or_else(|e| {
             panic!(
                 "fault rebuilt as {:?} does not parse: {e:?}",
                 String::from_utf8_lossy(&xml)
@@ -80,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
         3 => {
             if let Ok(mut v) = RstResponse::from_xml(input, &l) {
                 let xml = v.to_xml();
-                let again = RstResponse::from_xml(&xml, &Limits::default()).unwrap_or_else(|e| {
+                let again = RstResponse::from_xml(&xml, &DEFAULT_LIMITS).unwrap_or_else(|e| {
                     panic!(
                         "RstResponse {:?} does not parse: {e:?}",
                         String::from_utf8_lossy(&xml)
@@ -114,8 +117,8 @@ fuzz_target!(|data: &[u8]| {
             };
             if let Ok(v) = StoreRequest::from_xml(input, action, &l) {
                 let xml = v.to_xml();
-                let again = StoreRequest::from_xml(&xml, action, &Limits::default())
-                    .unwrap_or_else(|e| {
+                let again =
+                    StoreRequest::from_xml(&xml, action, &DEFAULT_LIMITS).unwrap_or_else(|e| {
                         panic!("StoreRequest {:?}: {e:?}", String::from_utf8_lossy(&xml))
                     });
                 assert_eq!(
@@ -134,7 +137,7 @@ fuzz_target!(|data: &[u8]| {
             };
             if let Ok(v) = StoreResponse::from_xml(input, &l) {
                 let xml = v.to_xml(action);
-                let again = StoreResponse::from_xml(&xml, &Limits::default()).unwrap_or_else(|e| {
+                let again = StoreResponse::from_xml(&xml, &DEFAULT_LIMITS).unwrap_or_else(|e| {
                     panic!("StoreResponse {:?}: {e:?}", String::from_utf8_lossy(&xml))
                 });
                 assert_eq!(

@@ -4,7 +4,7 @@
 //! be UTF-8 (other inputs are ignored).
 //!
 //! Checks:
-//! * `Reader` and `to_wire_streams` never panic and always end;
+//! * `Reader`, `TranscriptStream` and `to_wire_streams` never panic and always end;
 //! * every command frame the reader emits decodes, in the dialect it was read with, to exactly
 //!   one command that fills the frame; the streams' command lengths add up to their bytes;
 //! * `write_command` of any decodable command (both those the reader emitted and those decoded
@@ -15,7 +15,8 @@
 use libfuzzer_sys::fuzz_target;
 use msnp_fuzz::dialect_from;
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{Event, Reader, to_wire_streams, write_command};
+use msnp_proto::stream::{TranscriptItem, TranscriptStream, to_wire_streams};
+use msnp_proto::transcript::{Event, Reader, write_command};
 use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, RawCommand, Status};
 
 /// A decodable command written as a transcript reads back to its own bytes.
@@ -85,7 +86,16 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    // Whole transcripts, following VER negotiation.
+    // Whole transcripts, following VER negotiation: every command comes with its position.
+    let mut items = 0usize;
+    for item in TranscriptStream::new(text, DialectTracker::new(version)) {
+        items += 1;
+        assert!(items <= text.len() + 1, "more items than lines");
+        if let TranscriptItem::Command(c) = item {
+            assert!(c.position.offset as usize <= text.len());
+            assert!(!c.command.frame().is_empty());
+        }
+    }
     let (streams, _errors) = to_wire_streams(text, DialectTracker::new(version));
     for s in &streams {
         assert_eq!(s.command_lengths.iter().sum::<usize>(), s.bytes.len());

@@ -10,8 +10,10 @@ use std::process::ExitCode;
 use msnp_proto::{Channel, Dialect, Direction, ProtocolVersion, RawCommand, Verb};
 use serde::Serialize;
 
-use crate::cmd_decode::{DecodeArgs, Sink, fail, run_inner};
+use crate::cmd_decode::DecodeArgs;
+use crate::fail;
 use crate::record::{ErrorBody, dir_code};
+use crate::sink::Sink;
 
 /// Arguments of `msnp check`: the input options of `msnp decode`, plus secrets to verify the
 /// login computations with.
@@ -498,7 +500,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         pos: (0, 0),
         counts: [0; 3],
     };
-    let res = run_inner(&args.decode, &mut checker).and_then(|_| {
+    let res = crate::input::decode(&args.decode.input_config(), &mut checker).and_then(|_| {
         let mut ids: Vec<_> = checker.conns.keys().copied().collect();
         ids.sort();
         for id in ids {

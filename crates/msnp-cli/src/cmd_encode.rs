@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use base64::Engine as _;
-use msnp_proto::transcript::{Event, Reader, write_command};
+use msnp_proto::stream::{TranscriptItem, TranscriptStream};
+use msnp_proto::transcript::write_command;
 use msnp_proto::{
-    Channel, Decoder, Dialect, Direction, OwnedCommand, ProtocolVersion, Status, TrId, Verb,
+    Channel, Dialect, Direction, OwnedCommand, ProtocolVersion, RawCommand, TrId, Verb,
 };
 
-use crate::cmd_decode::{fail, looks_like_transcript, open_input};
+use crate::fail;
+use crate::input::detect::looks_like_transcript;
+use crate::input::open_input;
 use crate::opts::{DialectOpts, DirectionArg};
 use crate::record::InRecord;
 
@@ -51,20 +54,22 @@ struct Writer<W: Write> {
 }
 
 impl<W: Write> Writer<W> {
-    fn command(&mut self, bytes: &[u8], dialect: &Dialect) -> Result<(), String> {
-        if self.only.is_some() && dialect.direction.is_some() && dialect.direction != self.only {
+    fn command(
+        &mut self,
+        cmd: &RawCommand<'_>,
+        direction: Option<Direction>,
+    ) -> Result<(), String> {
+        if self.only.is_some() && direction.is_some() && direction != self.only {
             return Ok(());
         }
         match self.format {
-            OutputFormat::Wire => self.out.write_all(bytes).map_err(|e| e.to_string()),
+            OutputFormat::Wire => self
+                .out
+                .write_all(cmd.as_bytes())
+                .map_err(|e| e.to_string()),
             OutputFormat::Transcript => {
-                let mut dec = Decoder::new(*dialect, msnp_proto::Limits::MAX);
-                let Ok(Status::Complete { value, .. }) = dec.decode(bytes) else {
-                    return Err("internal: built command does not decode".into());
-                };
                 self.text.clear();
-                write_command(&mut self.text, dialect.direction, &value)
-                    .map_err(|e| e.to_string())?;
+                write_command(&mut self.text, direction, cmd).map_err(|e| e.to_string())?;
                 self.out
                     .write_all(self.text.as_bytes())
                     .map_err(|e| e.to_string())
@@ -169,7 +174,7 @@ fn encode_records(
         match build(&rec, &dialect, &limits) {
             Ok(cmd) => {
                 tracker.observe(&cmd.as_raw(), dir);
-                if let Err(e) = w.command(cmd.frame(), &dialect) {
+                if let Err(e) = w.command(&cmd.as_raw(), dialect.direction) {
                     eprintln!("msnp encode: line {lineno}: {e}");
                     errors += 1;
                 }
@@ -184,35 +189,21 @@ fn encode_records(
 }
 
 fn encode_transcript(text: &str, args: &EncodeArgs, w: &mut Writer<impl Write>) -> io::Result<u64> {
-    let default_dir = args.direction.map(DirectionArg::direction);
-    let mut tracker = args.dialect.tracker();
-    let mut reader = Reader::new(text).with_limits(args.dialect.limits());
+    let items = TranscriptStream::new(text, args.dialect.tracker())
+        .with_limits(args.dialect.limits())
+        .with_default_direction(args.direction.map(DirectionArg::direction));
     let mut errors = 0u64;
-    loop {
-        let t = &tracker;
-        let Some(ev) = reader.next_event(|d| t.dialect(d.or(default_dir))) else {
-            break;
-        };
-        match ev {
-            Ok(Event::Connection { id, label, .. }) => {
-                tracker.switch_connection(id);
-                w.marker(id, &label)?;
-            }
-            Ok(Event::Command(c)) => {
-                let dir = c.direction.or(default_dir);
-                let dialect = tracker.dialect(dir);
-                if let Ok(Status::Complete { value, .. }) =
-                    Decoder::new(dialect, args.dialect.limits()).decode(&c.bytes)
-                {
-                    tracker.observe(&value, dir);
-                }
-                if let Err(e) = w.command(&c.bytes, &dialect) {
-                    eprintln!("msnp encode: line {}: {e}", c.line);
+    for item in items {
+        match item {
+            TranscriptItem::Connection { id, label, .. } => w.marker(id, &label)?,
+            TranscriptItem::Command(c) => {
+                if let Err(e) = w.command(&c.command.as_raw(), c.direction) {
+                    eprintln!("msnp encode: line {}: {e}", c.position.line);
                     errors += 1;
                 }
             }
-            Err(e) => {
-                eprintln!("msnp encode: {e}");
+            TranscriptItem::Error { error, .. } => {
+                eprintln!("msnp encode: {error}");
                 errors += 1;
             }
         }

@@ -27,7 +27,7 @@ use msnp_soap::abch::{
 use msnp_soap::config::{GetClientConfig, GetClientConfigResponse};
 use msnp_soap::oim::{RsiBody, RsiRequest, RsiResponse, StoreAction, StoreRequest, StoreResponse};
 use msnp_soap::passport::{RstRequest, RstResponse, TokenRequest};
-use msnp_soap::{Limits, SoapDateTime, SoapError};
+use msnp_soap::{DEFAULT_LIMITS, SoapDateTime, SoapError, XmlLimits};
 use serde::Serialize;
 
 /// Arguments of `msnp soap`.
@@ -236,10 +236,10 @@ struct ParseArgs {
     /// What the input is; detected from the body element when omitted.
     kind: Option<ParseKind>,
     /// Maximum input size in bytes.
-    #[arg(long, default_value_t = Limits::default().max_size)]
+    #[arg(long, default_value_t = DEFAULT_LIMITS.max_size)]
     max_size: usize,
     /// Maximum XML nesting depth.
-    #[arg(long, default_value_t = Limits::default().max_depth)]
+    #[arg(long, default_value_t = DEFAULT_LIMITS.max_depth)]
     max_depth: usize,
     /// Print compact JSON (one line).
     #[arg(long)]
@@ -414,7 +414,7 @@ fn build_json() -> Result<(&'static str, Option<String>, Vec<u8>), String> {
     let mut input = Vec::new();
     std::io::stdin()
         .lock()
-        .take(u64::try_from(Limits::default().max_size).unwrap_or(u64::MAX))
+        .take(u64::try_from(DEFAULT_LIMITS.max_size).unwrap_or(u64::MAX))
         .read_to_end(&mut input)
         .map_err(|e| format!("reading stdin: {e}"))?;
     let mut doc: serde_json::Value =
@@ -670,10 +670,10 @@ struct FaultOutput<'a> {
 }
 
 fn parse(p: &ParseArgs) -> ExitCode {
-    let limits = Limits {
+    let limits = XmlLimits {
         max_size: p.max_size,
         max_depth: p.max_depth,
-        ..Limits::default()
+        ..DEFAULT_LIMITS
     };
     let mut input = Vec::new();
     // Read at most one byte past the limit so an oversized input is reported, not buffered.
@@ -776,7 +776,7 @@ fn report(e: SoapError, compact: bool) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn detect(input: &[u8], limits: &Limits) -> Result<ParseKind, SoapError> {
+fn detect(input: &[u8], limits: &XmlLimits) -> Result<ParseKind, SoapError> {
     let name = msnp_soap::body_element_name(input, limits)?;
     Ok(match name.as_str() {
         "Fault" => ParseKind::Fault,

@@ -9,10 +9,11 @@ mod cmd_check;
 mod cmd_decode;
 mod cmd_encode;
 mod cmd_soap;
+mod input;
 mod json;
 mod opts;
-mod pcap;
 mod record;
+mod sink;
 
 /// The msnp command-line tool.
 #[derive(Debug, Parser)]
@@ -50,4 +51,10 @@ fn main() -> ExitCode {
         Command::Auth(args) => cmd_auth::run(args),
         Command::Soap(args) => cmd_soap::run(args),
     }
+}
+
+/// Reports an I/O failure; exit status 2.
+pub(crate) fn fail(e: &std::io::Error) -> ExitCode {
+    eprintln!("msnp: {e}");
+    ExitCode::from(2)
 }

@@ -5,8 +5,10 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{WireStream, to_wire_streams};
-use msnp_proto::{Channel, Decoder, Direction, Limits, ProtocolVersion, Status};
+use msnp_proto::stream::{
+    TrackedDecoder, TranscriptItem, TranscriptStream, WireItem, WireStream, to_wire_streams,
+};
+use msnp_proto::{Channel, Direction, Limits, ProtocolVersion};
 use serde_json::Value;
 
 mod util;
@@ -136,13 +138,15 @@ fn wire_bytes_decode_to_the_same_commands() {
                 s.connection,
                 s.direction
             );
-            let mut dec = Decoder::new(s.initial, Limits::default());
-            let mut tracker = DialectTracker::new(s.initial.version).fix_channel(s.initial.channel);
-            let mut at = 0;
+            let tracker = DialectTracker::new(s.initial.version).fix_channel(s.initial.channel);
+            let mut dec = TrackedDecoder::new(tracker, s.direction, Limits::default());
+            dec.feed(&s.bytes);
             for (r, len) in recs.iter().zip(&s.command_lengths) {
-                let Ok(Status::Complete { value, .. }) = dec.decode(&s.bytes[at..at + len]) else {
+                let Some(WireItem::Command(c)) = dec.next_item() else {
                     panic!()
                 };
+                let value = c.command;
+                assert_eq!(value.wire_len(), *len, "{name}");
                 assert_eq!(r["cmd"], value.verb().as_str(), "{name}");
                 assert_eq!(
                     r["trid"].as_u64(),
@@ -165,9 +169,6 @@ fn wire_bytes_decode_to_the_same_commands() {
                     }
                     None => assert!(r["payload"].is_null(), "{name}"),
                 }
-                tracker.observe(&value, s.direction);
-                dec.set_dialect(tracker.dialect(s.direction));
-                at += len;
             }
         }
     }
@@ -234,27 +235,13 @@ fn transcript_to_transcript_and_wire_round_trip() {
 
 /// Every command of a transcript in file order, with its sender.
 fn commands_in_order(text: &str) -> Vec<(Option<Direction>, Vec<u8>)> {
-    let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
-    let mut reader = msnp_proto::transcript::Reader::new(text);
-    let mut out = Vec::new();
-    loop {
-        let t = &tracker;
-        let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-            break;
-        };
-        match ev.unwrap() {
-            msnp_proto::transcript::Event::Connection { id, .. } => tracker.switch_connection(id),
-            msnp_proto::transcript::Event::Command(c) => {
-                let mut dec = Decoder::new(tracker.dialect(c.direction), Limits::default());
-                let Ok(Status::Complete { value, .. }) = dec.decode(&c.bytes) else {
-                    panic!()
-                };
-                tracker.observe(&value, c.direction);
-                out.push((c.direction, c.bytes));
-            }
-        }
-    }
-    out
+    TranscriptStream::new(text, DialectTracker::new(ProtocolVersion::Msnp8))
+        .filter_map(|item| match item {
+            TranscriptItem::Command(c) => Some((c.direction, c.command.frame().to_vec())),
+            TranscriptItem::Connection { .. } => None,
+            TranscriptItem::Error { error, .. } => panic!("{error}"),
+        })
+        .collect()
 }
 
 #[test]

@@ -37,11 +37,13 @@ mod own;
 pub mod payload;
 pub mod raw;
 pub mod status;
+pub mod stream;
 pub mod text;
 pub mod transcript;
 pub mod verb;
 pub mod version;
 pub mod wire;
+pub mod xml;
 
 pub use caps::ClientCapabilities;
 pub use encode::Encode;

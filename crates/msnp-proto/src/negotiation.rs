@@ -94,6 +94,7 @@ impl DialectTracker {
     }
 
     /// The dialect for the next command sent in `direction`.
+    #[inline]
     pub fn dialect(&self, direction: Option<Direction>) -> Dialect {
         Dialect {
             version: self.version,

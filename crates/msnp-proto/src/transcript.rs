@@ -76,7 +76,7 @@ pub enum TranscriptErrorKind {
         available: usize,
     },
     /// Lines that were neither commands, payload, comments nor blank (reported once, at the end,
-    /// by [`to_wire_streams`]; the reader itself treats them as prose).
+    /// by [`to_wire_streams`](../stream/fn.to_wire_streams.html); the reader itself treats them as prose).
     #[error("{0} prose lines inside the transcript were skipped")]
     IgnoredLines(usize),
     /// The command line itself is not valid in the dialect.
@@ -88,6 +88,7 @@ pub enum TranscriptErrorKind {
 /// fences, only lines inside fenced blocks are read.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
+    text: &'a str,
     lines: Vec<&'a str>,
     next: usize,
     markdown: bool,
@@ -134,6 +135,7 @@ impl<'a> Reader<'a> {
             .collect();
         let markdown = lines.iter().any(|l| is_fence(l));
         Self {
+            text,
             lines,
             next: 0,
             markdown,
@@ -153,6 +155,14 @@ impl<'a> Reader<'a> {
     /// inside fenced blocks count).
     pub fn ignored_lines(&self) -> usize {
         self.ignored
+    }
+
+    /// The byte offset where 1-based `line` starts (the text's length past its last line).
+    pub fn offset_of_line(&self, line: usize) -> usize {
+        let start = self.text.as_ptr() as usize;
+        line.checked_sub(1)
+            .and_then(|i| self.lines.get(i))
+            .map_or(self.text.len(), |l| l.as_ptr() as usize - start)
     }
 
     /// The next event, asking `dialect_for(direction)` for the dialect that frames a command line.
@@ -353,105 +363,4 @@ pub fn write_command(
         }
     }
     Ok(())
-}
-
-/// The wire bytes one side sent on one connection of a transcript.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WireStream {
-    /// The connection number from the `# --- connection N ---` markers (`None` before any marker).
-    pub connection: Option<u32>,
-    /// Who sent these bytes.
-    pub direction: Option<Direction>,
-    /// The dialect in force at the stream's first command (what a decoder must start with).
-    pub initial: Dialect,
-    /// The concatenated wire bytes.
-    pub bytes: Vec<u8>,
-    /// The byte length of each command, in order.
-    pub command_lengths: Vec<usize>,
-}
-
-/// Reads a whole transcript, following `VER` negotiation with `tracker`, and splits it into one
-/// wire stream per (connection, direction), as the bytes would have crossed each socket.
-/// Errors (bad lines, length mismatches) are returned beside the streams; reading goes on after them.
-///
-/// ```
-/// use msnp_proto::negotiation::DialectTracker;
-/// use msnp_proto::transcript::to_wire_streams;
-/// use msnp_proto::ProtocolVersion;
-/// let text = "C: VER 1 MSNP8 CVR0\nS: VER 1 MSNP8\nC: OUT\n";
-/// let (streams, errors) = to_wire_streams(text, DialectTracker::new(ProtocolVersion::Msnp8));
-/// assert!(errors.is_empty());
-/// assert_eq!(streams[0].bytes, b"VER 1 MSNP8 CVR0\r\nOUT\r\n");
-/// assert_eq!(streams[1].bytes, b"VER 1 MSNP8\r\n");
-/// ```
-pub fn to_wire_streams(
-    text: &str,
-    mut tracker: crate::negotiation::DialectTracker,
-) -> (Vec<WireStream>, Vec<TranscriptError>) {
-    let mut reader = Reader::new(text);
-    let mut streams: Vec<WireStream> = Vec::new();
-    let mut errors = Vec::new();
-    let mut connection = None;
-    loop {
-        let t = &tracker;
-        let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-            break;
-        };
-        match ev {
-            Err(e) => errors.push(e),
-            Ok(Event::Connection { id, .. }) => {
-                connection = Some(id);
-                tracker.switch_connection(id);
-            }
-            Ok(Event::Command(c)) => {
-                let mut dec =
-                    crate::wire::Decoder::new(tracker.dialect(c.direction), Limits::default());
-                match dec.decode(&c.bytes) {
-                    Ok(crate::wire::Status::Complete { value, .. }) => {
-                        tracker.observe(&value, c.direction)
-                    }
-                    _ => unreachable_frame(),
-                }
-                // After learning from the command: a switchboard's first USR makes its stream a
-                // switchboard stream from the start.
-                let dialect = tracker.dialect(c.direction);
-                let s = match streams
-                    .iter_mut()
-                    .find(|s| s.connection == connection && s.direction == c.direction)
-                {
-                    Some(s) => s,
-                    None => {
-                        streams.push(WireStream {
-                            connection,
-                            direction: c.direction,
-                            initial: dialect,
-                            bytes: Vec::new(),
-                            command_lengths: Vec::new(),
-                        });
-                        streams.last_mut().unwrap_or_else(|| unreachable!())
-                    }
-                };
-                s.command_lengths.push(c.bytes.len());
-                s.bytes.extend_from_slice(&c.bytes);
-            }
-        }
-    }
-    if reader.ignored_lines() > 0 {
-        errors.push(TranscriptError {
-            line: 0,
-            verb: None,
-            kind: TranscriptErrorKind::IgnoredLines(reader.ignored_lines()),
-        });
-    }
-    (streams, errors)
-}
-
-/// The reader only emits frames it has parsed with the same dialect; a failure to decode one is
-/// a bug in this crate, not bad input.
-#[cold]
-fn unreachable_frame() {
-    debug_assert!(
-        false,
-        "transcript reader produced a frame the decoder rejects"
-    );
 }

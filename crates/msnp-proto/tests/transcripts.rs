@@ -2,8 +2,8 @@
 //! wire streams decode to the same commands whatever the byte split.
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{WireStream, to_wire_streams};
-use msnp_proto::{Decoder, Direction, Encode, Limits, ProtocolVersion, Status};
+use msnp_proto::stream::{TrackedDecoder, WireItem, WireStream, to_wire_streams};
+use msnp_proto::{Direction, Encode, Limits, ProtocolVersion};
 
 mod util;
 
@@ -18,34 +18,30 @@ fn streams(text: &str) -> Vec<WireStream> {
 /// Decodes `stream` fed in chunks whose sizes come from `chunk`, following VER like the reader
 /// did; returns the frames.
 fn decode_chunked(s: &WireStream, mut chunk: impl FnMut() -> usize) -> Vec<Vec<u8>> {
-    let mut tracker = DialectTracker::new(s.initial.version).fix_channel(s.initial.channel);
-    let mut dec = Decoder::new(s.initial, Limits::default());
-    let (mut buf, mut fed, mut out) = (Vec::new(), 0usize, Vec::new());
+    let tracker = DialectTracker::new(s.initial.version).fix_channel(s.initial.channel);
+    let mut dec = TrackedDecoder::new(tracker, s.direction, Limits::default());
+    let (mut fed, mut out) = (0usize, Vec::new());
     loop {
-        match dec.decode(&buf) {
-            Ok(Status::Complete { value, consumed }) => {
-                out.push(value.to_vec());
-                tracker.observe(&value, s.direction);
-                dec.set_dialect(tracker.dialect(s.direction));
-                buf.drain(..consumed);
-            }
-            Ok(Status::Incomplete(_)) => {
-                if fed == s.bytes.len() {
-                    assert!(
-                        buf.is_empty(),
-                        "stream ended inside a command: {:?}",
-                        String::from_utf8_lossy(&buf)
-                    );
-                    assert!(dec.finish(&buf).is_none());
-                    return out;
+        while let Some(item) = dec.next_item() {
+            match item {
+                WireItem::Command(c) => out.push(c.command.to_vec()),
+                WireItem::Error { error, .. } => {
+                    panic!(
+                        "decode error {error} in {:?} {:?}",
+                        s.connection, s.direction
+                    )
                 }
-                let n = chunk().clamp(1, s.bytes.len() - fed);
-                buf.extend_from_slice(&s.bytes[fed..fed + n]);
-                fed += n;
             }
-            Ok(Status::Skipped { .. }) => panic!("nothing to skip in a valid stream"),
-            Err(e) => panic!("decode error {e} in {:?} {:?}", s.connection, s.direction),
         }
+        if fed == s.bytes.len() {
+            if let Some(item) = dec.finish() {
+                panic!("stream ended inside a command: {item:?}");
+            }
+            return out;
+        }
+        let n = chunk().clamp(1, s.bytes.len() - fed);
+        dec.feed(&s.bytes[fed..fed + n]);
+        fed += n;
     }
 }
 

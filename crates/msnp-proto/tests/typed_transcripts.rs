@@ -2,12 +2,23 @@
 //! command its dialect has) and re-encodes byte-exactly.
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{Event, Reader};
-use msnp_proto::{Decoder, Limits, Message, ProtocolVersion, Status};
+use msnp_proto::stream::{StreamCommand, TranscriptItem, TranscriptStream};
+use msnp_proto::{Decoder, Limits, Message, OwnedCommand, ProtocolVersion, Status};
 
 mod util;
 
 use util::transcripts;
+
+/// The commands of a transcript, each in the dialect in force after the tracker has seen it.
+fn commands(name: &str, text: &str) -> Vec<StreamCommand<OwnedCommand>> {
+    TranscriptStream::new(text, DialectTracker::new(ProtocolVersion::Msnp8))
+        .filter_map(|item| match item {
+            TranscriptItem::Command(c) => Some(c),
+            TranscriptItem::Connection { .. } => None,
+            TranscriptItem::Error { error, .. } => panic!("{name}: transcript reads: {error}"),
+        })
+        .collect()
+}
 
 /// Reads a transcript in order, both directions interleaved, with one dialect tracker (as the
 /// transcript reader does), and checks each command in the dialect in force *after* the tracker
@@ -19,27 +30,9 @@ fn every_transcript_command_is_typed_and_byte_exact() {
     let mut per_verb = std::collections::BTreeMap::<String, usize>::new();
     let mut failures = Vec::new();
     for (name, text) in transcripts() {
-        let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
-        let mut reader = Reader::new(&text);
-        loop {
-            let t = &tracker;
-            let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-                break;
-            };
-            let c = match ev.expect("transcript reads") {
-                Event::Connection { id, .. } => {
-                    tracker.switch_connection(id);
-                    continue;
-                }
-                Event::Command(c) => c,
-            };
-            let mut dec = Decoder::new(tracker.dialect(c.direction), Limits::default());
-            let Ok(Status::Complete { value, consumed }) = dec.decode(&c.bytes) else {
-                panic!("{name}: raw decode failed");
-            };
-            assert_eq!(consumed, c.bytes.len());
-            tracker.observe(&value, c.direction);
-            let dialect = tracker.dialect(c.direction);
+        for c in commands(&name, &text) {
+            let value = c.command.as_raw();
+            let dialect = c.dialect;
             total += 1;
             *per_verb.entry(value.verb().to_string()).or_default() += 1;
             let line = String::from_utf8_lossy(value.line()).into_owned();
@@ -96,37 +89,20 @@ fn transcript_commands_without_direction() {
     let (mut same, mut unknown, mut total) = (0usize, 0usize, 0usize);
     let mut failures = Vec::new();
     for (name, text) in transcripts() {
-        let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
-        let mut reader = Reader::new(&text);
-        loop {
-            let t = &tracker;
-            let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-                break;
-            };
-            let c = match ev.expect("transcript reads") {
-                Event::Connection { id, .. } => {
-                    tracker.switch_connection(id);
-                    continue;
-                }
-                Event::Command(c) => c,
-            };
-            let mut dec = Decoder::new(tracker.dialect(c.direction), Limits::default());
-            let Ok(Status::Complete { value, .. }) = dec.decode(&c.bytes) else {
-                panic!()
-            };
-            tracker.observe(&value, c.direction);
-            let known = tracker.dialect(c.direction);
+        for c in commands(&name, &text) {
+            let value = c.command.as_raw();
+            let known = c.dialect;
             let bare = known.without_direction();
             // Frame again as a bare line: the framing itself may differ without a direction.
             let mut dec2 = Decoder::new(bare, Limits::default());
             let Ok(Status::Complete {
                 value: raw2,
                 consumed,
-            }) = dec2.decode(&c.bytes)
+            }) = dec2.decode(value.as_bytes())
             else {
                 continue;
             };
-            if consumed != c.bytes.len() {
+            if consumed != value.as_bytes().len() {
                 continue;
             }
             total += 1;
@@ -135,7 +111,7 @@ fn transcript_commands_without_direction() {
                 Ok(m) if m.is_unknown() => unknown += 1,
                 Ok(m) if m == typed => {
                     same += 1;
-                    assert_eq!(m.to_vec(&bare).unwrap(), c.bytes, "{name}");
+                    assert_eq!(m.to_vec(&bare).unwrap(), value.as_bytes(), "{name}");
                 }
                 Ok(m) => failures.push(format!(
                     "{name}: {:?} read as {m:?}, with direction {typed:?}",

@@ -1,8 +1,8 @@
 //! Messenger Config service: `GetClientConfig`.
 
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion, start_envelope};
 use crate::error::SoapError;
-use crate::limits::Limits;
 use crate::ns;
 use crate::xml::{XmlOut, parse_document};
 
@@ -62,7 +62,7 @@ impl GetClientConfig {
     }
 
     /// Parses a request (servers).
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let op = env.expect("GetClientConfig")?;
         let ci = op.req("clientinfo", "GetClientConfig/clientinfo")?;
@@ -91,7 +91,7 @@ pub struct MsgrConfig {
 
 impl MsgrConfig {
     /// Parses a bare `<MsgrConfig>` document (the CDATA content, or the HTTP GET answer).
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let root = parse_document(input, limits)?;
         if root.name != "MsgrConfig" {
             return Err(SoapError::UnexpectedElement {
@@ -135,7 +135,7 @@ pub struct GetClientConfigResponse {
 
 impl GetClientConfigResponse {
     /// Parses the SOAP response; the inner document is parsed with the same limits.
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let op = env.expect("GetClientConfigResponse")?;
         let document = op

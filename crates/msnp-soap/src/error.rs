@@ -1,23 +1,25 @@
 //! The error type shared by every parser in this crate.
 
+use msnp_proto::xml::XmlError;
+
 use crate::fault::SoapFault;
 
-/// Which configurable [`Limits`](crate::Limits) value a document exceeded.
+/// Which configurable [`XmlLimits`](crate::XmlLimits) value a document exceeded.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum LimitKind {
-    /// [`Limits::max_size`](crate::Limits::max_size): total document size in bytes.
+    /// [`XmlLimits::max_size`](crate::XmlLimits::max_size): total document size in bytes.
     Size,
-    /// [`Limits::max_depth`](crate::Limits::max_depth): element nesting depth.
+    /// [`XmlLimits::max_depth`](crate::XmlLimits::max_depth): element nesting depth.
     Depth,
-    /// [`Limits::max_elements`](crate::Limits::max_elements): number of elements.
+    /// [`XmlLimits::max_elements`](crate::XmlLimits::max_elements): number of elements.
     Elements,
-    /// [`Limits::max_attributes`](crate::Limits::max_attributes): attributes on one element.
+    /// [`XmlLimits::max_attributes`](crate::XmlLimits::max_attributes): attributes on one element.
     Attributes,
-    /// [`Limits::max_attribute_len`](crate::Limits::max_attribute_len): length of one attribute value.
+    /// [`XmlLimits::max_attr_len`](crate::XmlLimits::max_attr_len): length of one attribute value.
     AttributeLength,
-    /// [`Limits::max_text_len`](crate::Limits::max_text_len): text content of one element.
+    /// [`XmlLimits::max_text_len`](crate::XmlLimits::max_text_len): text content of one element.
     TextLength,
 }
 
@@ -129,6 +131,40 @@ impl SoapError {
         match self {
             Self::Fault(f) | Self::Redirect { fault: f, .. } => Some(f),
             _ => None,
+        }
+    }
+}
+
+/// The reader's errors, in SOAP's terms.
+impl From<XmlError> for SoapError {
+    fn from(e: XmlError) -> Self {
+        let limit = |kind, limit| Self::Limit { kind, limit };
+        match e {
+            XmlError::InvalidUtf8 { offset } => Self::InvalidUtf8 { offset },
+            XmlError::TooLarge { max, .. } => limit(LimitKind::Size, max),
+            XmlError::TooDeep { max, .. } => limit(LimitKind::Depth, max),
+            XmlError::TooManyElements { max, .. } => limit(LimitKind::Elements, max),
+            XmlError::TooManyAttributes { max, .. } => limit(LimitKind::Attributes, max),
+            XmlError::AttributeTooLong { max, .. } => limit(LimitKind::AttributeLength, max),
+            XmlError::TextTooLong { max, .. } => limit(LimitKind::TextLength, max),
+            XmlError::Doctype { .. } => Self::Doctype,
+            XmlError::UnknownEntity { entity, .. } => Self::UnknownEntity {
+                name: clip(&entity),
+            },
+            XmlError::Truncated { open, .. } => Self::Truncated { open },
+            XmlError::NotADocument { .. } | XmlError::NoRoot { .. } => Self::NotADocument,
+            XmlError::Unclosed { offset, missing } => Self::Xml {
+                position: offset as u64,
+                message: format!("unclosed {missing}"),
+            },
+            XmlError::Malformed { offset, message } => Self::Xml {
+                position: offset as u64,
+                message,
+            },
+            other => Self::Xml {
+                position: 0,
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -10,7 +10,8 @@
 //! * Messenger Config `GetClientConfig` ([`config`]).
 //!
 //! Nothing here touches the network, the clock or an RNG: times, message ids
-//! and GUIDs are arguments. Every parser applies [`Limits`], rejects DOCTYPE
+//! and GUIDs are arguments. Every parser reads with msnp-proto's hardened XML reader under
+//! [`XmlLimits`] ([`DEFAULT_LIMITS`] suits SOAP responses), rejects DOCTYPE
 //! and unknown entities and invalid UTF-8, matches elements by local name
 //! (any prefix, any order, unknown elements ignored) and never panics.
 //!
@@ -26,7 +27,7 @@
 //!   <wst:RequestedSecurityToken><wsse:BinarySecurityToken xmlns:wsse="s" Id="Compact1">t=AAA&amp;p=</wsse:BinarySecurityToken>
 //!   </wst:RequestedSecurityToken></wst:RequestSecurityTokenResponse>
 //!   </wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>"#;
-//! let resp = RstResponse::from_xml(reply, &Default::default()).unwrap();
+//! let resp = RstResponse::from_xml(reply, &msnp_soap::DEFAULT_LIMITS).unwrap();
 //! assert_eq!(resp.token_for("messengerclear.live.com").unwrap().token.as_deref(), Some("t=AAA&p="));
 //! ```
 //!
@@ -59,12 +60,10 @@ pub mod sharing;
 mod time;
 mod xml;
 
-pub use envelope::{SoapVersion, body_element_name};
+pub use envelope::{SoapVersion, body_element_name, fault_envelope, parse_fault_envelope};
 pub use error::{LimitKind, SoapError};
-pub use fault::{
-    FaultDetail, FaultKind, PP_BAD_CREDENTIALS, PP_LOCKED_OUT, SoapFault, fault_envelope,
-    parse_fault_envelope,
-};
-pub use limits::Limits;
+pub use fault::{FaultDetail, FaultKind, PP_BAD_CREDENTIALS, PP_LOCKED_OUT, SoapFault};
+pub use limits::DEFAULT_LIMITS;
+pub use msnp_proto::xml::XmlLimits;
 pub use request::SoapRequest;
 pub use time::SoapDateTime;

@@ -1,39 +1,22 @@
-//! Explicit, configurable bounds applied to every parsed document.
+//! The bounds SOAP parsers apply by default.
 
-/// Limits enforced while reading untrusted XML.
-///
-/// Every parser checks these before allocating; memory use is bounded by a
-/// small multiple of [`max_size`](Self::max_size).
+use msnp_proto::xml::XmlLimits;
+
+/// The limits for SOAP responses: [`XmlLimits`] (msnp-proto's, the one reader's) with room for
+/// large documents: 8 MiB (a large ABFindAll is a few hundred KiB), nesting depth 48 (real
+/// responses stay below 15), 200 000 elements, 32 attributes per element, attribute values of
+/// 16 KiB and element text of 1 MiB (OIM bodies are large).
 ///
 /// ```
-/// let strict = msnp_soap::Limits { max_depth: 16, ..msnp_soap::Limits::default() };
-/// assert!(strict.max_depth < msnp_soap::Limits::default().max_depth);
+/// use msnp_soap::{DEFAULT_LIMITS, XmlLimits};
+/// let strict = XmlLimits { max_depth: 16, ..DEFAULT_LIMITS };
+/// assert!(strict.max_depth < DEFAULT_LIMITS.max_depth);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Maximum document size in bytes (default 8 MiB; a large ABFindAll is a few hundred KiB).
-    pub max_size: usize,
-    /// Maximum element nesting depth (default 48; real responses stay below 15).
-    pub max_depth: usize,
-    /// Maximum number of elements in the document (default 200 000).
-    pub max_elements: usize,
-    /// Maximum number of attributes on one element (default 32).
-    pub max_attributes: usize,
-    /// Maximum length in bytes of one attribute value (default 16 KiB).
-    pub max_attribute_len: usize,
-    /// Maximum text content of one element in bytes (default 1 MiB; OIM bodies are large).
-    pub max_text_len: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_size: 8 * 1024 * 1024,
-            max_depth: 48,
-            max_elements: 200_000,
-            max_attributes: 32,
-            max_attribute_len: 16 * 1024,
-            max_text_len: 1024 * 1024,
-        }
-    }
-}
+pub const DEFAULT_LIMITS: XmlLimits = XmlLimits {
+    max_size: 8 * 1024 * 1024,
+    max_depth: 48,
+    max_elements: 200_000,
+    max_attributes: 32,
+    max_attr_len: 16 * 1024,
+    max_text_len: 1024 * 1024,
+};

@@ -2,9 +2,9 @@
 
 use base64::Engine as _;
 
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion, start_envelope};
 use crate::error::SoapError;
-use crate::limits::Limits;
 use crate::ns;
 use crate::xml::{XmlOut, opt_bool, opt_num};
 
@@ -128,7 +128,7 @@ impl RsiRequest {
     }
 
     /// Parses a request (servers).
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let cookie = env
             .header
@@ -250,7 +250,7 @@ impl RsiResponse {
     }
 
     /// Parses an RSI response; faults become [`SoapError::Fault`].
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let op = env.op();
         match op.name.as_str() {
@@ -418,7 +418,11 @@ impl StoreRequest {
 
     /// Parses a request (servers). The action family cannot be seen in the body
     /// and is taken from `action`.
-    pub fn from_xml(input: &[u8], action: StoreAction, limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(
+        input: &[u8],
+        action: StoreAction,
+        limits: &XmlLimits,
+    ) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let h = env
             .header
@@ -517,7 +521,7 @@ impl StoreResponse {
 
     /// Parses the response. A lock-key challenge arrives as a fault
     /// ([`FaultKind::LockKeyChallenge`](crate::FaultKind::LockKeyChallenge)).
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let op = env.expect("StoreResponse")?;
         let range = env

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion};
 use crate::error::{SoapError, clip};
-use crate::limits::Limits;
 use crate::ns;
 use crate::time::{fmt_utc, parse_utc};
 use crate::xml::{Element, XmlOut, parse_hex_u32};
@@ -321,7 +321,7 @@ impl RstRequest {
 
     /// Parses a request (for servers). The leading `Passport.NET/tb` token is
     /// not included in [`tokens`](Self::tokens).
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let header = env
             .header
@@ -500,7 +500,7 @@ impl RstResponse {
 
     /// Parses a Passport response. A fault becomes [`SoapError::Fault`], or
     /// [`SoapError::Redirect`] when it carries `psf:redirectUrl`.
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let coll = env.expect("RequestSecurityTokenResponseCollection")?;
         let passport = match env.header.as_ref().and_then(|h| h.child("pp")) {

@@ -1,22 +1,18 @@
-//! Minimal bounded XML tree (reader) and escaping writer on top of quick-xml.
-//!
-//! Parsers in this crate first turn the document into a small tree of
-//! [`Element`]s (namespace resolved, local names, entities resolved, text
-//! concatenated), enforcing [`Limits`], then read typed values from it by
-//! local name.
+//! The tree SOAP parsers read: msnp-proto's hardened reader ([`msnp_proto::xml`]) does the
+//! reading under the limits; this module resolves namespaces, keeps local names, concatenates
+//! text, and offers the lookups and the escaping writer the parsers use.
 
+use msnp_proto::xml::{Node, XmlLimits, read_bytes};
 use quick_xml::Writer;
-use quick_xml::XmlVersion;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
 
-use crate::error::{LimitKind, SoapError, clip};
-use crate::limits::Limits;
+use crate::error::{SoapError, clip};
 
-/// One attribute: resolved namespace, local name and unescaped value.
+/// One attribute: resolved namespace, local name and unescaped value (namespace declarations
+/// are not attributes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Attr {
+    /// Unprefixed attributes have no namespace.
     pub(crate) ns: Option<String>,
     pub(crate) name: String,
     pub(crate) value: String,
@@ -25,6 +21,7 @@ pub(crate) struct Attr {
 /// One element of the parsed tree.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Element {
+    /// The namespace the element's prefix (or the default namespace) is bound to.
     pub(crate) ns: Option<String>,
     pub(crate) name: String,
     pub(crate) attrs: Vec<Attr>,
@@ -33,185 +30,100 @@ pub(crate) struct Element {
     pub(crate) text: String,
 }
 
-fn ns_of(r: &ResolveResult<'_>) -> Option<String> {
-    match r {
-        ResolveResult::Bound(ns) => Some(ns.0.to_owned()),
-        _ => None,
-    }
+/// The namespace `xml:` is bound to without a declaration.
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace of the `xmlns` attributes themselves.
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// Namespace bindings in scope: `(prefix, uri)`, innermost last; prefix `""` is the default
+/// namespace and an empty URI unbinds it.
+type Scope<'a> = Vec<(&'a str, &'a str)>;
+
+fn split_qname(q: &str) -> (&str, &str) {
+    q.split_once(':').unwrap_or(("", q))
 }
 
-fn xml_err(reader_pos: u64, e: impl core::fmt::Display) -> SoapError {
-    SoapError::Xml {
-        position: reader_pos,
-        message: e.to_string(),
+fn lookup(scope: &Scope<'_>, prefix: &str) -> Option<String> {
+    if prefix == "xml" {
+        return Some(XML_NS.to_owned());
     }
-}
-
-/// Whether `name` is an XML (qualified) name: quick-xml takes everything up to the first blank
-/// as the name, so `<a="b"/>` would otherwise give an element named `a="b"`. ASCII is checked
-/// exactly (first a letter, `_` or `:`; then also digits, `-`, `.`); non-ASCII is accepted.
-fn is_qname(name: &[u8]) -> bool {
-    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
-    match name.split_first() {
-        Some((&first, rest)) => {
-            start(first)
-                && rest
-                    .iter()
-                    .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
-        }
-        None => false,
-    }
-}
-
-fn predefined(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => return None,
-    })
+    scope
+        .iter()
+        .rev()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, uri)| *uri)
+        .filter(|uri| !uri.is_empty())
+        .map(str::to_owned)
 }
 
 /// Parses `input` into a tree under `limits`.
-pub(crate) fn parse_document(input: &[u8], limits: &Limits) -> Result<Element, SoapError> {
-    if input.len() > limits.max_size {
-        return Err(SoapError::Limit {
-            kind: LimitKind::Size,
-            limit: limits.max_size,
-        });
-    }
-    let text = core::str::from_utf8(input).map_err(|e| SoapError::InvalidUtf8 {
-        offset: e.valid_up_to(),
-    })?;
-    let mut reader = NsReader::from_str(text);
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut count = 0usize;
-    loop {
-        let pos = reader.buffer_position();
-        let (res, ev) = reader.read_resolved_event().map_err(|e| xml_err(pos, e))?;
-        let ns = ns_of(&res);
-        match ev {
-            Event::Start(ref s) | Event::Empty(ref s) => {
-                if root.is_some() {
-                    return Err(SoapError::NotADocument);
-                }
-                count += 1;
-                if count > limits.max_elements {
-                    return Err(SoapError::Limit {
-                        kind: LimitKind::Elements,
-                        limit: limits.max_elements,
-                    });
-                }
-                if stack.len() + 1 > limits.max_depth {
-                    return Err(SoapError::Limit {
-                        kind: LimitKind::Depth,
-                        limit: limits.max_depth,
-                    });
-                }
-                if !is_qname(s.name().as_ref().as_bytes()) {
-                    return Err(xml_err(pos, "element name is not an XML name"));
-                }
-                let mut el = Element {
-                    ns,
-                    name: s.local_name().as_ref().to_owned(),
-                    ..Element::default()
-                };
-                for attr in s.attributes() {
-                    let attr = attr.map_err(|e| xml_err(pos, e))?;
-                    if attr.key.as_namespace_binding().is_some() {
-                        continue;
-                    }
-                    if el.attrs.len() >= limits.max_attributes {
-                        return Err(SoapError::Limit {
-                            kind: LimitKind::Attributes,
-                            limit: limits.max_attributes,
-                        });
-                    }
-                    if attr.value.len() > limits.max_attribute_len {
-                        return Err(SoapError::Limit {
-                            kind: LimitKind::AttributeLength,
-                            limit: limits.max_attribute_len,
-                        });
-                    }
-                    let value = attr
-                        .normalized_value(XmlVersion::Implicit1_0)
-                        .map_err(|e| xml_err(pos, e))?
-                        .into_owned();
-                    let (ares, local) = reader.resolver().resolve_attribute(attr.key);
-                    el.attrs.push(Attr {
-                        ns: ns_of(&ares),
-                        name: local.as_ref().to_owned(),
-                        value,
-                    });
-                }
-                if matches!(ev, Event::Empty(_)) {
-                    attach(&mut stack, &mut root, el);
-                } else {
-                    stack.push(el);
-                }
-            }
-            Event::End(_) => {
-                let el = stack.pop().ok_or(SoapError::NotADocument)?;
-                attach(&mut stack, &mut root, el);
-            }
-            Event::Text(t) => {
-                let content = t.xml_content(XmlVersion::Implicit1_0);
-                push_text(&mut stack, &content, limits)?;
-            }
-            Event::CData(c) => {
-                let content = c.xml_content(XmlVersion::Implicit1_0);
-                match stack.last_mut() {
-                    Some(_) => push_text(&mut stack, &content, limits)?,
-                    None => return Err(SoapError::NotADocument),
-                }
-            }
-            Event::GeneralRef(r) => {
-                let ch = if r.is_char_ref() {
-                    r.resolve_char_ref().map_err(|e| xml_err(pos, e))?
-                } else {
-                    predefined(&r)
-                };
-                let ch = ch.ok_or_else(|| SoapError::UnknownEntity { name: clip(&r) })?;
-                let mut buf = [0u8; 4];
-                push_text(&mut stack, ch.encode_utf8(&mut buf), limits)?;
-            }
-            Event::DocType(_) => return Err(SoapError::Doctype),
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-            Event::Eof => {
-                if !stack.is_empty() {
-                    return Err(SoapError::Truncated { open: stack.len() });
-                }
-                return root.ok_or(SoapError::NotADocument);
-            }
-        }
-    }
+pub(crate) fn parse_document(input: &[u8], limits: &XmlLimits) -> Result<Element, SoapError> {
+    let doc = read_bytes(input, limits)?;
+    let mut scope = Scope::new();
+    convert(&doc.root, &mut scope, 0)
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(el),
-        None => *root = Some(el),
-    }
-}
-
-fn push_text(stack: &mut [Element], s: &str, limits: &Limits) -> Result<(), SoapError> {
-    match stack.last_mut() {
-        Some(el) => {
-            if el.text.len() + s.len() > limits.max_text_len {
-                return Err(SoapError::Limit {
-                    kind: LimitKind::TextLength,
-                    limit: limits.max_text_len,
-                });
+/// Converts one element of the reader's tree (depth is bounded by the reader's limits).
+fn convert<'a>(
+    e: &'a msnp_proto::xml::Element<'a>,
+    scope: &mut Scope<'a>,
+    offset: usize,
+) -> Result<Element, SoapError> {
+    let offset = e.span.start.max(offset);
+    let outer = scope.len();
+    let mut plain = Vec::new();
+    for (k, v) in &e.attrs {
+        let (prefix, local) = split_qname(k);
+        let declared = match (prefix, local) {
+            ("", "xmlns") => Some(""),
+            ("xmlns", p) => Some(p),
+            _ => None,
+        };
+        match declared {
+            Some(p) => {
+                // The reserved bindings cannot be changed or taken (Namespaces in XML 1.0, 3).
+                let ok = match p {
+                    "xmlns" => false,
+                    "xml" => v == XML_NS,
+                    _ => v != XML_NS && v != XMLNS_NS,
+                };
+                if !ok {
+                    return Err(SoapError::Xml {
+                        position: offset as u64,
+                        message: format!("invalid namespace declaration of {p:?} to {v:?}"),
+                    });
+                }
+                scope.push((p, v));
             }
-            el.text.push_str(s);
-            Ok(())
+            None => plain.push((prefix, local, v)),
         }
-        None if s.trim().is_empty() => Ok(()),
-        None => Err(SoapError::NotADocument),
     }
+    // Resolved once all of the element's own declarations are in scope.
+    let attrs = plain
+        .into_iter()
+        .map(|(prefix, local, v)| Attr {
+            ns: (!prefix.is_empty())
+                .then(|| lookup(scope, prefix))
+                .flatten(),
+            name: local.to_owned(),
+            value: v.to_string(),
+        })
+        .collect();
+    let (prefix, local) = split_qname(&e.name);
+    let mut out = Element {
+        ns: lookup(scope, prefix),
+        name: local.to_owned(),
+        attrs,
+        ..Element::default()
+    };
+    for n in &e.children {
+        match n {
+            Node::Element(c) => out.children.push(convert(c, scope, offset)?),
+            Node::Text(t) => out.text.push_str(t),
+        }
+    }
+    scope.truncate(outer);
+    Ok(out)
 }
 
 impl Element {

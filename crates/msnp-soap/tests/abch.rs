@@ -4,11 +4,11 @@ mod common;
 use common::{declares, fixture};
 
 use msnp_soap::abch::*;
-use msnp_soap::{FaultKind, Limits, SoapDateTime, SoapError, ns};
+use msnp_soap::{DEFAULT_LIMITS, FaultKind, SoapDateTime, SoapError, XmlLimits, ns};
 use pretty_assertions::assert_eq;
 
-fn lim() -> Limits {
-    Limits::default()
+fn lim() -> XmlLimits {
+    DEFAULT_LIMITS
 }
 
 fn header(scn: &str) -> AbHeader {

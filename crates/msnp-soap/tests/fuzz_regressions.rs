@@ -1,7 +1,7 @@
 //! Inputs found by the `soap` fuzz target (`fuzz/`), minimised, checked against the property the
 //! target asserts.
 
-use msnp_soap::{Limits, SoapError, SoapFault, fault_envelope, parse_fault_envelope};
+use msnp_soap::{DEFAULT_LIMITS, SoapError, SoapFault, fault_envelope, parse_fault_envelope};
 
 const ENV_OPEN: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>x</faultstring><detail>"#;
 const ENV_CLOSE: &str = "</detail></soap:Fault></soap:Body></soap:Envelope>";
@@ -14,7 +14,7 @@ fn element_name_with_quote_is_malformed() {
     let xml = format!(
         r#"{ENV_OPEN}<errorstring>C<c0n="bob" l="2" t="1"/>ontact</errorstring><machineName>B</machineName>{ENV_CLOSE}"#
     );
-    match parse_fault_envelope(xml.as_bytes(), &Limits::default()) {
+    match parse_fault_envelope(xml.as_bytes(), &DEFAULT_LIMITS) {
         Err(SoapError::Xml { .. }) => {}
         other => panic!("{other:?}"),
     }
@@ -22,7 +22,7 @@ fn element_name_with_quote_is_malformed() {
         let xml = format!("{ENV_OPEN}{bad}{ENV_CLOSE}");
         assert!(
             matches!(
-                parse_fault_envelope(xml.as_bytes(), &Limits::default()),
+                parse_fault_envelope(xml.as_bytes(), &DEFAULT_LIMITS),
                 Err(SoapError::Xml { .. })
             ),
             "{bad}"
@@ -33,9 +33,9 @@ fn element_name_with_quote_is_malformed() {
     let xml = format!(
         "{ENV_OPEN}<m:machine-Name.2 xmlns:m=\"u\">B</m:machine-Name.2><_é>v</_é>{ENV_CLOSE}"
     );
-    let f: SoapFault = parse_fault_envelope(xml.as_bytes(), &Limits::default()).unwrap();
+    let f: SoapFault = parse_fault_envelope(xml.as_bytes(), &DEFAULT_LIMITS).unwrap();
     assert_eq!(f.detail.len(), 2);
     assert_eq!(f.detail[0].name, "machine-Name.2");
-    let again = parse_fault_envelope(&fault_envelope(&f), &Limits::default()).unwrap();
+    let again = parse_fault_envelope(&fault_envelope(&f), &DEFAULT_LIMITS).unwrap();
     assert_eq!(again.detail[0], f.detail[0]);
 }

@@ -2,14 +2,14 @@
 
 use msnp_soap::abch::AbResponse;
 use msnp_soap::passport::{RstRequest, RstResponse};
-use msnp_soap::{LimitKind, Limits, SoapError};
+use msnp_soap::{DEFAULT_LIMITS, LimitKind, SoapError, XmlLimits};
 
 const ENV_OPEN: &str =
     r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>"#;
 const ENV_CLOSE: &str = "</soap:Body></soap:Envelope>";
 
-fn lim() -> Limits {
-    Limits::default()
+fn lim() -> XmlLimits {
+    DEFAULT_LIMITS
 }
 
 #[test]
@@ -28,7 +28,7 @@ fn deep_nesting() {
             limit: 48
         }
     );
-    let strict = Limits {
+    let strict = XmlLimits {
         max_depth: 3,
         ..lim()
     };
@@ -76,7 +76,7 @@ fn too_many_attributes() {
 #[test]
 fn too_many_elements_and_size() {
     let xml = format!("{ENV_OPEN}<x>{}</x>{ENV_CLOSE}", "<y/>".repeat(1000));
-    let l = Limits {
+    let l = XmlLimits {
         max_elements: 500,
         ..lim()
     };
@@ -87,7 +87,7 @@ fn too_many_elements_and_size() {
             ..
         })
     ));
-    let l = Limits {
+    let l = XmlLimits {
         max_size: 100,
         ..lim()
     };
@@ -106,7 +106,7 @@ fn huge_text() {
         "{ENV_OPEN}<ABAddResponse><ABAddResult>{}</ABAddResult></ABAddResponse>{ENV_CLOSE}",
         "&amp;".repeat(5000)
     );
-    let l = Limits {
+    let l = XmlLimits {
         max_text_len: 1000,
         ..lim()
     };

@@ -5,11 +5,11 @@ use common::{declares, fixture};
 
 use msnp_soap::config::{GetClientConfig, GetClientConfigResponse, MsgrConfig};
 use msnp_soap::oim::*;
-use msnp_soap::{FaultKind, Limits, SoapError, ns};
+use msnp_soap::{DEFAULT_LIMITS, FaultKind, SoapError, XmlLimits, ns};
 use pretty_assertions::assert_eq;
 
-fn lim() -> Limits {
-    Limits::default()
+fn lim() -> XmlLimits {
+    DEFAULT_LIMITS
 }
 
 #[test]

@@ -7,11 +7,11 @@ use chrono::{TimeZone, Utc};
 use msnp_soap::passport::{
     PASSPORT_TB, RstFlavor, RstRequest, RstResponse, SecurityToken, TokenRequest,
 };
-use msnp_soap::{FaultKind, Limits, PP_BAD_CREDENTIALS, SoapError, ns};
+use msnp_soap::{DEFAULT_LIMITS, FaultKind, PP_BAD_CREDENTIALS, SoapError, XmlLimits, ns};
 use pretty_assertions::assert_eq;
 
-fn lim() -> Limits {
-    Limits::default()
+fn lim() -> XmlLimits {
+    DEFAULT_LIMITS
 }
 
 #[test]

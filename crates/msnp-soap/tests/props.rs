@@ -2,7 +2,7 @@
 
 use msnp_soap::abch::*;
 use msnp_soap::passport::{RstRequest, RstResponse, TokenRequest};
-use msnp_soap::{Limits, SoapDateTime};
+use msnp_soap::{DEFAULT_LIMITS, SoapDateTime};
 use proptest::prelude::*;
 
 /// XML 1.0 can carry any char except most C0 controls; CR is normalised by
@@ -61,7 +61,7 @@ proptest! {
     #[test]
     fn rst_roundtrip(user in text(), pass in text(), tokens in proptest::collection::vec((text(), proptest::option::of(text())), 0..5)) {
         let req = RstRequest::rst(user, pass, tokens.into_iter().map(|(a, p)| TokenRequest { address: a, policy: p }).collect());
-        prop_assert_eq!(RstRequest::from_xml(&req.to_xml(), &Limits::default()).unwrap(), req);
+        prop_assert_eq!(RstRequest::from_xml(&req.to_xml(), &DEFAULT_LIMITS).unwrap(), req);
     }
 
     #[test]
@@ -70,7 +70,7 @@ proptest! {
             header: AbHeader::new(&scn, ticket),
             body: AbRequestBody::ContactUpdate(AbContactUpdate { ab_id: DEFAULT_AB_ID.into(), contacts, enable_allow_list_management: None }),
         };
-        prop_assert_eq!(AbRequest::from_xml(&req.to_xml(), &Limits::default()).unwrap(), req);
+        prop_assert_eq!(AbRequest::from_xml(&req.to_xml(), &DEFAULT_LIMITS).unwrap(), req);
     }
 
     #[test]
@@ -80,7 +80,7 @@ proptest! {
             service_header: None,
             body: AbResponseBody::FindAll(AbFindResult { groups, contacts, circle_ticket: None, ab: Some(AbInfo { last_change: lc, ..AbInfo::default() }) }),
         };
-        prop_assert_eq!(AbResponse::from_xml(&resp.to_xml(), &Limits::default()).unwrap(), resp);
+        prop_assert_eq!(AbResponse::from_xml(&resp.to_xml(), &DEFAULT_LIMITS).unwrap(), resp);
     }
 
     #[test]
@@ -90,14 +90,14 @@ proptest! {
             memberships: vec![Membership { role, members: accounts.into_iter().map(Member::passport).collect(), is_complete: None }],
         };
         let req = AbRequest { header: AbHeader::new("BlockUnblock", None), body: AbRequestBody::AddMember(change) };
-        prop_assert_eq!(AbRequest::from_xml(&req.to_xml(), &Limits::default()).unwrap(), req);
+        prop_assert_eq!(AbRequest::from_xml(&req.to_xml(), &DEFAULT_LIMITS).unwrap(), req);
     }
 
     #[test]
     fn no_panic_on_arbitrary_bytes(data in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = AbResponse::from_xml(&data, &Limits::default());
-        let _ = RstResponse::from_xml(&data, &Limits::default());
-        let _ = AbRequest::from_xml(&data, &Limits::default());
+        let _ = AbResponse::from_xml(&data, &DEFAULT_LIMITS);
+        let _ = RstResponse::from_xml(&data, &DEFAULT_LIMITS);
+        let _ = AbRequest::from_xml(&data, &DEFAULT_LIMITS);
     }
 
     #[test]
@@ -105,6 +105,6 @@ proptest! {
         let mut data = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/abfindall_response.xml")).unwrap();
         if pos < data.len() { data[pos] = byte; }
         data.truncate(cut.max(1));
-        let _ = AbResponse::from_xml(&data, &Limits::default());
+        let _ = AbResponse::from_xml(&data, &DEFAULT_LIMITS);
     }
 }

@@ -4,7 +4,7 @@
 mod common;
 use common::fixture;
 
-use msnp_soap::Limits;
+use msnp_soap::DEFAULT_LIMITS;
 use msnp_soap::abch::{AbRequest, AbResponse};
 use msnp_soap::passport::RstResponse;
 
@@ -23,26 +23,23 @@ fn json_roundtrip() {
         "findmembership_response.xml",
         "abfindcontactspaged_response.xml",
     ] {
-        roundtrip(&AbResponse::from_xml(&fixture(f), &Limits::default()).unwrap());
+        roundtrip(&AbResponse::from_xml(&fixture(f), &DEFAULT_LIMITS).unwrap());
     }
-    roundtrip(&RstResponse::from_xml(&fixture("rst_response.xml"), &Limits::default()).unwrap());
+    roundtrip(&RstResponse::from_xml(&fixture("rst_response.xml"), &DEFAULT_LIMITS).unwrap());
     let req = AbRequest {
         header: msnp_soap::abch::AbHeader::new("Initial", None),
         body: msnp_soap::abch::AbRequestBody::FindAll(msnp_soap::abch::AbFindAll::full()),
     };
     roundtrip(&req);
-    let f = msnp_soap::parse_fault_envelope(
-        &fixture("ab_fault_contact_exists.xml"),
-        &Limits::default(),
-    )
-    .unwrap();
+    let f =
+        msnp_soap::parse_fault_envelope(&fixture("ab_fault_contact_exists.xml"), &DEFAULT_LIMITS)
+            .unwrap();
     roundtrip(&f);
 }
 
 #[test]
 fn json_shapes() {
-    let r =
-        AbResponse::from_xml(&fixture("findmembership_response.xml"), &Limits::default()).unwrap();
+    let r = AbResponse::from_xml(&fixture("findmembership_response.xml"), &DEFAULT_LIMITS).unwrap();
     let v = serde_json::to_value(&r).unwrap();
     let m = &v["body"]["FindMembership"]["services"][0]["memberships"][0];
     assert_eq!(m["role"], "Allow");

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::to_wire_streams;
+use msnp_proto::stream::to_wire_streams;
 use msnp_proto::{Channel, Direction, ProtocolVersion};
 
 struct Corpus {

@@ -8,8 +8,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use etherparse::PacketBuilder;
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{Event, Reader};
-use msnp_proto::{Decoder, Direction, Limits, ProtocolVersion, Status};
+use msnp_proto::stream::{TranscriptItem, TranscriptStream};
+use msnp_proto::{Direction, ProtocolVersion};
 
 /// Link-layer framing of the written frames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,31 +81,17 @@ struct Conn {
 
 /// Everything a transcript sent, in order: (connection, direction, wire bytes).
 pub fn transcript_commands(text: &str) -> Vec<(u32, Direction, Vec<u8>)> {
-    let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
-    let mut reader = Reader::new(text);
-    let mut conn = 0;
-    let mut out = Vec::new();
-    loop {
-        let t = &tracker;
-        let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-            break;
-        };
-        match ev.expect("transcript reads") {
-            Event::Connection { id, .. } => {
-                conn = id;
-                tracker.switch_connection(id);
-            }
-            Event::Command(c) => {
-                let mut dec = Decoder::new(tracker.dialect(c.direction), Limits::default());
-                let Ok(Status::Complete { value, .. }) = dec.decode(&c.bytes) else {
-                    panic!("transcript command does not decode");
-                };
-                tracker.observe(&value, c.direction);
-                out.push((conn, c.direction.expect("directed"), c.bytes));
-            }
-        }
-    }
-    out
+    TranscriptStream::new(text, DialectTracker::new(ProtocolVersion::Msnp8))
+        .filter_map(|item| match item {
+            TranscriptItem::Command(c) => Some((
+                c.connection.unwrap_or(0),
+                c.direction.expect("directed"),
+                c.command.frame().to_vec(),
+            )),
+            TranscriptItem::Connection { .. } => None,
+            TranscriptItem::Error { error, .. } => panic!("transcript reads: {error}"),
+        })
+        .collect()
 }
 
 /// Builds the frames of a capture of `commands`.

@@ -39,7 +39,7 @@ pub mod policies;
 pub mod routed;
 pub mod shields;
 pub mod uun;
-pub mod xml;
+pub use crate::xml;
 
 pub use error::PayloadError;
 pub use xml::XmlLimits;

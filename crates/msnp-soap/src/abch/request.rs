@@ -3,9 +3,9 @@
 use super::AbOperation;
 use super::header::AbHeader;
 use super::types::*;
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion, start_envelope};
 use crate::error::SoapError;
-use crate::limits::Limits;
 use crate::time::{SoapDateTime, opt_time};
 use crate::xml::{Element, XmlOut, opt_bool, opt_num};
 
@@ -464,7 +464,7 @@ impl AbRequest {
     }
 
     /// Parses a request (servers); the operation is detected from the body element.
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let header = AbHeader::read(
             env.header

@@ -3,9 +3,9 @@
 use super::AbOperation;
 use super::header::ServiceHeader;
 use super::types::*;
+use crate::XmlLimits;
 use crate::envelope::{Envelope, SoapVersion, start_envelope};
 use crate::error::SoapError;
-use crate::limits::Limits;
 use crate::time::{SoapDateTime, opt_time};
 use crate::xml::{Element, XmlOut, opt_bool};
 
@@ -164,7 +164,7 @@ pub struct AbResponse {
 impl AbResponse {
     /// Parses any AddressBook/Sharing response, detecting the operation from
     /// the body element. Faults become [`SoapError::Fault`].
-    pub fn from_xml(input: &[u8], limits: &Limits) -> Result<Self, SoapError> {
+    pub fn from_xml(input: &[u8], limits: &XmlLimits) -> Result<Self, SoapError> {
         let env = Envelope::parse(input, limits)?;
         let op_el = env.op();
         let op = AbOperation::from_response_element(&op_el.name).ok_or_else(|| {
@@ -187,7 +187,7 @@ impl AbResponse {
     pub fn from_xml_for(
         input: &[u8],
         expected: AbOperation,
-        limits: &Limits,
+        limits: &XmlLimits,
     ) -> Result<Self, SoapError> {
         let r = Self::from_xml(input, limits)?;
         if r.body.operation() == expected {

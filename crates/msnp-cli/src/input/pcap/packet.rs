@@ -207,7 +207,7 @@ mod tests {
         );
         assert!(tcp_segment(Linktype::LINUX_SLL2, &[0; 3]).is_err());
         assert_eq!(
-            tcp_segment(crate::pcap::capture::UNDECLARED_INTERFACE, &frame),
+            tcp_segment(super::super::capture::UNDECLARED_INTERFACE, &frame),
             Err(PacketError::UndeclaredInterface)
         );
     }

@@ -1,18 +1,21 @@
-//! Hardened XML helpers shared by the XML payload parsers.
+//! The hardened XML reader: the one reader of untrusted XML in the workspace (payload documents
+//! here, SOAP envelopes in msnp-soap), and the escaping helpers of the payload builders.
 //!
-//! Payload documents are small, so they are read with quick-xml's pull parser into a
-//! tiny borrowed tree ([`Element`]) under explicit [`XmlLimits`]. The reader:
+//! Documents are read with quick-xml's pull parser into a small borrowed tree ([`Element`])
+//! under explicit [`XmlLimits`]. The reader:
 //!
 //! * rejects invalid UTF-8, `<!DOCTYPE …>` (and so every entity declaration — nothing
 //!   is ever expanded beyond the five predefined entities and character references),
-//! * rejects unknown entity references,
-//! * enforces a maximum input size, nesting depth, element count and attribute length,
-//! * reports a typed [`PayloadError`] with a byte offset, and never panics.
+//! * rejects unknown entity references and element names that are not XML names,
+//! * enforces a maximum input size, nesting depth, element count, attributes per element,
+//!   attribute length and text length per element,
+//! * reports a typed [`XmlError`] with a byte offset (payload parsers see it as a
+//!   [`PayloadError`]), and never panics.
 //!
 //! Builders use [`escape_text`] / [`escape_attr`].
 //!
 //! ```
-//! use msnp_proto::payload::xml::{parse_document, XmlLimits};
+//! use msnp_proto::xml::{parse_document, XmlLimits};
 //! let doc = parse_document(r#"<PSM a="x&amp;y">a &amp; b&#33;</PSM>"#, &XmlLimits::default()).unwrap();
 //! assert_eq!(doc.root.name, "PSM");
 //! assert_eq!(doc.root.attr("a"), Some("x&y"));
@@ -27,11 +30,13 @@ use quick_xml::escape::EscapeError;
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
-use super::error::PayloadError;
+use crate::payload::error::{PayloadError, utf8};
 
-/// Explicit resource limits for XML parsing.
+/// Explicit resource limits for XML parsing. The defaults suit payload documents; msnp-soap
+/// has larger ones for SOAP responses (an address book is hundreds of KiB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct XmlLimits {
     /// Maximum element nesting depth (root = 1). Default 32.
     pub max_depth: usize,
@@ -41,6 +46,12 @@ pub struct XmlLimits {
     pub max_attr_len: usize,
     /// Maximum number of elements in one document. Default 20 000.
     pub max_elements: usize,
+    /// Maximum number of attributes on one element (namespace declarations not counted).
+    /// Default 32.
+    pub max_attributes: usize,
+    /// Maximum direct text content of one element in bytes, references resolved. Default
+    /// 256 KiB.
+    pub max_text_len: usize,
 }
 
 impl Default for XmlLimits {
@@ -50,6 +61,169 @@ impl Default for XmlLimits {
             max_size: 256 * 1024,
             max_attr_len: 8 * 1024,
             max_elements: 20_000,
+            max_attributes: 32,
+            max_text_len: 256 * 1024,
+        }
+    }
+}
+
+/// Why the reader rejected a document. Offsets are byte offsets into the input.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XmlError {
+    /// The input is not valid UTF-8.
+    #[error("invalid UTF-8 at byte {offset}")]
+    InvalidUtf8 {
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The input is larger than [`XmlLimits::max_size`].
+    #[error("document of {size} bytes exceeds the limit of {max} bytes")]
+    TooLarge {
+        /// Size of the input.
+        size: usize,
+        /// Configured maximum.
+        max: usize,
+    },
+    /// Elements nest deeper than [`XmlLimits::max_depth`].
+    #[error("XML nesting deeper than {max} levels at byte {offset}")]
+    TooDeep {
+        /// Offset of the element over the limit.
+        offset: usize,
+        /// Configured maximum.
+        max: usize,
+    },
+    /// More elements than [`XmlLimits::max_elements`].
+    #[error("more than {max} XML elements (at byte {offset})")]
+    TooManyElements {
+        /// Offset of the first element over the limit.
+        offset: usize,
+        /// Configured maximum.
+        max: usize,
+    },
+    /// An element has more attributes than [`XmlLimits::max_attributes`].
+    #[error("more than {max} attributes on the element at byte {offset}")]
+    TooManyAttributes {
+        /// Offset of the element.
+        offset: usize,
+        /// Configured maximum.
+        max: usize,
+    },
+    /// An attribute value is longer than [`XmlLimits::max_attr_len`].
+    #[error("attribute `{name}` of {len} bytes exceeds the limit of {max} bytes at byte {offset}")]
+    AttributeTooLong {
+        /// Offset of the element carrying the attribute.
+        offset: usize,
+        /// Attribute name.
+        name: String,
+        /// Length of the raw value.
+        len: usize,
+        /// Configured maximum.
+        max: usize,
+    },
+    /// An element's text is longer than [`XmlLimits::max_text_len`].
+    #[error("element text longer than {max} bytes at byte {offset}")]
+    TextTooLong {
+        /// Offset of the text piece that went over the limit.
+        offset: usize,
+        /// Configured maximum.
+        max: usize,
+    },
+    /// A `<!DOCTYPE …>` (and with it any entity declaration); never accepted.
+    #[error("DOCTYPE / entity declarations are not allowed (at byte {offset})")]
+    Doctype {
+        /// Offset of the declaration.
+        offset: usize,
+    },
+    /// A reference to an entity that is neither predefined nor a character reference.
+    #[error("unknown entity `&{entity};` at byte {offset}")]
+    UnknownEntity {
+        /// Offset of the reference (or of its element for attribute values).
+        offset: usize,
+        /// The entity name.
+        entity: String,
+    },
+    /// Not well-formed.
+    #[error("malformed XML at byte {offset}: {message}")]
+    Malformed {
+        /// Offset reported by the XML reader.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Well-formed pieces, but not one document: content after the root element, or text,
+    /// CDATA or a reference outside it.
+    #[error("not a single-rooted document at byte {offset}: {message}")]
+    NotADocument {
+        /// Offset of the misplaced content.
+        offset: usize,
+        /// What is misplaced.
+        message: &'static str,
+    },
+    /// The input ended inside a markup construct (a tag, comment, CDATA section, …).
+    #[error("truncated document at byte {offset}: {missing}")]
+    Unclosed {
+        /// Offset of the construct.
+        offset: usize,
+        /// What was not closed.
+        missing: String,
+    },
+    /// The input ended with elements still open.
+    #[error("truncated document at byte {offset}: {open} elements still open, {missing} next")]
+    Truncated {
+        /// Offset of the end of input.
+        offset: usize,
+        /// The end tag expected next (e.g. `</ml>`).
+        missing: String,
+        /// How many elements were not closed.
+        open: usize,
+    },
+    /// There is no root element.
+    #[error("no root element (at byte {offset})")]
+    NoRoot {
+        /// Offset of the end of input.
+        offset: usize,
+    },
+}
+
+impl From<XmlError> for PayloadError {
+    fn from(e: XmlError) -> Self {
+        match e {
+            XmlError::InvalidUtf8 { offset } => Self::InvalidUtf8 { offset },
+            XmlError::TooLarge { size, max } => Self::TooLarge { size, max },
+            XmlError::TooDeep { offset, max } => Self::TooDeep { offset, max },
+            XmlError::TooManyElements { offset, max } => Self::TooManyElements { offset, max },
+            XmlError::AttributeTooLong {
+                offset,
+                name,
+                len,
+                max,
+            } => Self::AttributeTooLong {
+                offset,
+                name,
+                len,
+                max,
+            },
+            XmlError::Doctype { offset } => Self::Doctype { offset },
+            XmlError::UnknownEntity { offset, entity } => Self::UnknownEntity { offset, entity },
+            XmlError::Unclosed { offset, missing }
+            | XmlError::Truncated {
+                offset, missing, ..
+            } => Self::Truncated { offset, missing },
+            XmlError::NoRoot { offset } => Self::Truncated {
+                offset,
+                missing: "a root element".into(),
+            },
+            XmlError::NotADocument { offset, message } => Self::Xml {
+                offset,
+                message: message.into(),
+            },
+            e @ (XmlError::TooManyAttributes { offset, .. }
+            | XmlError::TextTooLong { offset, .. }) => Self::Xml {
+                offset,
+                message: e.to_string(),
+            },
+            XmlError::Malformed { offset, message } => Self::Xml { offset, message },
         }
     }
 }
@@ -221,7 +395,7 @@ pub fn parse_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'
             max: limits.max_size,
         });
     }
-    parse_document(super::error::utf8(input)?, limits)
+    parse_document(utf8(input)?, limits)
 }
 
 /// Parses a complete document with default [`XmlOptions`].
@@ -230,6 +404,37 @@ pub fn parse_document<'a>(
     limits: &XmlLimits,
 ) -> Result<Document<'a>, PayloadError> {
     parse_document_with(input, limits, XmlOptions::default())
+}
+
+/// Parses a complete document, reporting problems as payload errors (see [`read_document`]).
+pub fn parse_document_with<'a>(
+    input: &'a str,
+    limits: &XmlLimits,
+    options: XmlOptions,
+) -> Result<Document<'a>, PayloadError> {
+    Ok(read_document(input, limits, options)?)
+}
+
+/// Reads bytes as a document with default [`XmlOptions`]: the size limit is checked first,
+/// then UTF-8.
+///
+/// ```
+/// use msnp_proto::xml::{read_bytes, XmlError, XmlLimits};
+/// let limits = XmlLimits { max_attributes: 1, ..XmlLimits::default() };
+/// assert!(matches!(read_bytes(b"<a x='1' y='2'/>", &limits), Err(XmlError::TooManyAttributes { .. })));
+/// assert!(matches!(read_bytes(b"<a>\xff</a>", &limits), Err(XmlError::InvalidUtf8 { offset: 3 })));
+/// ```
+pub fn read_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'a>, XmlError> {
+    if input.len() > limits.max_size {
+        return Err(XmlError::TooLarge {
+            size: input.len(),
+            max: limits.max_size,
+        });
+    }
+    let text = core::str::from_utf8(input).map_err(|e| XmlError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    read_document(text, limits, XmlOptions::default())
 }
 
 fn predefined(name: &str) -> Option<char> {
@@ -254,7 +459,7 @@ fn push_text<'a>(children: &mut Vec<Node<'a>>, text: Cow<'a, str>) {
     }
 }
 
-fn map_xml_err(e: quick_xml::Error, offset: usize) -> PayloadError {
+fn map_xml_err(e: quick_xml::Error, offset: usize) -> XmlError {
     use quick_xml::errors::{IllFormedError, SyntaxError};
     match e {
         // In a complete in-memory document every "unclosed" construct means the input
@@ -268,24 +473,22 @@ fn map_xml_err(e: quick_xml::Error, offset: usize) -> PayloadError {
             | SyntaxError::UnclosedTag
             | SyntaxError::UnclosedSingleQuotedAttributeValue
             | SyntaxError::UnclosedDoubleQuotedAttributeValue),
-        ) => PayloadError::Truncated {
+        ) => XmlError::Unclosed {
             offset,
             missing: s.to_string(),
         },
-        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
-            PayloadError::Truncated {
-                offset,
-                missing: format!("</{name}>"),
-            }
-        }
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => XmlError::Unclosed {
+            offset,
+            missing: format!("</{name}>"),
+        },
         quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => {
-            PayloadError::UnknownEntity {
+            XmlError::UnknownEntity {
                 offset,
                 entity: name,
             }
         }
-        quick_xml::Error::Encoding(_) => PayloadError::InvalidUtf8 { offset },
-        other => PayloadError::Xml {
+        quick_xml::Error::Encoding(_) => XmlError::InvalidUtf8 { offset },
+        other => XmlError::Malformed {
             offset,
             message: other.to_string(),
         },
@@ -297,17 +500,17 @@ fn pos(p: u64) -> usize {
     usize::try_from(p).unwrap_or(usize::MAX)
 }
 
-/// Parses a complete document.
+/// Reads a complete document.
 ///
 /// The document may start with an XML declaration, comments and whitespace; exactly one
 /// root element is required; anything but whitespace and comments after it is an error.
-pub fn parse_document_with<'a>(
+pub fn read_document<'a>(
     input: &'a str,
     limits: &XmlLimits,
     options: XmlOptions,
-) -> Result<Document<'a>, PayloadError> {
+) -> Result<Document<'a>, XmlError> {
     if input.len() > limits.max_size {
-        return Err(PayloadError::TooLarge {
+        return Err(XmlError::TooLarge {
             size: input.len(),
             max: limits.max_size,
         });
@@ -323,32 +526,41 @@ pub fn parse_document_with<'a>(
         cfg.allow_dangling_amp = options.lenient_ampersand;
     }
     let mut stack: Vec<Element<'a>> = Vec::new();
+    // Direct text bytes of each open element, for `max_text_len`.
+    let mut text_lens: Vec<usize> = Vec::new();
     let mut root: Option<Element<'a>> = None;
     let mut count = 0usize;
     loop {
         let before = pos(reader.buffer_position());
-        let event = reader
-            .read_event()
-            .map_err(|e| map_xml_err(e, pos(reader.error_position())))?;
+        let event = reader.read_event().map_err(|e| match e {
+            quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(name)) => {
+                XmlError::Truncated {
+                    offset: input.len(),
+                    missing: format!("</{name}>"),
+                    open: stack.len(),
+                }
+            }
+            e => map_xml_err(e, pos(reader.error_position())),
+        })?;
         let after = pos(reader.buffer_position());
         match event {
             Event::Start(ref s) | Event::Empty(ref s) => {
                 let is_empty = matches!(event, Event::Empty(_));
                 if root.is_some() {
-                    return Err(PayloadError::Xml {
+                    return Err(XmlError::NotADocument {
                         offset: before,
-                        message: "content after the root element".into(),
+                        message: "content after the root element",
                     });
                 }
                 count += 1;
                 if count > limits.max_elements {
-                    return Err(PayloadError::TooManyElements {
+                    return Err(XmlError::TooManyElements {
                         offset: before,
                         max: limits.max_elements,
                     });
                 }
                 if stack.len() >= limits.max_depth {
-                    return Err(PayloadError::TooDeep {
+                    return Err(XmlError::TooDeep {
                         offset: before,
                         max: limits.max_depth,
                     });
@@ -356,21 +568,31 @@ pub fn parse_document_with<'a>(
                 // `QName` borrows from the event; re-borrow the slice from `input`.
                 let qname = s.name();
                 if !is_qname(qname.0.as_bytes()) {
-                    return Err(PayloadError::Xml {
+                    return Err(XmlError::Malformed {
                         offset: before,
                         message: "element name is not an XML name".into(),
                     });
                 }
                 let name = borrow_from(input, qname.0);
                 let mut attrs = Vec::new();
+                let mut counted = 0usize;
                 for attr in s.attributes().with_checks(true) {
-                    let attr = attr.map_err(|e| PayloadError::Xml {
+                    let attr = attr.map_err(|e| XmlError::Malformed {
                         offset: before,
                         message: e.to_string(),
                     })?;
                     let key = attr.key.0;
+                    if attr.key.as_namespace_binding().is_none() {
+                        counted += 1;
+                        if counted > limits.max_attributes {
+                            return Err(XmlError::TooManyAttributes {
+                                offset: before,
+                                max: limits.max_attributes,
+                            });
+                        }
+                    }
                     if attr.value.len() > limits.max_attr_len {
-                        return Err(PayloadError::AttributeTooLong {
+                        return Err(XmlError::AttributeTooLong {
                             offset: before,
                             name: key.to_owned(),
                             len: attr.value.len(),
@@ -402,15 +624,17 @@ pub fn parse_document_with<'a>(
                     attach(&mut stack, &mut root, el);
                 } else {
                     stack.push(el);
+                    text_lens.push(0);
                 }
             }
             Event::End(_) => {
                 let Some(mut el) = stack.pop() else {
-                    return Err(PayloadError::Xml {
+                    return Err(XmlError::Malformed {
                         offset: before,
                         message: "unmatched end tag".into(),
                     });
                 };
+                text_lens.pop();
                 el.inner = el.span.end..before;
                 el.span = el.span.start..after;
                 attach(&mut stack, &mut root, el);
@@ -419,6 +643,7 @@ pub fn parse_document_with<'a>(
                 let text = t.xml_content(XmlVersion::Implicit1_0);
                 match stack.last_mut() {
                     Some(parent) => {
+                        add_text(&mut text_lens, text.len(), limits, before)?;
                         let text = match text {
                             Cow::Borrowed(b) => borrow_from(input, b),
                             Cow::Owned(o) => Cow::Owned(o),
@@ -427,22 +652,26 @@ pub fn parse_document_with<'a>(
                     }
                     None => {
                         if !text.trim().is_empty() {
-                            return Err(PayloadError::Xml {
+                            return Err(XmlError::NotADocument {
                                 offset: before,
-                                message: "text outside the root element".into(),
+                                message: "text outside the root element",
                             });
                         }
                     }
                 }
             }
             Event::CData(c) => {
-                let text = c.into_inner();
+                // Line ends are normalised in CDATA as everywhere else in the document.
+                let text = c.xml_content(XmlVersion::Implicit1_0);
                 match stack.last_mut() {
-                    Some(parent) => push_text(&mut parent.children, Cow::Owned(text.into_owned())),
+                    Some(parent) => {
+                        add_text(&mut text_lens, text.len(), limits, before)?;
+                        push_text(&mut parent.children, Cow::Owned(text.into_owned()));
+                    }
                     None => {
-                        return Err(PayloadError::Xml {
+                        return Err(XmlError::NotADocument {
                             offset: before,
-                            message: "CDATA outside the root element".into(),
+                            message: "CDATA outside the root element",
                         });
                     }
                 }
@@ -450,6 +679,7 @@ pub fn parse_document_with<'a>(
             Event::GeneralRef(r) => {
                 if options.lenient_ampersand && !r.is_char_ref() && predefined(&r).is_none() {
                     if let Some(parent) = stack.last_mut() {
+                        add_text(&mut text_lens, r.len() + 2, limits, before)?;
                         push_text(&mut parent.children, Cow::Owned(format!("&{};", &*r)));
                     }
                     continue;
@@ -458,7 +688,7 @@ pub fn parse_document_with<'a>(
                     match r.resolve_char_ref() {
                         Ok(Some(c)) => c,
                         Ok(None) | Err(_) => {
-                            return Err(PayloadError::Xml {
+                            return Err(XmlError::Malformed {
                                 offset: before,
                                 message: format!("invalid character reference `&{};`", &*r),
                             });
@@ -468,7 +698,7 @@ pub fn parse_document_with<'a>(
                     match predefined(&r) {
                         Some(c) => c,
                         None => {
-                            return Err(PayloadError::UnknownEntity {
+                            return Err(XmlError::UnknownEntity {
                                 offset: before,
                                 entity: r.to_string(),
                             });
@@ -476,24 +706,28 @@ pub fn parse_document_with<'a>(
                     }
                 };
                 match stack.last_mut() {
-                    Some(parent) => push_text(&mut parent.children, Cow::Owned(ch.to_string())),
+                    Some(parent) => {
+                        add_text(&mut text_lens, ch.len_utf8(), limits, before)?;
+                        push_text(&mut parent.children, Cow::Owned(ch.to_string()));
+                    }
                     None => {
-                        return Err(PayloadError::Xml {
+                        return Err(XmlError::NotADocument {
                             offset: before,
-                            message: "reference outside the root element".into(),
+                            message: "reference outside the root element",
                         });
                     }
                 }
             }
-            Event::DocType(_) => return Err(PayloadError::Doctype { offset: before }),
+            Event::DocType(_) => return Err(XmlError::Doctype { offset: before }),
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
             Event::Eof => break,
         }
     }
-    if let Some(open) = stack.last() {
-        return Err(PayloadError::Truncated {
+    if let Some(last) = stack.last() {
+        return Err(XmlError::Truncated {
             offset: input.len(),
-            missing: format!("</{}>", open.name),
+            missing: format!("</{}>", last.name),
+            open: stack.len(),
         });
     }
     match root {
@@ -501,11 +735,29 @@ pub fn parse_document_with<'a>(
             source: input,
             root,
         }),
-        None => Err(PayloadError::Truncated {
+        None => Err(XmlError::NoRoot {
             offset: input.len(),
-            missing: "a root element".into(),
         }),
     }
+}
+
+/// Counts `len` more text bytes in the innermost open element.
+fn add_text(
+    text_lens: &mut [usize],
+    len: usize,
+    limits: &XmlLimits,
+    offset: usize,
+) -> Result<(), XmlError> {
+    if let Some(l) = text_lens.last_mut() {
+        *l = l.saturating_add(len);
+        if *l > limits.max_text_len {
+            return Err(XmlError::TextTooLong {
+                offset,
+                max: limits.max_text_len,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Whether `name` is an XML (qualified) name: quick-xml takes everything up to the first blank

@@ -2,7 +2,7 @@
 //!
 //! Frames are read in file order ([`capture`]), cut down to TCP segments ([`packet`]), and sorted
 //! into connections (flows, numbered from 1 in order of appearance). Each direction of a flow is
-//! put back in sequence order ([`reassembly`]) and fed to its own [`Decoder`]; one
+//! put back in sequence order ([`reassembly`]) and fed to its own [`StreamDecoder`]; one
 //! [`DialectTracker`] follows `VER` negotiation with one tracked connection per flow, so a
 //! switchboard flow inherits the version of the latest notification flow. Records come out as
 //! soon as the packet completing them is read: both directions of a flow, and all flows,
@@ -29,11 +29,14 @@ use std::io::{self, Read};
 use std::net::SocketAddr;
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::{Decoder, Direction, Limits, Status};
+use msnp_proto::stream::{StreamDecoder, WireItem};
+use msnp_proto::{Direction, Limits};
 
-use crate::cmd_decode::{DecodeArgs, Sink};
+use super::InputConfig;
+use super::wire::error_body;
 use crate::record::{ErrorBody, dir_code};
-use capture::{CaptureError, CaptureFormat, CaptureLimits, Frame};
+use crate::sink::Sink;
+use capture::{CaptureError, CaptureLimits, Frame};
 use http::{HttpLimits, HttpStream, Message};
 use packet::{PacketError, Segment};
 use reassembly::{Delivery, Reassembler};
@@ -98,21 +101,16 @@ impl PcapOpts {
     }
 }
 
-/// Whether `head` starts with a pcap or pcapng magic number (what `--input auto` decides on).
-pub(crate) fn looks_like_capture(head: &[u8]) -> bool {
-    CaptureFormat::detect(head).is_some()
-}
-
 /// Decodes the capture read from `input`; returns the bytes read. A capture that cannot be read
 /// to its end gives an error record (after the records of everything before the damage).
 pub(crate) fn decode_capture(
     input: impl Read,
-    args: &DecodeArgs,
+    config: &InputConfig,
     sink: &mut impl Sink,
 ) -> io::Result<u64> {
-    let mut flows = Flows::new(args);
+    let mut flows = Flows::new(config);
     let limits = CaptureLimits {
-        max_block: args.pcap.max_block,
+        max_block: config.pcap.max_block,
     };
     let res = capture::read_frames(input, limits, |f| flows.frame(f, sink));
     flows.finish_all(sink)?;
@@ -134,20 +132,9 @@ pub(crate) fn decode_capture(
     }
 }
 
-/// The decoding state of one direction of one MSNP byte stream.
-#[derive(Debug)]
-struct Stream {
-    dir: Direction,
-    dec: Decoder,
-    /// Bytes not yet decoded (at most one partial command).
-    buf: Vec<u8>,
-    /// Stream offset of `buf[0]`.
-    base: u64,
-    /// Line ends seen before `buf[0]`.
-    lines: u64,
-    /// After a gap: decode errors are not reported until a command decodes.
-    resync: bool,
-}
+/// The decoding state of one direction of one MSNP byte stream (its connection is the
+/// tracker's connection id).
+type Stream = StreamDecoder;
 
 /// One direction of a TCP connection.
 #[derive(Debug)]
@@ -185,8 +172,6 @@ struct Flow {
 /// A gateway session: one MSNP connection carried by HTTP requests.
 #[derive(Debug)]
 struct Session {
-    /// Its connection id in the dialect tracker.
-    conn: u32,
     streams: [Stream; 2],
     /// The TCP connection that carried it last (for records emitted at the end).
     flow: u32,
@@ -198,8 +183,6 @@ struct Ctx<'a, S> {
     sink: &'a mut S,
     /// `flow` of the records.
     flow: u32,
-    /// Connection id in the tracker.
-    conn: u32,
     ts: Option<f64>,
 }
 
@@ -223,11 +206,11 @@ struct Flows<'a> {
 }
 
 impl<'a> Flows<'a> {
-    fn new(args: &'a DecodeArgs) -> Self {
+    fn new(config: &'a InputConfig) -> Self {
         Self {
-            opts: &args.pcap,
-            limits: args.dialect.limits(),
-            tracker: args.dialect.tracker(),
+            opts: &config.pcap,
+            limits: config.limits,
+            tracker: config.tracker.clone(),
             flows: HashMap::new(),
             next_id: 1,
             too_many_reported: false,
@@ -239,15 +222,8 @@ impl<'a> Flows<'a> {
         }
     }
 
-    fn stream(&self, dir: Direction) -> Stream {
-        Stream {
-            dir,
-            dec: Decoder::new(self.tracker.dialect(Some(dir)), self.limits),
-            buf: Vec::new(),
-            base: 0,
-            lines: 0,
-            resync: false,
-        }
+    fn stream(&self, conn: u32, dir: Direction) -> Stream {
+        StreamDecoder::new(&self.tracker, Some(conn), Some(dir), self.limits)
     }
 
     fn frame(&mut self, f: Frame<'_>, sink: &mut impl Sink) -> io::Result<()> {
@@ -344,10 +320,9 @@ impl<'a> Flows<'a> {
                 tracker: &mut self.tracker,
                 sink,
                 flow: id,
-                conn: id,
                 ts,
             };
-            return side.stream.feed(out, &mut ctx);
+            return feed(&mut side.stream, out, &mut ctx);
         };
         // Gateway connection: frame HTTP, then decode the bodies in their sessions.
         let dir = if d == 0 {
@@ -425,11 +400,11 @@ impl<'a> Flows<'a> {
                     if let Some(s) = named {
                         self.session_ids.insert(s.to_owned(), i);
                     }
+                    let conn = u32::MAX - i as u32;
                     let session = Session {
-                        conn: u32::MAX - i as u32,
                         streams: [
-                            self.stream(Direction::ClientToServer),
-                            self.stream(Direction::ServerToClient),
+                            self.stream(conn, Direction::ClientToServer),
+                            self.stream(conn, Direction::ServerToClient),
                         ],
                         flow,
                     };
@@ -480,13 +455,12 @@ impl<'a> Flows<'a> {
             tracker: &mut self.tracker,
             sink,
             flow,
-            conn: session.conn,
             ts,
         };
         let Some(stream) = session.streams.get_mut(d) else {
             return Ok(());
         };
-        stream.feed(&mut vec![Delivery::Data(body)], &mut ctx)
+        feed(stream, &mut vec![Delivery::Data(body)], &mut ctx)
     }
 
     /// The flow of a segment and its direction (0: from the client), creating it for a SYN or
@@ -560,7 +534,7 @@ impl<'a> Flows<'a> {
         self.next_id = self.next_id.saturating_add(1);
         let side = |dir| Side {
             reasm: Reassembler::new(self.opts.max_reorder),
-            stream: self.stream(dir),
+            stream: self.stream(id, dir),
         };
         let http_limits = HttpLimits {
             max_body: self.opts.max_http_body,
@@ -632,10 +606,9 @@ impl<'a> Flows<'a> {
                 tracker: &mut self.tracker,
                 sink,
                 flow: flow.id,
-                conn: flow.id,
                 ts: flow.last_ts,
             };
-            side.stream.finish(&mut ctx)?;
+            finish(&mut side.stream, &mut ctx)?;
         }
         Ok(())
     }
@@ -653,11 +626,10 @@ impl<'a> Flows<'a> {
                 tracker: &mut self.tracker,
                 sink,
                 flow: session.flow,
-                conn: session.conn,
                 ts: None,
             };
             for stream in &mut session.streams {
-                stream.finish(&mut ctx)?;
+                finish(stream, &mut ctx)?;
             }
         }
         Ok(())
@@ -681,121 +653,65 @@ fn frame_error(
     })
 }
 
-fn count_lines(b: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', b).count() as u64
-}
-
 impl<S: Sink> Ctx<'_, S> {
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
         self.sink.set_context(Some(self.flow), self.ts);
         self.sink.error(body)
     }
+
+    /// Writes one item of a stream.
+    fn emit(&mut self, item: WireItem<'_>) -> io::Result<()> {
+        self.sink.set_context(Some(self.flow), self.ts);
+        match item {
+            WireItem::Command(c) => self.sink.command(&c.command, &c.dialect),
+            WireItem::Error {
+                error,
+                position,
+                direction,
+                ..
+            } => self.sink.error(error_body(&error, position, direction)),
+        }
+    }
 }
 
-impl Stream {
-    /// Hands reassembled bytes and gaps to the decoder, emitting records.
-    fn feed<S: Sink>(&mut self, out: &mut Vec<Delivery>, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
-        if out.is_empty() {
-            return Ok(());
-        }
-        ctx.tracker.switch_connection(ctx.conn);
-        for d in out.drain(..) {
-            match d {
-                Delivery::Data(bytes) => {
-                    self.buf.extend_from_slice(&bytes);
-                    self.decode(ctx)?;
-                }
-                Delivery::Gap { at, lost } => {
-                    self.lines += count_lines(&self.buf);
-                    ctx.error(ErrorBody {
-                        kind: "gap",
-                        message: format!(
-                            "{lost} bytes missing from the capture at stream offset {at} \
-                             ({} undecoded bytes before them dropped); decoding resumes at the next line",
-                            self.buf.len()
-                        ),
-                        offset: at,
-                        line: self.lines + 1,
-                        cmd: None,
-                        dir: dir_code(Some(self.dir)),
-                    })?;
-                    self.buf.clear();
-                    self.base = at.saturating_add(lost);
-                    self.dec.reset();
-                    self.resync = true;
+/// Hands reassembled bytes and gaps to a stream's decoder, emitting records.
+fn feed<S: Sink>(
+    stream: &mut Stream,
+    out: &mut Vec<Delivery>,
+    ctx: &mut Ctx<'_, S>,
+) -> io::Result<()> {
+    for d in out.drain(..) {
+        match d {
+            Delivery::Data(bytes) => {
+                stream.feed(&bytes);
+                while let Some(item) = stream.next_item(ctx.tracker) {
+                    ctx.emit(item)?;
                 }
             }
+            Delivery::Gap { at, lost } => {
+                let gap = stream.gap(at, lost);
+                ctx.error(ErrorBody {
+                    kind: "gap",
+                    message: format!(
+                        "{lost} bytes missing from the capture at stream offset {at} \
+                         ({} undecoded bytes before them dropped); decoding resumes at the next line",
+                        gap.dropped
+                    ),
+                    offset: at,
+                    line: gap.line,
+                    cmd: None,
+                    dir: dir_code(stream.direction()),
+                })?;
+            }
         }
-        Ok(())
     }
+    Ok(())
+}
 
-    /// The stream is over: an unfinished command is reported (unless after a gap).
-    fn finish<S: Sink>(&mut self, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
-        let Some(e) = self.dec.finish(&self.buf) else {
-            return Ok(());
-        };
-        self.buf.clear();
-        if self.resync {
-            return Ok(());
-        }
-        let line = self.lines + 1;
-        ctx.error(ErrorBody {
-            kind: e.kind_name(),
-            message: e.kind.to_string(),
-            offset: self.base,
-            line,
-            cmd: e.verb.map(|v| v.to_string()),
-            dir: dir_code(Some(self.dir)),
-        })
-    }
-
-    /// Decodes every complete command in `buf`, keeping the partial one.
-    fn decode<S: Sink>(&mut self, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
-        let dir = Some(self.dir);
-        let mut start = 0usize;
-        loop {
-            let want = ctx.tracker.dialect(dir);
-            if *self.dec.dialect() != want {
-                self.dec.set_dialect(want);
-            }
-            let rest = self.buf.get(start..).unwrap_or_default();
-            match self.dec.decode(rest) {
-                Ok(Status::Complete { value, consumed }) => {
-                    self.resync = false;
-                    ctx.sink.set_context(Some(ctx.flow), ctx.ts);
-                    // As for wire input: learn first, so a switchboard's opening USR reads as one.
-                    ctx.tracker.observe(&value, dir);
-                    ctx.sink.command(&value, &ctx.tracker.dialect(dir))?;
-                    start += consumed;
-                }
-                Ok(Status::Skipped { consumed }) => start += consumed,
-                Ok(Status::Incomplete(_)) => break,
-                Err(e) => {
-                    let at = start + e.offset.min(rest.len());
-                    if !self.resync {
-                        let line =
-                            self.lines + count_lines(self.buf.get(..at).unwrap_or_default()) + 1;
-                        ctx.error(ErrorBody {
-                            kind: e.kind_name(),
-                            message: e.kind.to_string(),
-                            offset: self.base + at as u64,
-                            line,
-                            cmd: e.verb.map(|v| v.to_string()),
-                            dir: dir_code(dir),
-                        })?;
-                    }
-                    let skip = e.skip.max(1).min(rest.len());
-                    if skip == 0 {
-                        break;
-                    }
-                    start += skip;
-                }
-            }
-        }
-        let done = start.min(self.buf.len());
-        self.lines += count_lines(self.buf.get(..done).unwrap_or_default());
-        self.base += done as u64;
-        self.buf.drain(..done);
-        Ok(())
+/// The stream is over: an unfinished command is reported (unless after a gap).
+fn finish<S: Sink>(stream: &mut Stream, ctx: &mut Ctx<'_, S>) -> io::Result<()> {
+    match stream.finish() {
+        Some(item) => ctx.emit(item),
+        None => Ok(()),
     }
 }

@@ -1,0 +1,70 @@
+//! The input readers of `msnp decode` and `msnp check`: format detection ([`detect`]), wire
+//! bytes ([`wire`]), transcript text ([`transcript`]) and captures ([`pcap`]). Each turns its
+//! input into commands and error records written to a [`Sink`]; the framing and the dialect
+//! tracking are `msnp_proto::stream`'s.
+
+pub(crate) mod detect;
+pub(crate) mod pcap;
+pub(crate) mod transcript;
+pub(crate) mod wire;
+
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use msnp_proto::negotiation::DialectTracker;
+use msnp_proto::{Direction, Limits};
+
+use crate::sink::Sink;
+
+/// What the input is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum InputFormat {
+    /// Transcript if it starts like one (`C: `, `S: `, `#`, a Markdown fence), wire bytes otherwise.
+    Auto,
+    /// Raw bytes as they crossed the socket (one direction, or an unlabelled mix).
+    Wire,
+    /// The transcript format (`C: `/`S: ` lines, payload lines after payload commands).
+    Transcript,
+    /// A pcap or pcapng capture: MSNP over TCP, reassembled per connection.
+    Pcap,
+}
+
+/// How to read an input.
+#[derive(Clone, Debug)]
+pub(crate) struct InputConfig {
+    /// Input file; standard input when absent or `-`.
+    pub(crate) file: Option<PathBuf>,
+    pub(crate) format: InputFormat,
+    /// Who sent a wire stream; the direction of a transcript's bare lines.
+    pub(crate) direction: Option<Direction>,
+    /// Negotiation state before the first command (cloned for each input).
+    pub(crate) tracker: DialectTracker,
+    /// Framing limits.
+    pub(crate) limits: Limits,
+    /// Capture options.
+    pub(crate) pcap: pcap::PcapOpts,
+}
+
+/// Opens the input file, or standard input.
+pub(crate) fn open_input(file: &Option<PathBuf>) -> io::Result<Box<dyn Read>> {
+    match file {
+        Some(p) if p.as_os_str() != "-" => Ok(Box::new(std::fs::File::open(p)?)),
+        _ => Ok(Box::new(io::stdin().lock())),
+    }
+}
+
+/// Reads the input `config` names into `sink`; returns the bytes read.
+pub(crate) fn decode(config: &InputConfig, sink: &mut impl Sink) -> io::Result<u64> {
+    let mut input = open_input(&config.file)?;
+    let head = detect::read_head(&mut input)?;
+    let format = match config.format {
+        InputFormat::Auto => detect::format_of(&head),
+        f => f,
+    };
+    let chained = io::Cursor::new(head).chain(input);
+    match format {
+        InputFormat::Pcap => pcap::decode_capture(chained, config, sink),
+        InputFormat::Transcript => transcript::decode_transcript(chained, config, sink),
+        InputFormat::Wire | InputFormat::Auto => wire::decode_wire(chained, config, sink),
+    }
+}

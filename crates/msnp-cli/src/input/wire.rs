@@ -1,0 +1,67 @@
+//! Wire input: one byte stream, decoded as it is read.
+
+use std::io::{self, Read};
+
+use msnp_proto::DecodeError;
+use msnp_proto::stream::{Position, TrackedDecoder, WireItem};
+
+use super::InputConfig;
+use crate::record::{ErrorBody, dir_code};
+use crate::sink::Sink;
+
+/// The error record of a framing error.
+pub(crate) fn error_body(
+    e: &DecodeError,
+    at: Position,
+    dir: Option<msnp_proto::Direction>,
+) -> ErrorBody<'static> {
+    ErrorBody {
+        kind: e.kind_name(),
+        message: e.kind.to_string(),
+        offset: at.offset,
+        line: at.line,
+        cmd: e.verb.map(|v| v.to_string()),
+        dir: dir_code(dir),
+    }
+}
+
+/// Writes one item of a stream to `sink`.
+fn emit(item: &WireItem<'_>, wants_position: bool, sink: &mut impl Sink) -> io::Result<()> {
+    match item {
+        WireItem::Command(c) => {
+            if wants_position {
+                sink.at(c.position.line, c.position.offset);
+            }
+            sink.command(&c.command, &c.dialect)
+        }
+        WireItem::Error {
+            error,
+            position,
+            direction,
+            ..
+        } => sink.error(error_body(error, *position, *direction)),
+    }
+}
+
+/// Decodes a wire stream read from `input`; returns the bytes read.
+pub(crate) fn decode_wire(
+    mut input: impl Read,
+    config: &InputConfig,
+    sink: &mut impl Sink,
+) -> io::Result<u64> {
+    let wants_position = sink.wants_position();
+    let mut dec = TrackedDecoder::new(config.tracker.clone(), config.direction, config.limits)
+        .with_line_numbers(wants_position);
+    loop {
+        dec.for_each_item(|item| emit(item, wants_position, sink))?;
+        // The input is about to block: let a live stream's records out first.
+        sink.idle()?;
+        if dec.fill_from(&mut input)? == 0 {
+            break;
+        }
+    }
+    if let Some(item) = dec.finish() {
+        emit(&item, wants_position, sink)?;
+    }
+    Ok(dec.bytes_seen())
+}

@@ -1,0 +1,32 @@
+//! Where decoded commands go: the [`Sink`] trait the input readers write to, the NDJSON writer
+//! ([`json`]) and the counters of `--stats` ([`stats`]).
+
+pub(crate) mod json;
+pub(crate) mod stats;
+
+use std::io;
+
+use msnp_proto::{Dialect, RawCommand};
+
+use crate::record::ErrorBody;
+
+/// Where decoded commands go.
+pub(crate) trait Sink {
+    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()>;
+    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()>;
+    /// A transcript's `# --- connection N ---` marker.
+    fn connection(&mut self, _id: u32) {}
+    /// Whether [`at`](Self::at) should be called before each command (costs a line count on wire input).
+    fn wants_position(&self) -> bool {
+        false
+    }
+    /// The 1-based line and byte offset of the next command.
+    fn at(&mut self, _line: u64, _offset: u64) {}
+    /// The flow and capture time of the records that follow (captures only).
+    fn set_context(&mut self, _flow: Option<u32>, _ts: Option<f64>) {}
+    /// The input is about to block for more bytes: a good moment to write out what is pending,
+    /// so that a live stream (`nc … | msnp decode`) shows its records as they arrive.
+    fn idle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
