@@ -38,6 +38,7 @@ pub mod status;
 pub mod text;
 pub mod transcript;
 pub mod verb;
+pub mod verb_table;
 pub mod version;
 pub mod wire;
 
