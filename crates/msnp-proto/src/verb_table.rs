@@ -230,9 +230,13 @@ impl VerbRow {
         self
     }
 
-    const fn trid(mut self, client: TrIdForm, server: TrIdForm) -> Self {
-        self.client_trid = client;
-        self.server_trid = server;
+    const fn client_trid(mut self, form: TrIdForm) -> Self {
+        self.client_trid = form;
+        self
+    }
+
+    const fn server_trid(mut self, form: TrIdForm) -> Self {
+        self.server_trid = form;
         self
     }
 
@@ -304,17 +308,19 @@ pub const VERBS: &[VerbRow] = &[
     ns(Verb::ADG, Both, V::Msnp7, V::Msnp12),
     ns(Verb::ADL, Both, V::Msnp13, V::Msnp21).payload(LastUnlessOk, LastUnlessOk, K::Ml),
     sb(Verb::ANS, Both),
-    ns(Verb::BLP, Both, V::Msnp2, V::Msnp21).trid(TrIdForm::Required, OptionalSince(V::Msnp8)),
-    ns(Verb::BPR, Server, V::Msnp5, V::Msnp12).trid(TrIdForm::Required, Absent),
-    sb(Verb::BYE, Server).trid(TrIdForm::Required, Absent),
+    // Inside `SYN` (8+) `BLP`, `GTC` and `PRP` come without a TrID; as replies they echo one.
+    ns(Verb::BLP, Both, V::Msnp2, V::Msnp21).server_trid(OptionalSince(V::Msnp8)),
+    ns(Verb::BPR, Server, V::Msnp5, V::Msnp12).server_trid(Absent),
+    sb(Verb::BYE, Server).server_trid(Absent),
     sb(Verb::CAL, Both),
     ns(Verb::CHG, Both, V::Msnp2, V::Msnp21),
     ns(Verb::CHL, Both, V::Msnp6, V::Msnp21),
+    // `CVQ` is all the `CVR0` pseudo-dialect has (with `VER` and `OUT`).
     VerbRow::new(Verb::CVQ, Both).cvr0(),
     ns(Verb::CVR, Both, V::Msnp2, V::Msnp21),
     // `DEL trid len` from the client; no server form documented.
     ns(Verb::DEL, Client, V::Msnp18, V::Msnp21).payload(Last, NoPayload, K::Routed),
-    ns(Verb::FLN, Server, V::Msnp2, V::Msnp21).trid(TrIdForm::Required, Absent),
+    ns(Verb::FLN, Server, V::Msnp2, V::Msnp21).server_trid(Absent),
     ns(Verb::FND, Both, V::Msnp2, V::Msnp7),
     ns(Verb::FQY, Both, V::Msnp14, V::Msnp21).payload(Last, Last, K::Ml),
     // Client `GCF trid Shields.xml` has none; server `GCF trid Shields.xml len` / `GCF 0 len`.
@@ -323,41 +329,43 @@ pub const VERBS: &[VerbRow] = &[
         .unknown_payload(LastIfNumeric),
     ns(Verb::GET, Client, V::Msnp21, V::Msnp21).payload(Last, NoPayload, K::Opaque),
     ns(Verb::GSB, Client, V::Msnp11, V::Msnp21),
-    ns(Verb::GTC, Both, V::Msnp2, V::Msnp12).trid(TrIdForm::Required, OptionalSince(V::Msnp8)),
+    ns(Verb::GTC, Both, V::Msnp2, V::Msnp12).server_trid(OptionalSince(V::Msnp8)),
     ns(Verb::ILN, Server, V::Msnp2, V::Msnp17),
     ns(Verb::IMS, Both, V::Msnp3, V::Msnp21),
     ns(Verb::INF, Both, V::Msnp2, V::Msnp7),
     ns(Verb::IPG, Server, V::Msnp5, V::Msnp21)
-        .trid(TrIdForm::Required, Absent)
+        .server_trid(Absent)
         .payload(NoPayload, Last, K::Notification),
     sb(Verb::IRO, Server),
-    sb(Verb::JOI, Server).trid(TrIdForm::Required, Absent),
+    sb(Verb::JOI, Server).server_trid(Absent),
     ns(Verb::LKP, Both, V::Msnp12, V::Msnp21),
-    ns(Verb::LSG, Both, V::Msnp7, V::Msnp12).trid(TrIdForm::Required, AbsentSince(V::Msnp8)),
-    ns(Verb::LST, Both, V::Msnp2, V::Msnp12).trid(TrIdForm::Required, AbsentSince(V::Msnp8)),
+    // From 8 on, `LSG` and `LST` are only sent inside `SYN`, without a TrID.
+    ns(Verb::LSG, Both, V::Msnp7, V::Msnp12).server_trid(AbsentSince(V::Msnp8)),
+    ns(Verb::LST, Both, V::Msnp2, V::Msnp12).server_trid(AbsentSince(V::Msnp8)),
     ns(Verb::MSG, Both, V::Msnp2, V::Msnp21)
         .sb()
-        .trid(TrIdForm::Required, Absent)
+        .server_trid(Absent)
         .payload(Last, Last, K::Mime),
     sb(Verb::NAK, Server),
     ns(Verb::NFY, Server, V::Msnp18, V::Msnp21)
-        .trid(TrIdForm::Required, Absent)
+        .server_trid(Absent)
         .payload(NoPayload, Last, K::Routed),
-    ns(Verb::NLN, Server, V::Msnp2, V::Msnp21).trid(TrIdForm::Required, Absent),
+    ns(Verb::NLN, Server, V::Msnp2, V::Msnp21).server_trid(Absent),
     ns(Verb::NOT, Server, V::Msnp5, V::Msnp21)
-        .trid(TrIdForm::Required, Absent)
+        .server_trid(Absent)
         .payload(NoPayload, Last, K::Notification),
     ns(Verb::OUT, Both, V::Msnp2, V::Msnp21)
         .sb()
         .cvr0()
-        .trid(Absent, Absent),
+        .client_trid(Absent)
+        .server_trid(Absent),
     ns(Verb::PAG, Client, V::Msnp5, V::Msnp8).payload(Last, NoPayload, K::Xml),
     ns(Verb::PGD, Client, V::Msnp9, V::Msnp21).payload(Last, NoPayload, K::Xml),
-    ns(Verb::PNG, Client, V::Msnp2, V::Msnp21).trid(Absent, TrIdForm::Required),
-    ns(Verb::PRP, Both, V::Msnp5, V::Msnp21).trid(TrIdForm::Required, OptionalSince(V::Msnp8)),
+    ns(Verb::PNG, Client, V::Msnp2, V::Msnp21).client_trid(Absent),
+    ns(Verb::PRP, Both, V::Msnp5, V::Msnp21).server_trid(OptionalSince(V::Msnp8)),
     // Reply `PUT trid OK 0` (Escargot; uncertain) ends in a zero length either way.
     ns(Verb::PUT, Both, V::Msnp18, V::Msnp21).payload(Last, LastUnlessOk, K::Routed),
-    ns(Verb::QNG, Server, V::Msnp2, V::Msnp21).trid(TrIdForm::Required, Absent),
+    ns(Verb::QNG, Server, V::Msnp2, V::Msnp21).server_trid(Absent),
     // Client `QRY trid product-id len`; server `QRY trid`.
     ns(Verb::QRY, Both, V::Msnp6, V::Msnp21)
         .payload(Last, NoPayload, K::Text)
@@ -365,10 +373,10 @@ pub const VERBS: &[VerbRow] = &[
     ns(Verb::REA, Both, V::Msnp2, V::Msnp9),
     ns(Verb::REG, Both, V::Msnp7, V::Msnp12),
     ns(Verb::REM, Both, V::Msnp2, V::Msnp12),
-    ns(Verb::RFS, Server, V::Msnp13, V::Msnp21).trid(TrIdForm::Required, Absent),
+    ns(Verb::RFS, Server, V::Msnp13, V::Msnp21).server_trid(Absent),
     ns(Verb::RMG, Both, V::Msnp7, V::Msnp12),
     ns(Verb::RML, Both, V::Msnp13, V::Msnp21).payload(LastUnlessOk, LastUnlessOk, K::Ml),
-    ns(Verb::RNG, Server, V::Msnp2, V::Msnp21).trid(TrIdForm::Required, Absent),
+    ns(Verb::RNG, Server, V::Msnp2, V::Msnp21).server_trid(Absent),
     ns(Verb::SBP, Both, V::Msnp10, V::Msnp12),
     ns(Verb::SBS, Server, V::Msnp11, V::Msnp21),
     // Client `SDC … len` with the invitation; server `SDC trid OK`.
@@ -377,13 +385,13 @@ pub const VERBS: &[VerbRow] = &[
     ns(Verb::SND, Both, V::Msnp2, V::Msnp21),
     ns(Verb::SYN, Both, V::Msnp2, V::Msnp12),
     ns(Verb::UBM, Server, V::Msnp14, V::Msnp21)
-        .trid(TrIdForm::Required, Absent)
+        .server_trid(Absent)
         .payload(NoPayload, Last, K::Mime),
     ns(Verb::UBN, Server, V::Msnp13, V::Msnp21)
-        .trid(TrIdForm::Required, Absent)
+        .server_trid(Absent)
         .payload(NoPayload, Last, K::Uun),
     ns(Verb::UBX, Server, V::Msnp11, V::Msnp21)
-        .trid(TrIdForm::Required, Absent)
+        .server_trid(Absent)
         .payload(NoPayload, Last, K::Data),
     ns(Verb::URL, Both, V::Msnp2, V::Msnp21),
     ns(Verb::USR, Both, V::Msnp2, V::Msnp21).sb(),
