@@ -5,7 +5,8 @@
 //! payload is. Everything else is derived from these rows:
 //!
 //! * [`Dialect::payload_rule`] and [`Dialect::trid_rule`] (the framing layer's questions),
-//!   through a byte index built at compile time, so a lookup is a single load;
+//!   through a per-verb info word built from the rows at compile time, so a lookup is a single
+//!   load;
 //! * [`supported`] (re-exported as `message::supported`): whether the typed layer has the verb
 //!   in a dialect;
 //! * which verbs the typed decoder reads without a TrID slot when the sender is unknown;
@@ -410,12 +411,12 @@ pub const ERROR_PAYLOAD_SINCE: ProtocolVersion = ProtocolVersion::Msnp13;
 
 /// The row of `verb`, if the protocol reference names it (never for error replies).
 pub fn row(verb: Verb) -> Option<&'static VerbRow> {
-    if verb.is_error() {
-        return None;
-    }
-    let i = ROW_INDEX[letter_index(verb)];
+    row_of(info(verb))
+}
+
+fn row_of(info: u16) -> Option<&'static VerbRow> {
     // Rows are numbered from 1, so 0 means none.
-    VERBS.get(usize::from(i).wrapping_sub(1))
+    VERBS.get(usize::from(info & INFO_ROW).wrapping_sub(1))
 }
 
 /// Whether the protocol reference has `verb` in this dialect (version, channel, and — when the
@@ -446,7 +447,11 @@ impl Dialect {
                 NoPayload
             };
         }
-        let Some(p) = row(verb).and_then(|r| r.payload.as_ref()) else {
+        let info = info(verb);
+        if info & INFO_PAYLOAD == 0 {
+            return NoPayload;
+        }
+        let Some(p) = row_of(info).and_then(|r| r.payload.as_ref()) else {
             return NoPayload;
         };
         if self.version < p.since && !self.leniency.payload_outside_version {
@@ -461,25 +466,32 @@ impl Dialect {
 
     /// Whether a line starting with `verb` carries a TrID in this dialect.
     pub fn trid_rule(&self, verb: Verb) -> TrIdRule {
-        // The draft allows error lines without a TrID for server-generated conditions; a verb
-        // the reference does not name may have either form.
-        let Some(row) = row(verb) else {
-            return TrIdRule::Optional;
+        // The draft allows error lines without a TrID for server-generated conditions, and a
+        // verb the reference does not name may have either form: both have an info of 0.
+        let info = info(verb);
+        let v = self.version;
+        let side = |shift: u16, form: fn(&VerbRow) -> TrIdForm| match (info >> shift) & 3 {
+            TRID_OPTIONAL => TrIdRule::Optional,
+            TRID_REQUIRED => TrIdRule::Required,
+            TRID_ABSENT => TrIdRule::Absent,
+            _ => row_of(info).map_or(TrIdRule::Optional, |r| form(r).rule(v)),
         };
-        let client = row.client_trid.rule(self.version);
-        let server = row.server_trid.rule(self.version);
+        let client = || side(INFO_CLIENT_SHIFT, |r| r.client_trid);
+        let server = || side(INFO_SERVER_SHIFT, |r| r.server_trid);
         match self.direction {
-            Some(Direction::ClientToServer) => client,
-            Some(Direction::ServerToClient) => server,
-            None if client == server => client,
-            None => TrIdRule::Optional,
+            Some(Direction::ClientToServer) => client(),
+            Some(Direction::ServerToClient) => server(),
+            None => match (client(), server()) {
+                (c, s) if c == s => c,
+                _ => TrIdRule::Optional,
+            },
         }
     }
 }
 
 const LETTER_VERBS: usize = 26 * 26 * 26;
 
-/// The index of a letter verb in [`ROW_INDEX`].
+/// The index of a letter verb in [`VERB_INFO`].
 const fn letter_index(v: Verb) -> usize {
     let b = v.as_bytes();
     ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
@@ -490,29 +502,61 @@ const fn verb_lt(a: Verb, b: Verb) -> bool {
     a[0] < b[0] || (a[0] == b[0] && (a[1] < b[1] || (a[1] == b[1] && a[2] < b[2])))
 }
 
-/// Row number (from 1; 0 = none) of every letter verb, so that the decoder's per-line lookups
-/// are a single load. The build fails if the rows are unsorted, repeat a verb, or do not fit.
-const fn build_index() -> [u8; LETTER_VERBS] {
-    assert!(
-        VERBS.len() < u8::MAX as usize,
-        "row numbers must fit a byte"
-    );
-    let mut t = [0u8; LETTER_VERBS];
+// The facts of every letter verb in one `u16`, built at compile time from the rows, so that
+// the decoder's per-line questions (TrID? payload?) are a single load; only payload commands
+// and TrID forms that change with the version read the row itself.
+const INFO_ROW: u16 = 0x7f;
+const INFO_PAYLOAD: u16 = 0x80;
+const INFO_CLIENT_SHIFT: u16 = 8;
+const INFO_SERVER_SHIFT: u16 = 10;
+// Per side, two bits; 0 is what a verb without a row gets.
+const TRID_OPTIONAL: u16 = 0;
+const TRID_REQUIRED: u16 = 1;
+const TRID_ABSENT: u16 = 2;
+const TRID_BY_VERSION: u16 = 3;
+
+const fn trid_bits(form: TrIdForm) -> u16 {
+    match form {
+        TrIdForm::Required => TRID_REQUIRED,
+        Absent => TRID_ABSENT,
+        OptionalSince(_) | AbsentSince(_) => TRID_BY_VERSION,
+    }
+}
+
+/// The info of every letter verb. The build fails if the rows are unsorted, repeat a verb, or
+/// do not fit.
+const fn build_info() -> [u16; LETTER_VERBS] {
+    assert!(VERBS.len() <= INFO_ROW as usize, "row numbers must fit");
+    let mut t = [0u16; LETTER_VERBS];
     let mut i = 0;
     while i < VERBS.len() {
-        let verb = VERBS[i].verb;
-        assert!(!verb.is_error(), "error replies have no row");
+        let r = &VERBS[i];
+        assert!(!r.verb.is_error(), "error replies have no row");
         assert!(
-            i == 0 || verb_lt(VERBS[i - 1].verb, verb),
+            i == 0 || verb_lt(VERBS[i - 1].verb, r.verb),
             "rows are sorted by verb, each verb once"
         );
-        t[letter_index(verb)] = (i + 1) as u8;
+        let mut bits = (i + 1) as u16
+            | trid_bits(r.client_trid) << INFO_CLIENT_SHIFT
+            | trid_bits(r.server_trid) << INFO_SERVER_SHIFT;
+        if r.payload.is_some() {
+            bits |= INFO_PAYLOAD;
+        }
+        t[letter_index(r.verb)] = bits;
         i += 1;
     }
     t
 }
 
-static ROW_INDEX: [u8; LETTER_VERBS] = build_index();
+static VERB_INFO: [u16; LETTER_VERBS] = build_info();
+
+fn info(verb: Verb) -> u16 {
+    if verb.is_error() {
+        0
+    } else {
+        VERB_INFO[letter_index(verb)]
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -595,6 +639,24 @@ mod tests {
         assert_eq!(u.payload_rule(Verb::GCF), LastIfNumeric);
         assert_eq!(u.payload_rule(Verb::SDC), Last);
         assert_eq!(u.payload_rule(Verb::CHG), NoPayload);
+    }
+
+    #[test]
+    fn info_agrees_with_the_rows() {
+        for r in VERBS {
+            for v in ProtocolVersion::ALL {
+                let d = Dialect::notification(v);
+                let c = d.with_direction(Direction::ClientToServer);
+                let s = d.with_direction(Direction::ServerToClient);
+                assert_eq!(c.trid_rule(r.verb), r.client_trid.rule(v), "{} {v}", r.verb);
+                assert_eq!(s.trid_rule(r.verb), r.server_trid.rule(v), "{} {v}", r.verb);
+                let (cp, sp) = r
+                    .payload
+                    .map_or((NoPayload, NoPayload), |p| (p.client, p.server));
+                assert_eq!(c.payload_rule(r.verb), cp, "{} {v}", r.verb);
+                assert_eq!(s.payload_rule(r.verb), sp, "{} {v}", r.verb);
+            }
+        }
     }
 
     #[test]
