@@ -3,6 +3,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use msnp_proto::Verb;
 use msnp_proto::payload::data::DataDocument;
 use msnp_proto::payload::mime::MimeMessage;
 use msnp_proto::payload::ml::Ml;
@@ -45,7 +46,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| MimeMessage::parse(black_box(text)).map(|m| m.headers.len()))
     });
     g.bench_function("typed_text", |b| {
-        b.iter(|| parse_payload("MSG", None, black_box(text), &limits).is_ok())
+        b.iter(|| parse_payload(Verb::MSG, None, black_box(text), &limits).is_ok())
     });
     g.finish();
 

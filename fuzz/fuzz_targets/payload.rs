@@ -15,7 +15,7 @@ use msnp_proto::payload::mime::{
 };
 use msnp_proto::payload::ml::{Ml, MlBuildOptions, MlDirection};
 use msnp_proto::payload::msnobj::MsnObject;
-use msnp_proto::payload::notification::{Notification, parse_notification_data};
+use msnp_proto::payload::notification::{NotificationDocument, parse_notification_data};
 use msnp_proto::payload::p2p::{P2pHeader, P2pMessage};
 use msnp_proto::payload::policies::Policies;
 use msnp_session::digest::MsnObjectDigest;
@@ -88,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
     // The dispatcher, for the verb byte 0 picks.
     let verb = VERBS[usize::from(*sel) % VERBS.len()];
     let uun_type = (lim & 2 != 0).then_some(u32::from(*sel % 16));
-    match parse_payload(verb, uun_type, body, &l) {
+    match parse_payload(verb.parse().unwrap(), uun_type, body, &l) {
         Err(msnp_proto::payload::PayloadError::TooLarge { .. }) => {
             assert!(body.len() > l.max_size)
         }
@@ -155,9 +155,9 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         5 => {
-            if let Ok(n) = Notification::parse(body, &l) {
+            if let Ok(n) = NotificationDocument::parse(body, &l) {
                 let xml = n.to_xml();
-                let again = Notification::parse(xml.as_bytes(), &big)
+                let again = NotificationDocument::parse(xml.as_bytes(), &big)
                     .unwrap_or_else(|e| panic!("built NOTIFICATION {xml:?} does not parse: {e:?}"));
                 assert_eq!(again, n, "NOTIFICATION changed through {xml:?}");
             }

@@ -225,7 +225,7 @@ impl<'a> CommandRecord<'a> {
             fields: Fields {
                 payload: cmd
                     .payload()
-                    .map(|p| parse_payload(verb, uun_type(cmd), p, xml)),
+                    .map(|p| parse_payload(cmd.verb(), uun_type(cmd), p, xml)),
                 message: None,
             },
             error: None,

@@ -41,6 +41,7 @@ pub mod stream;
 pub mod text;
 pub mod transcript;
 pub mod verb;
+pub mod verb_table;
 pub mod version;
 pub mod wire;
 pub mod xml;

@@ -1,12 +1,11 @@
-//! Protocol versions and dialects: the per-version rules a decoder needs (which commands carry a
-//! TrID, which carry a payload), in one table.
+//! Protocol versions and dialects: what a decoder must know about a connection (version,
+//! channel, sender, leniency). The per-verb rules a dialect answers (which lines carry a TrID,
+//! which a payload) come from the verb table, `verb_table.rs`.
 //!
 //! Versions are negotiated at runtime by `VER`, and one capture may contain several, so the rules
 //! are data (`Dialect`), not cargo features.
 
 use core::fmt;
-
-use crate::verb::Verb;
 
 /// A protocol dialect named in `VER`: `CVR0` or `MSNP2` … `MSNP21`.
 ///
@@ -406,84 +405,6 @@ impl Default for Dialect {
     }
 }
 
-/// One row of the payload table: the command, the first version with the payload form, the rule
-/// for client lines, for server lines, and for lines of unknown direction.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct PayloadRow {
-    pub(crate) verb: Verb,
-    pub(crate) since: ProtocolVersion,
-    pub(crate) client: PayloadRule,
-    pub(crate) server: PayloadRule,
-    pub(crate) unknown: PayloadRule,
-}
-
-const fn row(
-    verb: Verb,
-    since: ProtocolVersion,
-    client: PayloadRule,
-    server: PayloadRule,
-) -> PayloadRow {
-    // With the sender unknown, a command that only one side sends keeps that side's rule, and
-    // one that both send keeps the looser of the two.
-    let unknown = match (client, server) {
-        (NoPayload, r) | (r, NoPayload) | (Last, r) | (r, Last) => r,
-        (c, _) => c,
-    };
-    PayloadRow {
-        verb,
-        since,
-        client,
-        server,
-        unknown,
-    }
-}
-
-const fn row_unknown(mut r: PayloadRow, unknown: PayloadRule) -> PayloadRow {
-    r.unknown = unknown;
-    r
-}
-
-use PayloadRule::{Last, LastIfArgs, LastUnlessOk, None as NoPayload};
-use ProtocolVersion as V;
-
-/// The payload table (commands.md §2.3). Sorted by verb. Error replies are handled separately.
-pub(crate) const PAYLOAD_TABLE: &[PayloadRow] = &[
-    row(Verb::ADL, V::Msnp13, LastUnlessOk, LastUnlessOk),
-    // `DEL trid len` from the client; no server form documented.
-    row(Verb::DEL, V::Msnp18, Last, NoPayload),
-    row(Verb::FQY, V::Msnp14, Last, Last),
-    // Client `GCF trid Shields.xml` has none; server `GCF trid Shields.xml len` / `GCF 0 len`.
-    row_unknown(
-        row(Verb::GCF, V::Msnp11, NoPayload, Last),
-        PayloadRule::LastIfNumeric,
-    ),
-    row(Verb::GET, V::Msnp21, Last, NoPayload),
-    row(Verb::IPG, V::Msnp5, NoPayload, Last),
-    row(Verb::MSG, V::Msnp2, Last, Last),
-    row(Verb::NFY, V::Msnp18, NoPayload, Last),
-    row(Verb::NOT, V::Msnp5, NoPayload, Last),
-    row(Verb::PAG, V::Msnp5, Last, NoPayload),
-    row(Verb::PGD, V::Msnp9, Last, NoPayload),
-    // Reply `PUT trid OK 0` (Escargot; uncertain) ends in a zero length either way.
-    row(Verb::PUT, V::Msnp18, Last, LastUnlessOk),
-    // Client `QRY trid product-id len`; server `QRY trid`.
-    row_unknown(row(Verb::QRY, V::Msnp6, Last, NoPayload), LastIfArgs(3)),
-    row(Verb::RML, V::Msnp13, LastUnlessOk, LastUnlessOk),
-    row(Verb::SDC, V::Msnp5, Last, NoPayload),
-    row(Verb::SDG, V::Msnp18, Last, Last),
-    row(Verb::UBM, V::Msnp14, NoPayload, Last),
-    row(Verb::UBN, V::Msnp13, NoPayload, Last),
-    row(Verb::UBX, V::Msnp11, NoPayload, Last),
-    row(Verb::UUM, V::Msnp14, Last, NoPayload),
-    row(Verb::UUN, V::Msnp13, Last, NoPayload),
-    // The server's `UUX trid 0` has a payload of length 0.
-    row(Verb::UUX, V::Msnp11, Last, Last),
-    row(Verb::VAS, V::Msnp18, Last, NoPayload),
-];
-
-/// Error replies carry a payload (`NNN trid len`) from this version on (errors.md §1.2).
-pub(crate) const ERROR_PAYLOAD_SINCE: ProtocolVersion = ProtocolVersion::Msnp13;
-
 impl Dialect {
     /// A notification-server dialect of `version`, direction unknown, default leniency.
     pub const fn notification(version: ProtocolVersion) -> Self {
@@ -531,186 +452,12 @@ impl Dialect {
         self.version = version;
         self
     }
-
-    pub(crate) fn payload_row(verb: Verb) -> Option<&'static PayloadRow> {
-        let i = verb_info(verb) & INFO_ROW;
-        if i == 0 {
-            None
-        } else {
-            PAYLOAD_TABLE.get(usize::from(i) - 1)
-        }
-    }
-
-    /// How a line starting with `verb` announces a payload in this dialect.
-    pub fn payload_rule(&self, verb: Verb) -> PayloadRule {
-        if verb.is_error() {
-            return if self.version >= ERROR_PAYLOAD_SINCE {
-                LastIfArgs(2)
-            } else {
-                NoPayload
-            };
-        }
-        let Some(row) = Self::payload_row(verb) else {
-            return NoPayload;
-        };
-        if self.version < row.since && !self.leniency.payload_outside_version {
-            return NoPayload;
-        }
-        match self.direction {
-            Some(Direction::ClientToServer) => row.client,
-            Some(Direction::ServerToClient) => row.server,
-            None => row.unknown,
-        }
-    }
-
-    /// Whether a line starting with `verb` carries a TrID in this dialect.
-    pub fn trid_rule(&self, verb: Verb) -> TrIdRule {
-        use TrIdRule::{Absent, Optional, Required};
-        if verb.is_error() {
-            // The draft allows error lines without a TrID for server-generated conditions.
-            return Optional;
-        }
-        let info = verb_info(verb);
-        let known = info & INFO_KNOWN != 0;
-        let client = if CLIENT_NO_TRID.contains(&verb) {
-            Absent
-        } else if known {
-            Required
-        } else {
-            Optional
-        };
-        let since8 = self.version >= V::Msnp8;
-        let server = match info & INFO_SERVER_MASK {
-            INFO_SERVER_ABSENT => Absent,
-            INFO_SERVER_OPTIONAL_8 if since8 => Optional,
-            INFO_SERVER_ABSENT_8 if since8 => Absent,
-            _ if known => Required,
-            _ => Optional,
-        };
-        match self.direction {
-            Some(Direction::ClientToServer) => client,
-            Some(Direction::ServerToClient) => server,
-            None if client == server => client,
-            None => Optional,
-        }
-    }
-}
-
-/// Commands a client sends without a TrID.
-const CLIENT_NO_TRID: [Verb; 2] = [Verb::OUT, Verb::PNG];
-/// Commands a server sends without a TrID (commands.md §2.1).
-const SERVER_NO_TRID: [Verb; 16] = [
-    Verb::OUT,
-    Verb::QNG,
-    Verb::NLN,
-    Verb::FLN,
-    Verb::RNG,
-    Verb::JOI,
-    Verb::BYE,
-    Verb::UBX,
-    Verb::UBN,
-    Verb::UBM,
-    Verb::NOT,
-    Verb::IPG,
-    Verb::NFY,
-    Verb::MSG,
-    Verb::BPR,
-    Verb::RFS,
-];
-/// Inside `SYN` (8+) these come without a TrID; as replies they echo one.
-const SERVER_OPTIONAL_TRID_SINCE_8: [Verb; 3] = [Verb::GTC, Verb::BLP, Verb::PRP];
-/// From 8 on these are only sent inside `SYN`, without a TrID.
-const SERVER_NO_TRID_SINCE_8: [Verb; 2] = [Verb::LST, Verb::LSG];
-
-// One byte of facts per letter verb, built at compile time from the lists above, so that the
-// decoder's per-line lookups are a single load.
-const INFO_ROW: u8 = 0x1f;
-const INFO_KNOWN: u8 = 0x20;
-const INFO_SERVER_MASK: u8 = 0xc0;
-const INFO_SERVER_ABSENT: u8 = 0x40;
-const INFO_SERVER_OPTIONAL_8: u8 = 0x80;
-const INFO_SERVER_ABSENT_8: u8 = 0xc0;
-
-const fn letter_index(v: Verb) -> usize {
-    let b = v.as_bytes();
-    ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
-}
-
-/// Sets `bits` on the entry of every verb in `verbs`.
-const fn mark(mut t: [u8; 26 * 26 * 26], verbs: &[Verb], bits: u8) -> [u8; 26 * 26 * 26] {
-    let mut i = 0;
-    while i < verbs.len() {
-        t[letter_index(verbs[i])] |= bits;
-        i += 1;
-    }
-    t
-}
-
-const fn build_info() -> [u8; 26 * 26 * 26] {
-    let mut t = mark([0u8; 26 * 26 * 26], Verb::KNOWN, INFO_KNOWN);
-    // Payload rows are numbered from 1, so an entry of 0 means none.
-    let mut i = 0;
-    while i < PAYLOAD_TABLE.len() {
-        t[letter_index(PAYLOAD_TABLE[i].verb)] |= (i + 1) as u8;
-        i += 1;
-    }
-    t = mark(t, &SERVER_NO_TRID, INFO_SERVER_ABSENT);
-    t = mark(t, &SERVER_OPTIONAL_TRID_SINCE_8, INFO_SERVER_OPTIONAL_8);
-    mark(t, &SERVER_NO_TRID_SINCE_8, INFO_SERVER_ABSENT_8)
-}
-
-static VERB_INFO: [u8; 26 * 26 * 26] = build_info();
-
-fn verb_info(v: Verb) -> u8 {
-    if v.is_error() {
-        0
-    } else {
-        VERB_INFO[letter_index(v)]
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn verb_info_matches_the_lists() {
-        for row in PAYLOAD_TABLE {
-            assert_eq!(
-                Dialect::payload_row(row.verb).map(|r| r.verb),
-                Some(row.verb)
-            );
-        }
-        for v in Verb::KNOWN {
-            assert_ne!(verb_info(*v) & INFO_KNOWN, 0, "{v}");
-            let listed = PAYLOAD_TABLE.iter().any(|r| r.verb == *v);
-            assert_eq!(Dialect::payload_row(*v).is_some(), listed, "{v}");
-        }
-        let s = Dialect::notification(V::Msnp12).with_direction(Direction::ServerToClient);
-        assert_eq!(s.trid_rule(Verb::QNG), TrIdRule::Absent);
-        assert_eq!(s.trid_rule(Verb::LST), TrIdRule::Absent);
-        assert_eq!(
-            s.with_version(V::Msnp7).trid_rule(Verb::LST),
-            TrIdRule::Required
-        );
-        assert_eq!(s.trid_rule(Verb::BLP), TrIdRule::Optional);
-        assert_eq!(
-            s.with_version(V::Msnp7).trid_rule(Verb::BLP),
-            TrIdRule::Required
-        );
-        assert_eq!(s.trid_rule(Verb::new(*b"ZZZ").unwrap()), TrIdRule::Optional);
-        let c = s.with_direction(Direction::ClientToServer);
-        assert_eq!(c.trid_rule(Verb::PNG), TrIdRule::Absent);
-        assert_eq!(c.trid_rule(Verb::MSG), TrIdRule::Required);
-        assert_eq!(
-            c.without_direction().trid_rule(Verb::MSG),
-            TrIdRule::Optional
-        );
-        assert_eq!(
-            c.without_direction().trid_rule(Verb::CHG),
-            TrIdRule::Required
-        );
-    }
+    use ProtocolVersion as V;
 
     #[test]
     fn era_predicates_follow_the_version_table() {
@@ -732,11 +479,6 @@ mod tests {
         assert_eq!(V::Msnp14.address_form(), AddressForm::SeparateNetworkId);
         assert_eq!(V::Msnp15.auth_scheme(), Some(AuthScheme::SingleSignOn));
         assert_eq!(V::Msnp11.challenge_scheme(), Some(ChallengeScheme::Msnp11));
-    }
-
-    #[test]
-    fn table_sorted() {
-        assert!(PAYLOAD_TABLE.windows(2).all(|w| w[0].verb < w[1].verb));
     }
 
     #[test]

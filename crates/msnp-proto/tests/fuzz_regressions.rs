@@ -106,24 +106,30 @@ fn folded_empty_mime_value_round_trips() {
 #[test]
 fn attribute_whitespace_round_trips() {
     use msnp_proto::payload::XmlLimits;
-    use msnp_proto::payload::notification::Notification;
+    use msnp_proto::payload::notification::NotificationDocument;
     use msnp_proto::payload::xml::{escape_attr, parse_document};
     let l = XmlLimits::default();
-    let n = Notification::parse(
+    let n = NotificationDocument::parse(
         br#"<NOTIFICATION id="0" siteurl="a&#10;b&#9;c&#13;d"></NOTIFICATION>"#,
         &l,
     )
     .unwrap();
     assert_eq!(n.site_url.as_deref(), Some("a\nb\tc\rd"));
-    assert_eq!(Notification::parse(n.to_xml().as_bytes(), &l).unwrap(), n);
+    assert_eq!(
+        NotificationDocument::parse(n.to_xml().as_bytes(), &l).unwrap(),
+        n
+    );
     // The crash input's shape: literal newlines and an unknown entity (lenient path).
-    let n = Notification::parse(
+    let n = NotificationDocument::parse(
         b"<NOTIFICATION id=\"0\" siteurl=\"x\n\ny&ld;\r\nz\tw\"></NOTIFICATION>",
         &l,
     )
     .unwrap();
     assert_eq!(n.site_url.as_deref(), Some("x  y&ld; z w"));
-    assert_eq!(Notification::parse(n.to_xml().as_bytes(), &l).unwrap(), n);
+    assert_eq!(
+        NotificationDocument::parse(n.to_xml().as_bytes(), &l).unwrap(),
+        n
+    );
     // Strict and lenient paths normalise alike.
     let strict = parse_document("<a v=\"x\r\ny\tz\"/>", &l).unwrap();
     assert_eq!(strict.root.attr("v"), Some("x y z"));

@@ -1,5 +1,6 @@
 //! Hostile and malformed inputs give the right typed error, never a panic.
 
+use msnp_proto::Verb;
 use msnp_proto::payload::data::DataDocument;
 use msnp_proto::payload::ml::Ml;
 use msnp_proto::payload::xml::{XmlLimits, parse_bytes};
@@ -56,7 +57,7 @@ fn oversized_document() {
         })
     );
     assert!(matches!(
-        parse_payload("MSG", None, doc.as_bytes(), &small),
+        parse_payload(Verb::MSG, None, doc.as_bytes(), &small),
         Err(PayloadError::TooLarge { .. })
     ));
 }
@@ -88,7 +89,7 @@ fn entity_declaration_rejected() {
     let doc =
         br#"<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Data><PSM>&xxe;</PSM></Data>"#;
     assert!(matches!(
-        parse_payload("UBX", None, doc, &limits()),
+        parse_payload(Verb::UBX, None, doc, &limits()),
         Err(PayloadError::Doctype { offset: 0 })
     ));
 }
@@ -153,7 +154,7 @@ fn invalid_utf8() {
     // also in MIME headers
     let mime = b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\nX: \xff\r\n\r\nhi";
     assert!(matches!(
-        parse_payload("MSG", None, mime, &limits()),
+        parse_payload(Verb::MSG, None, mime, &limits()),
         Err(PayloadError::InvalidUtf8 { offset: 48 })
     ));
 }
@@ -222,7 +223,7 @@ fn strict_ampersand_outside_notifications() {
     assert!(parse_bytes(b"<Data><PSM>a & b</PSM></Data>", &limits()).is_err());
     // NOTIFICATION is lenient by default (Hotmail feeds)
     let n = parse_payload(
-        "NOT",
+        Verb::NOT,
         None,
         br#"<NOTIFICATION id="1"><MSG id="2"><ACTION url="/a?x=1&y=2"/><BODY><TEXT>Tom & Jerry</TEXT></BODY></MSG></NOTIFICATION>"#,
         &limits(),
@@ -233,7 +234,7 @@ fn strict_ampersand_outside_notifications() {
     };
     assert_eq!(n.messages[0].action_url.as_deref(), Some("/a?x=1&y=2"));
     let n2 = parse_payload(
-        "NOT",
+        Verb::NOT,
         None,
         br#"<NOTIFICATION id="1"><MSG id="2"><ACTION url="/a?x=1&amp;y=2&z=&#51;&bogus"/><BODY><TEXT>a &nbsp; b</TEXT></BODY></MSG></NOTIFICATION>"#,
         &limits(),
@@ -260,7 +261,7 @@ fn strict_ampersand_outside_notifications() {
 fn binary_and_mime_errors() {
     assert!(matches!(
         parse_payload(
-            "MSG",
+            Verb::MSG,
             None,
             b"MIME-Version: 1.0\r\nContent-Type: application/x-msnmsgrp2p\r\n\r\nshort",
             &limits()
@@ -272,15 +273,15 @@ fn binary_and_mime_errors() {
         })
     ));
     assert!(matches!(
-        parse_payload("MSG", None, b"no colon here\r\n\r\n", &limits()),
+        parse_payload(Verb::MSG, None, b"no colon here\r\n\r\n", &limits()),
         Err(PayloadError::Mime { offset: 0, .. })
     ));
     assert!(matches!(
-        parse_payload("MSG", None, b"MIME-Version: 1.0\r\n\r\nhi", &limits()),
+        parse_payload(Verb::MSG, None, b"MIME-Version: 1.0\r\n\r\nhi", &limits()),
         Err(PayloadError::MissingHeader("Content-Type"))
     ));
     assert!(matches!(
-        parse_payload("SDG", None, b"Routing: 1.0\r\n\r\n", &limits()),
+        parse_payload(Verb::SDG, None, b"Routing: 1.0\r\n\r\n", &limits()),
         Err(PayloadError::Mime { .. })
     ));
 }
@@ -301,7 +302,7 @@ fn garbage_never_panics() {
                 0u32..14,
             ),
             |(bytes, v, t)| {
-                let _ = parse_payload(verbs[v], Some(t), &bytes, &limits());
+                let _ = parse_payload(verbs[v].parse().unwrap(), Some(t), &bytes, &limits());
                 Ok(())
             },
         )
@@ -309,7 +310,7 @@ fn garbage_never_panics() {
     runner
         .run(&"[<>/a-z\"= &;#x0-9!\\[\\]-]{0,200}", |s| {
             for v in verbs {
-                let _ = parse_payload(v, Some(1), s.as_bytes(), &limits());
+                let _ = parse_payload(v.parse().unwrap(), Some(1), s.as_bytes(), &limits());
             }
             Ok(())
         })

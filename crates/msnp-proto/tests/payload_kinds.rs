@@ -1,10 +1,11 @@
 //! Known-answer tests for each payload kind, parse and build.
 
+use msnp_proto::Verb;
 use msnp_proto::payload::mime::{
     ActiveMailNotification, Datacast, DatacastKind, ImFormat, MailDataField, MimeHeaders,
     MimeMessage, MsgBody, TextMessage, Typing, decode_rfc2047,
 };
-use msnp_proto::payload::notification::Notification;
+use msnp_proto::payload::notification::NotificationDocument;
 use msnp_proto::payload::p2p::{P2pHeader, app_id, flags};
 use msnp_proto::payload::routed::{RoutedAddress, RoutedMessage};
 use msnp_proto::payload::shields::ShieldsConfig;
@@ -16,7 +17,7 @@ fn lim() -> XmlLimits {
 }
 
 fn msg(raw: &[u8]) -> MsgBody<'static> {
-    let Payload::Msg(m) = parse_payload("MSG", None, raw, &lim()).unwrap() else {
+    let Payload::Msg(m) = parse_payload(Verb::MSG, None, raw, &lim()).unwrap() else {
         panic!("not a MSG")
     };
     m.body.into_owned()
@@ -253,7 +254,7 @@ fn mime_headers_case_order_duplicates() {
 #[test]
 fn ipg_pager_message() {
     let body = br#"<NOTIFICATION id="0" siteid="111100400" siteurl="http://mobile.msn.com/"><TO name="alice@hotmail.com" pid="0x00000001:0x00000002"><VIA agent="mobile"/></TO><FROM name="tel:+15551234567"/><MSG pri="1" id="1"><ACTION url="2wayIM.asp"/><SUBSCR url="2wayIM.asp"/><CAT id="110110001"/><BODY lang="1033"><TEXT>On my way</TEXT></BODY></MSG></NOTIFICATION>"#;
-    let Payload::Notification(n) = parse_payload("IPG", None, body, &lim()).unwrap() else {
+    let Payload::Notification(n) = parse_payload(Verb::IPG, None, body, &lim()).unwrap() else {
         panic!()
     };
     assert_eq!(n.to.as_ref().unwrap().via.as_deref(), Some("mobile"));
@@ -265,7 +266,7 @@ fn ipg_pager_message() {
         Some("On my way")
     );
     assert_eq!(
-        Notification::parse(n.to_xml().as_bytes(), &lim()).unwrap(),
+        NotificationDocument::parse(n.to_xml().as_bytes(), &lim()).unwrap(),
         n
     );
 }
@@ -273,7 +274,7 @@ fn ipg_pager_message() {
 #[test]
 fn notification_circle_data() {
     let inner = "<NotificationData><Service>ABCHInternal</Service><CID>1</CID><CircleId>00000000-0000-0000-0009-0123456789ab</CircleId><Role>2</Role></NotificationData>";
-    let n = Notification {
+    let n = NotificationDocument {
         id: Some(0),
         site_id: Some(45705),
         site_url: Some("http://contacts.msn.com".into()),
@@ -289,7 +290,7 @@ fn notification_circle_data() {
     };
     let xml = n.to_xml();
     assert!(xml.contains("&lt;NotificationData&gt;"));
-    let back = Notification::parse(xml.as_bytes(), &lim()).unwrap();
+    let back = NotificationDocument::parse(xml.as_bytes(), &lim()).unwrap();
     let nd = back.messages[0]
         .body
         .as_ref()
@@ -336,7 +337,7 @@ fn uun_types() {
     assert_eq!(b.kind, UunType::Unknown);
     assert!(matches!(b.content, UunContent::Binary(_)));
     let Payload::Uun(u) = parse_payload(
-        "UBN",
+        Verb::UBN,
         Some(2),
         b"INVITE MSNMSGR:x MSNSLP/1.0\r\n\r\n",
         &lim(),
@@ -350,7 +351,7 @@ fn uun_types() {
 #[test]
 fn routed_nfy_and_sdg() {
     let raw = b"Routing: 1.0\r\nTo: 1:alice@hotmail.com;path=IM\r\nFrom: 9:00000000-0000-0000-0009-0123456789ab@live.com\r\n\r\nReliability: 1.0\r\nStream: 0\r\nSegment: 1\r\n\r\nNotification: 1.0\r\nNotifType: Full\r\nContent-Type: application/circles+xml\r\nContent-Length: 10\r\n\r\n<circle/>!";
-    let Payload::Routed(m) = parse_payload("NFY", None, raw, &lim()).unwrap() else {
+    let Payload::Routed(m) = parse_payload(Verb::NFY, None, raw, &lim()).unwrap() else {
         panic!()
     };
     assert_eq!(m.kind(), Some(("Notification", "1.0")));
@@ -383,7 +384,7 @@ fn shields_build_with_block_rules() {
 #[test]
 fn payload_serializes_to_json() {
     let raw = b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nhi";
-    let p = parse_payload("MSG", None, raw, &lim()).unwrap();
+    let p = parse_payload(Verb::MSG, None, raw, &lim()).unwrap();
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(v["kind"], "msg");
     assert_eq!(v["value"]["body"]["kind"], "text");
@@ -392,7 +393,7 @@ fn payload_serializes_to_json() {
     assert_eq!(v["value"]["headers"][1]["name"], "Content-Type");
     assert!(v["value"].get("mime").is_none());
     let p = parse_payload(
-        "ADL",
+        Verb::ADL,
         None,
         br#"<ml l="1"><d n="a.com"><c n="b" l="3" t="1"/></d></ml>"#,
         &lim(),
@@ -401,14 +402,17 @@ fn payload_serializes_to_json() {
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(v["kind"], "ml");
     assert_eq!(v["value"]["domains"][0]["contacts"][0]["lists"], 3);
-    let v = serde_json::to_value(parse_payload("XYZ", None, b"\x01\x02", &lim()).unwrap()).unwrap();
+    let v = serde_json::to_value(
+        parse_payload(Verb::new(*b"XYZ").unwrap(), None, b"\x01\x02", &lim()).unwrap(),
+    )
+    .unwrap();
     assert_eq!(v, serde_json::json!({"kind": "opaque", "value": "AQI="}));
 }
 
 #[test]
 fn page_xml_and_pid_parts() {
     let Payload::Xml(x) = parse_payload(
-        "PAG",
+        Verb::PAG,
         None,
         br#"<TEXT xml:space="preserve">Call me when you land.</TEXT>"#,
         &lim(),
@@ -464,7 +468,11 @@ fn into_owned_outlives_input() {
         let verbs = ["MSG", "SDG", "UBN"];
         bufs.iter()
             .zip(verbs)
-            .map(|(b, v)| parse_payload(v, Some(5), b, &lim()).unwrap().into_owned())
+            .map(|(b, v)| {
+                parse_payload(v.parse().unwrap(), Some(5), b, &lim())
+                    .unwrap()
+                    .into_owned()
+            })
             .collect()
     };
     assert!(
@@ -606,7 +614,7 @@ fn server_message_builders_round_trip() {
 #[test]
 fn error_reply_payloads() {
     let p = parse_payload(
-        "241",
+        Verb::error(241).unwrap(),
         None,
         br#"<ml><d n="x.com"><c n="y" l="8" t="1"/></d></ml>"#,
         &lim(),
@@ -615,16 +623,16 @@ fn error_reply_payloads() {
     let Payload::Xml(x) = p else { panic!() };
     assert_eq!(x.name, "ml");
     assert_eq!(
-        parse_payload("603", None, b"oops", &lim()).unwrap(),
+        parse_payload(Verb::error(603).unwrap(), None, b"oops", &lim()).unwrap(),
         Payload::Text("oops".into())
     );
     assert!(
-        parse_payload("911", None, b"\xff", &lim())
+        parse_payload(Verb::error(911).unwrap(), None, b"\xff", &lim())
             .unwrap()
             .is_opaque()
     );
     assert!(
-        parse_payload("NLN", None, b"x", &lim())
+        parse_payload(Verb::NLN, None, b"x", &lim())
             .unwrap()
             .is_opaque()
     );

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use msnp_proto::Verb;
 use msnp_proto::payload::data::{DataDocument, MediaField};
 use msnp_proto::payload::mime::{MailDataField, MsgBody};
 use msnp_proto::payload::policies::PolicyContent;
@@ -53,7 +54,7 @@ fn every_checked_verb_is_typed() {
     ];
     let mut n = 0;
     for (file, verb, _, body) in fixtures() {
-        let p = parse_payload(&verb, None, &body, &XmlLimits::default())
+        let p = parse_payload(verb.parse().unwrap(), None, &body, &XmlLimits::default())
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         if checked.contains(&verb.as_str()) {
             assert!(!p.is_opaque(), "{file} decoded as opaque");
@@ -75,7 +76,8 @@ fn every_checked_verb_is_typed() {
 #[test]
 fn profile_msnp9() {
     let body = load("msnp9_001_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload(Verb::MSG, None, body, &XmlLimits::default()).unwrap()
+    else {
         panic!()
     };
     let MsgBody::Profile(p) = m.body else {
@@ -102,7 +104,8 @@ fn profile_msnp9() {
 #[test]
 fn profile_msnp18_mpop() {
     let body = load("msnp18_002_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload(Verb::MSG, None, body, &XmlLimits::default()).unwrap()
+    else {
         panic!()
     };
     let MsgBody::Profile(p) = m.body else {
@@ -116,7 +119,8 @@ fn profile_msnp18_mpop() {
 #[test]
 fn initial_email_and_mail_data() {
     let body = load("msnp9_002_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload(Verb::MSG, None, body, &XmlLimits::default()).unwrap()
+    else {
         panic!()
     };
     let MsgBody::InitialEmail(e) = m.body else {
@@ -128,7 +132,8 @@ fn initial_email_and_mail_data() {
     assert_eq!(e.post_url.as_deref(), Some("http://www.hotmail.com"));
 
     let body = load("msnp15_005_S_MSG.bin");
-    let Payload::Msg(m) = parse_payload("MSG", None, body, &XmlLimits::default()).unwrap() else {
+    let Payload::Msg(m) = parse_payload(Verb::MSG, None, body, &XmlLimits::default()).unwrap()
+    else {
         panic!()
     };
     let MsgBody::MailData(md) = m.body else {
@@ -148,7 +153,7 @@ fn initial_email_and_mail_data() {
 #[test]
 fn text_typing_datacast() {
     let Payload::Msg(m) = parse_payload(
-        "MSG",
+        Verb::MSG,
         None,
         load("msnp18_011_C_MSG.bin"),
         &XmlLimits::default(),
@@ -164,7 +169,7 @@ fn text_typing_datacast() {
     assert_eq!(f.pitch_family, Some(0));
 
     let Payload::Msg(m) = parse_payload(
-        "MSG",
+        Verb::MSG,
         None,
         load("msnp9_005_C_MSG.bin"),
         &XmlLimits::default(),
@@ -178,7 +183,7 @@ fn text_typing_datacast() {
     assert_eq!((c.r, c.g, c.b), (0, 0, 0x80));
 
     let Payload::Msg(m) = parse_payload(
-        "MSG",
+        Verb::MSG,
         None,
         load("msnp18_010_C_MSG.bin"),
         &XmlLimits::default(),
@@ -190,7 +195,7 @@ fn text_typing_datacast() {
     assert_eq!(t.user, "alice@hotmail.com");
 
     let Payload::Msg(m) = parse_payload(
-        "MSG",
+        Verb::MSG,
         None,
         load("msnp15_018_C_MSG.bin"),
         &XmlLimits::default(),
@@ -208,7 +213,7 @@ fn text_typing_datacast() {
 #[test]
 fn ubx_msnp18_endpoints() {
     let p = parse_payload(
-        "UBX",
+        Verb::UBX,
         None,
         load("msnp18_006_S_UBX.bin"),
         &XmlLimits::default(),
@@ -234,7 +239,7 @@ fn ubx_msnp18_endpoints() {
     assert_eq!(d.to_xml().as_bytes(), load("msnp18_006_S_UBX.bin"));
 
     let p = parse_payload(
-        "UBX",
+        Verb::UBX,
         None,
         load("msnp18_005_S_UBX.bin"),
         &XmlLimits::default(),
@@ -248,7 +253,7 @@ fn ubx_msnp18_endpoints() {
     assert_eq!(d.to_xml().as_bytes(), load("msnp18_005_S_UBX.bin"));
 
     let p = parse_payload(
-        "UUX",
+        Verb::UUX,
         None,
         load("msnp18_004_C_UUX.bin"),
         &XmlLimits::default(),
@@ -263,7 +268,7 @@ fn ubx_msnp18_endpoints() {
 #[test]
 fn ubx_current_media_and_escaping() {
     let p = parse_payload(
-        "UBX",
+        Verb::UBX,
         None,
         load("msnp11_004_S_UBX.bin"),
         &XmlLimits::default(),
@@ -278,7 +283,7 @@ fn ubx_current_media_and_escaping() {
     assert_eq!(m.formatted, "Song Title - Artist Name");
 
     let p = parse_payload(
-        "UBX",
+        Verb::UBX,
         None,
         load("msnp11_003_S_UBX.bin"),
         &XmlLimits::default(),
@@ -294,7 +299,7 @@ fn ubx_current_media_and_escaping() {
 #[test]
 fn gcf_shields_and_policies() {
     let p = parse_payload(
-        "GCF",
+        Verb::GCF,
         None,
         load("msnp12_002_S_GCF.bin"),
         &XmlLimits::default(),
@@ -306,7 +311,7 @@ fn gcf_shields_and_policies() {
     assert_eq!(s.to_xml(true).as_bytes(), load("msnp12_002_S_GCF.bin"));
 
     let p = parse_payload(
-        "GCF",
+        Verb::GCF,
         None,
         load("msnp18_001_S_GCF.bin"),
         &XmlLimits::default(),
@@ -326,7 +331,7 @@ fn gcf_shields_and_policies() {
 #[test]
 fn not_abch_and_alerts() {
     let p = parse_payload(
-        "NOT",
+        Verb::NOT,
         None,
         load("msnp13_009_S_NOT.bin"),
         &XmlLimits::default(),
@@ -350,7 +355,7 @@ fn not_abch_and_alerts() {
     );
 
     let p = parse_payload(
-        "NOT",
+        Verb::NOT,
         None,
         load("msnp9_003_S_NOT.bin"),
         &XmlLimits::default(),
@@ -370,7 +375,7 @@ fn not_abch_and_alerts() {
         Some("<P>Flight <B>42</B> is delayed.</P>")
     );
     // re-encoding and re-parsing gives the same value
-    let again = msnp_proto::payload::notification::Notification::parse(
+    let again = msnp_proto::payload::notification::NotificationDocument::parse(
         n.to_xml().as_bytes(),
         &XmlLimits::default(),
     )
@@ -381,7 +386,7 @@ fn not_abch_and_alerts() {
 #[test]
 fn adl_fqy() {
     let p = parse_payload(
-        "ADL",
+        Verb::ADL,
         None,
         load("msnp13_008_S_ADL.bin"),
         &XmlLimits::default(),
@@ -395,7 +400,7 @@ fn adl_fqy() {
     assert_eq!(c.friendly.as_deref(), Some("Ivan"));
 
     let p = parse_payload(
-        "FQY",
+        Verb::FQY,
         None,
         load("msnp14_008_C_FQY.bin"),
         &XmlLimits::default(),
@@ -406,7 +411,7 @@ fn adl_fqy() {
     assert_eq!(ml.domains[0].contacts[0].lists, None);
 
     let p = parse_payload(
-        "QRY",
+        Verb::QRY,
         None,
         load("msnp18_009_C_QRY.bin"),
         &XmlLimits::default(),

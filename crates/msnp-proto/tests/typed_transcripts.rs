@@ -44,6 +44,7 @@ fn every_transcript_command_is_typed_and_byte_exact() {
                 Ok(m) => match m.to_vec(&dialect) {
                     Ok(bytes) if bytes == value.as_bytes() => {
                         assert_eq!(m.encoded_len(&dialect), bytes.len());
+                        assert_eq!(m.payload_bytes(), value.payload(), "{name}: {line}");
                         let owned = m.clone().into_owned();
                         assert_eq!(owned, m);
                         assert_eq!(

@@ -81,7 +81,7 @@ impl<'a> ErrorReply<'a> {
                 reason: "without a TrID the first parameter would read back as one",
             });
         }
-        let since = crate::version::ERROR_PAYLOAD_SINCE;
+        let since = crate::verb_table::ERROR_PAYLOAD_SINCE;
         if self.payload.is_some() && d.version < since {
             return Err(EncodeError::PayloadNotAllowed {
                 verb,

@@ -28,9 +28,11 @@ pub(crate) mod own;
 pub mod presence;
 pub mod session;
 pub mod switchboard;
+mod unknown;
 
 use bytes::BufMut;
 
+pub use crate::verb_table::supported;
 pub use error_reply::ErrorReply;
 pub use lists::{
     Adc, Add, Adg, Blp, BlpMode, Bpr, Group, GroupIds, Gtc, GtcMode, ListEntry, LstRequest,
@@ -47,10 +49,13 @@ pub use session::{
     UsrSwitchboard, Ver, VersionName, XfrRequest,
 };
 pub use switchboard::{AckMode, Ans, Bye, Cal, CalReply, Iro, Joi, MsgReceive, MsgSend};
+pub use unknown::UnknownCommand;
 
 use crate::error::EncodeError;
+use crate::payload::{Payload, PayloadError, XmlLimits, parse_payload};
 use crate::raw::RawCommand;
 use crate::verb::{TrId, Verb};
+use crate::verb_table;
 use crate::version::{Channel, Dialect, Direction, ProtocolVersion as V};
 use args::{Args, Buf, Count, Sink};
 use own::Own;
@@ -202,120 +207,6 @@ pub(crate) fn ser_lossy<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S
     s.serialize_str(&String::from_utf8_lossy(b))
 }
 
-/// Whether the protocol reference has `verb` in this dialect (version, channel, and — when the
-/// dialect says who sends — direction: a client never sends `NLN`, a server never sends `PNG`).
-///
-/// ```
-/// use msnp_proto::{Dialect, ProtocolVersion, Verb, message::supported};
-/// assert!(supported(Verb::SYN, &Dialect::notification(ProtocolVersion::Msnp12)));
-/// assert!(!supported(Verb::SYN, &Dialect::notification(ProtocolVersion::Msnp13)));
-/// assert!(supported(Verb::JOI, &Dialect::switchboard(ProtocolVersion::Msnp8)));
-/// assert!(!supported(Verb::JOI, &Dialect::notification(ProtocolVersion::Msnp8)));
-/// ```
-pub fn supported(verb: Verb, d: &Dialect) -> bool {
-    let v = d.version;
-    if verb.is_error() {
-        return d.direction != Some(Direction::ClientToServer);
-    }
-    let server_only = matches!(
-        verb,
-        Verb::ILN
-            | Verb::NLN
-            | Verb::FLN
-            | Verb::UBX
-            | Verb::RNG
-            | Verb::NOT
-            | Verb::IPG
-            | Verb::UBN
-            | Verb::UBM
-            | Verb::NFY
-            | Verb::SBS
-            | Verb::BPR
-            | Verb::QNG
-            | Verb::RFS
-            | Verb::IRO
-            | Verb::JOI
-            | Verb::BYE
-            | Verb::ACK
-            | Verb::NAK
-    );
-    let client_only = matches!(
-        verb,
-        Verb::PNG
-            | Verb::GSB
-            | Verb::PAG
-            | Verb::PGD
-            | Verb::UUM
-            | Verb::DEL
-            | Verb::VAS
-            | Verb::GET
-    );
-    match d.direction {
-        Some(Direction::ClientToServer) if server_only => return false,
-        Some(Direction::ServerToClient) if client_only => return false,
-        _ => {}
-    }
-    if v == V::Cvr0 {
-        return matches!(verb, Verb::VER | Verb::CVQ | Verb::OUT);
-    }
-    let r = |from: V, until: V| v.within(from, until);
-    if d.channel == Channel::Switchboard {
-        return matches!(
-            verb,
-            Verb::USR
-                | Verb::CAL
-                | Verb::ANS
-                | Verb::IRO
-                | Verb::JOI
-                | Verb::BYE
-                | Verb::MSG
-                | Verb::ACK
-                | Verb::NAK
-                | Verb::OUT
-        );
-    }
-    const ALL: V = V::Msnp21;
-    match verb {
-        Verb::VER
-        | Verb::CVR
-        | Verb::USR
-        | Verb::XFR
-        | Verb::OUT
-        | Verb::PNG
-        | Verb::QNG
-        | Verb::CHG
-        | Verb::NLN
-        | Verb::FLN
-        | Verb::BLP
-        | Verb::RNG
-        | Verb::URL
-        | Verb::SND
-        | Verb::MSG => true,
-        Verb::INF => r(V::Msnp2, V::Msnp7),
-        Verb::CHL | Verb::QRY => r(V::Msnp6, ALL),
-        Verb::SBS | Verb::GSB | Verb::GCF => r(V::Msnp11, ALL),
-        Verb::ILN => r(V::Msnp2, V::Msnp17),
-        Verb::UBX | Verb::UUX => r(V::Msnp11, ALL),
-        Verb::SYN | Verb::GTC | Verb::LST | Verb::REM => r(V::Msnp2, V::Msnp12),
-        Verb::LSG | Verb::ADG | Verb::RMG | Verb::REG => r(V::Msnp7, V::Msnp12),
-        Verb::ADD | Verb::REA => r(V::Msnp2, V::Msnp9),
-        Verb::ADC | Verb::SBP => r(V::Msnp10, V::Msnp12),
-        Verb::PRP => r(V::Msnp5, ALL),
-        Verb::BPR => r(V::Msnp5, V::Msnp12),
-        Verb::NOT | Verb::SDC | Verb::IPG => r(V::Msnp5, ALL),
-        Verb::FND => r(V::Msnp2, V::Msnp7),
-        Verb::IMS => r(V::Msnp3, ALL),
-        Verb::PAG => r(V::Msnp5, V::Msnp8),
-        Verb::PGD => r(V::Msnp9, ALL),
-        Verb::LKP => r(V::Msnp12, ALL),
-        Verb::ADL | Verb::RML | Verb::RFS | Verb::UUN | Verb::UBN => r(V::Msnp13, ALL),
-        Verb::FQY | Verb::UUM | Verb::UBM => r(V::Msnp14, ALL),
-        Verb::NFY | Verb::PUT | Verb::DEL | Verb::SDG | Verb::VAS => r(V::Msnp18, ALL),
-        Verb::GET => v == V::Msnp21,
-        _ => false,
-    }
-}
-
 macro_rules! messages {
     ($( $(#[$m:meta])* $var:ident($ty:ty) = $verb:ident ),* $(,)?) => {
         /// One typed command (see the [module documentation](self)).
@@ -330,10 +221,9 @@ macro_rules! messages {
             $( $(#[$m])* $var($ty), )*
             /// A numeric error reply.
             Error(ErrorReply<'a>),
-            /// A command this dialect does not have, kept as received.
-            Unknown(RawCommand<'a>),
-            /// An `Unknown` command after [`into_owned`](Self::into_owned): the same bytes, owned.
-            UnknownOwned(crate::raw::OwnedCommand),
+            /// A command this dialect does not have, kept as received (borrowed, or owned
+            /// after [`into_owned`](Self::into_owned)).
+            Unknown(UnknownCommand<'a>),
         }
 
         impl<'a> Message<'a> {
@@ -342,8 +232,7 @@ macro_rules! messages {
                 match self {
                     $( Self::$var(_) => Verb::$verb, )*
                     Self::Error(e) => Verb::error(e.code.0.clamp(100, 999)).unwrap_or(Verb::MSG),
-                    Self::Unknown(r) => r.verb(),
-                    Self::UnknownOwned(r) => r.as_raw().verb(),
+                    Self::Unknown(u) => u.as_raw().verb(),
                 }
             }
 
@@ -353,8 +242,7 @@ macro_rules! messages {
                 match self {
                     $( Self::$var(x) => Message::$var(x.own()), )*
                     Self::Error(e) => Message::Error(e.into_owned()),
-                    Self::Unknown(r) => unknown_owned(r),
-                    Self::UnknownOwned(r) => Message::UnknownOwned(r),
+                    Self::Unknown(u) => Message::Unknown(u.into_owned()),
                 }
             }
 
@@ -362,12 +250,8 @@ macro_rules! messages {
                 match self {
                     $( Self::$var(x) => x.write(Verb::$verb, d, s), )*
                     Self::Error(e) => e.write(d, s),
-                    Self::Unknown(r) => {
-                        s.put(r.as_bytes());
-                        Ok(())
-                    }
-                    Self::UnknownOwned(r) => {
-                        s.put(r.frame());
+                    Self::Unknown(u) => {
+                        s.put(u.as_bytes());
                         Ok(())
                     }
                 }
@@ -390,11 +274,10 @@ macro_rules! messages {
                 match self.0 {
                     $( Message::$var(x) => serde::Serialize::serialize(x, s), )*
                     Message::Error(e) => serde::Serialize::serialize(e, s),
-                    Message::UnknownOwned(o) => Fields(&Message::Unknown(o.as_raw())).serialize(s),
-                    Message::Unknown(r) => {
+                    Message::Unknown(u) => {
                         use serde::ser::SerializeMap;
                         let mut m = s.serialize_map(Some(1))?;
-                        let args: Vec<String> = r.args().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+                        let args: Vec<String> = u.as_raw().args().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
                         m.serialize_entry("args", &args)?;
                         m.end()
                     }
@@ -402,10 +285,6 @@ macro_rules! messages {
             }
         }
     };
-}
-
-fn unknown_owned(r: RawCommand<'_>) -> Message<'static> {
-    Message::UnknownOwned(r.to_owned_command())
 }
 
 messages! {
@@ -620,7 +499,7 @@ impl<'a> Message<'a> {
         };
         let verb = raw.verb();
         if !supported(verb, dialect) {
-            return Ok(Self::Unknown(*raw));
+            return Ok(Self::Unknown((*raw).into()));
         }
         if raw.trid().is_some() && raw.token(1).is_some_and(|t| t.len() > 1 && t[0] == b'0') {
             // `MSG 007 …` frames, but a typed message could not write it back byte-exactly.
@@ -645,28 +524,10 @@ impl<'a> Message<'a> {
         // only servers send, without a TrID slot, it is the first argument (`RNG 11752013 …`).
         let untrid = dialect.direction.is_none()
             && raw.trid().is_some()
-            && matches!(
-                verb,
-                Verb::NLN
-                    | Verb::FLN
-                    | Verb::RNG
-                    | Verb::JOI
-                    | Verb::BYE
-                    | Verb::UBX
-                    | Verb::UBN
-                    | Verb::UBM
-                    | Verb::NOT
-                    | Verb::IPG
-                    | Verb::NFY
-                    | Verb::QNG
-                    | Verb::BPR
-                    | Verb::RFS
-            )
-            || (dialect.direction.is_none()
-                && raw.trid().is_some()
-                && verb == Verb::LSG
-                && dialect.version.within(V::Msnp8, V::Msnp9)
-                && raw.arg_count() == 2);
+            && (verb_table::row(verb).is_some_and(|r| r.server_only_without_trid(dialect.version))
+                || (verb == Verb::LSG
+                    && dialect.version.within(V::Msnp8, V::Msnp9)
+                    && raw.arg_count() == 2));
         let a = if untrid {
             Args::without_trid(raw)
         } else {
@@ -701,7 +562,7 @@ impl<'a> Message<'a> {
             }
             Verb::USR => match Usr::decode(&a, d)? {
                 Some(u) => Self::Usr(u),
-                None => Self::Unknown(*raw),
+                None => Self::Unknown((*raw).into()),
             },
             Verb::XFR => match session::decode_xfr(&a, d)? {
                 session::Xfr::Request(x) => Self::XfrRequest(x),
@@ -763,7 +624,7 @@ impl<'a> Message<'a> {
                 };
                 if send {
                     if d.channel != Channel::Switchboard {
-                        return Ok(Self::Unknown(*raw));
+                        return Ok(Self::Unknown((*raw).into()));
                     }
                     Self::MsgSend(MsgSend::decode(&a, d)?)
                 } else {
@@ -862,7 +723,7 @@ impl<'a> Message<'a> {
             Verb::BYE => Self::Bye(Bye::decode(&a)?),
             Verb::ACK => Self::Ack(Transaction::decode(&a)?),
             Verb::NAK => Self::Nak(Transaction::decode(&a)?),
-            _ => Self::Unknown(*raw),
+            _ => Self::Unknown((*raw).into()),
         };
         if !untrid && !m.is_unknown() && m.trid() != raw.trid() {
             // A TrID slot the typed shape does not have (e.g. `BYE 78 …` read with the direction
@@ -988,7 +849,7 @@ impl<'a> Message<'a> {
 
     fn check(&self, d: &Ctx) -> Result<(), EncodeError> {
         let verb = self.verb();
-        if matches!(self, Self::Unknown(_) | Self::UnknownOwned(_)) {
+        if matches!(self, Self::Unknown(_)) {
             return Ok(());
         }
         if !supported(verb, d) {
@@ -1009,8 +870,7 @@ impl<'a> Message<'a> {
     /// The transaction ID, when the command has one.
     pub fn trid(&self) -> Option<TrId> {
         match self {
-            Self::Unknown(r) => r.trid(),
-            Self::UnknownOwned(r) => r.as_raw().trid(),
+            Self::Unknown(u) => u.as_raw().trid(),
             Self::Error(e) => e.trid,
             Self::Ver(x) => Some(x.trid),
             Self::CvrRequest(x) | Self::CvqRequest(x) => Some(x.trid),
@@ -1081,8 +941,61 @@ impl<'a> Message<'a> {
         }
     }
 
-    /// Whether this is `Unknown` (or its owned form).
+    /// Whether this is `Unknown`.
     pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_) | Self::UnknownOwned(_))
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The payload the command carries (`Some(&[])` for a zero length), or `None` when its
+    /// shape has none.
+    pub fn payload_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Self::Unknown(u) => u.as_raw().payload(),
+            Self::Error(e) => e.payload.as_deref(),
+            Self::Uux(x)
+            | Self::Adl(x)
+            | Self::Rml(x)
+            | Self::Fqy(x)
+            | Self::Put(x)
+            | Self::Del(x)
+            | Self::Sdg(x) => Some(&x.payload),
+            Self::PutOk(x) => Some(&x.payload),
+            Self::Lkp(x) | Self::Vas(x) | Self::Get(x) => x.payload.as_deref(),
+            Self::Gcf(x) => x.payload.as_deref(),
+            Self::QryRequest(x) => Some(&x.answer),
+            Self::Ubx(x) => Some(&x.payload),
+            Self::MsgSend(x) => Some(&x.payload),
+            Self::MsgReceive(x) => Some(&x.payload),
+            Self::Not(x) | Self::Ipg(x) | Self::Nfy(x) => Some(&x.payload),
+            Self::Sdc(x) => Some(&x.payload),
+            Self::Pag(x) | Self::Pgd(x) => Some(&x.payload),
+            Self::Uun(x) | Self::Ubn(x) => Some(&x.payload),
+            Self::Uum(x) => Some(&x.payload),
+            Self::Ubm(x) => Some(&x.payload),
+            _ => None,
+        }
+    }
+
+    /// The payload decoded as the document its verb carries (see
+    /// [`PayloadKind`](crate::verb_table::PayloadKind)), or `None` when the command has no
+    /// payload.
+    ///
+    /// ```
+    /// use msnp_proto::{Decoder, Dialect, Direction, Limits, Message, ProtocolVersion, Status};
+    /// use msnp_proto::payload::{Payload, XmlLimits};
+    /// let d = Dialect::notification(ProtocolVersion::Msnp11).with_direction(Direction::ServerToClient);
+    /// let wire = b"UBX bob@hotmail.com 26\r\n<Data><PSM>hi</PSM></Data>";
+    /// let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(wire) else { panic!() };
+    /// let m = Message::decode(&value, &d).unwrap();
+    /// let Some(Ok(Payload::Data(doc))) = m.payload(&XmlLimits::default()) else { panic!() };
+    /// assert!(matches!(doc, msnp_proto::payload::data::DataDocument::Data(d) if d.psm.as_deref() == Some("hi")));
+    /// ```
+    pub fn payload(&self, limits: &XmlLimits) -> Option<Result<Payload<'_>, PayloadError>> {
+        let body = self.payload_bytes()?;
+        let uun_type = match self {
+            Self::Uun(x) | Self::Ubn(x) => Some(x.kind),
+            _ => None,
+        };
+        Some(parse_payload(self.verb(), uun_type, body, limits))
     }
 }

@@ -17,11 +17,13 @@
 //! Every parser works on the raw payload bytes (`&[u8]`) the framing layer hands over and
 //! is independent of the wire types; all errors are [`PayloadError`] (typed, with byte
 //! offsets where known). No parser panics, allocates without bound or loops forever on
-//! any input. [`parse_payload`] picks the parser from the verb:
+//! any input. [`parse_payload`] picks the parser from the verb's row in the
+//! [verb table](crate::verb_table) (and `Message::payload` from a typed message's verb):
 //!
 //! ```
+//! use msnp_proto::Verb;
 //! use msnp_proto::payload::{parse_payload, Payload, XmlLimits};
-//! let p = parse_payload("UUX", None, b"<Data><PSM>hi</PSM><CurrentMedia></CurrentMedia></Data>", &XmlLimits::default()).unwrap();
+//! let p = parse_payload(Verb::UUX, None, b"<Data><PSM>hi</PSM><CurrentMedia></CurrentMedia></Data>", &XmlLimits::default()).unwrap();
 //! let Payload::Data(msnp_proto::payload::data::DataDocument::Data(d)) = p else { panic!() };
 //! assert_eq!(d.psm.as_deref(), Some("hi"));
 //! ```
@@ -43,6 +45,9 @@ pub use crate::xml;
 
 pub use error::PayloadError;
 pub use xml::XmlLimits;
+
+use crate::verb::Verb;
+use crate::verb_table::{self, PayloadKind};
 
 /// A `MSG`/`UUM`/`UBM` payload: the MIME message and its typed body.
 ///
@@ -93,7 +98,7 @@ pub enum Payload<'a> {
     /// `GCF` (MSNP13+): `<Policies>`.
     Policies(policies::Policies),
     /// `NOT`, `IPG`: `<NOTIFICATION>`.
-    Notification(notification::Notification),
+    Notification(notification::NotificationDocument),
     /// `UUN`, `UBN`.
     Uun(uun::UunBody<'a>),
     /// `NFY`, `PUT`, `DEL`, `SDG`: routed MIME.
@@ -107,13 +112,14 @@ pub enum Payload<'a> {
     Opaque(#[cfg_attr(feature = "serde", serde(serialize_with = "serde_b64"))] Cow<'a, [u8]>),
 }
 
-/// Decodes a payload body by verb (`MSG`, `ADL`, …, case-sensitive upper-case; a three-digit
-/// error code for MSNP13+ error replies with payload).
+/// Decodes a payload body by the [document kind](crate::verb_table::PayloadKind) of its verb's
+/// row in the verb table (a verb without one gives [`Payload::Opaque`]); for MSNP13+ error
+/// replies with payload, XML or text.
 ///
 /// `uun_type` is the notification-type argument of `UUN`/`UBN` (needed to decode them; without
 /// it their body is classified as type 0 / unknown). Empty bodies give [`Payload::Empty`].
 pub fn parse_payload<'a>(
-    verb: &str,
+    verb: Verb,
     uun_type: Option<u32>,
     body: &'a [u8],
     limits: &XmlLimits,
@@ -127,15 +133,21 @@ pub fn parse_payload<'a>(
             max: limits.max_size,
         });
     }
-    Ok(match verb {
-        "MSG" | "UUM" | "UBM" => {
+    if verb.is_error() {
+        return Ok(error_payload(body, limits));
+    }
+    let Some(kind) = verb_table::row(verb).and_then(|r| r.payload.map(|p| p.document)) else {
+        return Ok(Payload::Opaque(Cow::Borrowed(body)));
+    };
+    Ok(match kind {
+        PayloadKind::Mime => {
             let mime = mime::MimeMessage::parse(body)?;
             let typed = mime.typed_body(limits)?.into_owned();
             Payload::Msg(Box::new(MsgPayload { mime, body: typed }))
         }
-        "ADL" | "RML" | "FQY" => Payload::Ml(ml::Ml::parse(body, limits)?),
-        "UUX" | "UBX" => Payload::Data(data::DataDocument::parse(body, limits)?),
-        "GCF" => {
+        PayloadKind::Ml => Payload::Ml(ml::Ml::parse(body, limits)?),
+        PayloadKind::Data => Payload::Data(data::DataDocument::parse(body, limits)?),
+        PayloadKind::Gcf => {
             let doc = xml::parse_bytes(body, limits)?;
             match doc.root.name.as_ref() {
                 "Policies" => Payload::Policies(policies::Policies::from_document(&doc)?),
@@ -150,29 +162,30 @@ pub fn parse_payload<'a>(
                 }
             }
         }
-        "NOT" | "IPG" => Payload::Notification(notification::Notification::parse(body, limits)?),
-        "UUN" | "UBN" => Payload::Uun(uun::UunBody::parse(uun_type.unwrap_or(0), body, limits)?),
-        "NFY" | "PUT" | "DEL" | "SDG" => Payload::Routed(routed::RoutedMessage::parse(body)?),
-        "PAG" | "PGD" => {
+        PayloadKind::Notification => {
+            Payload::Notification(notification::NotificationDocument::parse(body, limits)?)
+        }
+        PayloadKind::Uun => Payload::Uun(uun::UunBody::parse(uun_type.unwrap_or(0), body, limits)?),
+        PayloadKind::Routed => Payload::Routed(routed::RoutedMessage::parse(body)?),
+        PayloadKind::Xml => {
             let doc = xml::parse_bytes(body, limits)?;
             Payload::Xml(doc.root.to_owned_element(doc.source))
         }
-        "QRY" | "SDC" => Payload::Text(Cow::Borrowed(error::utf8(body)?)),
-        // MSNP13+ error replies (`241 trid len`) may carry a payload: XML or text.
-        v if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) => {
-            match std::str::from_utf8(body) {
-                Err(_) => Payload::Opaque(Cow::Borrowed(body)),
-                Ok(text) if text.trim_start().starts_with('<') => {
-                    match xml::parse_document(text, limits) {
-                        Ok(doc) => Payload::Xml(doc.root.to_owned_element(doc.source)),
-                        Err(_) => Payload::Text(Cow::Borrowed(text)),
-                    }
-                }
-                Ok(text) => Payload::Text(Cow::Borrowed(text)),
-            }
-        }
-        _ => Payload::Opaque(Cow::Borrowed(body)),
+        PayloadKind::Text => Payload::Text(Cow::Borrowed(error::utf8(body)?)),
+        PayloadKind::Opaque => Payload::Opaque(Cow::Borrowed(body)),
     })
+}
+
+/// An MSNP13+ error reply's payload (`241 trid len`): XML when it parses, else text, else bytes.
+fn error_payload<'a>(body: &'a [u8], limits: &XmlLimits) -> Payload<'a> {
+    match std::str::from_utf8(body) {
+        Err(_) => Payload::Opaque(Cow::Borrowed(body)),
+        Ok(text) if text.trim_start().starts_with('<') => match xml::parse_document(text, limits) {
+            Ok(doc) => Payload::Xml(doc.root.to_owned_element(doc.source)),
+            Err(_) => Payload::Text(Cow::Borrowed(text)),
+        },
+        Ok(text) => Payload::Text(Cow::Borrowed(text)),
+    }
 }
 
 impl MsgPayload<'_> {

@@ -1,10 +1,10 @@
 //! `<NOTIFICATION>` documents carried by `NOT` (MSNP5+) and `IPG` (pager messages).
 //!
 //! ```
-//! use msnp_proto::payload::notification::Notification;
+//! use msnp_proto::payload::notification::NotificationDocument;
 //! use msnp_proto::payload::xml::XmlLimits;
 //! let body = br#"<NOTIFICATION ver="1" id="1" siteid="111100200" siteurl="http://alerts.example.com"><TO pid="0x00014850:0x8f5b2800" name="alice@hotmail.com"/><MSG pri="" id="1"><ACTION url="/act?id=1"/><SUBSCR url="/sub?id=1"/><CAT id="111100201"/><BODY lang="1033" icon=""><TEXT>Your package has shipped.</TEXT></BODY></MSG></NOTIFICATION>"#;
-//! let n = Notification::parse(body, &XmlLimits::default()).unwrap();
+//! let n = NotificationDocument::parse(body, &XmlLimits::default()).unwrap();
 //! assert_eq!(n.messages[0].body.as_ref().unwrap().text.as_deref(), Some("Your package has shipped."));
 //! assert_eq!(n.to.as_ref().unwrap().name.as_deref(), Some("alice@hotmail.com"));
 //! ```
@@ -125,7 +125,7 @@ pub struct NotificationMessage {
 /// A `<NOTIFICATION>` document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Notification {
+pub struct NotificationDocument {
     /// `ver`.
     pub ver: Option<u32>,
     /// `id`.
@@ -160,7 +160,7 @@ fn owned(e: &Element<'_>, a: &str) -> Option<String> {
     e.attr(a).map(str::to_owned)
 }
 
-impl Notification {
+impl NotificationDocument {
     /// Parses with default [`NotificationOptions`].
     pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
         Self::parse_with(body, limits, NotificationOptions::default())
