@@ -225,10 +225,9 @@ fn crate_cycles(root: &Path) -> Vec<Vec<Module>> {
                 .rev()
                 .map(|k| path[..k].to_vec())
                 .find(|t| modules.contains_key(t) && *t != m)
+                && !facades.contains(&t)
             {
-                if !facades.contains(&t) {
-                    targets.insert(t);
-                }
+                targets.insert(t);
             }
         }
         edges.insert(m, targets);
