@@ -76,12 +76,18 @@ mod auth;
 pub mod digest;
 pub mod login;
 mod machine;
+pub mod notification;
+pub mod roster;
 pub mod server;
 pub mod switchboard;
 
 pub use login::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase,
     ProductPair, TicketRequest,
+};
+pub use notification::{NotificationSession, Request, SessionConfig, SessionEvent, SessionPhase};
+pub use roster::{
+    Contact, ContactPresence, ListVersion, PresenceChanges, Privacy, Roster, RosterGroup,
 };
 pub use server::{
     ClientCredentials, CvrAnswer, Referral, ServerConfig, ServerEvent, ServerLogin, ServerPhase,

@@ -9,8 +9,8 @@ use crate::machine::{self, Challenges, Core, Machine, line_text};
 use msnp_proto::error_code::ErrorCode;
 use msnp_proto::message::session::Out;
 use msnp_proto::message::{
-    AuthPackage, AuthStage, CvrRequest, MessageError, OutReason, Transaction, Usr,
-    UsrChallenge, UsrCredentials, UsrInitial, UsrOk, Ver, VersionName,
+    AuthPackage, AuthStage, CvrRequest, MessageError, OutReason, Transaction, Usr, UsrChallenge,
+    UsrCredentials, UsrInitial, UsrOk, Ver, VersionName,
 };
 use msnp_proto::raw::OwnedCommand;
 use msnp_proto::verb::{TrId, Verb};
@@ -1033,10 +1033,12 @@ impl ClientLogin {
             return Ok(());
         };
         let product = self.config.product.as_ref().map(ProductPair::key);
-        let trid = match self
-            .challenges
-            .answer(&mut self.core, self.version, product, challenge.as_str())?
-        {
+        let trid = match self.challenges.answer(
+            &mut self.core,
+            self.version,
+            product,
+            challenge.as_str(),
+        )? {
             Ok(t) => t,
             Err(e) => {
                 self.fail(LoginError::Auth(e));
