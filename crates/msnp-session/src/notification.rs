@@ -597,7 +597,7 @@ impl NotificationSession {
     }
 
     /// Sets the user's status (`CHG`), with capabilities (MSNP8+; `0` when `None`) and an MSN
-    /// object (MSNP9+, the XML text). Contacts' initial presence follows as `ILN`.
+    /// object (MSNP9+; `UrlText::from_plain(xml)`). Contacts' initial presence follows as `ILN`.
     ///
     /// # Errors
     /// [`SessionError::Encode`] when a value does not fit the version; not open.
@@ -605,7 +605,7 @@ impl NotificationSession {
         &mut self,
         status: PresenceStatus,
         capabilities: Option<ClientCapabilities>,
-        msn_object: Option<&str>,
+        msn_object: Option<&UrlText<'_>>,
     ) -> Result<TrId, SessionError> {
         self.require_open("set_status")?;
         let caps = if self.version >= V::Msnp8 {
@@ -613,16 +613,12 @@ impl NotificationSession {
         } else {
             None
         };
-        let object = msn_object
-            .map(UrlText::from_plain)
-            .transpose()
-            .map_err(|_| invalid("msn_object", "cannot be URL-encoded"))?;
         let trid = self.core.next_trid();
         self.core.send(&Message::Chg(Chg {
             trid,
             status,
             capabilities: caps,
-            msn_object: object,
+            msn_object: msn_object.cloned(),
         }))?;
         self.track(trid, Request::SetStatus(status), Vec::new());
         Ok(trid)
@@ -631,24 +627,33 @@ impl NotificationSession {
     /// Sets the personal message and current media (`UUX`, MSNP11+).
     ///
     /// # Errors
-    /// [`SessionError::WrongState`] before MSNP11; not open.
+    /// As [`set_user_data`](Self::set_user_data).
     pub fn set_personal_message(
         &mut self,
         message: &str,
         media: Option<CurrentMedia>,
     ) -> Result<TrId, SessionError> {
-        self.require_open("set_personal_message")?;
-        if self.version < V::Msnp11 {
-            return Err(SessionError::WrongState {
-                call: "set_personal_message",
-                state: "before MSNP11",
-            });
-        }
         let data = UserData {
             psm: Some(message.to_owned()),
             current_media: Some(media.map_or(MediaField::Empty, MediaField::Media)),
             ..UserData::default()
         };
+        self.set_user_data(&data)
+    }
+
+    /// Sends a whole `<Data>` document (`UUX`, MSNP11+): personal message, media, and what
+    /// later versions add (machine GUID, scene, colour scheme).
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] before MSNP11 or when not open.
+    pub fn set_user_data(&mut self, data: &UserData) -> Result<TrId, SessionError> {
+        self.require_open("set_user_data")?;
+        if self.version < V::Msnp11 {
+            return Err(SessionError::WrongState {
+                call: "set_user_data",
+                state: "before MSNP11",
+            });
+        }
         let xml = data.to_xml();
         let trid = self.core.next_trid();
         self.core.send(&Message::Uux(PayloadCommand {
@@ -659,13 +664,14 @@ impl NotificationSession {
         Ok(trid)
     }
 
-    /// Sets the user's friendly name: `REA` (MSNP2–9) or `PRP MFN` (MSNP10+).
+    /// Sets the user's friendly name: `REA` (MSNP2–9) or `PRP MFN` (MSNP10+). Names are
+    /// [`UrlText`] (`UrlText::from_plain("Alice")`) so that any escaping can be sent.
     ///
     /// # Errors
-    /// [`SessionError::Encode`] for a name that cannot be URL-encoded; not open.
-    pub fn set_friendly_name(&mut self, name: &str) -> Result<TrId, SessionError> {
+    /// Not open.
+    pub fn set_friendly_name(&mut self, name: &UrlText<'_>) -> Result<TrId, SessionError> {
         self.require_open("set_friendly_name")?;
-        let text = url("friendly name", name)?;
+        let text = name.clone();
         let trid = self.core.next_trid();
         let msg = if self.version <= V::Msnp9 {
             Message::Rea(Rea {
@@ -683,7 +689,7 @@ impl NotificationSession {
             })
         };
         self.core.send(&msg)?;
-        self.track(trid, Request::SetFriendlyName(name.to_owned()), Vec::new());
+        self.track(trid, Request::SetFriendlyName(plain(name)), Vec::new());
         Ok(trid)
     }
 
@@ -698,12 +704,15 @@ impl NotificationSession {
         &mut self,
         list: List,
         handle: &str,
-        friendly_name: Option<&str>,
+        friendly_name: Option<&UrlText<'_>>,
         group: Option<&str>,
     ) -> Result<TrId, SessionError> {
         self.require_list_era("add_contact")?;
         let h = machine::handle("handle", handle)?;
-        let name = url("friendly name", friendly_name.unwrap_or(handle))?;
+        let name = match friendly_name {
+            Some(n) => n.clone(),
+            None => url("friendly name", handle)?,
+        };
         let group_tok = group.map(|g| machine::token("group", g)).transpose()?;
         let trid = self.core.next_trid();
         let msg = if self.version <= V::Msnp9 {
@@ -793,9 +802,13 @@ impl NotificationSession {
     ///
     /// # Errors
     /// As [`add_contact`](Self::add_contact).
-    pub fn rename_contact(&mut self, contact: &str, name: &str) -> Result<TrId, SessionError> {
+    pub fn rename_contact(
+        &mut self,
+        contact: &str,
+        name: &UrlText<'_>,
+    ) -> Result<TrId, SessionError> {
         self.require_list_era("rename_contact")?;
-        let text = url("friendly name", name)?;
+        let text = name.clone();
         let trid = self.core.next_trid();
         let (msg, target) = if self.version <= V::Msnp9 {
             let m = Message::Rea(Rea {
@@ -823,7 +836,7 @@ impl NotificationSession {
         self.core.send(&msg)?;
         let request = Request::RenameContact {
             contact: target,
-            name: name.to_owned(),
+            name: plain(name),
         };
         self.track(trid, request, Vec::new());
         Ok(trid)
@@ -833,16 +846,16 @@ impl NotificationSession {
     ///
     /// # Errors
     /// [`SessionError::WrongState`] outside MSNP7–12 or when not open.
-    pub fn add_group(&mut self, name: &str) -> Result<TrId, SessionError> {
+    pub fn add_group(&mut self, name: &UrlText<'_>) -> Result<TrId, SessionError> {
         self.require_groups("add_group")?;
         let trid = self.core.next_trid();
         self.core.send(&Message::Adg(Adg {
             trid,
             list_version: None,
-            name: url("group name", name)?,
+            name: name.clone(),
             group_id: None,
         }))?;
-        self.track(trid, Request::AddGroup(name.to_owned()), Vec::new());
+        self.track(trid, Request::AddGroup(plain(name)), Vec::new());
         Ok(trid)
     }
 
@@ -866,18 +879,18 @@ impl NotificationSession {
     ///
     /// # Errors
     /// As [`add_group`](Self::add_group).
-    pub fn rename_group(&mut self, id: &str, name: &str) -> Result<TrId, SessionError> {
+    pub fn rename_group(&mut self, id: &str, name: &UrlText<'_>) -> Result<TrId, SessionError> {
         self.require_groups("rename_group")?;
         let trid = self.core.next_trid();
         self.core.send(&Message::Reg(Reg {
             trid,
             list_version: None,
             group_id: machine::token("group", id)?,
-            name: url("group name", name)?,
+            name: name.clone(),
         }))?;
         let request = Request::RenameGroup {
             id: id.to_owned(),
-            name: name.to_owned(),
+            name: plain(name),
         };
         self.track(trid, request, Vec::new());
         Ok(trid)
@@ -933,6 +946,27 @@ impl NotificationSession {
         let invitees = invitees.iter().map(|s| (*s).to_owned()).collect();
         self.track(trid, Request::Switchboard, invitees);
         Ok(trid)
+    }
+
+    /// The TrID for a command of the caller's that the session does not model (`GCF`, `URL`,
+    /// `SDC`, …); build it and queue it with [`send`](Self::send).
+    pub fn next_trid(&mut self) -> TrId {
+        self.core.next_trid()
+    }
+
+    /// Sends a command of the caller's, encoded in the session's dialect; its reply comes
+    /// back as [`SessionEvent::Command`] (or an error as [`SessionEvent::ServerError`]). An
+    /// `OUT` is [`logout`](Self::logout).
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] unless open; [`SessionError::Encode`] when the command is
+    /// not valid in the dialect.
+    pub fn send(&mut self, msg: &Message<'_>) -> Result<(), SessionError> {
+        self.require_open("send")?;
+        if msg.verb() == msnp_proto::Verb::OUT {
+            return self.logout();
+        }
+        self.core.send(msg)
     }
 
     // ----- internals -----
@@ -1355,6 +1389,10 @@ impl NotificationSession {
 
 fn invalid(what: &'static str, reason: &'static str) -> SessionError {
     SessionError::Encode(msnp_proto::error::EncodeError::Invalid { what, reason })
+}
+
+fn plain(t: &UrlText<'_>) -> String {
+    t.decoded().into_owned()
 }
 
 fn url(what: &'static str, plain: &str) -> Result<UrlText<'static>, SessionError> {
