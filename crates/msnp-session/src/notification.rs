@@ -24,6 +24,7 @@ use msnp_proto::payload::mime::{
     ActiveMailNotification, EmailNotification, InitialEmailNotification, MailDataNotification,
     MimeMessage, MsgBody, Profile,
 };
+use msnp_proto::payload::ml::{Ml, MlBuildOptions, MlSplitLimits};
 use msnp_proto::payload::xml::XmlLimits;
 use msnp_proto::raw::OwnedCommand;
 use msnp_proto::verb::TrId;
@@ -121,6 +122,8 @@ pub enum Request {
     SetAddPrompt(GtcMode),
     /// [`NotificationSession::request_switchboard`].
     Switchboard,
+    /// [`NotificationSession::send_contact_list`] (all its `ADL`s; the ID is the first's).
+    ContactList,
 }
 
 /// What happened, in order; drained with [`NotificationSession::poll_event`]. Nothing follows
@@ -286,6 +289,16 @@ struct Sync {
     blp_seen: bool,
 }
 
+/// The initial `ADL`s in flight (MSNP13+).
+#[derive(Debug)]
+struct ContactList {
+    /// The first `ADL`'s TrID: the request's ID.
+    id: TrId,
+    /// The `ADL` awaiting its `OK`.
+    current: TrId,
+    rest: VecDeque<String>,
+}
+
 /// Keepalive timing (all instants are the caller's).
 #[derive(Debug)]
 struct Keepalive {
@@ -347,6 +360,8 @@ pub struct NotificationSession {
     phase: SessionPhase,
     roster: Roster,
     sync: Option<Sync>,
+    /// MSNP13+: the initial `ADL`s still to send, one after each `ADL OK`.
+    contact_list: Option<ContactList>,
     /// The key of the last `LST` (a handle-less `BPR` belongs to it).
     last_contact: Option<String>,
     pending: VecDeque<(TrId, Request, Vec<String>)>,
@@ -387,6 +402,7 @@ impl ClientLogin {
             phase: SessionPhase::Open,
             roster: Roster::empty(ListVersion::initial(parts.version)),
             sync: None,
+            contact_list: None,
             last_contact: None,
             pending: VecDeque::new(),
             challenges: parts.challenges,
@@ -638,15 +654,16 @@ impl NotificationSession {
             current_media: Some(media.map_or(MediaField::Empty, MediaField::Media)),
             ..UserData::default()
         };
-        self.set_user_data(&data)
+        self.set_user_data(&DataDocument::Data(Box::new(data)))
     }
 
-    /// Sends a whole `<Data>` document (`UUX`, MSNP11+): personal message, media, and what
-    /// later versions add (machine GUID, scene, colour scheme).
+    /// Sends a whole document (`UUX`, MSNP11+): a `<Data>` with the personal message, media
+    /// and what later versions add (machine GUID, scene, colour scheme), or (MSNP16+) an
+    /// endpoint's `<EndpointData>` / `<PrivateEndpointData>`.
     ///
     /// # Errors
     /// [`SessionError::WrongState`] before MSNP11 or when not open.
-    pub fn set_user_data(&mut self, data: &UserData) -> Result<TrId, SessionError> {
+    pub fn set_user_data(&mut self, data: &DataDocument) -> Result<TrId, SessionError> {
         self.require_open("set_user_data")?;
         if self.version < V::Msnp11 {
             return Err(SessionError::WrongState {
@@ -969,6 +986,118 @@ impl NotificationSession {
         self.core.send(msg)
     }
 
+    /// MSNP13+: sends the contact list fetched from the address book (the caller builds `ml`
+    /// from the ABCH `FindMembership`/`ABFindAll` results, e.g. with `Ml::from_accounts(true,
+    /// …)`): the roster learns the contacts, and the list goes out as `ADL`s split at the
+    /// server's limits (7500 bytes, 150 contacts), each sent after the previous one's `ADL OK`.
+    /// [`SessionEvent::RequestDone`] with [`Request::ContactList`] follows the last; then set
+    /// the status ([`set_status`](Self::set_status)), which makes the server send presence.
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] before MSNP13, while a list is being sent, or when not
+    /// open; [`SessionError::Encode`] when `ml` does not build as a client `<ml>`.
+    pub fn send_contact_list(&mut self, ml: &Ml) -> Result<TrId, SessionError> {
+        self.require_open("send_contact_list")?;
+        if self.version < V::Msnp13 {
+            return Err(SessionError::WrongState {
+                call: "send_contact_list",
+                state: "before MSNP13 (use sync)",
+            });
+        }
+        if self.contact_list.is_some() {
+            return Err(SessionError::WrongState {
+                call: "send_contact_list",
+                state: "sending the contact list",
+            });
+        }
+        let mut parts: VecDeque<String> = ml
+            .split(&MlBuildOptions::client(), MlSplitLimits::default())
+            .map_err(|_| invalid("contact list", "does not build as a client <ml>"))?
+            .into();
+        let max = self.config.max_contacts;
+        for (account, c) in ml.accounts() {
+            if let Ok(h) = Handle::parse(&account)
+                && let Some(contact) = self.roster.upsert(&h, max)
+            {
+                contact.lists = c.lists.unwrap_or_default();
+                contact.network = c.network.or(contact.network);
+            }
+        }
+        let first = parts.pop_front().unwrap_or_default();
+        let id = self.send_adl(&first)?;
+        self.contact_list = Some(ContactList {
+            id,
+            current: id,
+            rest: parts,
+        });
+        Ok(id)
+    }
+
+    fn send_adl(&mut self, xml: &str) -> Result<TrId, SessionError> {
+        let trid = self.core.next_trid();
+        self.core.send(&Message::Adl(PayloadCommand {
+            trid,
+            payload: xml.as_bytes().into(),
+        }))?;
+        Ok(trid)
+    }
+
+    /// `ADL trid OK`: the next part of the contact list goes out, or the list is done.
+    fn on_adl_ok(&mut self, trid: TrId) -> Result<bool, SessionError> {
+        let Some(list) = self.contact_list.as_mut() else {
+            return Ok(false);
+        };
+        if list.current != trid {
+            return Ok(false);
+        }
+        match list.rest.pop_front() {
+            Some(next) => {
+                let t = self.send_adl(&next)?;
+                if let Some(l) = self.contact_list.as_mut() {
+                    l.current = t;
+                }
+            }
+            None => {
+                let id = list.id;
+                self.contact_list = None;
+                self.core.emit(SessionEvent::RequestDone {
+                    id,
+                    request: Request::ContactList,
+                });
+            }
+        }
+        Ok(true)
+    }
+
+    /// `ADL 0`: the server adds contacts (someone put the user on their list).
+    fn on_adl_push(&mut self, payload: &[u8]) -> bool {
+        let Ok(ml) = Ml::parse(payload, &self.config.xml) else {
+            return false;
+        };
+        let max = self.config.max_contacts;
+        for (account, c) in ml.accounts() {
+            let Ok(h) = Handle::parse(&account) else {
+                continue;
+            };
+            let lists = c.lists.unwrap_or_default();
+            if let Some(contact) = self.roster.upsert(&h, max) {
+                contact.lists |= lists;
+                if let Some(f) = &c.friendly {
+                    contact.friendly_name.clone_from(f);
+                }
+            }
+            if lists.contains(msnp_proto::ListBits::REVERSE)
+                || lists.contains(msnp_proto::ListBits::PENDING)
+            {
+                self.core.emit(SessionEvent::AddedBy {
+                    handle: account,
+                    friendly_name: c.friendly.clone(),
+                });
+            }
+        }
+        true
+    }
+
     // ----- internals -----
 
     fn require_open(&self, call: &'static str) -> Result<(), SessionError> {
@@ -1035,6 +1164,11 @@ impl NotificationSession {
         self.pending.clear();
     }
 
+    /// Whether `h` is the user (presence of one's own other endpoints is not a contact's).
+    fn is_me(&self, h: &Handle<'_>) -> bool {
+        roster::key(h) == self.handle.to_ascii_lowercase()
+    }
+
     fn limits(&self) -> (usize, usize) {
         (self.config.max_contacts, self.config.max_groups)
     }
@@ -1059,6 +1193,14 @@ impl NotificationSession {
                 self.core.emit(SessionEvent::RequestFailed {
                     id: t,
                     request,
+                    code,
+                });
+                return;
+            }
+            if let Some(list) = self.contact_list.take_if(|l| l.current == t) {
+                self.core.emit(SessionEvent::RequestFailed {
+                    id: list.id,
+                    request: Request::ContactList,
                     code,
                 });
                 return;
@@ -1468,6 +1610,16 @@ impl Machine for NotificationSession {
                 self.core.emit(SessionEvent::ChallengeAccepted(t.trid));
             }
             Message::Qng(q) => self.on_qng(q.seconds),
+            Message::Iln(i) if self.is_me(&i.presence.handle) => {
+                self.core.emit(SessionEvent::Command(cmd.clone()));
+            }
+            Message::Nln(p) if self.is_me(&p.handle) => {
+                self.core.emit(SessionEvent::Command(cmd.clone()));
+            }
+            Message::Ubx(u) if self.is_me(&u.handle) => {
+                // The user's own document, echoed to the user's other endpoints (MSNP16+).
+                self.core.emit(SessionEvent::Command(cmd.clone()));
+            }
             Message::Iln(i) => {
                 if let Some((k, ch)) = self.roster.apply_presence(&i.presence, max) {
                     self.presence_event(&k, ch, true);
@@ -1542,6 +1694,8 @@ impl Machine for NotificationSession {
                 self.core
                     .emit(SessionEvent::Policies(cmd.frame().slice_ref(p)));
             }
+            Message::AdlOk(o) if self.on_adl_ok(o.trid)? => {}
+            Message::Adl(a) if a.trid == TrId::ASYNC && self.on_adl_push(&a.payload) => {}
             Message::Sbs(s) => self
                 .core
                 .emit(SessionEvent::Subscription(s.data.into_owned())),
