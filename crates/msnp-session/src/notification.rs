@@ -144,6 +144,7 @@ impl Default for SessionConfig {
 /// [`SessionEvent::RequestFailed`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Request {
     /// [`NotificationSession::sync`].
     Sync,

@@ -13,6 +13,7 @@ use msnp_proto::{ProtocolVersion as V, Token};
 /// The list version a `SYN` carries: one number (MSNP2–9) or, from MSNP10, the list and
 /// settings versions (numbers or ISO-8601 timestamps), kept as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ListVersion {
     /// The list version.
     pub list: String,
@@ -32,6 +33,7 @@ impl ListVersion {
 
 /// A contact's presence and what it publishes.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ContactPresence {
     /// The status (`FLN` until the server says otherwise).
     pub status: PresenceStatus,
@@ -60,6 +62,7 @@ impl Default for ContactPresence {
 /// What a presence update changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[allow(clippy::struct_excessive_bools)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PresenceChanges {
     /// The status.
     pub status: bool,
@@ -89,6 +92,7 @@ impl PresenceChanges {
 
 /// One contact.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Contact {
     /// The handle as the server wrote it.
     pub handle: String,
@@ -133,6 +137,7 @@ impl Contact {
 
 /// One group.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RosterGroup {
     /// The ID (0–29, MSNP7–9) or GUID (MSNP10+).
     pub id: String,
@@ -142,6 +147,7 @@ pub struct RosterGroup {
 
 /// The privacy settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Privacy {
     /// `BLP`: who may contact the user when on neither AL nor BL.
     pub blp: Option<BlpMode>,
@@ -154,6 +160,7 @@ pub struct Privacy {
 /// [`NotificationSession::sync`](crate::NotificationSession::sync) on the next login so the
 /// server sends only what changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Roster {
     /// The version the server gave this list.
     pub version: ListVersion,
