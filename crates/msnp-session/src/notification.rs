@@ -308,6 +308,24 @@ pub enum SessionEvent {
     ServerMessage(Bytes),
     /// `NOT`: an MSN Alert / notification document.
     Alert(Bytes),
+    /// `UBN` (MSNP13+): a contact's notification of `kind` (constants.md §13); decode the
+    /// payload with `msnp_proto::payload::uun`.
+    UserNotification {
+        /// The sender.
+        handle: Handle<'static>,
+        /// The notification type.
+        kind: u32,
+        /// The data.
+        payload: Bytes,
+    },
+    /// `NFY` (MSNP18+): a routed `PUT`/`DEL` document (circles, endpoints); decode the
+    /// payload with `msnp_proto::payload::routed`.
+    Routed {
+        /// `PUT` or `DEL`.
+        operation: Token<'static>,
+        /// The routed MIME document.
+        payload: Bytes,
+    },
     /// `GCF` policies pushed by the server.
     Policies(Bytes),
     /// `SBS`: the subscription state.
@@ -1757,6 +1775,24 @@ impl Machine for NotificationSession {
             Message::MsgReceive(_) => {
                 let p = raw.payload().unwrap_or_default();
                 self.server_message(&cmd.frame().slice_ref(p));
+            }
+            Message::Ubn(u) => {
+                let p = raw.payload().unwrap_or_default();
+                self.core.emit(SessionEvent::UserNotification {
+                    handle: u.handle.into_owned(),
+                    kind: u.kind,
+                    payload: cmd.frame().slice_ref(p),
+                });
+            }
+            Message::Nfy(msnp_proto::message::Notification {
+                operation: Some(op),
+                ..
+            }) => {
+                let p = raw.payload().unwrap_or_default();
+                self.core.emit(SessionEvent::Routed {
+                    operation: op.into_owned(),
+                    payload: cmd.frame().slice_ref(p),
+                });
             }
             Message::Not(_) => {
                 let p = raw.payload().unwrap_or_default();

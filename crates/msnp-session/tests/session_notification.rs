@@ -326,3 +326,16 @@ fn pending_requests_are_bounded() {
         "{ev:?}"
     );
 }
+
+#[test]
+fn ubn_is_a_user_notification() {
+    let mut ns = session(V::Msnp13, Instant::now());
+    ns.handle_input(b"UBN bob@hotmail.com 1 5\r\nhello")
+        .unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(&ev[..], [SessionEvent::UserNotification { handle, kind: 1, payload }]
+            if handle.as_str() == "bob@hotmail.com" && &payload[..] == b"hello"),
+        "{ev:?}"
+    );
+}
