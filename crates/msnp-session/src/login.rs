@@ -301,7 +301,9 @@ pub enum LoginEvent {
     TicketNeeded(TicketRequest),
     /// `INF` listed these packages (MSNP2–7; a comma-joined list is split).
     Packages(Vec<AuthPackage>),
-    /// `USR OK`: signed in. Every later command is the caller's ([`LoginEvent::Command`]).
+    /// `USR OK`: signed in. Continue with [`ClientLogin::into_session`] (contact list,
+    /// presence, keepalive); a caller that stays with the login gets every later command as
+    /// [`LoginEvent::Command`].
     LoggedIn {
         /// The account as the server spells it.
         handle: Handle<'static>,
