@@ -652,6 +652,11 @@ impl NotificationSession {
     /// (`0` without one). [`SessionEvent::RosterSynced`] brings the result: `cache` itself
     /// when the server says it is current, else the new list.
     ///
+    /// MSNP2–7 lists are complete with the last `LST` of RL; MSNP8–12 lists when the announced
+    /// numbers of `LST` and `LSG` lines arrived (after `BLP` for an empty list). Lines the
+    /// server sends after that point (the last contact's `BPR`s, further `PRP`s) update
+    /// [`roster`](Self::roster).
+    ///
     /// # Errors
     /// [`SessionError::WrongState`] from MSNP13 (the address book comes over SOAP), while
     /// another `SYN` runs, or when not open.
