@@ -48,3 +48,18 @@ pub(crate) fn qry_answer(
         challenge_algorithm(v).ok_or_else(|| AuthError::UnsupportedVersion(v.number()))?;
     msnp_auth::qry_answer(challenge, key, algorithm)
 }
+
+/// The `QRY` a client sends for `challenge`: the product ID and the answer (32 hex digits),
+/// with `product` or, when `None`, `msnp_auth::default_product` for the version.
+pub(crate) fn qry_for(
+    v: V,
+    product: Option<ProductKey<'_>>,
+    challenge: &str,
+) -> Result<(String, String), AuthError> {
+    let key = match product {
+        Some(k) => k,
+        None => msnp_auth::default_product(v.number())?.pair,
+    };
+    let answer = qry_answer(v, challenge, key)?.to_hex();
+    Ok((key.id.to_owned(), answer))
+}

@@ -1,5 +1,8 @@
 //! msnp-session: sans-IO session state machines: the client side of the notification-server login
-//! ([`ClientLogin`]) and of a switchboard session ([`SwitchboardSession`]), and the server side
+//! ([`ClientLogin`]), of the session that follows it on the same connection
+//! ([`NotificationSession`]: contact list as a [`Roster`], presence, challenges, keepalive on the
+//! caller's clock, roster requests, switchboard invitations; a complete `std::net` client loop is
+//! in [`notification`]) and of a switchboard session ([`SwitchboardSession`]), and the server side
 //! of the login ([`ServerLogin`]).
 //!
 //! Like `quinn-proto`, a machine never touches a socket, a clock or a random generator. The
@@ -76,12 +79,18 @@ mod auth;
 pub mod digest;
 pub mod login;
 mod machine;
+pub mod notification;
+pub mod roster;
 pub mod server;
 pub mod switchboard;
 
 pub use login::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase,
     ProductPair, TicketRequest,
+};
+pub use notification::{NotificationSession, Request, SessionConfig, SessionEvent, SessionPhase};
+pub use roster::{
+    Contact, ContactPresence, ListVersion, PresenceChanges, Privacy, Roster, RosterGroup,
 };
 pub use server::{
     ClientCredentials, CvrAnswer, Referral, ServerConfig, ServerEvent, ServerLogin, ServerPhase,

@@ -1,18 +1,16 @@
 //! [`ClientLogin`]: the client side of the dispatch / notification server login, every era.
 
-use std::collections::VecDeque;
-
 use bytes::Bytes;
 use msnp_auth::{MbiBlob, TwnChallenge};
 
 use crate::SessionError;
 use crate::auth;
-use crate::machine::{self, Core, Machine, line_text};
+use crate::machine::{self, Challenges, Core, Machine, line_text};
 use msnp_proto::error_code::ErrorCode;
 use msnp_proto::message::session::Out;
 use msnp_proto::message::{
-    AuthPackage, AuthStage, CvrRequest, MessageError, OutReason, QryRequest, Transaction, Usr,
-    UsrChallenge, UsrCredentials, UsrInitial, UsrOk, Ver, VersionName,
+    AuthPackage, AuthStage, CvrRequest, MessageError, OutReason, Transaction, Usr, UsrChallenge,
+    UsrCredentials, UsrInitial, UsrOk, Ver, VersionName,
 };
 use msnp_proto::raw::OwnedCommand;
 use msnp_proto::verb::{TrId, Verb};
@@ -87,6 +85,14 @@ pub struct ProductPair {
 }
 
 impl ProductPair {
+    /// The pair as msnp-auth takes it.
+    pub fn key(&self) -> msnp_auth::ProductKey<'_> {
+        msnp_auth::ProductKey {
+            id: &self.id,
+            key: &self.key,
+        }
+    }
+
     /// A pair from the list of known products (`msnp_auth::product_by_id`).
     pub fn known(id: &str) -> Option<Self> {
         msnp_auth::product_by_id(id).map(|p| Self {
@@ -295,7 +301,9 @@ pub enum LoginEvent {
     TicketNeeded(TicketRequest),
     /// `INF` listed these packages (MSNP2–7; a comma-joined list is split).
     Packages(Vec<AuthPackage>),
-    /// `USR OK`: signed in. Every later command is the caller's ([`LoginEvent::Command`]).
+    /// `USR OK`: signed in. Continue with [`ClientLogin::into_session`] (contact list,
+    /// presence, keepalive); a caller that stays with the login gets every later command as
+    /// [`LoginEvent::Command`].
     LoggedIn {
         /// The account as the server spells it.
         handle: Handle<'static>,
@@ -400,8 +408,8 @@ pub struct ClientLogin {
     phase: LoginPhase,
     /// The TrID of the login command awaiting its reply.
     pending: Option<TrId>,
-    /// `QRY` TrIDs not yet acknowledged (bounded: a server that never acknowledges cannot grow it).
-    pending_qry: VecDeque<TrId>,
+    /// `QRY`s not yet acknowledged.
+    challenges: Challenges,
     /// The SSO nonce (or TWN challenge) waiting for the caller's ticket.
     challenge: Option<String>,
     /// MSNP21 `CVR` hop argument (from the last `XFR NS`).
@@ -411,8 +419,14 @@ pub struct ClientLogin {
     core: Core<LoginEvent>,
 }
 
-/// Most unacknowledged `QRY` TrIDs remembered.
-const MAX_PENDING_QRY: usize = 16;
+/// What a signed-in login hands to the session that continues on its connection.
+pub(crate) struct LoginParts {
+    pub(crate) config: LoginConfig,
+    pub(crate) version: V,
+    pub(crate) phase: LoginPhase,
+    pub(crate) challenges: Challenges,
+    pub(crate) core: Core<LoginEvent>,
+}
 
 fn token_ok(s: &str) -> bool {
     Token::new(s).is_ok()
@@ -470,7 +484,7 @@ impl ClientLogin {
             config,
             phase: LoginPhase::Version,
             pending: None,
-            pending_qry: VecDeque::new(),
+            challenges: Challenges::default(),
             challenge: None,
             hop: None,
             profile_due: false,
@@ -567,7 +581,7 @@ impl ClientLogin {
         self.set_version(self.newest());
         self.core.clear_input();
         self.core.transmit.clear();
-        self.pending_qry.clear();
+        self.challenges.clear();
         self.phase = LoginPhase::Version;
         self.send_ver()
     }
@@ -701,6 +715,18 @@ impl ClientLogin {
         Ok(())
     }
 
+    /// The parts the notification session continues with (see
+    /// [`NotificationSession`](crate::NotificationSession)).
+    pub(crate) fn into_parts(self) -> LoginParts {
+        LoginParts {
+            config: self.config,
+            version: self.version,
+            phase: self.phase,
+            challenges: self.challenges,
+            core: self.core,
+        }
+    }
+
     // ----- internals -----
 
     fn newest(&self) -> V {
@@ -783,7 +809,7 @@ impl ClientLogin {
     }
 
     fn on_error(&mut self, cmd: &OwnedCommand, code: ErrorCode, trid: Option<TrId>) {
-        let qry = trid.is_some_and(|t| self.pending_qry.contains(&t));
+        let qry = trid.is_some_and(|t| self.challenges.is_pending(t));
         if !matches!(self.phase, LoginPhase::LoggedIn | LoginPhase::LoggingOut) || qry {
             self.fail(LoginError::Server {
                 code,
@@ -1008,37 +1034,19 @@ impl ClientLogin {
             self.malformed(cmd, "CHL without a challenge");
             return Ok(());
         };
-        let pair = match &self.config.product {
-            Some(p) => (p.id.clone(), p.key.clone()),
-            None => match msnp_auth::default_product(self.version.number()) {
-                Ok(p) => (p.pair.id.to_owned(), p.pair.key.to_owned()),
-                Err(e) => {
-                    self.fail(LoginError::Auth(e));
-                    return Ok(());
-                }
-            },
-        };
-        let key = msnp_auth::ProductKey {
-            id: &pair.0,
-            key: &pair.1,
-        };
-        let answer = match auth::qry_answer(self.version, challenge.as_str(), key) {
-            Ok(a) => a.to_hex(),
+        let product = self.config.product.as_ref().map(ProductPair::key);
+        let trid = match self.challenges.answer(
+            &mut self.core,
+            self.version,
+            product,
+            challenge.as_str(),
+        )? {
+            Ok(t) => t,
             Err(e) => {
                 self.fail(LoginError::Auth(e));
                 return Ok(());
             }
         };
-        let trid = self.core.next_trid();
-        self.core.send(&Message::QryRequest(QryRequest {
-            trid,
-            product_id: machine::token("product.id", &pair.0)?,
-            answer: answer.as_bytes().into(),
-        }))?;
-        if self.pending_qry.len() >= MAX_PENDING_QRY {
-            self.pending_qry.pop_front();
-        }
-        self.pending_qry.push_back(trid);
         self.core.emit(LoginEvent::Challenge {
             challenge: challenge.clone().into_owned(),
             answer: trid,
@@ -1114,9 +1122,9 @@ impl Machine for ClientLogin {
             Message::Chl(c) if self.phase != LoginPhase::Version => {
                 return self.answer_challenge(cmd, c.challenge.as_ref());
             }
-            Message::QryReply(t) if self.pending_qry.contains(&t.trid) => {
+            Message::QryReply(t) if self.challenges.is_pending(t.trid) => {
                 let t = t.trid;
-                self.pending_qry.retain(|&p| p != t);
+                self.challenges.settle(t);
                 self.core.emit(LoginEvent::ChallengeAccepted(t));
                 return Ok(());
             }

@@ -14,6 +14,10 @@ use msnp_proto::wire::{Decoder, Limits, Status};
 use msnp_proto::{Handle, Message};
 
 use crate::SessionError;
+use crate::auth;
+use msnp_auth::{AuthError, ProductKey};
+use msnp_proto::message::QryRequest;
+use msnp_proto::version::ProtocolVersion;
 
 /// A session machine: what it does with each inbound command, and when it stops reading.
 pub(crate) trait Machine {
@@ -133,6 +137,21 @@ impl<E> Core<E> {
         Ok(())
     }
 
+    /// The same core for another event type; the events still queued are returned.
+    pub(crate) fn retype<F>(self) -> (Core<F>, VecDeque<E>) {
+        let core = Core {
+            decoder: self.decoder,
+            buf: self.buf,
+            pos: self.pos,
+            out: self.out,
+            quirks: self.quirks,
+            trids: self.trids,
+            transmit: self.transmit,
+            events: VecDeque::new(),
+        };
+        (core, self.events)
+    }
+
     /// Queues an event.
     pub(crate) fn emit(&mut self, e: E) {
         self.events.push_back(e);
@@ -201,4 +220,60 @@ pub(crate) fn handle<'a>(what: &'static str, s: &'a str) -> Result<Handle<'a>, S
             reason: "must be a handle (one token)",
         })
     })
+}
+
+/// Most unacknowledged `QRY` TrIDs remembered.
+const MAX_PENDING_QRY: usize = 16;
+
+/// The `CHL` → `QRY` exchange, shared by the login and the session: answers challenges and
+/// remembers the `QRY` TrIDs awaiting the server's acknowledgement (bounded: a server that
+/// never acknowledges cannot grow it).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Challenges {
+    pending: VecDeque<TrId>,
+}
+
+impl Challenges {
+    /// Queues `QRY trid product-id 32` + the answer to `challenge`; the outer error is an
+    /// encoding failure, the inner one an authentication failure (unknown version, bad key).
+    pub(crate) fn answer<E>(
+        &mut self,
+        core: &mut Core<E>,
+        v: ProtocolVersion,
+        product: Option<ProductKey<'_>>,
+        challenge: &str,
+    ) -> Result<Result<TrId, AuthError>, SessionError> {
+        let (id, answer) = match auth::qry_for(v, product, challenge) {
+            Ok(x) => x,
+            Err(e) => return Ok(Err(e)),
+        };
+        let trid = core.next_trid();
+        core.send(&Message::QryRequest(QryRequest {
+            trid,
+            product_id: token("product.id", &id)?,
+            answer: answer.as_bytes().into(),
+        }))?;
+        if self.pending.len() >= MAX_PENDING_QRY {
+            self.pending.pop_front();
+        }
+        self.pending.push_back(trid);
+        Ok(Ok(trid))
+    }
+
+    /// Whether `trid` is a `QRY` awaiting its acknowledgement.
+    pub(crate) fn is_pending(&self, trid: TrId) -> bool {
+        self.pending.contains(&trid)
+    }
+
+    /// The server acknowledged (or refused) the `QRY` with `trid`: whether it was pending.
+    pub(crate) fn settle(&mut self, trid: TrId) -> bool {
+        let before = self.pending.len();
+        self.pending.retain(|&p| p != trid);
+        self.pending.len() != before
+    }
+
+    /// Forgets every pending `QRY` (a new connection).
+    pub(crate) fn clear(&mut self) {
+        self.pending.clear();
+    }
 }

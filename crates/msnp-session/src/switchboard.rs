@@ -168,6 +168,11 @@ pub enum SwitchboardEvent {
     Present(Participant),
     /// Someone joined (`JOI`).
     Joined(Participant),
+    /// Another endpoint of the user's own account joined or was present (MSNP16+ servers
+    /// send `JOI`/`IRO` for it); it is not a participant.
+    OwnEndpoint(Participant),
+    /// Another endpoint of the user's own account left.
+    OwnEndpointLeft(Handle<'static>),
     /// Someone left (`BYE`).
     Left {
         /// The handle as sent.
@@ -561,6 +566,24 @@ impl SwitchboardSession {
         self.fail(e);
     }
 
+    /// Whether `h` is another endpoint of the user's own account.
+    fn is_me(&self, h: &Handle<'_>) -> bool {
+        h.address().eq_ignore_ascii_case(&self.config.handle)
+    }
+
+    /// A `JOI`/`IRO`: the participant, or the user's own other endpoint.
+    fn arrived(&mut self, p: Participant, joined: bool) {
+        if self.is_me(&p.handle) {
+            self.core.emit(SwitchboardEvent::OwnEndpoint(p));
+        } else if self.add_participant(p.clone()) {
+            self.core.emit(if joined {
+                SwitchboardEvent::Joined(p)
+            } else {
+                SwitchboardEvent::Present(p)
+            });
+        }
+    }
+
     fn add_participant(&mut self, p: Participant) -> bool {
         if let Some(existing) = self.participants.iter_mut().find(|e| e.handle == p.handle) {
             *existing = p;
@@ -666,9 +689,7 @@ impl Machine for SwitchboardSession {
                     friendly_name: i.friendly_name.into_owned(),
                     capabilities: i.capabilities,
                 };
-                if self.add_participant(p.clone()) {
-                    self.core.emit(SwitchboardEvent::Present(p));
-                }
+                self.arrived(p, false);
             }
             (Answering, Message::AnsOk(_)) if own_reply => self.ready()?,
             (Authenticating | Answering, _) => self.unexpected(cmd),
@@ -691,13 +712,15 @@ impl Machine for SwitchboardSession {
                     friendly_name: j.friendly_name.into_owned(),
                     capabilities: j.capabilities,
                 };
-                if self.add_participant(p.clone()) {
-                    self.core.emit(SwitchboardEvent::Joined(p));
-                }
+                self.arrived(p, true);
             }
             (_, Message::Bye(b)) => {
                 let idle = b.flag.as_ref().is_some_and(|f| f.as_str() == "1");
                 let handle = b.handle.into_owned();
+                if self.is_me(&handle) {
+                    self.core.emit(SwitchboardEvent::OwnEndpointLeft(handle));
+                    return Ok(());
+                }
                 if handle.endpoint().is_some() {
                     self.participants.retain(|p| p.handle != handle);
                 } else {

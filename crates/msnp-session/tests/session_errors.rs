@@ -704,3 +704,25 @@ fn auth_package_tokens_are_exact_case() {
         Some(LoginEvent::Failed(LoginError::NoCommonPackage { .. }))
     ));
 }
+
+#[test]
+fn own_endpoints_are_not_participants() {
+    let guid = "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}";
+    let cfg = SwitchboardConfig::new("alice@hotmail.com", V::Msnp18).with_machine_guid(guid);
+    let mut s = SwitchboardSession::answer(cfg, "1", "c").unwrap();
+    s.handle_input(b"IRO 1 1 2 Alice@Hotmail.com;{0A} Alice 1:0\r\nIRO 1 2 2 bob@hotmail.com;{B} Bob 1:0\r\nANS 1 OK\r\nJOI alice@hotmail.com;{0C} Alice 1:0\r\nBYE alice@hotmail.com;{0A}\r\n")
+        .unwrap();
+    assert_eq!(s.participants().len(), 1);
+    assert_eq!(s.participants()[0].address(), "bob@hotmail.com");
+    let ev = sb_ev(&mut s);
+    assert!(
+        matches!(&ev[0], SwitchboardEvent::OwnEndpoint(p) if p.handle.endpoint() == Some("{0A}"))
+    );
+    assert!(matches!(&ev[1], SwitchboardEvent::Present(_)));
+    assert_eq!(ev[2], SwitchboardEvent::Ready);
+    assert!(
+        matches!(&ev[3], SwitchboardEvent::OwnEndpoint(p) if p.handle.endpoint() == Some("{0C}"))
+    );
+    assert!(matches!(&ev[4], SwitchboardEvent::OwnEndpointLeft(h) if h.endpoint() == Some("{0A}")));
+    assert_eq!(s.participants().len(), 1);
+}

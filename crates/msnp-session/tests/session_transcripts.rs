@@ -5,8 +5,8 @@
 use msnp_proto::message::AckMode;
 use msnp_proto::{Direction, Message, OwnedCommand, ProtocolVersion, TrId, Verb};
 use msnp_session::{
-    ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase, ProductPair,
-    SwitchboardConfig, SwitchboardEvent, SwitchboardSession, TicketRequest,
+    ClientLogin, LoginEvent, LoginPhase, SwitchboardConfig, SwitchboardEvent, SwitchboardSession,
+    TicketRequest,
 };
 
 mod util;
@@ -16,19 +16,6 @@ use util::{Line, read, transcripts};
 const SECRET: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
 const IV: [u8; 8] = [7, 6, 5, 4, 3, 2, 1, 0];
 
-fn client_info(cvr: &Line) -> ClientInfo {
-    let a = cvr.args();
-    ClientInfo {
-        locale: a[0].clone(),
-        os_type: a[1].clone(),
-        os_version: a[2].clone(),
-        arch: a[3].clone(),
-        library: a[4].clone(),
-        client_version: a[5].clone(),
-        client_id: a[6].clone(),
-    }
-}
-
 fn show(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -37,68 +24,7 @@ fn show(b: &[u8]) -> String {
 /// negotiated version.
 fn replay_login(name: &str, lines: &[Line]) -> (Vec<LoginEvent>, ProtocolVersion) {
     let ns: Vec<&Line> = lines.iter().filter(|l| !l.sb).collect();
-    let first = ns.first().unwrap();
-    assert_eq!(first.verb(), Verb::VER);
-    let versions: Vec<ProtocolVersion> = first
-        .args()
-        .iter()
-        .filter(|a| *a != "CVR0")
-        .map(|a| ProtocolVersion::parse(a.as_bytes()).unwrap())
-        .collect();
-    let cvr = ns
-        .iter()
-        .find(|l| l.dir == Direction::ClientToServer && l.verb() == Verb::CVR);
-    let client = cvr
-        .map(|l| client_info(l))
-        .unwrap_or_else(ClientInfo::wlm_8_1);
-    let md5 = text_has(lines, "MD5");
-    let creds = if md5 {
-        Credentials::Password("s3cret".into())
-    } else {
-        Credentials::Ticket
-    };
-    let mut config = LoginConfig::new("alice@hotmail.com", versions, client, creds);
-    // The machine GUID: the last argument of an MSNP16+ USR SSO S line.
-    let usr_s: Vec<&&Line> = ns
-        .iter()
-        .filter(|l| {
-            l.dir == Direction::ClientToServer
-                && l.verb() == Verb::USR
-                && l.args().get(1).map(String::as_str) == Some("S")
-        })
-        .collect();
-    if let Some(g) = usr_s
-        .last()
-        .and_then(|l| l.args().get(4).cloned())
-        .filter(|g| g.starts_with('{'))
-    {
-        config = config.with_machine_guid(g);
-    }
-    // The QRY product: the default for the version unless the transcript used another pair.
-    let negotiated = ns
-        .iter()
-        .find(|l| l.dir == Direction::ServerToClient && l.verb() == Verb::VER)
-        .map(|l| ProtocolVersion::parse(l.args()[0].as_bytes()).unwrap())
-        .unwrap();
-    if let Some(q) = ns
-        .iter()
-        .find(|l| l.dir == Direction::ClientToServer && l.verb() == Verb::QRY)
-    {
-        let id = q.args()[0].clone();
-        let default = msnp_auth::default_product(negotiated.number())
-            .unwrap()
-            .pair
-            .id;
-        if id != default {
-            // Two transcripts use their client's own pair, not the version's default:
-            // MSNP12 (Messenger 7.5, PROD0101) and MSNP15 (WLM 8.1, PROD0114).
-            assert!(
-                ["msnp12.md", "msnp15.md"].contains(&name),
-                "{name}: QRY uses {id}, default is {default}"
-            );
-            config = config.with_product(ProductPair::known(&id).unwrap());
-        }
-    }
+    let (config, negotiated) = util::login_config(name, lines);
     let mut login = ClientLogin::new(config).unwrap();
     let mut events = Vec::new();
     let mut conn = ns[0].conn;
@@ -172,12 +98,6 @@ fn replay_login(name: &str, lines: &[Line]) -> (Vec<LoginEvent>, ProtocolVersion
     );
     assert!(sent > 5);
     (events, negotiated)
-}
-
-fn text_has(lines: &[Line], package: &str) -> bool {
-    lines
-        .iter()
-        .any(|l| l.verb() == Verb::INF && l.args().iter().any(|a| a.contains(package)))
 }
 
 fn check_sso_line(name: &str, line: &Line, produced: &OwnedCommand, events: &[LoginEvent]) {

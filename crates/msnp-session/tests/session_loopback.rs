@@ -1,0 +1,619 @@
+//! In-process client ↔ server runs on simulated time, quinn style: `ClientLogin` then
+//! `NotificationSession` against `ServerLogin` and a scripted notification server, over a
+//! loopback that moves every queued command until both sides are quiet. Per era (MD5: MSNP7,
+//! TWN: MSNP8 and MSNP11): login, `SYN`, presence both ways, a challenge, keepalive over ten
+//! simulated minutes, `XFR SB` and `RNG` handing out working switchboard sessions, `OUT`.
+
+use std::time::{Duration, Instant};
+
+use msnp_proto::message::lists::BlpMode;
+use msnp_proto::{
+    Dialect, Direction, List, Message, OwnedCommand, PresenceStatus, ProtocolVersion as V, UrlText,
+};
+use msnp_session::{
+    ClientCredentials, ClientInfo, ClientLogin, Credentials, CvrAnswer, LoginConfig, LoginEvent,
+    LoginPhase, NotificationSession, Request, ServerConfig, ServerEvent, ServerLogin,
+    SessionConfig, SessionEvent, SessionPhase, SwitchboardEvent, TicketRequest,
+};
+
+/// The scripted notification server: `ServerLogin` for the login, canned answers after it.
+struct Server {
+    login: ServerLogin,
+    version: V,
+    /// `QNG` seconds (MSNP9+), `None`: stop answering `PNG`.
+    qng: Option<Option<u32>>,
+    pings: usize,
+    qry_passed: usize,
+    client_left: bool,
+}
+
+impl Server {
+    fn new(version: V) -> Self {
+        let cvr = CvrAnswer {
+            recommended: "1".into(),
+            recommended2: "1".into(),
+            minimum: "1".into(),
+            download_url: "http://a".into(),
+            info_url: "http://b".into(),
+        };
+        let login = ServerLogin::new(ServerConfig::new(vec![version], cvr)).unwrap();
+        let qng = Some((version >= V::Msnp9).then_some(45));
+        Self {
+            login,
+            version,
+            qng,
+            pings: 0,
+            qry_passed: 0,
+            client_left: false,
+        }
+    }
+
+    /// Sends a line written in the server's dialect.
+    fn say(&mut self, line: &str) {
+        let d = self.login.dialect();
+        // A payload command is given whole (line, CRLF, payload).
+        let wire = if line.contains("\r\n") {
+            line.to_owned()
+        } else {
+            format!("{line}\r\n")
+        };
+        let cmd = OwnedCommand::from_frame(wire.into_bytes().into(), &d, &msnp_proto::Limits::MAX)
+            .unwrap();
+        let msg = Message::decode(&cmd.as_raw(), &d).unwrap();
+        self.login.send(&msg).unwrap();
+    }
+
+    fn client_dialect(&self) -> Dialect {
+        Dialect::notification(self.version).with_direction(Direction::ClientToServer)
+    }
+
+    fn serve(&mut self) {
+        while let Some(e) = self.login.poll_event() {
+            match e {
+                ServerEvent::LoginRequested { .. } => {
+                    if self.version < V::Msnp8 {
+                        self.login.challenge_md5("1013928519.693957190").unwrap();
+                    } else {
+                        self.login.challenge_twn("lc=1033,id=507,tw=40").unwrap();
+                    }
+                }
+                ServerEvent::Credentials(c) => {
+                    match c {
+                        ClientCredentials::Md5 { .. } => assert!(self.login.verify_md5("s3cret")),
+                        ClientCredentials::Ticket { ticket } => {
+                            assert_eq!(ticket.as_str(), "t=T&p=P")
+                        }
+                        other => panic!("{other:?}"),
+                    }
+                    let nick = (self.version < V::Msnp10).then_some("Alice");
+                    let flags = (self.version >= V::Msnp8).then_some(true);
+                    self.login
+                        .accept(nick, flags, flags.map(|_| false))
+                        .unwrap();
+                }
+                ServerEvent::ChallengePassed(_) => self.qry_passed += 1,
+                ServerEvent::ClientLeft => self.client_left = true,
+                ServerEvent::Command(cmd) => self.command(&cmd),
+                ServerEvent::Failed(e) => panic!("server: {e}"),
+                _ => {}
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: &OwnedCommand) {
+        let d = self.client_dialect();
+        let msg = Message::decode(&cmd.as_raw(), &d).unwrap();
+        let v = self.version;
+        match msg {
+            Message::Png(_) => {
+                self.pings += 1;
+                match self.qng {
+                    Some(Some(s)) => self.say(&format!("QNG {s}")),
+                    Some(None) => self.say("QNG"),
+                    None => {}
+                }
+            }
+            Message::Syn(s) => {
+                let t = s.trid;
+                if v < V::Msnp8 {
+                    for l in [
+                        format!("SYN {t} 5"),
+                        format!("GTC {t} 5 A"),
+                        format!("BLP {t} 5 AL"),
+                        format!("LSG {t} 5 1 1 0 Friends 0"),
+                        format!("LST {t} FL 5 1 2 bob@hotmail.com Bob 0"),
+                        format!("LST {t} FL 5 2 2 carol@msn.com Carol 0"),
+                        format!("LST {t} AL 5 1 2 bob@hotmail.com Bob"),
+                        format!("LST {t} AL 5 2 2 carol@msn.com Carol"),
+                        format!("LST {t} BL 5 0 0"),
+                        format!("LST {t} RL 5 1 1 bob@hotmail.com Bob"),
+                    ] {
+                        self.say(&l);
+                    }
+                } else if v < V::Msnp10 {
+                    for l in [
+                        format!("SYN {t} 5 2 1"),
+                        "GTC A".into(),
+                        "BLP AL".into(),
+                        "LSG 0 Friends 0".into(),
+                        "LST bob@hotmail.com Bob 11 0".into(),
+                        "BPR PHH 555".into(),
+                        "LST carol@msn.com Carol 3 0".into(),
+                    ] {
+                        self.say(&l);
+                    }
+                } else {
+                    let g = "a6d3c1f2-4b58-4f0e-9d21-3c7e5b8a1f04";
+                    for l in [
+                        format!("SYN {t} 2005-06-27T11:25:12 2005-06-27T11:25:12 2 1"),
+                        "GTC A".into(),
+                        "BLP AL".into(),
+                        "PRP MFN Alice".into(),
+                        format!("LSG Friends {g}"),
+                        format!(
+                            "LST N=bob@hotmail.com F=Bob C=3f2504e0-4f89-41d3-9a0c-0305e82c3301 11 {g}"
+                        ),
+                        "BPR PHH 555".into(),
+                        "LST N=carol@msn.com F=Carol C=7d444840-9dc0-11d1-b245-5ffdce74fad2 3"
+                            .into(),
+                    ] {
+                        self.say(&l);
+                    }
+                }
+            }
+            Message::Chg(c) => {
+                let caps = if v >= V::Msnp8 { " 0" } else { "" };
+                self.say(&format!("CHG {} {}{caps}", c.trid, c.status.as_str()));
+                self.say(&format!("ILN {} NLN bob@hotmail.com Bob{caps}", c.trid));
+                if v >= V::Msnp11 {
+                    let d = "<Data><PSM>hello</PSM><CurrentMedia></CurrentMedia></Data>";
+                    self.say(&format!("UBX bob@hotmail.com {}\r\n{d}", d.len()));
+                }
+            }
+            Message::XfrRequest(x) => {
+                self.say(&format!(
+                    "XFR {} SB 203.0.113.40:1863 CKI 17262740.1.8131",
+                    x.trid
+                ));
+            }
+            Message::Adg(g) => {
+                if v < V::Msnp10 {
+                    self.say(&format!("ADG {} 6 {} 1 0", g.trid, g.name.wire()));
+                } else {
+                    self.say(&format!(
+                        "ADG {} {} 1e9b7c55-02d4-4a6f-8c3e-f5a2b9d0c713",
+                        g.trid,
+                        g.name.wire()
+                    ));
+                }
+            }
+            Message::Add(a) => self.say(&format!("215 {}", a.trid)),
+            Message::Adc(a) => self.say(&format!("215 {}", a.trid)),
+            Message::Blp(b) => {
+                let ver = if v < V::Msnp10 { " 7" } else { "" };
+                self.say(&format!(
+                    "BLP {}{ver} {}",
+                    b.trid.unwrap().0,
+                    b.mode.as_str()
+                ));
+            }
+            Message::Uux(u) => self.say(&format!("UUX {} 0", u.trid)),
+            other => panic!("unscripted client command {other:?}"),
+        }
+    }
+}
+
+/// Client and server joined by a loopback, on simulated time.
+struct Net {
+    login: Option<ClientLogin>,
+    ns: Option<NotificationSession>,
+    server: Server,
+    start: Instant,
+    now: Instant,
+    events: Vec<SessionEvent>,
+    closed: bool,
+}
+
+impl Net {
+    fn new(version: V) -> Self {
+        let creds = if version < V::Msnp8 {
+            Credentials::Password("s3cret".into())
+        } else {
+            Credentials::Ticket
+        };
+        let cfg = LoginConfig::new(
+            "alice@hotmail.com",
+            vec![version],
+            ClientInfo::wlm_8_1(),
+            creds,
+        );
+        let start = Instant::now();
+        let mut net = Self {
+            login: Some(ClientLogin::new(cfg).unwrap()),
+            ns: None,
+            server: Server::new(version),
+            start,
+            now: start,
+            events: Vec::new(),
+            closed: false,
+        };
+        net.pump();
+        let login = net.login.take().unwrap();
+        assert_eq!(login.phase(), LoginPhase::LoggedIn);
+        net.ns = Some(
+            login
+                .into_session(SessionConfig::default(), net.now)
+                .unwrap(),
+        );
+        net.pump();
+        net
+    }
+
+    fn ns(&mut self) -> &mut NotificationSession {
+        self.ns.as_mut().unwrap()
+    }
+
+    /// Moves every queued command both ways until both sides are quiet.
+    fn pump(&mut self) {
+        loop {
+            let mut moved = false;
+            while let Some(c) = self.client_transmit() {
+                moved = true;
+                self.server.login.handle_input(c.frame()).unwrap();
+            }
+            self.server.serve();
+            while let Some(c) = self.server.login.poll_transmit() {
+                moved = true;
+                if let Some(ns) = &mut self.ns {
+                    if ns.phase() != SessionPhase::Finished {
+                        ns.handle_input(c.frame()).unwrap();
+                    }
+                } else if let Some(l) = &mut self.login {
+                    l.handle_input(c.frame()).unwrap();
+                }
+            }
+            self.client_events();
+            if !moved {
+                break;
+            }
+        }
+    }
+
+    fn client_transmit(&mut self) -> Option<OwnedCommand> {
+        match (&mut self.ns, &mut self.login) {
+            (Some(ns), _) => ns.poll_transmit(),
+            (None, Some(l)) => l.poll_transmit(),
+            _ => None,
+        }
+    }
+
+    fn client_events(&mut self) {
+        if let Some(ns) = &mut self.ns {
+            while let Some(e) = ns.poll_event() {
+                assert!(!self.closed, "event after Closed: {e:?}");
+                self.closed |= matches!(e, SessionEvent::Closed { .. });
+                self.events.push(e);
+            }
+            return;
+        }
+        let Some(l) = &mut self.login else { return };
+        // Up to the sign-in: the rest is carried into the session.
+        while l.phase() != LoginPhase::LoggedIn {
+            let Some(e) = l.poll_event() else { break };
+            match e {
+                LoginEvent::TicketNeeded(TicketRequest::Passport14 { .. }) => {
+                    l.provide_ticket("t=T&p=P").unwrap();
+                }
+                LoginEvent::Failed(e) => panic!("login: {e}"),
+                _ => {}
+            }
+        }
+    }
+
+    /// Advances simulated time in one-second steps, firing the session's timers.
+    fn run_for(&mut self, d: Duration) {
+        let end = self.now + d;
+        while self.now < end {
+            self.now += Duration::from_secs(1);
+            let now = self.now;
+            if let Some(ns) = &mut self.ns
+                && ns.poll_timeout().is_some_and(|t| t <= now)
+            {
+                ns.handle_timeout(now);
+            }
+            self.pump();
+        }
+    }
+
+    fn take_events(&mut self) -> Vec<SessionEvent> {
+        std::mem::take(&mut self.events)
+    }
+}
+
+fn era(version: V) {
+    let mut net = Net::new(version);
+    let trid = net.ns().sync(None).unwrap();
+    net.pump();
+    let events = net.take_events();
+    let roster = events
+        .iter()
+        .find_map(|e| match e {
+            SessionEvent::RosterSynced {
+                roster,
+                changed: true,
+            } => Some(roster.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{version:?}: no roster in {events:?} (SYN {trid})"));
+    assert_eq!(roster.contacts.len(), 2, "{version:?}");
+    assert_eq!(roster.groups.len(), 1, "{version:?}");
+    assert_eq!(roster.privacy.blp, Some(BlpMode::AllowUnlisted));
+    let bob = roster.contact("bob@hotmail.com").unwrap();
+    assert!(
+        bob.lists.contains(msnp_proto::ListBits(11)),
+        "{version:?}: {bob:?}"
+    );
+    assert_eq!(bob.groups.len(), 1);
+    if version >= V::Msnp8 {
+        assert_eq!(
+            bob.property(&msnp_proto::message::Property::HomePhone),
+            Some("555")
+        );
+    }
+
+    // Presence, our way: CHG, and the contacts' initial presence.
+    net.ns()
+        .set_status(PresenceStatus::Online, None, None)
+        .unwrap();
+    net.pump();
+    let events = net.take_events();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        SessionEvent::OwnStatus {
+            status: PresenceStatus::Online,
+            ..
+        }
+    )));
+    assert!(events.iter().any(|e| matches!(e,
+        SessionEvent::Presence { handle, initial: true, presence, .. }
+            if handle == "bob@hotmail.com" && presence.status == PresenceStatus::Online)));
+    if version >= V::Msnp11 {
+        assert_eq!(
+            net.ns()
+                .roster()
+                .contact("bob@hotmail.com")
+                .unwrap()
+                .presence
+                .personal_message
+                .as_deref(),
+            Some("hello")
+        );
+        net.ns().set_personal_message("at work", None).unwrap();
+        net.pump();
+        assert!(net.take_events().iter().any(|e| matches!(
+            e,
+            SessionEvent::RequestDone {
+                request: Request::SetPersonalMessage,
+                ..
+            }
+        )));
+    }
+
+    // Presence, their way.
+    net.server
+        .say(&"NLN AWY carol@msn.com Carol".pipe_caps(version));
+    net.server.say("FLN bob@hotmail.com");
+    net.pump();
+    let ns = net.ns();
+    assert_eq!(
+        ns.roster()
+            .contact("carol@msn.com")
+            .unwrap()
+            .presence
+            .status,
+        PresenceStatus::Away
+    );
+    assert_eq!(
+        ns.roster()
+            .contact("bob@hotmail.com")
+            .unwrap()
+            .presence
+            .status,
+        PresenceStatus::Offline
+    );
+
+    // Requests matched by TrID, the error delivered as the failure.
+    let add = net
+        .ns()
+        .add_contact(List::Forward, "bob@hotmail.com", None, None)
+        .unwrap();
+    let grp = net
+        .ns()
+        .add_group(&UrlText::from_plain("Work").unwrap())
+        .unwrap();
+    let blp = net.ns().set_privacy(BlpMode::BlockUnlisted).unwrap();
+    net.pump();
+    let events = net.take_events();
+    assert!(events.iter().any(
+        |e| matches!(e, SessionEvent::RequestFailed { id, code, .. } if *id == add && code.0 == 215)
+    ));
+    assert!(events.iter().any(|e| matches!(e, SessionEvent::RequestDone { id, request: Request::AddGroup(n) } if *id == grp && n == "Work")));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::RequestDone { id, .. } if *id == blp))
+    );
+    assert!(net.ns().roster().groups.iter().any(|g| g.name == "Work"));
+    assert_eq!(net.ns().roster().privacy.blp, Some(BlpMode::BlockUnlisted));
+
+    // A challenge (MSNP6+), answered and accepted.
+    net.server
+        .login
+        .send_challenge("15570131571988941333")
+        .unwrap();
+    net.pump();
+    assert_eq!(net.server.qry_passed, 1, "{version:?}");
+    assert!(
+        net.take_events()
+            .iter()
+            .any(|e| matches!(e, SessionEvent::ChallengeAccepted(_)))
+    );
+
+    // Keepalive over ten simulated minutes.
+    let before = net.server.pings;
+    net.run_for(Duration::from_secs(600));
+    let pings = net.server.pings - before;
+    let expected = if version >= V::Msnp9 { 13 } else { 10 };
+    assert!(
+        (expected - 1..=expected + 1).contains(&pings),
+        "{version:?}: {pings} pings"
+    );
+    assert!(!net.closed);
+
+    // A switchboard asked for, and an invitation: both sessions work against a switchboard.
+    let id = net.ns().request_switchboard(&["bob@hotmail.com"]).unwrap();
+    net.pump();
+    net.server
+        .say("RNG 11752099 203.0.113.41:1863 CKI 849102291.1.15422 carol@msn.com Carol");
+    net.pump();
+    let mut got = 0;
+    for e in net.take_events() {
+        match e {
+            SessionEvent::SwitchboardReady {
+                id: i,
+                address,
+                mut session,
+            } => {
+                assert_eq!(i, id);
+                assert_eq!(address.as_str(), "203.0.113.40:1863");
+                assert_eq!(
+                    &session.poll_transmit().unwrap().frame()[..],
+                    b"USR 1 alice@hotmail.com 17262740.1.8131\r\n"
+                );
+                session
+                    .handle_input(b"USR 1 OK alice@hotmail.com Alice\r\n")
+                    .unwrap();
+                assert_eq!(
+                    &session.poll_transmit().unwrap().frame()[..],
+                    b"CAL 2 bob@hotmail.com\r\n"
+                );
+                got += 1;
+            }
+            SessionEvent::Invitation {
+                inviter,
+                inviter_name,
+                mut session,
+                ..
+            } => {
+                assert_eq!(inviter.as_str(), "carol@msn.com");
+                assert_eq!(inviter_name, "Carol");
+                assert_eq!(
+                    &session.poll_transmit().unwrap().frame()[..],
+                    b"ANS 1 alice@hotmail.com 849102291.1.15422 11752099\r\n"
+                );
+                session.handle_input(b"ANS 1 OK\r\n").unwrap();
+                assert!(matches!(
+                    session.poll_event(),
+                    Some(SwitchboardEvent::Ready)
+                ));
+                got += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(got, 2);
+
+    // Signed in elsewhere: OUT OTH closes the session; nothing follows.
+    net.server.say("OUT OTH");
+    net.pump();
+    let events = net.take_events();
+    assert!(matches!(
+        events.last(),
+        Some(SessionEvent::Closed {
+            reason: Some(msnp_proto::message::OutReason::OtherLogin),
+            ..
+        })
+    ));
+    assert_eq!(net.ns().phase(), SessionPhase::Finished);
+    assert_eq!(net.ns().poll_timeout(), None);
+    net.run_for(Duration::from_secs(120));
+    assert!(net.take_events().is_empty());
+    assert!(
+        net.ns()
+            .set_status(PresenceStatus::Busy, None, None)
+            .is_err()
+    );
+}
+
+trait Caps {
+    fn pipe_caps(&self, v: V) -> String;
+}
+
+impl Caps for str {
+    /// Appends the capabilities argument presence lines have from MSNP8.
+    fn pipe_caps(&self, v: V) -> String {
+        if v >= V::Msnp8 {
+            format!("{self} 0")
+        } else {
+            self.to_owned()
+        }
+    }
+}
+
+#[test]
+fn md5_era_msnp7() {
+    era(V::Msnp7);
+}
+
+#[test]
+fn twn_era_msnp8() {
+    era(V::Msnp8);
+}
+
+#[test]
+fn twn_era_msnp11() {
+    era(V::Msnp11);
+}
+
+#[test]
+fn a_missing_qng_is_a_dead_connection() {
+    let mut net = Net::new(V::Msnp9);
+    net.server.qng = None;
+    net.run_for(Duration::from_secs(59));
+    assert_eq!(net.server.pings, 0);
+    net.run_for(Duration::from_secs(1));
+    assert_eq!(net.server.pings, 1);
+    net.run_for(Duration::from_secs(29));
+    assert!(!net.closed);
+    net.run_for(Duration::from_secs(1));
+    let events = net.take_events();
+    let n = events.len();
+    assert!(matches!(events[n - 2], SessionEvent::ConnectionDead));
+    assert!(matches!(
+        events[n - 1],
+        SessionEvent::Closed { reason: None, .. }
+    ));
+    assert_eq!(net.now - net.start, Duration::from_secs(90));
+    net.run_for(Duration::from_secs(300));
+    assert_eq!(net.server.pings, 1);
+    assert!(net.take_events().is_empty());
+}
+
+#[test]
+fn logout_then_the_socket_closes() {
+    let mut net = Net::new(V::Msnp8);
+    net.ns().logout().unwrap();
+    net.pump();
+    assert!(net.server.client_left);
+    assert_eq!(net.ns().poll_timeout(), None, "no pings while logging out");
+    assert!(net.ns().logout().is_err());
+    net.ns().connection_lost();
+    net.client_events();
+    assert!(matches!(
+        net.take_events().last(),
+        Some(SessionEvent::Closed { reason: None, .. })
+    ));
+    net.ns().connection_lost();
+    net.client_events();
+    assert!(net.take_events().is_empty());
+}

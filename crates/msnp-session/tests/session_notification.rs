@@ -1,0 +1,341 @@
+//! `NotificationSession` case by case: the cache kept when current, the keepalive's clock,
+//! server notices as typed events, request bookkeeping, misuse.
+
+use std::time::{Duration, Instant};
+
+use msnp_proto::message::OutReason;
+use msnp_proto::{List, PresenceStatus, ProtocolVersion as V, TrId, UrlText};
+use msnp_session::{
+    ClientInfo, ClientLogin, Credentials, ListVersion, LoginConfig, LoginEvent,
+    NotificationSession, Request, Roster, SessionConfig, SessionError, SessionEvent, SessionPhase,
+};
+
+fn signed_in(v: V) -> ClientLogin {
+    let cfg = LoginConfig::new(
+        "alice@hotmail.com",
+        vec![v],
+        ClientInfo::wlm_8_1(),
+        Credentials::Ticket,
+    );
+    let mut l = ClientLogin::new(cfg).unwrap();
+    let ver = format!(
+        "VER 1 MSNP{}\r\nCVR 2 1 1 1 a b\r\nUSR 3 TWN S lc=1033\r\n",
+        v.number()
+    );
+    l.handle_input(ver.as_bytes()).unwrap();
+    l.provide_ticket("t=1").unwrap();
+    let ok: &[u8] = if v < V::Msnp10 {
+        b"USR 4 OK alice@hotmail.com Alice 1 0\r\n"
+    } else {
+        b"USR 4 OK alice@hotmail.com 1 0\r\n"
+    };
+    l.handle_input(ok).unwrap();
+    while l.poll_transmit().is_some() {}
+    l
+}
+
+fn session(v: V, start: Instant) -> NotificationSession {
+    let mut l = signed_in(v);
+    while l.poll_event().is_some() {}
+    l.into_session(SessionConfig::default(), start).unwrap()
+}
+
+fn events(ns: &mut NotificationSession) -> Vec<SessionEvent> {
+    std::iter::from_fn(|| ns.poll_event()).collect()
+}
+
+fn sent(ns: &mut NotificationSession) -> Vec<String> {
+    std::iter::from_fn(|| ns.poll_transmit())
+        .map(|c| String::from_utf8_lossy(c.frame()).into_owned())
+        .collect()
+}
+
+fn cache(v: &str, settings: Option<&str>) -> Roster {
+    let mut r = Roster::empty(ListVersion {
+        list: v.into(),
+        settings: settings.map(Into::into),
+    });
+    let mut ns = session(V::Msnp8, Instant::now());
+    ns.sync(None).unwrap();
+    ns.handle_input(b"SYN 5 3 1 0\r\nGTC A\r\nBLP BL\r\nLST bob@hotmail.com Bob 3\r\n")
+        .unwrap();
+    r.contacts = ns.roster().contacts.clone();
+    r
+}
+
+#[test]
+fn an_up_to_date_list_keeps_the_cache() {
+    let mut ns = session(V::Msnp8, Instant::now());
+    let mine = cache("42", None);
+    ns.sync(Some(mine.clone())).unwrap();
+    assert_eq!(sent(&mut ns), ["SYN 5 42\r\n"]);
+    ns.handle_input(b"SYN 5 42\r\n").unwrap();
+    let ev = events(&mut ns);
+    let [
+        SessionEvent::RosterSynced {
+            roster,
+            changed: false,
+        },
+    ] = &ev[..]
+    else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(roster, &mine);
+    assert_eq!(ns.roster(), &mine);
+    assert!(ns.roster().contact("bob@hotmail.com").is_some());
+}
+
+#[test]
+fn msnp10_sends_both_versions_and_msnp2_to_7_compare_the_number() {
+    let mut ns = session(V::Msnp11, Instant::now());
+    ns.sync(Some(cache("2005-01-01", Some("2005-01-02"))))
+        .unwrap();
+    assert_eq!(sent(&mut ns), ["SYN 5 2005-01-01 2005-01-02\r\n"]);
+    ns.handle_input(b"SYN 5 2005-01-01 2005-01-02\r\n").unwrap();
+    assert!(matches!(
+        events(&mut ns)[..],
+        [SessionEvent::RosterSynced { changed: false, .. }]
+    ));
+
+    // A cache without a settings version still sends two.
+    let mut ns = session(V::Msnp10, Instant::now());
+    ns.sync(Some(cache("7", None))).unwrap();
+    assert_eq!(sent(&mut ns), ["SYN 5 7 0\r\n"]);
+}
+
+#[test]
+fn a_refused_sync_fails_the_request() {
+    let mut ns = session(V::Msnp8, Instant::now());
+    let id = ns.sync(None).unwrap();
+    assert!(matches!(
+        ns.sync(None),
+        Err(SessionError::WrongState { .. })
+    ));
+    ns.handle_input(b"500 5\r\n").unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(&ev[..], [SessionEvent::RequestFailed { id: i, request: Request::Sync, code }] if *i == id && code.0 == 500),
+        "{ev:?}"
+    );
+    ns.sync(None).unwrap();
+}
+
+#[test]
+fn an_empty_list_is_complete_after_blp() {
+    let mut ns = session(V::Msnp9, Instant::now());
+    ns.sync(None).unwrap();
+    ns.handle_input(b"SYN 5 1 0 0\r\nGTC A\r\n").unwrap();
+    assert!(events(&mut ns).is_empty());
+    ns.handle_input(b"BLP AL\r\nPRP MFN Al\r\n").unwrap();
+    let ev = events(&mut ns);
+    assert!(matches!(
+        ev[..],
+        [SessionEvent::RosterSynced { changed: true, .. }]
+    ));
+    // The PRP after the end still reaches the roster.
+    assert_eq!(
+        ns.roster()
+            .property(&msnp_proto::message::Property::FriendlyName),
+        Some("Al")
+    );
+}
+
+#[test]
+fn qng_sets_the_interval_within_bounds() {
+    let t0 = Instant::now();
+    let mut ns = session(V::Msnp11, t0);
+    assert_eq!(ns.poll_timeout(), Some(t0 + Duration::from_secs(60)));
+    // Early calls do nothing.
+    ns.handle_timeout(t0 + Duration::from_secs(59));
+    assert!(sent(&mut ns).is_empty());
+    let t1 = t0 + Duration::from_secs(61);
+    ns.handle_timeout(t1);
+    assert_eq!(sent(&mut ns), ["PNG\r\n"]);
+    assert_eq!(ns.poll_timeout(), Some(t1 + Duration::from_secs(30)));
+    ns.handle_input(b"QNG 0\r\n").unwrap();
+    // QNG 0 would ping in a loop: the floor is 5 s, counted from the PNG.
+    assert_eq!(ns.poll_timeout(), Some(t1 + Duration::from_secs(5)));
+    ns.handle_timeout(t1 + Duration::from_secs(5));
+    ns.handle_input(b"QNG 4294967295\r\n").unwrap();
+    assert_eq!(
+        ns.poll_timeout(),
+        Some(t1 + Duration::from_secs(5) + Duration::from_secs(3600))
+    );
+    assert_eq!(sent(&mut ns), ["PNG\r\n"]);
+    assert!(events(&mut ns).is_empty());
+}
+
+#[test]
+fn server_notices_are_typed() {
+    let mut ns = session(V::Msnp11, Instant::now());
+    let profile = "MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsprofile; charset=UTF-8\r\nLoginTime: 1062764300\r\n\r\n";
+    let mail = "MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsinitialemailnotification; charset=UTF-8\r\n\r\nInbox-Unread: 3\r\nFolders-Unread: 0\r\n\r\n";
+    let input = format!(
+        "MSG Hotmail Hotmail {}\r\n{profile}MSG Hotmail Hotmail {}\r\n{mail}NOT 4\r\n<a/>SBS 0 null\r\nRNG 1 1.2.3.4:1863 XYZ c bob@hotmail.com Bob\r\nOUT RCT 5\r\n",
+        profile.len(),
+        mail.len()
+    );
+    ns.handle_input(input.as_bytes()).unwrap();
+    let ev = events(&mut ns);
+    assert!(matches!(&ev[0], SessionEvent::Profile(p) if p.login_time == Some(1_062_764_300)));
+    assert!(matches!(&ev[1], SessionEvent::InitialEmail(m) if m.inbox_unread == Some(3)));
+    assert!(matches!(&ev[2], SessionEvent::Alert(b) if &b[..] == b"<a/>"));
+    assert!(matches!(&ev[3], SessionEvent::Subscription(s) if s.as_str() == "null"));
+    // An invitation that is not CKI cannot make a switchboard: passed on.
+    assert!(matches!(&ev[4], SessionEvent::Command(_)));
+    assert!(matches!(
+        ev[5],
+        SessionEvent::Closed {
+            reason: Some(OutReason::Reconnect),
+            minutes: Some(5)
+        }
+    ));
+    assert_eq!(ev.len(), 6);
+    assert_eq!(ns.phase(), SessionPhase::Finished);
+    assert!(matches!(
+        ns.handle_input(b"QNG 5\r\n"),
+        Err(SessionError::Finished)
+    ));
+}
+
+#[test]
+fn the_login_events_after_sign_in_are_carried_over() {
+    let mut l = signed_in(V::Msnp8);
+    // Delivered in the same read as the sign-in: the login held them.
+    l.handle_input(b"CHL 0 15570131571988941333\r\nNLN NLN bob@hotmail.com Bob 0\r\n")
+        .unwrap();
+    let qry = l.poll_transmit().unwrap();
+    assert!(qry.frame().starts_with(b"QRY 5 msmsgs@msnmsgr.com 32\r\n"));
+    assert!(matches!(l.poll_event(), Some(LoginEvent::Negotiated(_))));
+    let mut ns = l
+        .into_session(SessionConfig::default(), Instant::now())
+        .unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(
+            &ev[0],
+            SessionEvent::Challenge {
+                answer: TrId(5),
+                ..
+            }
+        ),
+        "{ev:?}"
+    );
+    assert!(matches!(&ev[1], SessionEvent::Presence { handle, .. } if handle == "bob@hotmail.com"));
+    ns.handle_input(b"QRY 5\r\n").unwrap();
+    assert!(matches!(
+        events(&mut ns)[..],
+        [SessionEvent::ChallengeAccepted(TrId(5))]
+    ));
+    // The TrID counter continues.
+    assert_eq!(
+        ns.set_status(PresenceStatus::Busy, None, None).unwrap(),
+        TrId(6)
+    );
+}
+
+#[test]
+fn into_session_needs_a_signed_in_login() {
+    let cfg = LoginConfig::new(
+        "alice@hotmail.com",
+        vec![V::Msnp8],
+        ClientInfo::wlm_8_1(),
+        Credentials::Ticket,
+    );
+    let l = ClientLogin::new(cfg).unwrap();
+    assert!(matches!(
+        l.into_session(SessionConfig::default(), Instant::now()),
+        Err(SessionError::WrongState { .. })
+    ));
+}
+
+#[test]
+fn requests_check_the_era() {
+    let mut ns = session(V::Msnp8, Instant::now());
+    assert!(ns.set_personal_message("hi", None).is_err());
+    assert!(ns.send_contact_list(&Default::default()).is_err());
+    let mut ns = session(V::Msnp13, Instant::now());
+    assert!(ns.sync(None).is_err());
+    assert!(
+        ns.add_contact(List::Forward, "bob@hotmail.com", None, None)
+            .is_err()
+    );
+    let mut ns = session(V::Msnp11, Instant::now());
+    // From MSNP10 a group needs the contact's GUID.
+    assert!(matches!(
+        ns.add_contact(List::Forward, "bob@hotmail.com", None, Some("g")),
+        Err(SessionError::Config { .. })
+    ));
+    assert!(
+        ns.add_contact(List::Forward, "bad handle", None, None)
+            .is_err()
+    );
+    assert!(sent(&mut ns).is_empty(), "a refused request sends nothing");
+}
+
+#[test]
+fn renames_use_the_versions_command() {
+    let name = UrlText::from_plain("Al (home)").unwrap();
+    let mut ns = session(V::Msnp9, Instant::now());
+    ns.set_friendly_name(&name).unwrap();
+    ns.rename_group("1", &name).unwrap();
+    assert_eq!(
+        sent(&mut ns),
+        [
+            "REA 5 alice@hotmail.com Al%20(home)\r\n",
+            "REG 6 1 Al%20(home) 0\r\n"
+        ]
+    );
+    ns.handle_input(b"REA 5 9 alice@hotmail.com Al%20(home)\r\n")
+        .unwrap();
+    assert_eq!(ns.roster().version.list, "9");
+    let mut ns = session(V::Msnp11, Instant::now());
+    ns.set_friendly_name(&name).unwrap();
+    ns.rename_contact("3f25", &name).unwrap();
+    assert_eq!(
+        sent(&mut ns),
+        [
+            "PRP 5 MFN Al%20(home)\r\n",
+            "SBP 6 3f25 MFN Al%20(home)\r\n"
+        ]
+    );
+    ns.handle_input(b"PRP 5 MFN Al%20(home)\r\n").unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(&ev[..], [SessionEvent::RequestDone { id: TrId(5), request: Request::SetFriendlyName(n) }] if n == "Al (home)")
+    );
+}
+
+#[test]
+fn pending_requests_are_bounded() {
+    let mut cfg = SessionConfig::default();
+    cfg.max_pending = 3;
+    let mut l = signed_in(V::Msnp8);
+    while l.poll_event().is_some() {}
+    let mut ns = l.into_session(cfg, Instant::now()).unwrap();
+    for _ in 0..10 {
+        ns.set_privacy(msnp_proto::message::BlpMode::AllowUnlisted)
+            .unwrap();
+    }
+    assert_eq!(ns.pending_requests().count(), 3);
+    // The oldest were forgotten: their reply is just a setting change.
+    ns.handle_input(b"BLP 5 3 AL\r\nBLP 14 4 AL\r\n").unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(&ev[..], [SessionEvent::RequestDone { id: TrId(14), .. }]),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn ubn_is_a_user_notification() {
+    let mut ns = session(V::Msnp13, Instant::now());
+    ns.handle_input(b"UBN bob@hotmail.com 1 5\r\nhello")
+        .unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(&ev[..], [SessionEvent::UserNotification { handle, kind: 1, payload }]
+            if handle.as_str() == "bob@hotmail.com" && &payload[..] == b"hello"),
+        "{ev:?}"
+    );
+}
