@@ -106,3 +106,23 @@ fn shared_transcripts_rewritten_give_the_same_wire_bytes() {
         assert_eq!(text2, text, "{name}");
     }
 }
+
+#[test]
+fn bad_exact_payloads_are_reported_and_decoding_goes_on() {
+    let text = "C: MSG 7 D 5\n%base64 AAECAw==\nC: MSG 8 D 4\n%base64 !!\nC: MSG 9 D 4\n%base64 AAECAw==\n";
+    let (code, out, _) = util::run_msnp(
+        &["decode", "--input", "transcript", "--channel", "sb"],
+        text.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    let recs = util::records(&out);
+    assert_eq!(recs.len(), 3);
+    assert_eq!(recs[0]["error"]["kind"], "length_mismatch");
+    assert_eq!(recs[0]["error"]["line"], 1);
+    assert_eq!(recs[1]["error"]["kind"], "bad_exact_payload");
+    assert_eq!(recs[1]["error"]["line"], 3);
+    assert_eq!(
+        (&recs[2]["trid"], &recs[2]["payload"]["len"]),
+        (&9.into(), &4.into())
+    );
+}

@@ -42,10 +42,8 @@ fn ver_after_xfr_ns_starts_a_new_connection() {
     let noisy: Vec<_> = f.iter().filter(|f| f["level"] != "info").collect();
     assert_eq!(noisy, Vec::<&serde_json::Value>::new());
     // Decode sees the connection too: the second VER opens connection 2, in MSNP12.
-    let (code, out, err) = util::run_msnp(
-        &["encode", "--output", "transcript"],
-        ns_part.as_bytes(),
-    );
+    let (code, out, err) =
+        util::run_msnp(&["encode", "--output", "transcript"], ns_part.as_bytes());
     assert_eq!(code, 0, "{err}");
     let out = String::from_utf8(out).unwrap();
     let marker = out
@@ -60,7 +58,11 @@ fn client_msg_with_an_acknowledgement_type_is_switchboard_traffic() {
     for version in ["MSNP8", "MSNP12", "MSNP18"] {
         let (code, f) = check(text, &["--dialect", version, "--channel", "auto"]);
         assert_eq!(code, 0, "{version}: {f:?}");
-        assert_eq!(of_code(&f, "not_in_dialect"), Vec::<&serde_json::Value>::new(), "{version}");
+        assert_eq!(
+            of_code(&f, "not_in_dialect"),
+            Vec::<&serde_json::Value>::new(),
+            "{version}"
+        );
         let (code, out, err) = util::run_msnp(
             &["decode", "--input", "transcript", "--dialect", version],
             text.as_bytes(),
@@ -95,9 +97,27 @@ fn payload_cmd(dir: &str, head: &str, payload: &str) -> String {
 #[test]
 fn uncertain_replies_that_do_not_come_are_info() {
     let mut text = String::from("C: VER 1 MSNP18 CVR0\nS: VER 1 MSNP18\n");
-    text += &payload_cmd("C", "PUT 2", &routed("Publication: 1.0\nContent-Type: application/user+xml", "<user/>"));
-    text += &payload_cmd("C", "SDG 3", &routed("Messaging: 2.0\nMessage-Type: Text", "hi"));
-    text += &payload_cmd("C", "DEL 4", &routed("Publication: 1.0\nContent-Type: application/user+xml", "<user/>"));
+    text += &payload_cmd(
+        "C",
+        "PUT 2",
+        &routed(
+            "Publication: 1.0\nContent-Type: application/user+xml",
+            "<user/>",
+        ),
+    );
+    text += &payload_cmd(
+        "C",
+        "SDG 3",
+        &routed("Messaging: 2.0\nMessage-Type: Text", "hi"),
+    );
+    text += &payload_cmd(
+        "C",
+        "DEL 4",
+        &routed(
+            "Publication: 1.0\nContent-Type: application/user+xml",
+            "<user/>",
+        ),
+    );
     text += "C: PRP 5 MFN Alice\n";
     let (code, f) = check(&text, &[]);
     assert_eq!(code, 0, "{f:?}");
@@ -109,7 +129,12 @@ fn uncertain_replies_that_do_not_come_are_info() {
     // PRP's reply is certain: its absence stays a warning.
     assert_eq!(
         levels,
-        [("PUT", "info"), ("SDG", "info"), ("DEL", "info"), ("PRP", "warning")],
+        [
+            ("PUT", "info"),
+            ("SDG", "info"),
+            ("DEL", "info"),
+            ("PRP", "warning")
+        ],
         "{f:?}"
     );
 }

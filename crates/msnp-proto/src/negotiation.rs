@@ -167,7 +167,11 @@ impl DialectTracker {
     /// Switches to a connection no marker named (see [`starts_connection`](Self::starts_connection)):
     /// it gets the next unused id (an unnamed first connection counts as 1), which is returned.
     pub fn switch_to_new_connection(&mut self) -> u32 {
-        let id = self.highest.max(self.current).unwrap_or(1).saturating_add(1);
+        let id = self
+            .highest
+            .max(self.current)
+            .unwrap_or(1)
+            .saturating_add(1);
         self.switch_connection(id);
         id
     }

@@ -87,7 +87,9 @@ pub enum TranscriptItem {
 }
 
 /// Iterates over the commands of a transcript, following `VER` negotiation and connection
-/// markers with the tracker it owns.
+/// markers with the tracker it owns. A connection no marker names (a client `VER` after
+/// `XFR … NS`, see [`DialectTracker::starts_connection`]) is announced as a
+/// [`TranscriptItem::Connection`] labelled [`REFERRED_CONNECTION_LABEL`] before its first command.
 ///
 /// ```
 /// use msnp_proto::negotiation::DialectTracker;

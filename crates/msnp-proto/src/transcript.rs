@@ -5,6 +5,10 @@
 //! Which lines are payload depends on the dialect, so the reader asks the caller for the dialect
 //! of each command line (the caller tracks `VER` negotiation, see [`crate::negotiation`]).
 //!
+//! Payloads that CRLF-ended lines cannot carry (binary data, bare LF or CR, control bytes) are
+//! written as one `%escaped …` or `%base64 …` line, so every framed command survives
+//! [`write_command`] → [`Reader`] byte for byte.
+//!
 //! ```
 //! use msnp_proto::transcript::{Event, Reader};
 //! use msnp_proto::{Dialect, ProtocolVersion};
@@ -246,7 +250,11 @@ impl<'a> Reader<'a> {
         let mut bytes = line.into_bytes();
         bytes.extend_from_slice(b"\r\n");
         if let Some(declared) = parsed.payload_len {
-            if let Some(exact) = self.lines.get(self.next).and_then(|l| payload::decode_exact(l)) {
+            if let Some(exact) = self
+                .lines
+                .get(self.next)
+                .and_then(|l| payload::decode_exact(l))
+            {
                 // An exact form is the whole payload, on one line.
                 self.next += 1;
                 let exact = exact.map_err(|e| err(TranscriptErrorKind::ExactPayload(e), verb))?;
@@ -335,7 +343,7 @@ pub enum WriteError {
 /// (which would switch the reader to fenced mode) and, right after the command line, not a
 /// `.. ` continuation.
 fn plain_line_ok(i: usize, l: &str) -> bool {
-    !is_fence(l) && !(i == 0 && l.starts_with(".. "))
+    !(is_fence(l) || (i == 0 && l.starts_with(".. ")))
 }
 
 /// Appends `cmd` to `out` as transcript text (`C: `/`S: ` prefix by direction, payload after):

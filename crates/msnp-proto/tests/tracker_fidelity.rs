@@ -23,7 +23,11 @@ fn a_client_ver_after_xfr_ns_opens_a_new_connection() {
     let summary: Vec<String> = items
         .iter()
         .map(|i| match i {
-            TranscriptItem::Connection { id, label, position } => {
+            TranscriptItem::Connection {
+                id,
+                label,
+                position,
+            } => {
                 format!("conn {id} {label} @{}", position.line)
             }
             TranscriptItem::Command(c) => format!(
@@ -65,10 +69,7 @@ fn the_new_connection_follows_markers_already_used() {
     assert_eq!(ids[..6], [Some(5); 6]);
     assert_eq!(ids[6..], [Some(6); 3]);
     // With a marker for the new server, nothing is guessed.
-    let marked = REFERRAL.replace(
-        "C: VER 4",
-        "# --- connection 2: NS ---\nC: VER 4",
-    );
+    let marked = REFERRAL.replace("C: VER 4", "# --- connection 2: NS ---\nC: VER 4");
     let markers = TranscriptStream::new(&marked, DialectTracker::new(ProtocolVersion::Msnp8))
         .filter(|i| matches!(i, TranscriptItem::Connection { .. }))
         .count();
@@ -81,11 +82,17 @@ fn a_lone_wire_stream_sees_the_new_connection() {
         .lines()
         .map(|l| format!("{}\r\n", &l[3..]))
         .collect();
-    let mut dec = TrackedDecoder::new(DialectTracker::new(ProtocolVersion::Msnp8), None, Limits::default());
+    let mut dec = TrackedDecoder::new(
+        DialectTracker::new(ProtocolVersion::Msnp8),
+        None,
+        Limits::default(),
+    );
     dec.feed(wire.as_bytes());
     let mut conns = Vec::new();
     while let Some(item) = dec.next_item() {
-        let WireItem::Command(c) = item else { panic!("{item:?}") };
+        let WireItem::Command(c) = item else {
+            panic!("{item:?}")
+        };
         conns.push((c.command.verb(), c.connection));
     }
     assert_eq!(conns[5], (Verb::XFR, None));
@@ -123,5 +130,8 @@ fn a_client_msg_with_an_acknowledgement_type_means_switchboard() {
             _ => None,
         })
         .collect();
-    assert_eq!(c, [(Channel::Notification, Some(Direction::ClientToServer))]);
+    assert_eq!(
+        c,
+        [(Channel::Notification, Some(Direction::ClientToServer))]
+    );
 }

@@ -31,7 +31,7 @@ fn frame(ns: bool, dir: Direction, trid: u32, payload: Option<&[u8]>) -> Vec<u8>
         (true, Direction::ServerToClient, Some(p)) => format!("GCF 0 {}", p.len()),
         (false, Direction::ClientToServer, None) => "OUT".to_owned(),
         (false, Direction::ServerToClient, None) => format!("ACK {trid}"),
-        (true, Direction::ClientToServer, None) => format!("PNG"),
+        (true, Direction::ClientToServer, None) => "PNG".to_owned(),
         (true, Direction::ServerToClient, None) => format!("QNG {trid}"),
     };
     let mut v = line.into_bytes();
@@ -68,7 +68,8 @@ fn payload() -> impl Strategy<Value = Option<Vec<u8>>> {
         Just(None),
         proptest::collection::vec(any::<u8>(), 0..80).prop_map(Some),
         "[a-z%`. \r\n\t\\\\]{0,40}".prop_map(|s| Some(s.into_bytes())),
-        "(```|\\.\\. |%|)[a-z]{0,5}(\r\n[ `.a-z\t]{0,6}){0,4}(\r\n)?".prop_map(|s| Some(s.into_bytes())),
+        "(```|\\.\\. |%|)[a-z]{0,5}(\r\n[ `.a-z\t]{0,6}){0,4}(\r\n)?"
+            .prop_map(|s| Some(s.into_bytes())),
         "\\PC{0,20}".prop_map(|s| Some(s.into_bytes())),
     ]
 }
@@ -101,7 +102,9 @@ fn the_specs_exact_examples_read() {
         Some(Direction::ClientToServer) => dialects(false)(d),
         _ => dialects(true)(d),
     }) {
-        let Ok(Event::Command(c)) = ev else { panic!("{ev:?}") };
+        let Ok(Event::Command(c)) = ev else {
+            panic!("{ev:?}")
+        };
         back.push(c.bytes);
     }
     assert_eq!(
@@ -125,11 +128,24 @@ fn exact_payload_length_and_escape_errors_are_reported_and_reading_resumes() {
     let kind = |i: usize| events[i].as_ref().unwrap_err().kind.clone();
     assert_eq!(
         kind(0),
-        TranscriptErrorKind::LengthMismatch { declared: 5, available: 4 }
+        TranscriptErrorKind::LengthMismatch {
+            declared: 5,
+            available: 4
+        }
     );
     assert_eq!(events[0].as_ref().unwrap_err().line, 1);
-    assert!(matches!(kind(1), TranscriptErrorKind::ExactPayload(_)), "{:?}", kind(1));
-    assert!(matches!(kind(2), TranscriptErrorKind::ExactPayload(_)), "{:?}", kind(2));
-    let Ok(Event::Command(out)) = &events[3] else { panic!() };
+    assert!(
+        matches!(kind(1), TranscriptErrorKind::ExactPayload(_)),
+        "{:?}",
+        kind(1)
+    );
+    assert!(
+        matches!(kind(2), TranscriptErrorKind::ExactPayload(_)),
+        "{:?}",
+        kind(2)
+    );
+    let Ok(Event::Command(out)) = &events[3] else {
+        panic!()
+    };
     assert_eq!((out.line, out.bytes.as_slice()), (7, &b"OUT\r\n"[..]));
 }

@@ -103,7 +103,10 @@ pub(crate) fn write_base64(out: &mut String, payload: &[u8]) {
 /// The payload bytes of an exact-form line, `None` when `line` is not one.
 pub(crate) fn decode_exact(line: &str) -> Option<Result<Vec<u8>, ExactPayloadError>> {
     if let Some(b) = line.strip_prefix(BASE64_PREFIX) {
-        return Some(B64.decode(b.trim_end()).map_err(|_| ExactPayloadError::Base64));
+        return Some(
+            B64.decode(b.trim_end())
+                .map_err(|_| ExactPayloadError::Base64),
+        );
     }
     let text = line.strip_prefix(ESCAPED_PREFIX)?;
     Some(unescape(text))
@@ -127,7 +130,7 @@ fn unescape(text: &str) -> Result<Vec<u8>, ExactPayloadError> {
             Some(b'0') => (0, 2),
             Some(b'\\') => (b'\\', 2),
             Some(b'x') => {
-                let hex = b.get(i + 2..i + 4).ok_or(bad.clone())?;
+                let hex = b.get(i + 2..i + 4).ok_or_else(|| bad.clone())?;
                 let digit = |d: u8| (d as char).to_digit(16);
                 match (digit(hex[0]), digit(hex[1])) {
                     (Some(h), Some(l)) => ((h * 16 + l) as u8, 4),
@@ -170,7 +173,10 @@ mod tests {
         );
         assert_eq!(decode_exact(&line), Some(Ok(gcf.to_vec())));
         let (form, line) = written(&[0, 1, 2, 3]);
-        assert_eq!((form, line.as_str()), (PayloadForm::Base64, "%base64 AAECAw=="));
+        assert_eq!(
+            (form, line.as_str()),
+            (PayloadForm::Base64, "%base64 AAECAw==")
+        );
         assert_eq!(decode_exact("%base64 AAECAw=="), Some(Ok(vec![0, 1, 2, 3])));
     }
 
@@ -183,16 +189,25 @@ mod tests {
         assert_eq!(f(b"a\r"), PayloadForm::Escaped);
         assert_eq!(f(b"\x01"), PayloadForm::Base64);
         assert_eq!(f(b"\x7f"), PayloadForm::Base64);
-        assert_eq!(f(b"INVITE MSNMSGR:a MSNSLP/1.0\r\n\r\n\0"), PayloadForm::Escaped);
+        assert_eq!(
+            f(b"INVITE MSNMSGR:a MSNSLP/1.0\r\n\r\n\0"),
+            PayloadForm::Escaped
+        );
         assert_eq!(f(b"%base64 AAAA"), PayloadForm::Escaped);
         assert_eq!(f("héllo".as_bytes()), PayloadForm::Plain);
         assert_eq!(f(b"\xff\xfe"), PayloadForm::Base64);
-        assert_eq!(choose_form(b"```", |_, l| !l.starts_with("```")), PayloadForm::Escaped);
+        assert_eq!(
+            choose_form(b"```", |_, l| !l.starts_with("```")),
+            PayloadForm::Escaped
+        );
     }
 
     #[test]
     fn bad_exact_lines_are_errors() {
-        assert_eq!(decode_exact("%base64 !!"), Some(Err(ExactPayloadError::Base64)));
+        assert_eq!(
+            decode_exact("%base64 !!"),
+            Some(Err(ExactPayloadError::Base64))
+        );
         assert_eq!(
             decode_exact("%escaped ab\\q"),
             Some(Err(ExactPayloadError::Escape { offset: 2 }))
@@ -205,7 +220,10 @@ mod tests {
             decode_exact("%escaped \\xg0"),
             Some(Err(ExactPayloadError::Escape { offset: 0 }))
         );
-        assert_eq!(decode_exact("%escaped a\\"), Some(Err(ExactPayloadError::Escape { offset: 1 })));
+        assert_eq!(
+            decode_exact("%escaped a\\"),
+            Some(Err(ExactPayloadError::Escape { offset: 1 }))
+        );
         assert_eq!(decode_exact("plain"), None);
         assert_eq!(decode_exact("%escaped "), Some(Ok(Vec::new())));
     }
@@ -218,7 +236,7 @@ mod tests {
                 PayloadForm::Plain => prop_assert_eq!(line.as_bytes(), &payload[..]),
                 _ => {
                     prop_assert!(!line.contains(['\r', '\n']));
-                    prop_assert_eq!(decode_exact(&line), Some(Ok(payload.clone())));
+                    prop_assert_eq!(decode_exact(&line), Some(Ok(payload)));
                 }
             }
         }
