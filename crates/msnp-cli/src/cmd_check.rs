@@ -60,6 +60,8 @@ struct Request {
     offset: u64,
     answered: bool,
     expects_reply: bool,
+    /// The spec is not sure a reply exists (commands.md §2.3: `PUT`, `DEL`, `SDG` on MSNP18+).
+    reply_uncertain: bool,
 }
 
 #[derive(Debug, Default)]
@@ -92,6 +94,30 @@ fn expects_reply(cmd: &RawCommand<'_>) -> bool {
         Verb::MSG => !matches!(cmd.arg(0), Some(b"U" | b"N")),
         _ => true,
     }
+}
+
+/// Whether the spec marks the reply to this client command as uncertain (commands.md §2.3: the
+/// MSNP18 circle commands `PUT`, `DEL`, `SDG`).
+fn reply_uncertain(cmd: &RawCommand<'_>, dialect: &Dialect) -> bool {
+    matches!(cmd.verb(), Verb::PUT | Verb::DEL | Verb::SDG)
+        && dialect.version >= ProtocolVersion::Msnp18
+}
+
+/// The switchboard session ID of `RNG`, a server's `CAL … RINGING` and a client's `ANS`.
+fn session_id<'a>(cmd: &RawCommand<'a>, direction: Option<Direction>) -> Option<&'a [u8]> {
+    match (cmd.verb(), direction) {
+        (Verb::RNG, _) => cmd.arg(0),
+        (Verb::CAL, Some(Direction::ServerToClient)) if cmd.arg(0) == Some(b"RINGING") => {
+            cmd.arg(1)
+        }
+        (Verb::ANS, Some(Direction::ClientToServer)) => cmd.arg(2),
+        _ => None,
+    }
+}
+
+/// Whether a session ID is written as the references write it: a decimal without leading zeros.
+fn is_canonical_session_id(id: &[u8]) -> bool {
+    !id.is_empty() && id.iter().all(u8::is_ascii_digit) && (id.len() == 1 || id[0] != b'0')
 }
 
 impl<W: Write> Checker<W> {
@@ -135,10 +161,15 @@ impl<W: Write> Checker<W> {
         let saved = self.current;
         self.current = id;
         for (trid, r) in open {
+            let (level, why) = if r.reply_uncertain {
+                (Level::Info, " (the spec is not sure it gets one)")
+            } else {
+                (Level::Warning, "")
+            };
             self.emit(
-                Level::Warning,
+                level,
                 "unanswered_request",
-                format!("{} {trid} got no reply", r.verb),
+                format!("{} {trid} got no reply{why}", r.verb),
                 (r.line, r.offset),
                 Some(r.verb),
                 Some(Direction::ClientToServer),
@@ -185,6 +216,7 @@ impl<W: Write> Checker<W> {
                     offset: at.1,
                     answered: false,
                     expects_reply: expects_reply(cmd),
+                    reply_uncertain: reply_uncertain(cmd, dialect),
                 },
             );
         }
@@ -434,6 +466,21 @@ impl<W: Write> Sink for Checker<W> {
                     dialect.direction,
                 )?;
             }
+        }
+        if let Some(id) =
+            session_id(cmd, dialect.direction).filter(|id| !is_canonical_session_id(id))
+        {
+            self.emit(
+                Level::Info,
+                "session_id_not_decimal",
+                format!(
+                    "switchboard session ID {} is not a decimal (some servers send hex; it is an opaque token)",
+                    String::from_utf8_lossy(id)
+                ),
+                at,
+                Some(cmd.verb()),
+                dialect.direction,
+            )?;
         }
         match dialect.direction {
             Some(Direction::ClientToServer) => self.client(cmd, dialect),

@@ -35,11 +35,25 @@ pub struct DialectTracker {
     server_chose: bool,
     /// Newest version negotiated on a notification connection: switchboards inherit it.
     last_ns_version: Option<ProtocolVersion>,
+    /// The server referred this connection to another notification server (`XFR … NS`): the
+    /// client's next `VER` is on a new connection.
+    referred: bool,
     /// Saved state of other connections (transcripts interleave them).
-    saved: HashMap<u32, (ProtocolVersion, Channel, bool)>,
+    saved: HashMap<u32, Saved>,
     current: Option<u32>,
+    /// The highest connection id seen.
+    highest: Option<u32>,
     /// No command seen yet on this connection.
     fresh: bool,
+}
+
+/// What a connection's negotiation had reached when the tracker left it.
+#[derive(Clone, Copy, Debug)]
+struct Saved {
+    version: ProtocolVersion,
+    channel: Channel,
+    server_chose: bool,
+    referred: bool,
 }
 
 /// Auth packages of the notification server's `USR` (anything else after the TrID is a
@@ -57,8 +71,10 @@ impl DialectTracker {
             fixed_channel: false,
             server_chose: false,
             last_ns_version: None,
+            referred: false,
             saved: HashMap::new(),
             current: None,
+            highest: None,
             fresh: true,
         }
     }
@@ -112,14 +128,21 @@ impl DialectTracker {
             return;
         }
         if let Some(cur) = self.current {
-            self.saved
-                .insert(cur, (self.version, self.channel, self.server_chose));
+            let state = Saved {
+                version: self.version,
+                channel: self.channel,
+                server_chose: self.server_chose,
+                referred: self.referred,
+            };
+            self.saved.insert(cur, state);
         }
         self.current = Some(id);
-        if let Some(&(v, c, chose)) = self.saved.get(&id) {
-            self.version = v;
-            self.channel = c;
-            self.server_chose = chose;
+        self.highest = self.highest.max(Some(id));
+        if let Some(&s) = self.saved.get(&id) {
+            self.version = s.version;
+            self.channel = s.channel;
+            self.server_chose = s.server_chose;
+            self.referred = s.referred;
             self.fresh = false;
         } else {
             if !self.fixed_version {
@@ -129,8 +152,28 @@ impl DialectTracker {
                 self.channel = Channel::Notification;
             }
             self.server_chose = false;
+            self.referred = false;
             self.fresh = true;
         }
+    }
+
+    /// Whether `cmd` opens a new connection although no marker said so: a client `VER` after
+    /// the server referred this connection elsewhere with `XFR … NS` (the client has connected
+    /// to the notification server it was sent to). Call before [`observe`](Self::observe).
+    pub fn starts_connection(&self, cmd: &RawCommand<'_>, direction: Option<Direction>) -> bool {
+        self.referred && cmd.verb() == Verb::VER && !ver_from_server(cmd, direction)
+    }
+
+    /// Switches to a connection no marker named (see [`starts_connection`](Self::starts_connection)):
+    /// it gets the next unused id (an unnamed first connection counts as 1), which is returned.
+    pub fn switch_to_new_connection(&mut self) -> u32 {
+        let id = self
+            .highest
+            .max(self.current)
+            .unwrap_or(1)
+            .saturating_add(1);
+        self.switch_connection(id);
+        id
     }
 
     /// Learns from a decoded command.
@@ -142,8 +185,7 @@ impl DialectTracker {
                     self.channel = Channel::Notification;
                 }
                 let offered = cmd.arg(0).and_then(ProtocolVersion::parse);
-                let from_server = dir == Some(Direction::ServerToClient)
-                    || (dir.is_none() && cmd.arg_count() == 1);
+                let from_server = ver_from_server(cmd, dir);
                 if let Some(v) = offered.filter(|_| !self.fixed_version) {
                     if from_server {
                         self.version = v;
@@ -175,10 +217,24 @@ impl DialectTracker {
                 self.set_channel(Channel::Switchboard);
             }
             (Verb::CAL, _) if !self.fixed_channel => self.set_channel(Channel::Switchboard),
+            // Only a switchboard client sends `MSG` with an acknowledgement type.
+            (Verb::MSG, Some(Direction::ClientToServer) | None)
+                if !self.fixed_channel
+                    && cmd.arg_count() == 1
+                    && matches!(cmd.arg(0), Some(b"U" | b"N" | b"A" | b"D")) =>
+            {
+                self.set_channel(Channel::Switchboard);
+            }
+            (Verb::XFR, Some(Direction::ServerToClient) | None)
+                if cmd.arg(0) == Some(b"NS") && cmd.arg_count() >= 2 =>
+            {
+                self.referred = true;
+            }
             _ => {}
         }
     }
 
+    #[inline]
     fn set_channel(&mut self, c: Channel) {
         if c == Channel::Switchboard && self.channel == Channel::Notification && !self.fixed_version
         {
@@ -189,4 +245,9 @@ impl DialectTracker {
         }
         self.channel = c;
     }
+}
+
+/// Whether a `VER` is the server's answer: sent by it, or (direction unknown) naming one version.
+fn ver_from_server(cmd: &RawCommand<'_>, direction: Option<Direction>) -> bool {
+    direction == Some(Direction::ServerToClient) || (direction.is_none() && cmd.arg_count() == 1)
 }

@@ -87,7 +87,9 @@ pub enum TranscriptItem {
 }
 
 /// Iterates over the commands of a transcript, following `VER` negotiation and connection
-/// markers with the tracker it owns.
+/// markers with the tracker it owns. A connection no marker names (a client `VER` after
+/// `XFR … NS`, see [`DialectTracker::starts_connection`]) is announced as a
+/// [`TranscriptItem::Connection`] labelled [`REFERRED_CONNECTION_LABEL`] before its first command.
 ///
 /// ```
 /// use msnp_proto::negotiation::DialectTracker;
@@ -106,7 +108,12 @@ pub struct TranscriptStream<'a> {
     limits: Limits,
     default_direction: Option<Direction>,
     connection: Option<u32>,
+    /// A command held back while the connection it opens is announced.
+    pending: Option<(OwnedCommand, Option<Direction>, usize)>,
 }
+
+/// The label of a connection no marker named, opened by a client `VER` after `XFR … NS`.
+pub const REFERRED_CONNECTION_LABEL: &str = "Notification Server (after XFR NS)";
 
 impl<'a> TranscriptStream<'a> {
     /// A stream over `text`, starting from `tracker`'s state, with default limits.
@@ -117,6 +124,7 @@ impl<'a> TranscriptStream<'a> {
             limits: Limits::default(),
             default_direction: None,
             connection: None,
+            pending: None,
         }
     }
 
@@ -155,12 +163,32 @@ impl<'a> TranscriptStream<'a> {
         let position = self.position_of_line(error.line);
         TranscriptItem::Error { error, position }
     }
+
+    /// Learns from a framed command and yields it.
+    fn command(
+        &mut self,
+        command: OwnedCommand,
+        direction: Option<Direction>,
+        line: usize,
+    ) -> TranscriptItem {
+        self.tracker.observe(&command.as_raw(), direction);
+        TranscriptItem::Command(StreamCommand {
+            connection: self.connection,
+            direction,
+            dialect: self.tracker.dialect(direction),
+            position: self.position_of_line(line),
+            command,
+        })
+    }
 }
 
 impl Iterator for TranscriptStream<'_> {
     type Item = TranscriptItem;
 
     fn next(&mut self) -> Option<TranscriptItem> {
+        if let Some((command, direction, line)) = self.pending.take() {
+            return Some(self.command(command, direction, line));
+        }
         let default = self.default_direction;
         let t = &self.tracker;
         let ev = self.reader.next_event(|d| t.dialect(d.or(default)))?;
@@ -181,14 +209,18 @@ impl Iterator for TranscriptStream<'_> {
         let framing = self.tracker.dialect(direction);
         match OwnedCommand::from_frame(Bytes::from(c.bytes), &framing, &self.limits) {
             Ok(command) => {
-                self.tracker.observe(&command.as_raw(), direction);
-                Some(TranscriptItem::Command(StreamCommand {
-                    connection: self.connection,
-                    direction,
-                    dialect: self.tracker.dialect(direction),
-                    position: self.position_of_line(c.line),
-                    command,
-                }))
+                if self.tracker.starts_connection(&command.as_raw(), direction) {
+                    // Announce the connection the command opens, as a marker would have.
+                    let id = self.tracker.switch_to_new_connection();
+                    self.connection = Some(id);
+                    self.pending = Some((command, direction, c.line));
+                    return Some(TranscriptItem::Connection {
+                        id,
+                        label: REFERRED_CONNECTION_LABEL.to_owned(),
+                        position: self.position_of_line(c.line),
+                    });
+                }
+                Some(self.command(command, direction, c.line))
             }
             Err(e) => {
                 // The reader frames with the same dialect and limits: this is a bug, not input.
@@ -395,6 +427,10 @@ impl StreamDecoder {
             match self.dec.decode(rest) {
                 Ok(Status::Complete { value, consumed }) => {
                     self.resync = false;
+                    if self.connection.is_none() && tracker.starts_connection(&value, dir) {
+                        // A lone stream's client reconnected after `XFR … NS`.
+                        self.connection = Some(tracker.switch_to_new_connection());
+                    }
                     // Learn from the command first: a switchboard's opening USR then reads as
                     // one, and VER shows the dialect it establishes. (Framing used the old
                     // dialect, which for these commands is the same.)

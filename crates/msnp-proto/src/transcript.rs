@@ -5,6 +5,10 @@
 //! Which lines are payload depends on the dialect, so the reader asks the caller for the dialect
 //! of each command line (the caller tracks `VER` negotiation, see [`crate::negotiation`]).
 //!
+//! Payloads that CRLF-ended lines cannot carry (binary data, bare LF or CR, control bytes) are
+//! written as one `%escaped …` or `%base64 …` line, so every framed command survives
+//! [`write_command`] → [`Reader`] byte for byte.
+//!
 //! ```
 //! use msnp_proto::transcript::{Event, Reader};
 //! use msnp_proto::{Dialect, ProtocolVersion};
@@ -17,6 +21,10 @@
 //! assert_eq!(frames[0], b"UUX 11 53\r\n<Data><PSM></PSM><CurrentMedia></CurrentMedia></Data>".to_vec());
 //! assert_eq!(frames[1], b"UUX 11 0\r\n".to_vec());
 //! ```
+
+mod payload;
+
+pub use payload::ExactPayloadError;
 
 use crate::error::DecodeErrorKind;
 use crate::raw::RawCommand;
@@ -82,6 +90,9 @@ pub enum TranscriptErrorKind {
     /// The command line itself is not valid in the dialect.
     #[error("{0}")]
     Line(DecodeErrorKind),
+    /// The `%base64` / `%escaped` line after the command does not decode.
+    #[error("{0}")]
+    ExactPayload(ExactPayloadError),
 }
 
 /// Reads a transcript event by event. Markdown files are understood: when the text has ```` ``` ````
@@ -239,6 +250,30 @@ impl<'a> Reader<'a> {
         let mut bytes = line.into_bytes();
         bytes.extend_from_slice(b"\r\n");
         if let Some(declared) = parsed.payload_len {
+            if let Some(exact) = self
+                .lines
+                .get(self.next)
+                .and_then(|l| payload::decode_exact(l))
+            {
+                // An exact form is the whole payload, on one line.
+                self.next += 1;
+                let exact = exact.map_err(|e| err(TranscriptErrorKind::ExactPayload(e), verb))?;
+                if exact.len() != declared {
+                    return Err(err(
+                        TranscriptErrorKind::LengthMismatch {
+                            declared,
+                            available: exact.len(),
+                        },
+                        verb,
+                    ));
+                }
+                bytes.extend_from_slice(&exact);
+                return Ok(TranscriptCommand {
+                    direction,
+                    line: idx + 1,
+                    bytes,
+                });
+            }
             let start = bytes.len();
             let mut total = 0usize;
             while total < declared {
@@ -293,24 +328,27 @@ impl<'a> Reader<'a> {
 }
 
 /// Why a command cannot be written as a transcript line.
+///
+/// Every payload can be written (in an exact form when plain lines cannot carry it); only a
+/// command line that is not UTF-8, or holds a CR or LF, has no transcript form.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WriteError {
-    /// The payload has a CR or LF that is not part of a CRLF pair, or is not valid UTF-8: the
-    /// transcript format cannot carry it.
-    #[error("payload cannot be written as transcript lines (binary data or bare CR/LF)")]
+    /// The command line is not valid UTF-8 or holds a CR or LF.
+    #[error("command line cannot be written as a transcript line (not UTF-8, or a bare CR/LF)")]
     Unrepresentable,
-    /// A payload line would be read back as something else: a Markdown fence (```` ``` ````,
-    /// which switches the reader to fenced mode) or, as the first payload line, a `.. `
-    /// continuation of the command line.
-    #[error("payload line {line} would read back as a fence or a continuation line")]
-    AmbiguousPayloadLine {
-        /// 1-based index of the payload line.
-        line: usize,
-    },
 }
 
-/// Appends `cmd` to `out` as transcript text (`C: `/`S: ` prefix by direction, payload lines after).
+/// Whether plain payload line `i` (0-based) reads back as a payload line: not a Markdown fence
+/// (which would switch the reader to fenced mode) and, right after the command line, not a
+/// `.. ` continuation.
+fn plain_line_ok(i: usize, l: &str) -> bool {
+    !(is_fence(l) || (i == 0 && l.starts_with(".. ")))
+}
+
+/// Appends `cmd` to `out` as transcript text (`C: `/`S: ` prefix by direction, payload after):
+/// the payload as plain lines when they can carry it, else as one `%escaped` or `%base64` line
+/// (transcript-format.md, "Exact payloads").
 ///
 /// ```
 /// use msnp_proto::transcript::write_command;
@@ -321,6 +359,12 @@ pub enum WriteError {
 /// let mut text = String::new();
 /// write_command(&mut text, Some(Direction::ClientToServer), &value).unwrap();
 /// assert_eq!(text, "C: MSG 3 U 21\nMIME-Version: 1.0\n\n");
+///
+/// let wire = b"MSG 7 D 4\r\n\x00\x01\x02\x03";
+/// let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(wire) else { panic!() };
+/// text.clear();
+/// write_command(&mut text, Some(Direction::ClientToServer), &value).unwrap();
+/// assert_eq!(text, "C: MSG 7 D 4\n%base64 AAECAw==\n");
 /// ```
 pub fn write_command(
     out: &mut String,
@@ -328,25 +372,8 @@ pub fn write_command(
     cmd: &RawCommand<'_>,
 ) -> Result<(), WriteError> {
     let line = core::str::from_utf8(cmd.line()).map_err(|_| WriteError::Unrepresentable)?;
-    let payload = match cmd.payload() {
-        Some(p) => Some(core::str::from_utf8(p).map_err(|_| WriteError::Unrepresentable)?),
-        None => None,
-    };
-    if let Some(p) = payload {
-        // Every CR and LF must pair up as CRLF; a CRLF may not be the very last two bytes unless
-        // the payload really ends with it (that is representable), but a lone CR/LF never is.
-        let stripped = p.replace("\r\n", "");
-        if stripped.contains(['\r', '\n']) {
-            return Err(WriteError::Unrepresentable);
-        }
-    }
-    if let Some(p) = payload.filter(|p| !p.is_empty()) {
-        let body = p.strip_suffix("\r\n").unwrap_or(p);
-        for (i, l) in body.split("\r\n").enumerate() {
-            if is_fence(l) || (i == 0 && l.starts_with(".. ")) {
-                return Err(WriteError::AmbiguousPayloadLine { line: i + 1 });
-            }
-        }
+    if line.contains(['\r', '\n']) {
+        return Err(WriteError::Unrepresentable);
     }
     match direction {
         Some(Direction::ClientToServer) => out.push_str("C: "),
@@ -355,10 +382,26 @@ pub fn write_command(
     }
     out.push_str(line);
     out.push('\n');
-    if let Some(p) = payload.filter(|p| !p.is_empty()) {
-        let body = p.strip_suffix("\r\n").unwrap_or(p);
-        for l in body.split("\r\n") {
-            out.push_str(l);
+    let Some(p) = cmd.payload().filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    match payload::choose_form(p, plain_line_ok) {
+        payload::PayloadForm::Plain => {
+            // `choose_form` only picks plain for UTF-8.
+            let text = core::str::from_utf8(p).map_err(|_| WriteError::Unrepresentable)?;
+            let body = text.strip_suffix("\r\n").unwrap_or(text);
+            for l in body.split("\r\n") {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        payload::PayloadForm::Escaped => {
+            let text = core::str::from_utf8(p).map_err(|_| WriteError::Unrepresentable)?;
+            payload::write_escaped(out, text);
+            out.push('\n');
+        }
+        payload::PayloadForm::Base64 => {
+            payload::write_base64(out, p);
             out.push('\n');
         }
     }

@@ -12,8 +12,12 @@ fn decode_one(dialect: Dialect, wire: &[u8]) -> RawCommand<'_> {
 }
 
 /// The `transcript` target's property: `write_command` refuses, or its text reads back as
-/// exactly one command with the same bytes.
-fn write_then_read(dialect: Dialect, direction: Direction, wire: &[u8]) -> Result<(), WriteError> {
+/// exactly one command with the same bytes. Returns the text.
+fn write_then_read(
+    dialect: Dialect,
+    direction: Direction,
+    wire: &[u8],
+) -> Result<String, WriteError> {
     let cmd = decode_one(dialect, wire);
     let mut text = String::new();
     write_command(&mut text, Some(direction), &cmd)?;
@@ -26,7 +30,7 @@ fn write_then_read(dialect: Dialect, direction: Direction, wire: &[u8]) -> Resul
         [Ok(Event::Command(c))] => assert_eq!(c.bytes, wire, "{text:?}"),
         other => panic!("{text:?} reads back as {other:?}"),
     }
-    Ok(())
+    Ok(text)
 }
 
 fn ns_server(v: ProtocolVersion) -> Dialect {
@@ -34,35 +38,41 @@ fn ns_server(v: ProtocolVersion) -> Dialect {
 }
 
 /// fuzz `transcript`: a payload line that looks like a Markdown fence switched the reader to
-/// fenced mode, so the written command was never read back.
+/// fenced mode, so the written command was never read back. Now it is written `%escaped`.
 #[test]
-fn payload_fence_line_is_refused() {
+fn payload_fence_line_is_written_escaped() {
     let d = ns_server(ProtocolVersion::Msnp13);
     let wire = b"NOT 22\r\n<NOTIFICATION\r\n```text";
     assert_eq!(
         write_then_read(d, Direction::ServerToClient, wire),
-        Err(WriteError::AmbiguousPayloadLine { line: 2 })
+        Ok("S: NOT 22\n%escaped <NOTIFICATION\\r\\n```text\n".to_owned())
     );
     let wire = b"NOT 9\r\n  ```\r\nxy";
     assert_eq!(
         write_then_read(d, Direction::ServerToClient, wire),
-        Err(WriteError::AmbiguousPayloadLine { line: 1 })
+        Ok("S: NOT 9\n%escaped   ```\\r\\nxy\n".to_owned())
     );
-    // Backticks that are not a fence are fine.
-    write_then_read(d, Direction::ServerToClient, b"NOT 8\r\n``\r\nx```").unwrap();
+    // Backticks that are not a fence are fine as plain lines.
+    assert_eq!(
+        write_then_read(d, Direction::ServerToClient, b"NOT 8\r\n``\r\nx```"),
+        Ok("S: NOT 8\n``\nx```\n".to_owned())
+    );
 }
 
 /// fuzz `transcript`: a first payload line starting `.. ` was read as a continuation of the
-/// command line.
+/// command line. Now it is written `%escaped`.
 #[test]
-fn payload_continuation_line_is_refused() {
+fn payload_continuation_line_is_written_escaped() {
     let d = Dialect::switchboard(ProtocolVersion::Msnp12).with_direction(Direction::ClientToServer);
     assert_eq!(
         write_then_read(d, Direction::ClientToServer, b"MSG 1 U 5\r\n.. ab"),
-        Err(WriteError::AmbiguousPayloadLine { line: 1 })
+        Ok("C: MSG 1 U 5\n%escaped .. ab\n".to_owned())
     );
     // Later lines may start with `.. `: only the line right after the command continues it.
-    write_then_read(d, Direction::ClientToServer, b"MSG 1 U 7\r\na\r\n.. b").unwrap();
+    assert_eq!(
+        write_then_read(d, Direction::ClientToServer, b"MSG 1 U 7\r\na\r\n.. b"),
+        Ok("C: MSG 1 U 7\na\n.. b\n".to_owned())
+    );
 }
 
 /// fuzz `payload` (`0d 00 30`): an `X-MMS-IM-Format` without `CO` was rebuilt with `CO=0`, so

@@ -45,10 +45,24 @@ pub(crate) struct InputConfig {
     pub(crate) pcap: pcap::PcapOpts,
 }
 
-/// Opens the input file, or standard input.
+/// Opens the input file, or standard input. A file that does not open is named in the error
+/// (`cannot open missing.txt: No such file or directory`).
 pub(crate) fn open_input(file: &Option<PathBuf>) -> io::Result<Box<dyn Read>> {
     match file {
-        Some(p) if p.as_os_str() != "-" => Ok(Box::new(std::fs::File::open(p)?)),
+        Some(p) if p.as_os_str() != "-" => match std::fs::File::open(p) {
+            Ok(f) => Ok(Box::new(f)),
+            Err(e) => {
+                // The OS message without its ` (os error N)` suffix.
+                let text = e.to_string();
+                let reason = text
+                    .rfind(" (os error ")
+                    .map_or(text.as_str(), |i| &text[..i]);
+                Err(io::Error::new(
+                    e.kind(),
+                    format!("cannot open {}: {reason}", p.display()),
+                ))
+            }
+        },
         _ => Ok(Box::new(io::stdin().lock())),
     }
 }

@@ -48,6 +48,7 @@ pub(crate) fn decode_transcript(
                 let kind = match &error.kind {
                     TranscriptErrorKind::LengthMismatch { .. } => "length_mismatch",
                     TranscriptErrorKind::Line(k) => k.name(),
+                    TranscriptErrorKind::ExactPayload(_) => "bad_exact_payload",
                     _ => "transcript",
                 };
                 sink.error(ErrorBody {

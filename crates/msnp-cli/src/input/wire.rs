@@ -25,10 +25,22 @@ pub(crate) fn error_body(
     }
 }
 
-/// Writes one item of a stream to `sink`.
-fn emit(item: &WireItem<'_>, wants_position: bool, sink: &mut impl Sink) -> io::Result<()> {
+/// Writes one item of a stream to `sink`; `connection` is the last connection the sink was told
+/// of (a lone stream opens a new one when its client reconnects after `XFR … NS`).
+fn emit(
+    item: &WireItem<'_>,
+    wants_position: bool,
+    connection: &mut Option<u32>,
+    sink: &mut impl Sink,
+) -> io::Result<()> {
     match item {
         WireItem::Command(c) => {
+            if c.connection != *connection {
+                *connection = c.connection;
+                if let Some(id) = c.connection {
+                    sink.connection(id);
+                }
+            }
             if wants_position {
                 sink.at(c.position.line, c.position.offset);
             }
@@ -52,8 +64,9 @@ pub(crate) fn decode_wire(
     let wants_position = sink.wants_position();
     let mut dec = TrackedDecoder::new(config.tracker.clone(), config.direction, config.limits)
         .with_line_numbers(wants_position);
+    let mut connection = None;
     loop {
-        dec.for_each_item(|item| emit(item, wants_position, sink))?;
+        dec.for_each_item(|item| emit(item, wants_position, &mut connection, sink))?;
         // The input is about to block: let a live stream's records out first.
         sink.idle()?;
         if dec.fill_from(&mut input)? == 0 {
@@ -61,7 +74,7 @@ pub(crate) fn decode_wire(
         }
     }
     if let Some(item) = dec.finish() {
-        emit(&item, wants_position, sink)?;
+        emit(&item, wants_position, &mut connection, sink)?;
     }
     Ok(dec.bytes_seen())
 }
