@@ -3,10 +3,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 use msnp_proto::negotiation::DialectTracker;
-use msnp_proto::transcript::{Event, Reader};
-use msnp_proto::{
-    Decoder, Dialect, Direction, Limits, OwnedCommand, ProtocolVersion, Status, Verb,
-};
+use msnp_proto::stream::{TranscriptItem, TranscriptStream};
+use msnp_proto::{Dialect, Direction, Limits, OwnedCommand, ProtocolVersion, Verb};
 use msnp_session::{ClientInfo, Credentials, LoginConfig, ProductPair};
 
 /// Every shared transcript (msnp-proto's copy in `tests/data/transcripts`), `(file name, text)`, sorted.
@@ -73,38 +71,25 @@ impl Line {
     }
 }
 
-/// Every command line of a transcript, following `VER` and the connection markers.
+/// Every command line of a transcript, following `VER` and the connection markers (through the
+/// one stream loop, `msnp_proto::stream`).
 pub fn read(text: &str) -> Vec<Line> {
-    let mut tracker = DialectTracker::new(ProtocolVersion::Msnp8);
-    let mut reader = Reader::new(text);
     let (mut conn, mut sb) = (0, false);
     let mut out = Vec::new();
-    loop {
-        let t = &tracker;
-        let Some(ev) = reader.next_event(|d| t.dialect(d)) else {
-            break;
-        };
-        match ev.expect("transcript reads") {
-            Event::Connection { id, label, .. } => {
-                tracker.switch_connection(id);
+    for item in TranscriptStream::new(text, DialectTracker::new(ProtocolVersion::Msnp8)) {
+        match item {
+            TranscriptItem::Connection { id, label, .. } => {
                 conn = id;
                 sb = label.contains("Switchboard");
             }
-            Event::Command(c) => {
-                let dir = c.direction.expect("directed line");
-                let mut dec = Decoder::new(tracker.dialect(Some(dir)), Limits::default());
-                let Ok(Status::Complete { value, .. }) = dec.decode(&c.bytes) else {
-                    panic!("frame")
-                };
-                tracker.observe(&value, Some(dir));
-                out.push(Line {
-                    conn,
-                    sb,
-                    dir,
-                    bytes: c.bytes,
-                    dialect: tracker.dialect(Some(dir)),
-                });
-            }
+            TranscriptItem::Command(c) => out.push(Line {
+                conn,
+                sb,
+                dir: c.direction.expect("directed line"),
+                bytes: c.command.frame().to_vec(),
+                dialect: c.dialect,
+            }),
+            TranscriptItem::Error { error, .. } => panic!("transcript reads: {error}"),
         }
     }
     out
