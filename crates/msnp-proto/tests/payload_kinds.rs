@@ -411,7 +411,7 @@ fn payload_serializes_to_json() {
 
 #[test]
 fn page_xml_and_pid_parts() {
-    let Payload::Xml(x) = parse_payload(
+    let Payload::Page(page) = parse_payload(
         Verb::PAG,
         None,
         br#"<TEXT xml:space="preserve">Call me when you land.</TEXT>"#,
@@ -420,6 +420,8 @@ fn page_xml_and_pid_parts() {
     .unwrap() else {
         panic!()
     };
+    assert_eq!(page.text, "Call me when you land.");
+    let [x] = &page.elements[..] else { panic!() };
     assert_eq!(
         (x.name.as_str(), x.text.as_str()),
         ("TEXT", "Call me when you land.")
