@@ -584,7 +584,10 @@ pub struct Add<'a> {
     /// New list version (server).
     pub list_version: Option<u32>,
     /// The contact.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// Friendly name.
     pub friendly_name: UrlText<'a>,
@@ -653,7 +656,10 @@ pub struct Adc<'a> {
     /// The list.
     pub list: List,
     /// `N=` handle.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::opt_handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::opt_handle")
+    )]
     pub handle: Option<Handle<'a>>,
     /// `F=` friendly name.
     pub friendly_name: Option<UrlText<'a>>,
@@ -817,7 +823,10 @@ pub struct Rea<'a> {
     /// New list version (server).
     pub list_version: Option<u32>,
     /// Own or a contact's handle.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// The new friendly name.
     pub friendly_name: UrlText<'a>,
@@ -1140,7 +1149,10 @@ pub struct Bpr<'a> {
     /// List version (MSNP5–9 with handle).
     pub list_version: Option<u32>,
     /// The contact (absent inside `SYN` 8+, where it is the preceding `LST`'s).
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::opt_handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::opt_handle")
+    )]
     pub handle: Option<Handle<'a>>,
     /// The property.
     pub property: Property,

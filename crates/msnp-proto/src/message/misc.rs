@@ -170,7 +170,10 @@ pub struct Rng<'a> {
     /// Cookie (for `ANS`).
     pub cookie: Token<'a>,
     /// Who invites.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::inviter"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::inviter")
+    )]
     pub inviter: Handle<'a>,
     /// The inviter's friendly name.
     pub inviter_name: UrlText<'a>,
@@ -604,7 +607,10 @@ pub struct Page<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// The contact paged.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// `PGD` device type: 1 mobile, 2 MSN Direct.
     pub device_type: Option<u32>,
@@ -714,7 +720,10 @@ pub struct UserNotification<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: Option<TrId>,
     /// Target (`UUN`) or sender (`UBN`), 16+ with `;{guid}`.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// Notification type (constants.md §13).
     pub kind: u32,
@@ -916,7 +925,12 @@ impl serde::Serialize for Uum<'_> {
         use crate::network::ser;
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        ser::entries(&mut m, ser::HANDLE, Some(&self.handle), Some(self.network_id))?;
+        ser::entries(
+            &mut m,
+            ser::HANDLE,
+            Some(&self.handle),
+            Some(self.network_id),
+        )?;
         m.serialize_entry("kind", &self.kind)?;
         m.end()
     }
@@ -928,7 +942,12 @@ impl serde::Serialize for Ubm<'_> {
         use crate::network::ser;
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        ser::entries(&mut m, ser::SENDER, Some(&self.sender), Some(self.sender_network))?;
+        ser::entries(
+            &mut m,
+            ser::SENDER,
+            Some(&self.sender),
+            Some(self.sender_network),
+        )?;
         ser::entries(
             &mut m,
             ser::RECEIVER,

@@ -22,7 +22,10 @@ pub struct Cal<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// Who to invite.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
 }
 owned!(Cal { trid, handle });
@@ -80,7 +83,10 @@ pub struct Ans<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// Own handle (16+: `handle;{guid}`).
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// Cookie from `RNG`.
     pub cookie: Token<'a>,
@@ -221,7 +227,10 @@ impl<'a> Joi<'a> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Bye<'a> {
     /// The participant.
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::handle"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// The optional second argument, as sent.
     pub flag: Option<Token<'a>>,
@@ -314,7 +323,10 @@ impl<'a> MsgSend<'a> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MsgReceive<'a> {
     /// The sender (`Hotmail` on the NS).
-    #[cfg_attr(feature = "serde", serde(flatten, serialize_with = "crate::network::ser::sender"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::sender")
+    )]
     pub sender: Handle<'a>,
     /// The sender's friendly name.
     pub sender_name: UrlText<'a>,

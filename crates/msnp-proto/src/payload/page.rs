@@ -56,11 +56,10 @@ impl Page {
                         });
                     }
                     if let Some(p) = e.attr("pri") {
-                        phone_priority = Some(
-                            parse_u32(p.as_bytes(), LeadingZeros::Allow).ok_or_else(|| {
-                                PayloadError::invalid("PHONE pri", p, "not a decimal number")
-                            })?,
-                        );
+                        phone_priority =
+                            Some(parse_u32(p.as_bytes(), LeadingZeros::Allow).ok_or_else(
+                                || PayloadError::invalid("PHONE pri", p, "not a decimal number"),
+                            )?);
                     }
                 }
                 "TEXT" => {
