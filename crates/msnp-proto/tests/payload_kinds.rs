@@ -536,6 +536,7 @@ fn server_message_builders_round_trip() {
         inbox_url: Some("/cgi-bin/HoTMaiL".into()),
         folders_url: Some("/cgi-bin/folders".into()),
         post_url: Some("http://www.hotmail.com".into()),
+        malformed: vec![],
         fields: vec![],
     };
     let MsgBody::InitialEmail(back) = msg(&e.to_mime().to_bytes()) else {
