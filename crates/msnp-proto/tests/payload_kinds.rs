@@ -600,6 +600,7 @@ fn server_message_builders_round_trip() {
     let s = SystemMessage {
         message_type: Some(1),
         arg1: Some("5".into()),
+        malformed: vec![],
         fields: vec![],
     };
     let MsgBody::SystemMessage(back) = msg(&s.to_mime().to_bytes()) else {
