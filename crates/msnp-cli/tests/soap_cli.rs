@@ -288,7 +288,7 @@ fn parse_fault_exits_1() {
     let v = json(&out);
     assert_eq!(v["kind"], "fault");
     assert_eq!(v["fault_kind"], "AuthenticationFailed");
-    assert_eq!(v["value"]["passport_status"], 0x8004_8821u32);
+    assert_eq!(v["value"]["passport_status"], "0x80048821");
     let out = msnp(
         &["soap", "parse", "abfindall"],
         &fixture("ab_fault_abdoesnotexist.xml"),

@@ -387,9 +387,106 @@ impl fmt::Display for Handle<'_> {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Handle<'_> {
-    /// Serializes as the address (no network prefix; no suffixes).
+    /// Serializes as the address (no network prefix; no suffixes). Commands show the parts as
+    /// sibling entries (`network::ser`).
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.address())
+    }
+}
+
+/// The one way a command's handle appears in serialized fields: the address under its key,
+/// then its network, endpoint and `via` as siblings, `null` when absent — whether the network
+/// came as the `nid:` prefix (MSNP18+) or as a separate argument (MSNP14–17).
+#[cfg(feature = "serde")]
+pub(crate) mod ser {
+    use super::{Handle, NetworkId};
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+
+    /// The four keys of one handle's entries.
+    #[derive(Clone, Copy)]
+    pub(crate) struct HandleKeys {
+        address: &'static str,
+        network_id: &'static str,
+        endpoint: &'static str,
+        via: &'static str,
+    }
+
+    /// `handle`, `network_id`, `endpoint`, `via`.
+    pub(crate) const HANDLE: HandleKeys = HandleKeys {
+        address: "handle",
+        network_id: "network_id",
+        endpoint: "endpoint",
+        via: "via",
+    };
+    /// `sender`, `sender_network_id`, `sender_endpoint`, `sender_via`.
+    pub(crate) const SENDER: HandleKeys = HandleKeys {
+        address: "sender",
+        network_id: "sender_network_id",
+        endpoint: "sender_endpoint",
+        via: "sender_via",
+    };
+    /// `receiver`, `receiver_network_id`, `receiver_endpoint`, `receiver_via`.
+    pub(crate) const RECEIVER: HandleKeys = HandleKeys {
+        address: "receiver",
+        network_id: "receiver_network_id",
+        endpoint: "receiver_endpoint",
+        via: "receiver_via",
+    };
+    /// `inviter`, `inviter_network_id`, `inviter_endpoint`, `inviter_via`.
+    pub(crate) const INVITER: HandleKeys = HandleKeys {
+        address: "inviter",
+        network_id: "inviter_network_id",
+        endpoint: "inviter_endpoint",
+        via: "inviter_via",
+    };
+
+    /// Writes one handle's entries into a map being serialized. `separate` is the network
+    /// argument of MSNP14–17 commands; it wins over the handle's prefix.
+    pub(crate) fn entries<M: SerializeMap>(
+        m: &mut M,
+        keys: HandleKeys,
+        handle: Option<&Handle<'_>>,
+        separate: Option<NetworkId>,
+    ) -> Result<(), M::Error> {
+        m.serialize_entry(keys.address, &handle)?;
+        let network = separate.or_else(|| handle.and_then(Handle::network));
+        m.serialize_entry(keys.network_id, &network)?;
+        m.serialize_entry(keys.endpoint, &handle.and_then(Handle::endpoint))?;
+        m.serialize_entry(keys.via, &handle.and_then(Handle::via))
+    }
+
+    /// A handle's entries as a value for `#[serde(flatten)]`.
+    struct Flat<'h, 'a>(HandleKeys, Option<&'h Handle<'a>>);
+
+    impl Serialize for Flat<'_, '_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(4))?;
+            entries(&mut m, self.0, self.1, None)?;
+            m.end()
+        }
+    }
+
+    /// For `#[serde(flatten, serialize_with = "…::handle")]` on a `handle` field.
+    pub(crate) fn handle<S: Serializer>(h: &Handle<'_>, s: S) -> Result<S::Ok, S::Error> {
+        Flat(HANDLE, Some(h)).serialize(s)
+    }
+
+    /// As [`handle`], for an optional `handle` field.
+    pub(crate) fn opt_handle<S: Serializer>(
+        h: &Option<Handle<'_>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        Flat(HANDLE, h.as_ref()).serialize(s)
+    }
+
+    /// As [`handle`], for a `sender` field.
+    pub(crate) fn sender<S: Serializer>(h: &Handle<'_>, s: S) -> Result<S::Ok, S::Error> {
+        Flat(SENDER, Some(h)).serialize(s)
+    }
+
+    /// As [`handle`], for an `inviter` field.
+    pub(crate) fn inviter<S: Serializer>(h: &Handle<'_>, s: S) -> Result<S::Ok, S::Error> {
+        Flat(INVITER, Some(h)).serialize(s)
     }
 }
 

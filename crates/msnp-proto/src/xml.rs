@@ -398,6 +398,21 @@ pub fn parse_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'
     parse_document(utf8(input)?, limits)
 }
 
+/// Parses bytes as a [fragment](read_fragment) with default [`XmlOptions`]: the size limit is
+/// checked first, then UTF-8.
+pub fn parse_fragment_bytes<'a>(
+    input: &'a [u8],
+    limits: &XmlLimits,
+) -> Result<Fragment<'a>, PayloadError> {
+    if input.len() > limits.max_size {
+        return Err(PayloadError::TooLarge {
+            size: input.len(),
+            max: limits.max_size,
+        });
+    }
+    Ok(read_fragment(utf8(input)?, limits, XmlOptions::default())?)
+}
+
 /// Parses a complete document with default [`XmlOptions`].
 pub fn parse_document<'a>(
     input: &'a str,
@@ -509,6 +524,72 @@ pub fn read_document<'a>(
     limits: &XmlLimits,
     options: XmlOptions,
 ) -> Result<Document<'a>, XmlError> {
+    let mut roots = read_top(input, limits, options, Top::Document)?;
+    match roots.pop() {
+        Some(root) => Ok(Document {
+            source: input,
+            root,
+        }),
+        None => Err(XmlError::NoRoot {
+            offset: input.len(),
+        }),
+    }
+}
+
+/// A fragment: a sequence of top-level elements, as `PAG`'s page
+/// (`<PHONE pri="1"/><TEXT …>…</TEXT>`), and the source it borrows from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment<'a> {
+    /// The source text.
+    pub source: &'a str,
+    /// The top-level elements, in order (at least one).
+    pub elements: Vec<Element<'a>>,
+}
+
+/// Reads a fragment: like [`read_document`] (same limits, same rejections; the element count
+/// and limits are for the whole input) but any number of top-level elements, at least one,
+/// separated only by whitespace and comments.
+///
+/// ```
+/// use msnp_proto::xml::{read_fragment, XmlError, XmlLimits, XmlOptions};
+/// let f = read_fragment(r#"<PHONE pri="1"/><TEXT>hi</TEXT>"#, &XmlLimits::default(), XmlOptions::default()).unwrap();
+/// assert_eq!(f.elements.len(), 2);
+/// assert_eq!(f.elements[1].text(), "hi");
+/// assert!(matches!(read_fragment("<a/>x<b/>", &XmlLimits::default(), XmlOptions::default()), Err(XmlError::NotADocument { offset: 4, .. })));
+/// ```
+pub fn read_fragment<'a>(
+    input: &'a str,
+    limits: &XmlLimits,
+    options: XmlOptions,
+) -> Result<Fragment<'a>, XmlError> {
+    let elements = read_top(input, limits, options, Top::Fragment)?;
+    if elements.is_empty() {
+        return Err(XmlError::NoRoot {
+            offset: input.len(),
+        });
+    }
+    Ok(Fragment {
+        source: input,
+        elements,
+    })
+}
+
+/// How many top-level elements the input may have.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Top {
+    /// One (a document).
+    Document,
+    /// Any number (a fragment).
+    Fragment,
+}
+
+/// The one reading loop: the top-level elements of `input`.
+fn read_top<'a>(
+    input: &'a str,
+    limits: &XmlLimits,
+    options: XmlOptions,
+    top: Top,
+) -> Result<Vec<Element<'a>>, XmlError> {
     if input.len() > limits.max_size {
         return Err(XmlError::TooLarge {
             size: input.len(),
@@ -528,7 +609,7 @@ pub fn read_document<'a>(
     let mut stack: Vec<Element<'a>> = Vec::new();
     // Direct text bytes of each open element, for `max_text_len`.
     let mut text_lens: Vec<usize> = Vec::new();
-    let mut root: Option<Element<'a>> = None;
+    let mut roots: Vec<Element<'a>> = Vec::new();
     let mut count = 0usize;
     loop {
         let before = pos(reader.buffer_position());
@@ -546,7 +627,7 @@ pub fn read_document<'a>(
         match event {
             Event::Start(ref s) | Event::Empty(ref s) => {
                 let is_empty = matches!(event, Event::Empty(_));
-                if root.is_some() {
+                if top == Top::Document && stack.is_empty() && !roots.is_empty() {
                     return Err(XmlError::NotADocument {
                         offset: before,
                         message: "content after the root element",
@@ -621,7 +702,7 @@ pub fn read_document<'a>(
                     inner: after..after,
                 };
                 if is_empty {
-                    attach(&mut stack, &mut root, el);
+                    attach(&mut stack, &mut roots, el);
                 } else {
                     stack.push(el);
                     text_lens.push(0);
@@ -637,7 +718,7 @@ pub fn read_document<'a>(
                 text_lens.pop();
                 el.inner = el.span.end..before;
                 el.span = el.span.start..after;
-                attach(&mut stack, &mut root, el);
+                attach(&mut stack, &mut roots, el);
             }
             Event::Text(t) => {
                 let text = t.xml_content(XmlVersion::Implicit1_0);
@@ -730,15 +811,7 @@ pub fn read_document<'a>(
             open: stack.len(),
         });
     }
-    match root {
-        Some(root) => Ok(Document {
-            source: input,
-            root,
-        }),
-        None => Err(XmlError::NoRoot {
-            offset: input.len(),
-        }),
-    }
+    Ok(roots)
 }
 
 /// Counts `len` more text bytes in the innermost open element.
@@ -829,10 +902,10 @@ fn lenient_unescape(raw: &str) -> String {
     out
 }
 
-fn attach<'a>(stack: &mut [Element<'a>], root: &mut Option<Element<'a>>, el: Element<'a>) {
+fn attach<'a>(stack: &mut [Element<'a>], roots: &mut Vec<Element<'a>>, el: Element<'a>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(Node::Element(el)),
-        None => *root = Some(el),
+        None => roots.push(el),
     }
 }
 

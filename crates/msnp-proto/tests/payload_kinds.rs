@@ -411,7 +411,7 @@ fn payload_serializes_to_json() {
 
 #[test]
 fn page_xml_and_pid_parts() {
-    let Payload::Xml(x) = parse_payload(
+    let Payload::Page(page) = parse_payload(
         Verb::PAG,
         None,
         br#"<TEXT xml:space="preserve">Call me when you land.</TEXT>"#,
@@ -420,6 +420,8 @@ fn page_xml_and_pid_parts() {
     .unwrap() else {
         panic!()
     };
+    assert_eq!(page.text, "Call me when you land.");
+    let [x] = &page.elements[..] else { panic!() };
     assert_eq!(
         (x.name.as_str(), x.text.as_str()),
         ("TEXT", "Call me when you land.")
@@ -534,6 +536,7 @@ fn server_message_builders_round_trip() {
         inbox_url: Some("/cgi-bin/HoTMaiL".into()),
         folders_url: Some("/cgi-bin/folders".into()),
         post_url: Some("http://www.hotmail.com".into()),
+        malformed: vec![],
         fields: vec![],
     };
     let MsgBody::InitialEmail(back) = msg(&e.to_mime().to_bytes()) else {
@@ -597,6 +600,7 @@ fn server_message_builders_round_trip() {
     let s = SystemMessage {
         message_type: Some(1),
         arg1: Some("5".into()),
+        malformed: vec![],
         fields: vec![],
     };
     let MsgBody::SystemMessage(back) = msg(&s.to_mime().to_bytes()) else {

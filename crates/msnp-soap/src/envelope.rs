@@ -255,7 +255,7 @@ impl SoapFault {
             }
             if let (true, Some(s)) = (self.soap12, self.passport_status) {
                 w.start("psf:error", &[("xmlns:psf", ns::PSF)]);
-                w.leaf("psf:value", &format!("0x{s:08x}"));
+                w.leaf("psf:value", &crate::code::hex(s));
                 w.end("psf:error");
             }
             if let Some(u) = &self.redirect_url {

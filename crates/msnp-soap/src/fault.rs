@@ -36,8 +36,10 @@ pub struct SoapFault {
     /// ABCH `detail/additionalDetails/conflictObjectId` (existing contact on `ContactAlreadyExists`).
     pub conflict_object_id: Option<String>,
     /// Passport status: `psf:reqstatus` from the header, else `psf:error/psf:value` from the detail.
+    #[cfg_attr(feature = "serde", serde(with = "crate::code::opt_hex", default))]
     pub passport_status: Option<u32>,
     /// Passport `psf:authstate`.
+    #[cfg_attr(feature = "serde", serde(with = "crate::code::opt_hex", default))]
     pub passport_auth_state: Option<u32>,
     /// Passport `psf:redirectUrl`: repeat the request at this host.
     pub redirect_url: Option<String>,

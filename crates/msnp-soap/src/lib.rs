@@ -47,6 +47,7 @@
 #![warn(missing_docs)]
 
 pub mod abch;
+mod code;
 pub mod config;
 mod envelope;
 mod error;

@@ -475,8 +475,10 @@ pub struct PassportHeader {
     /// `psf:credProperty[@Name="CID"]`.
     pub cid: Option<String>,
     /// `psf:authstate`.
+    #[cfg_attr(feature = "serde", serde(with = "crate::code::opt_hex", default))]
     pub auth_state: Option<u32>,
     /// `psf:reqstatus`.
+    #[cfg_attr(feature = "serde", serde(with = "crate::code::opt_hex", default))]
     pub req_status: Option<u32>,
 }
 

@@ -279,10 +279,14 @@ impl serde::Serialize for ListEntry<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("handle", &self.handle)?;
+        crate::network::ser::entries(
+            &mut m,
+            crate::network::ser::HANDLE,
+            self.handle.as_ref(),
+            self.network_id,
+        )?;
         m.serialize_entry("friendly_name", &self.friendly_name)?;
         m.serialize_entry("lists", &self.lists())?;
-        m.serialize_entry("network_id", &self.network_id)?;
         m.serialize_entry("groups", &self.groups)?;
         m.serialize_entry("contact_id", &self.contact_id)?;
         m.serialize_entry("list_version", &self.list_version)?;
@@ -580,6 +584,10 @@ pub struct Add<'a> {
     /// New list version (server).
     pub list_version: Option<u32>,
     /// The contact.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// Friendly name.
     pub friendly_name: UrlText<'a>,
@@ -648,6 +656,10 @@ pub struct Adc<'a> {
     /// The list.
     pub list: List,
     /// `N=` handle.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::opt_handle")
+    )]
     pub handle: Option<Handle<'a>>,
     /// `F=` friendly name.
     pub friendly_name: Option<UrlText<'a>>,
@@ -811,6 +823,10 @@ pub struct Rea<'a> {
     /// New list version (server).
     pub list_version: Option<u32>,
     /// Own or a contact's handle.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// The new friendly name.
     pub friendly_name: UrlText<'a>,
@@ -1133,6 +1149,10 @@ pub struct Bpr<'a> {
     /// List version (MSNP5–9 with handle).
     pub list_version: Option<u32>,
     /// The contact (absent inside `SYN` 8+, where it is the preceding `LST`'s).
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::opt_handle")
+    )]
     pub handle: Option<Handle<'a>>,
     /// The property.
     pub property: Property,

@@ -170,6 +170,10 @@ pub struct Rng<'a> {
     /// Cookie (for `ANS`).
     pub cookie: Token<'a>,
     /// Who invites.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::inviter")
+    )]
     pub inviter: Handle<'a>,
     /// The inviter's friendly name.
     pub inviter_name: UrlText<'a>,
@@ -603,6 +607,10 @@ pub struct Page<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// The contact paged.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// `PGD` device type: 1 mobile, 2 MSN Direct.
     pub device_type: Option<u32>,
@@ -712,6 +720,10 @@ pub struct UserNotification<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: Option<TrId>,
     /// Target (`UUN`) or sender (`UBN`), 16+ with `;{guid}`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// Notification type (constants.md §13).
     pub kind: u32,
@@ -746,10 +758,8 @@ impl<'a> UserNotification<'a> {
 
 /// Client `UUM trid handle nid type len` + MIME (MSNP14+): message to a federated contact.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Uum<'a> {
     /// Transaction ID.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// Recipient.
     pub handle: Handle<'a>,
@@ -758,7 +768,6 @@ pub struct Uum<'a> {
     /// Message type: 1 text, 2 typing, 3 nudge.
     pub kind: u32,
     /// The MIME message.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub payload: Cow<'a, [u8]>,
 }
 owned!(Uum {
@@ -792,7 +801,6 @@ impl<'a> Uum<'a> {
 /// Server `UBM sender nid {receiver receiver-nid} type len` + MIME (MSNP14+; six-argument form
 /// in 18+, per MSNPSharp 3.x and pidgin).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Ubm<'a> {
     /// Sender.
     pub sender: Handle<'a>,
@@ -805,7 +813,6 @@ pub struct Ubm<'a> {
     /// Message type.
     pub kind: u32,
     /// The MIME message.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub payload: Cow<'a, [u8]>,
 }
 owned!(Ubm {
@@ -909,5 +916,45 @@ impl Rfs {
         let mut l = Line::new(s, d, verb, None);
         l.opt_num(self.bits);
         l.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Uum<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::network::ser;
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        ser::entries(
+            &mut m,
+            ser::HANDLE,
+            Some(&self.handle),
+            Some(self.network_id),
+        )?;
+        m.serialize_entry("kind", &self.kind)?;
+        m.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Ubm<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::network::ser;
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        ser::entries(
+            &mut m,
+            ser::SENDER,
+            Some(&self.sender),
+            Some(self.sender_network),
+        )?;
+        ser::entries(
+            &mut m,
+            ser::RECEIVER,
+            self.receiver.as_ref(),
+            self.receiver_network,
+        )?;
+        m.serialize_entry("kind", &self.kind)?;
+        m.end()
     }
 }

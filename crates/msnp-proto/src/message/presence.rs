@@ -96,8 +96,7 @@ impl serde::Serialize for Chg<'_> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("status", &self.status)?;
-        m.serialize_entry("handle", &None::<&str>)?;
-        m.serialize_entry("network_id", &None::<u32>)?;
+        crate::network::ser::entries(&mut m, crate::network::ser::HANDLE, None, None)?;
         m.serialize_entry("friendly_name", &None::<&str>)?;
         m.serialize_entry("capabilities", &self.capabilities.map(|c| c.caps))?;
         m.serialize_entry("capabilities_ex", &self.capabilities.and_then(|c| c.ext))?;
@@ -226,14 +225,17 @@ impl serde::Serialize for Presence<'_> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("status", &self.status)?;
-        m.serialize_entry("handle", &self.handle)?;
-        m.serialize_entry("network_id", &self.network_id())?;
+        crate::network::ser::entries(
+            &mut m,
+            crate::network::ser::HANDLE,
+            Some(&self.handle),
+            self.network_id,
+        )?;
         m.serialize_entry("friendly_name", &self.friendly_name)?;
         m.serialize_entry("capabilities", &self.capabilities.map(|c| c.caps))?;
         m.serialize_entry("capabilities_ex", &self.capabilities.and_then(|c| c.ext))?;
         m.serialize_entry("msn_object", &self.msn_object)?;
         m.serialize_entry("icon_url", &self.icon_url)?;
-        m.serialize_entry("via", &self.handle.via())?;
         m.end()
     }
 }
@@ -370,14 +372,17 @@ impl serde::Serialize for Offline<'_> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("status", "FLN")?;
-        m.serialize_entry("handle", &self.handle)?;
-        m.serialize_entry("network_id", &self.network_id())?;
+        crate::network::ser::entries(
+            &mut m,
+            crate::network::ser::HANDLE,
+            Some(&self.handle),
+            self.network_id,
+        )?;
         m.serialize_entry("friendly_name", &None::<&str>)?;
         m.serialize_entry("capabilities", &self.capabilities.map(|c| c.caps))?;
         m.serialize_entry("capabilities_ex", &self.capabilities.and_then(|c| c.ext))?;
         m.serialize_entry("msn_object", &None::<&str>)?;
         m.serialize_entry("icon_url", &self.icon_url)?;
-        m.serialize_entry("via", &self.handle.via())?;
         m.end()
     }
 }
@@ -385,14 +390,12 @@ impl serde::Serialize for Offline<'_> {
 /// `UBX handle {nid} len` + `<Data>` XML: a contact's personal message, media, endpoints
 /// (MSNP11+; separate `nid` in 14–17, `nid:handle` in 18+).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Ubx<'a> {
     /// The contact.
     pub handle: Handle<'a>,
     /// The separate network ID (MSNP14–17).
     pub network_id: Option<NetworkId>,
     /// The XML document, as bytes.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub payload: Cow<'a, [u8]>,
 }
 owned!(Ubx {
@@ -402,6 +405,11 @@ owned!(Ubx {
 });
 
 impl<'a> Ubx<'a> {
+    /// The contact's network: the separate argument (14–17) or the handle's prefix (18+).
+    pub fn network_id(&self) -> Option<NetworkId> {
+        self.network_id.or_else(|| self.handle.network())
+    }
+
     pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         let nid = d.separate_network_id();
         if nid {
@@ -429,5 +437,20 @@ impl<'a> Ubx<'a> {
             l.num(u64::from(n.0));
         }
         l.end_payload(&self.payload)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Ubx<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        crate::network::ser::entries(
+            &mut m,
+            crate::network::ser::HANDLE,
+            Some(&self.handle),
+            self.network_id,
+        )?;
+        m.end()
     }
 }

@@ -126,6 +126,10 @@ pub struct CvrRequest<'a> {
     /// Client id / codebase (`MSMSGS`), MSNP4+.
     pub client_id: Option<Token<'a>>,
     /// The user's handle, MSNP8+.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::opt_handle")
+    )]
     pub handle: Option<Handle<'a>>,
     /// MSNP21: `0` or the hop string from the last `XFR NS`.
     pub hop: Option<Token<'a>>,
@@ -669,7 +673,12 @@ impl serde::Serialize for Usr<'_> {
             Self::Initial(x) => {
                 m.serialize_entry("auth", x.package.as_str())?;
                 m.serialize_entry("stage", "I")?;
-                m.serialize_entry("handle", &x.handle)?;
+                crate::network::ser::entries(
+                    &mut m,
+                    crate::network::ser::HANDLE,
+                    Some(&x.handle),
+                    None,
+                )?;
             }
             Self::Credentials(x) => {
                 m.serialize_entry("auth", x.package.as_str())?;
@@ -687,15 +696,23 @@ impl serde::Serialize for Usr<'_> {
             }
             Self::Ok(x) => {
                 m.serialize_entry("auth", "OK")?;
-                m.serialize_entry("handle", &x.handle)?;
-                m.serialize_entry("endpoint", &x.handle.endpoint())?;
+                crate::network::ser::entries(
+                    &mut m,
+                    crate::network::ser::HANDLE,
+                    Some(&x.handle),
+                    None,
+                )?;
                 m.serialize_entry("friendly_name", &x.friendly_name)?;
                 m.serialize_entry("verified", &x.verified)?;
                 m.serialize_entry("restricted", &x.restricted)?;
             }
             Self::Switchboard(x) => {
-                m.serialize_entry("handle", &x.handle)?;
-                m.serialize_entry("endpoint", &x.handle.endpoint())?;
+                crate::network::ser::entries(
+                    &mut m,
+                    crate::network::ser::HANDLE,
+                    Some(&x.handle),
+                    None,
+                )?;
                 m.serialize_entry("cookie", &x.cookie)?;
             }
         }

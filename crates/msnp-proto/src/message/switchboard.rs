@@ -22,6 +22,10 @@ pub struct Cal<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// Who to invite.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
 }
 owned!(Cal { trid, handle });
@@ -79,6 +83,10 @@ pub struct Ans<'a> {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub trid: TrId,
     /// Own handle (16+: `handle;{guid}`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// Cookie from `RNG`.
     pub cookie: Token<'a>,
@@ -219,6 +227,10 @@ impl<'a> Joi<'a> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Bye<'a> {
     /// The participant.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::handle")
+    )]
     pub handle: Handle<'a>,
     /// The optional second argument, as sent.
     pub flag: Option<Token<'a>>,
@@ -277,7 +289,12 @@ owned!(MsgSend {
 impl<'a> MsgSend<'a> {
     pub(crate) fn decode(a: &Args<'_, 'a>, d: &Ctx) -> Result<Self, MessageError> {
         a.arity(1, 1)?;
-        let ack_mode = a.code(0, AckMode::parse, "an ack mode (U, N, A, D)")?;
+        // Only the four named modes exist; anything else (`MSG 3 2 85`) is a typo, not a mode.
+        let ack_mode = a.code(
+            0,
+            |s| AckMode::parse(s).filter(AckMode::is_known),
+            "an ack mode (U, N, A, D)",
+        )?;
         if ack_mode == AckMode::Data && d.version < V::Msnp9 {
             return Err(a.bad(0, "U, N or A (D is MSNP9+)"));
         }
@@ -291,6 +308,9 @@ impl<'a> MsgSend<'a> {
         if self.ack_mode == AckMode::Data && d.version < V::Msnp9 {
             return Err(invalid("ack_mode", "D exists from MSNP9"));
         }
+        if !self.ack_mode.is_known() {
+            return Err(invalid("ack_mode", "U, N, A or D"));
+        }
         let mut l = Line::new(s, d, verb, Some(self.trid));
         l.str_dyn(self.ack_mode.as_str());
         l.end_payload(&self.payload)
@@ -303,6 +323,10 @@ impl<'a> MsgSend<'a> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MsgReceive<'a> {
     /// The sender (`Hotmail` on the NS).
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "crate::network::ser::sender")
+    )]
     pub sender: Handle<'a>,
     /// The sender's friendly name.
     pub sender_name: UrlText<'a>,
@@ -333,8 +357,8 @@ impl<'a> MsgReceive<'a> {
     }
 }
 
-/// Participants serialize like presence: `handle` (address), `endpoint`, `friendly_name`
-/// (decoded), `capabilities` and `capabilities_ex` as numbers.
+/// Participants serialize like presence: the handle's entries, `friendly_name` (decoded),
+/// `capabilities` and `capabilities_ex` as numbers.
 #[cfg(feature = "serde")]
 fn serialize_participant<M: serde::ser::SerializeMap>(
     m: &mut M,
@@ -342,8 +366,7 @@ fn serialize_participant<M: serde::ser::SerializeMap>(
     friendly_name: &UrlText<'_>,
     capabilities: Option<ClientCapabilities>,
 ) -> Result<(), M::Error> {
-    m.serialize_entry("handle", handle)?;
-    m.serialize_entry("endpoint", &handle.endpoint())?;
+    crate::network::ser::entries(m, crate::network::ser::HANDLE, Some(handle), None)?;
     m.serialize_entry("friendly_name", friendly_name)?;
     m.serialize_entry("capabilities", &capabilities.map(|c| c.caps))?;
     m.serialize_entry("capabilities_ex", &capabilities.and_then(|c| c.ext))

@@ -750,21 +750,62 @@ fn non_empty<'f>(f: &'f [(String, String)], k: &str) -> Option<&'f str> {
     get(f, k).map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn num<T: std::str::FromStr>(
-    f: &[(String, String)],
-    k: &'static str,
-) -> Result<Option<T>, PayloadError> {
-    match non_empty(f, k) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| PayloadError::invalid(k, v, "not a valid number")),
-    }
+/// A number header whose text is not a canonical number (`ClientPort: 516.`): decoding goes
+/// on, the value is read leniently (or left out) and the header is listed with its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MalformedNumber {
+    /// Header name as sent.
+    pub name: String,
+    /// The value text as sent (trimmed).
+    pub text: String,
 }
 
-fn flag(f: &[(String, String)], k: &'static str) -> Result<Option<bool>, PayloadError> {
-    Ok(num::<u8>(f, k)?.map(|v| v != 0))
+/// Reads the number headers of one body, collecting the malformed ones.
+struct Numbers<'f> {
+    fields: &'f [(String, String)],
+    malformed: Vec<MalformedNumber>,
+}
+
+impl<'f> Numbers<'f> {
+    fn new(fields: &'f [(String, String)]) -> Self {
+        Self {
+            fields,
+            malformed: Vec::new(),
+        }
+    }
+
+    /// The value of header `k`: canonical decimal text gives the value; a trailing `.` or a
+    /// non-canonical form (`0516`, `+5`) gives the value read without it, marked; anything
+    /// else gives `None`, marked.
+    fn num<T: std::str::FromStr + core::fmt::Display>(&mut self, k: &str) -> Option<T> {
+        let text = non_empty(self.fields, k)?;
+        let value = text
+            .parse::<T>()
+            .ok()
+            .or_else(|| text.strip_suffix('.').and_then(|t| t.parse().ok()));
+        if value.as_ref().is_none_or(|v| v.to_string() != text) {
+            let name = self
+                .fields
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                .map_or(k, |(n, _)| n.as_str());
+            self.malformed.push(MalformedNumber {
+                name: name.to_owned(),
+                text: text.to_owned(),
+            });
+        }
+        value
+    }
+
+    /// A `0`/`1` flag (any other number counts as set).
+    fn flag(&mut self, k: &str) -> Option<bool> {
+        self.num::<u8>(k).map(|v| v != 0)
+    }
+
+    fn finish(self) -> Vec<MalformedNumber> {
+        self.malformed
+    }
 }
 
 fn string(f: &[(String, String)], k: &str) -> Option<String> {
@@ -813,48 +854,50 @@ pub struct Profile {
     pub mspauth: Option<String>,
     /// `ClientIP`.
     pub client_ip: Option<String>,
-    /// `ClientPort` (a trailing `.` is tolerated).
+    /// `ClientPort` (a trailing `.` is read past and the header marked in
+    /// [`malformed`](Self::malformed)).
     pub client_port: Option<u16>,
     /// `ABCHMigrated` (MSNP10+).
     pub abch_migrated: Option<bool>,
     /// `MPOPEnabled` (MSNP16+).
     pub mpop_enabled: Option<bool>,
+    /// Number headers whose text was not a canonical number (empty when all were).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub malformed: Vec<MalformedNumber>,
     /// All header lines as sent, in order (including `MIME-Version`/`Content-Type`).
     pub fields: Vec<(String, String)>,
 }
 
 impl Profile {
     fn from_fields(f: Vec<(String, String)>) -> Result<Self, PayloadError> {
-        let port = non_empty(&f, "ClientPort").map(|p| p.trim_end_matches('.'));
+        let mut n = Numbers::new(&f);
         Ok(Self {
-            login_time: num(&f, "LoginTime")?,
-            email_enabled: flag(&f, "EmailEnabled")?,
-            member_id_high: num(&f, "MemberIdHigh")?,
-            member_id_low: num(&f, "MemberIdLow")?,
-            lang_preference: num(&f, "lang_preference")?,
+            login_time: n.num("LoginTime"),
+            email_enabled: n.flag("EmailEnabled"),
+            member_id_high: n.num("MemberIdHigh"),
+            member_id_low: n.num("MemberIdLow"),
+            lang_preference: n.num("lang_preference"),
             preferred_email: string(&f, "preferredEmail"),
             country: string(&f, "country"),
             postal_code: string(&f, "PostalCode"),
             gender: string(&f, "Gender"),
-            kid: num(&f, "Kid")?,
-            age: num(&f, "Age")?,
+            kid: n.num("Kid"),
+            age: n.num("Age"),
             bday_pre: string(&f, "BDayPre"),
             birthday: string(&f, "Birthday"),
             wallet: string(&f, "Wallet"),
-            flags: num(&f, "Flags")?,
-            sid: num(&f, "sid")?,
-            kv: num(&f, "kv")?,
+            flags: n.num("Flags"),
+            sid: n.num("sid"),
+            kv: n.num("kv"),
             mspauth: string(&f, "MSPAuth"),
             client_ip: string(&f, "ClientIP"),
-            client_port: match port {
-                None => None,
-                Some(p) => Some(
-                    p.parse()
-                        .map_err(|_| PayloadError::invalid("ClientPort", p, "not a port number"))?,
-                ),
-            },
-            abch_migrated: flag(&f, "ABCHMigrated")?,
-            mpop_enabled: flag(&f, "MPOPEnabled")?,
+            client_port: n.num("ClientPort"),
+            abch_migrated: n.flag("ABCHMigrated"),
+            mpop_enabled: n.flag("MPOPEnabled"),
+            malformed: n.finish(),
             fields: f,
         })
     }
@@ -881,18 +924,26 @@ pub struct InitialEmailNotification {
     pub folders_url: Option<String>,
     /// `Post-URL`.
     pub post_url: Option<String>,
+    /// Number headers whose text was not a canonical number (empty when all were).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub malformed: Vec<MalformedNumber>,
     /// All body lines.
     pub fields: Vec<(String, String)>,
 }
 
 impl InitialEmailNotification {
     fn from_fields(f: Vec<(String, String)>) -> Result<Self, PayloadError> {
+        let mut n = Numbers::new(&f);
         Ok(Self {
-            inbox_unread: num(&f, "Inbox-Unread")?,
-            folders_unread: num(&f, "Folders-Unread")?,
+            inbox_unread: n.num("Inbox-Unread"),
+            folders_unread: n.num("Folders-Unread"),
             inbox_url: string(&f, "Inbox-URL"),
             folders_url: string(&f, "Folders-URL"),
             post_url: string(&f, "Post-URL"),
+            malformed: n.finish(),
             fields: f,
         })
     }
@@ -945,16 +996,24 @@ pub struct ActiveMailNotification {
     pub dest_folder: Option<String>,
     /// `Message-Delta`.
     pub message_delta: Option<i64>,
+    /// Number headers whose text was not a canonical number (empty when all were).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub malformed: Vec<MalformedNumber>,
     /// All body lines.
     pub fields: Vec<(String, String)>,
 }
 
 impl ActiveMailNotification {
     fn from_fields(f: Vec<(String, String)>) -> Result<Self, PayloadError> {
+        let mut n = Numbers::new(&f);
         Ok(Self {
             src_folder: string(&f, "Src-Folder"),
             dest_folder: string(&f, "Dest-Folder"),
-            message_delta: num(&f, "Message-Delta")?,
+            message_delta: n.num("Message-Delta"),
+            malformed: n.finish(),
             fields: f,
         })
     }
@@ -1112,15 +1171,23 @@ pub struct SystemMessage {
     pub message_type: Option<u32>,
     /// `Arg1` (minutes until shutdown for type 1).
     pub arg1: Option<String>,
+    /// Number headers whose text was not a canonical number (empty when all were).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub malformed: Vec<MalformedNumber>,
     /// All body lines.
     pub fields: Vec<(String, String)>,
 }
 
 impl SystemMessage {
     fn from_fields(f: Vec<(String, String)>) -> Result<Self, PayloadError> {
+        let mut n = Numbers::new(&f);
         Ok(Self {
-            message_type: num(&f, "Type")?,
+            message_type: n.num("Type"),
             arg1: string(&f, "Arg1"),
+            malformed: n.finish(),
             fields: f,
         })
     }
@@ -1150,23 +1217,31 @@ pub struct Invitation {
     pub auth_cookie: Option<String>,
     /// `Cancel-Code` (CANCEL: `TIMEOUT`, `REJECT`, `FTTIMEOUT`, …).
     pub cancel_code: Option<String>,
+    /// Number headers whose text was not a canonical number (empty when all were).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub malformed: Vec<MalformedNumber>,
     /// All body lines as sent.
     pub fields: Vec<(String, String)>,
 }
 
 impl Invitation {
     fn from_fields(f: Vec<(String, String)>) -> Result<Self, PayloadError> {
+        let mut n = Numbers::new(&f);
         Ok(Self {
             command: string(&f, "Invitation-Command"),
             cookie: string(&f, "Invitation-Cookie"),
             application_name: string(&f, "Application-Name"),
             application_guid: string(&f, "Application-GUID"),
             file_name: string(&f, "Application-File"),
-            file_size: num(&f, "Application-FileSize")?,
+            file_size: n.num("Application-FileSize"),
             ip_address: string(&f, "IP-Address"),
-            port: num(&f, "Port")?,
+            port: n.num("Port"),
             auth_cookie: string(&f, "AuthCookie"),
             cancel_code: string(&f, "Cancel-Code"),
+            malformed: n.finish(),
             fields: f,
         })
     }

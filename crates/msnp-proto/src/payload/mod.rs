@@ -9,6 +9,7 @@
 //! | [`notification`] | `<NOTIFICATION>` of `NOT`/`IPG`, ABCH/circle `NotificationData` |
 //! | [`uun`] | `UUN`/`UBN` bodies by notification type |
 //! | [`routed`] | MSNP18 routed MIME of `NFY`/`PUT`/`DEL`/`SDG` |
+//! | [`page`] | `PAG`/`PGD` page: `<PHONE/>` and `<TEXT>` (an XML fragment) |
 //! | [`mime`] | `MSG`/`UUM`/`UBM` MIME with typed bodies and builders |
 //! | [`p2p`] | binary P2P v1 header/footer inside `application/x-msnmsgrp2p` |
 //! | [`msnobj`] | `<msnobj>`: parse/build, SHA1D, SHA1C |
@@ -37,6 +38,7 @@ pub mod ml;
 pub mod msnobj;
 pub mod notification;
 pub mod p2p;
+pub mod page;
 pub mod policies;
 pub mod routed;
 pub mod shields;
@@ -103,8 +105,9 @@ pub enum Payload<'a> {
     Uun(uun::UunBody<'a>),
     /// `NFY`, `PUT`, `DEL`, `SDG`: routed MIME.
     Routed(routed::RoutedMessage<'a>),
-    /// A free-form XML payload (`PAG`/`PGD` `<TEXT>` pages, XML error-reply payloads), as an
-    /// element tree.
+    /// `PAG`, `PGD`: a page (`<PHONE/>` and `<TEXT>`, a fragment of elements).
+    Page(page::Page),
+    /// A free-form XML payload (XML error-reply payloads), as an element tree.
     Xml(xml::XmlElement),
     /// A text payload (e.g. the 32-hex-digit `QRY` answer, `SDC` invitation text).
     Text(Cow<'a, str>),
@@ -167,10 +170,7 @@ pub fn parse_payload<'a>(
         }
         PayloadKind::Uun => Payload::Uun(uun::UunBody::parse(uun_type.unwrap_or(0), body, limits)?),
         PayloadKind::Routed => Payload::Routed(routed::RoutedMessage::parse(body)?),
-        PayloadKind::Xml => {
-            let doc = xml::parse_bytes(body, limits)?;
-            Payload::Xml(doc.root.to_owned_element(doc.source))
-        }
+        PayloadKind::Xml => Payload::Page(page::Page::parse(body, limits)?),
         PayloadKind::Text => Payload::Text(Cow::Borrowed(error::utf8(body)?)),
         PayloadKind::Opaque => Payload::Opaque(Cow::Borrowed(body)),
     })
@@ -216,6 +216,7 @@ impl Payload<'_> {
             Self::Notification(v) => Payload::Notification(v),
             Self::Uun(v) => Payload::Uun(v.into_owned()),
             Self::Routed(v) => Payload::Routed(v.into_owned()),
+            Self::Page(v) => Payload::Page(v),
             Self::Xml(v) => Payload::Xml(v),
             Self::Text(t) => Payload::Text(Cow::Owned(t.into_owned())),
             Self::Opaque(b) => Payload::Opaque(Cow::Owned(b.into_owned())),
