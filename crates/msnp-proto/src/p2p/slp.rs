@@ -182,10 +182,7 @@ impl<'a> StartLine<'a> {
         let uri = rest
             .strip_suffix(SLP_VERSION)
             .and_then(|u| u.strip_suffix(' '))
-            .ok_or_else(|| bad(
-                line.len(),
-                "request line does not end in ` MSNSLP/1.0`",
-            ))?;
+            .ok_or_else(|| bad(line.len(), "request line does not end in ` MSNSLP/1.0`"))?;
         if uri.is_empty() || uri.contains(' ') {
             return Err(bad(
                 at + URI_SCHEME.len(),
