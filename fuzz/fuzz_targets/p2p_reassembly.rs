@@ -41,6 +41,8 @@ fuzz_target!(|data: &[u8]| {
     // Where each streamed file has got to.
     let mut streamed: HashMap<MessageKey, u64> = HashMap::new();
     let mut buf = Vec::new();
+    // Sizes of the P2Pv2 messages open in the reassembler.
+    let mut v2_total: HashMap<MessageKey, u64> = HashMap::new();
     while let Some((op, rest)) = ops.split_first_chunk::<12>() {
         ops = rest;
         let session = u32::from(op[1] % 12);
@@ -49,12 +51,26 @@ fuzz_target!(|data: &[u8]| {
         let total = be16(&op[6..8]) % 4096;
         let len = (be16(&op[8..10]) % 2048) as usize;
         let free = session >= 8;
-        buf.clear();
-        if free {
-            buf.extend(ops.iter().cycle().take(len));
-        } else {
-            buf.extend((0..len as u64).map(|i| pattern(offset + i)));
-        }
+        // P2Pv1 uses message ids 0–3, P2Pv2 4–7: one message is never fed in both framings,
+        // so the model below knows where the reassembler places a v2 chunk.
+        let v2_key = MessageKey { session_id: session, message_id: id + 4 };
+        let is_v2 = matches!(op[0] % 5, 2 | 3);
+        let first = offset == 0 || op[11] & 2 != 0;
+        // A P2Pv2 chunk says where it goes only through the bytes remaining after it: the
+        // size the reassembler knows for its message (or the one announced now) decides.
+        let size = if first { total.max(len as u64) } else { v2_total.get(&v2_key).copied().unwrap_or(total) };
+        let start = if first { 0 } else { offset.min(size.saturating_sub(len as u64)) };
+        let remaining = size.checked_sub(start + len as u64).filter(|&n| n > 0);
+        let pos = if is_v2 { start } else { offset };
+        let fill = |buf: &mut Vec<u8>| {
+            buf.clear();
+            if free {
+                buf.extend(ops.iter().cycle().take(len));
+            } else {
+                buf.extend((0..len as u64).map(|i| pattern(pos + i)));
+            }
+        };
+        fill(&mut buf);
         let result = match op[0] % 5 {
             0 | 1 => {
                 let f = [0, flags::MSNOBJ_DATA, flags::WLM2009_FILE_DATA, flags::ACK, flags::WLM2009, op[3].into()]
@@ -77,30 +93,40 @@ fuzz_target!(|data: &[u8]| {
             2 | 3 => {
                 let kind = [TfKind::Slp, TfKind::MsnObject, TfKind::File, TfKind::Other(op[3])]
                     [usize::from(op[3] % 4)];
-                let first = offset == 0 || op[11] & 2 != 0;
-                let remaining = total.checked_sub(offset + len as u64).filter(|&n| n > 0);
-                let remaining = if op[11] & 4 != 0 { Some(u64::from(op[10]) << 40) } else { remaining };
+                // A lie far outside any limit: refused whatever else holds.
+                let remaining = if op[11] & 4 != 0 { Some((u64::from(op[10]) + 1) << 40) } else { remaining };
                 let p = P2pV2Packet {
                     op_code: 0,
                     sequence: 0,
                     tlvs: Vec::new(),
                     data: Some(DataPacket {
                         tf: Tf::new(kind, first),
-                        package_number: id as u16,
+                        package_number: (id + 4) as u16,
                         session_id: session,
                         tlvs: remaining.map(DataTlv::Remaining).into_iter().collect(),
                         payload: Cow::Borrowed(&buf),
                     }),
                     footer: 0,
                 };
-                r.push_v2(&p)
+                let res = r.push_v2(&p);
+                if first && matches!(res, Ok(Progress::Buffered | Progress::FileData { last: false, .. })) {
+                    v2_total.insert(v2_key, remaining.unwrap_or(0) + len as u64);
+                }
+                res
             }
             _ => {
                 r.drop_session(session);
                 streamed.retain(|k, _| k.session_id != session);
+                v2_total.retain(|k, _| k.session_id != session);
                 Ok(Progress::Skipped)
             }
         };
+        if let Ok(Progress::Completed(m)) = &result {
+            v2_total.remove(&m.key);
+        }
+        if let Ok(Progress::FileData { key, last: true, .. }) = &result {
+            v2_total.remove(key);
+        }
         match result {
             Ok(Progress::Completed(m)) => {
                 if m.key.session_id < 8 {

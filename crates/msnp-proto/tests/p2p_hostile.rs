@@ -699,7 +699,11 @@ fn slp_numbers_and_framing() {
     for bad in ["-1", "+1", "4294967296", "1e3", ""] {
         let h = INVITE.replace("CSeq: 0 ", &format!("CSeq: {bad}"));
         let bytes = slp_with(&h, "");
-        let m = SlpMessage::parse(&bytes).unwrap();
+        // `CSeq: ` with nothing after the space is already refused by the framing.
+        let Ok(m) = SlpMessage::parse(&bytes) else {
+            assert_eq!(bad, "");
+            continue;
+        };
         assert!(
             matches!(
                 m.cseq(),
@@ -750,6 +754,52 @@ fn slp_numbers_and_framing() {
             matches!(SlpMessage::parse(bad), Err(P2pError::Slp { .. })),
             "{:?}",
             String::from_utf8_lossy(bad)
+        );
+    }
+}
+
+/// Header lines in another form than `Name: value` CRLF are refused with their offset, so
+/// that whatever parses re-encodes byte for byte.
+#[test]
+fn slp_noncanonical_headers() {
+    let start = "MSNSLP/1.0 200 OK\r\n";
+    for (head, at) in [
+        ("CSeq:1\r\n", 19 + 5),
+        ("CSeq:  1\r\n", 19 + 6),
+        ("CSeq: 1\n", 19 + 7),
+        ("Via: a\r\n b\r\n", 19 + 6),
+        ("Max-Forwards: \r\n", 19 + 13),
+    ] {
+        let text = format!("{start}{head}Content-Length: 1\r\n\r\n\0");
+        match SlpMessage::parse(text.as_bytes()) {
+            Err(P2pError::Slp { offset, .. }) => assert_eq!(offset, at, "{head:?}"),
+            other => panic!("{head:?}: {other:?}"),
+        }
+    }
+    let ok = format!("{start}Empty:\r\nContent-Length: 1\r\n\r\n\0");
+    assert_eq!(
+        SlpMessage::parse(ok.as_bytes())
+            .unwrap()
+            .to_bytes()
+            .unwrap(),
+        ok.as_bytes()
+    );
+}
+
+#[test]
+fn slp_start_line_controls() {
+    for bad in [
+        "MSNSLP/1.0 200 O\rK\r\n",
+        "MSNSLP/1.0 200 O\nK\r\n",
+        "BYE MSNMSGR:a\nb MSNSLP/1.0\r\n",
+    ] {
+        let text = format!("{bad}Content-Length: 1\r\n\r\n\0");
+        assert!(
+            matches!(
+                SlpMessage::parse(text.as_bytes()),
+                Err(P2pError::Slp { .. })
+            ),
+            "{bad:?}"
         );
     }
 }

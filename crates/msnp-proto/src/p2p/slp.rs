@@ -149,6 +149,9 @@ pub enum StartLine<'a> {
 impl<'a> StartLine<'a> {
     fn parse(line: &'a str) -> Result<Self, P2pError> {
         let bad = |offset, reason| P2pError::Slp { offset, reason };
+        if let Some(at) = line.find(['\r', '\n']) {
+            return Err(bad(at, "CR or LF inside the start line"));
+        }
         if let Some(rest) = line.strip_prefix(SLP_VERSION) {
             let rest = rest
                 .strip_prefix(' ')
@@ -330,7 +333,8 @@ pub(crate) fn decimal(field: &'static str, v: &str) -> Result<u32, P2pError> {
 
 impl<'a> SlpMessage<'a> {
     /// Parses the text of one whole SLP message (the reassembled session-0 message). The text
-    /// must be UTF-8; lines end in CRLF; `Content-Length` is required, at most the bytes left
+    /// must be UTF-8; lines end in CRLF; header lines are `Name: value` (one space after the
+    /// colon, `Name:` for an empty value, no folding); `Content-Length` is required, at most the bytes left
     /// after the blank line, and anything after those bytes may only be NULs.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, P2pError> {
         let text = std::str::from_utf8(bytes).map_err(|e| P2pError::Utf8 {
@@ -350,6 +354,23 @@ impl<'a> SlpMessage<'a> {
             return Err(P2pError::Slp {
                 offset: head_start + consumed,
                 reason: "headers not ended by a CRLF blank line",
+            });
+        }
+        // Only the form every client writes (`Name: value` CRLF, no folding) is accepted, so
+        // a parsed message re-encodes to the same bytes.
+        let mut canonical = Vec::with_capacity(head.len());
+        let written = headers.write_to(&mut canonical);
+        if written.is_err()
+            || canonical.as_slice() != head.as_bytes().get(..head.len() - 2).unwrap_or_default()
+        {
+            let at = canonical
+                .iter()
+                .zip(head.as_bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(canonical.len().min(head.len()));
+            return Err(P2pError::Slp {
+                offset: head_start + at,
+                reason: "header line not in the form `Name: value` CRLF",
             });
         }
         let cl = headers
