@@ -34,7 +34,9 @@ pub mod v1;
 pub mod v2;
 
 pub use error::P2pError;
-pub use reassembly::{Completed, MessageKey, MessageKind, P2pLimits, Reassembler, ReassemblyError};
+pub use reassembly::{
+    Completed, MessageKey, MessageKind, P2pLimits, Progress, Reassembler, ReassemblyError,
+};
 pub use slp::{Guid, SlpMessage};
 pub use v1::{P2pHeader, P2pMessage};
 pub use v2::P2pV2Packet;
@@ -65,7 +67,7 @@ pub fn endpoint_guid(address: &str) -> Option<Guid> {
 impl P2pFraming {
     /// The framing of a received chunk (p2p.md §1): P2Pv2 when the dialect is MSNP16 or later
     /// and `P2P-Dest` names an endpoint (`handle;{guid}`); P2Pv1 otherwise (bare handle, no
-    /// header, or an older dialect).
+    /// header, or an older dialect). `version` is the dialect's (`Dialect::version`).
     pub fn for_received(version: ProtocolVersion, p2p_dest: Option<&str>) -> Self {
         if version >= FIRST_V2_VERSION && p2p_dest.and_then(endpoint_guid).is_some() {
             Self::V2
