@@ -602,8 +602,13 @@ fn limit_open_messages() {
         r.push_v1(&v1(0, 3, 0, 0, 30, &[1; 2])),
         Err(ReassemblyError::TooManyOpenMessages { max: 3 })
     );
-    // Chunks of open messages still go in.
+    // Chunks of open messages still go in, and a whole one-chunk message is not stored.
     assert!(r.push_v1(&v1(0, 0, 0, 2, 30, &[1; 2])).is_ok());
+    assert!(matches!(
+        r.push_v1(&v1(0, 9, 0, 0, 5, &[1; 5])),
+        Ok(Progress::Completed(_))
+    ));
+    assert_eq!(r.open_messages(), 3);
 }
 
 #[test]

@@ -47,7 +47,8 @@ pub struct P2pLimits {
     pub max_object_size: u64,
     /// Largest file. Default 4 GiB; file data is streamed, so this bounds no memory.
     pub max_file_size: u64,
-    /// Messages being assembled at once. Default 8.
+    /// Messages being assembled at once. Default 8. A message that arrives whole in one
+    /// chunk is never stored, so it passes even when this many are open.
     pub max_open_messages: usize,
     /// Bytes held for all open messages together. Default 2 MiB.
     pub max_buffered_bytes: u64,
@@ -486,6 +487,24 @@ impl Reassembler {
                     });
                 }
                 (&a.ranges, a.delivered)
+            }
+            None if c.offset == 0 && end == c.total => {
+                // A whole message in one chunk is handed out without being stored.
+                let bytes = c.data.to_vec();
+                return Ok(if c.kind == MessageKind::File {
+                    Progress::FileData {
+                        key: c.key,
+                        offset: 0,
+                        bytes,
+                        last: true,
+                    }
+                } else {
+                    Progress::Completed(Completed {
+                        key: c.key,
+                        kind: c.kind,
+                        bytes,
+                    })
+                });
             }
             None => {
                 if self.open.len() >= self.limits.max_open_messages {
