@@ -808,3 +808,13 @@ fn slp_start_line_controls() {
         );
     }
 }
+
+#[test]
+fn slp_body_bare_cr() {
+    assert!(SlpBody::parse("Context: ab\rcd\r\n\r\n").is_err());
+    assert!(SlpBody::parse("Con\rtext: abcd\r\n\r\n").is_err());
+    // Folded lines are read unfolded; the typed view builds.
+    let b = SlpBody::parse("Context: ab\r\n cd\r\n\r\n").unwrap();
+    assert_eq!(b.get("Context"), Some("ab cd"));
+    assert!(b.to_text().is_ok());
+}

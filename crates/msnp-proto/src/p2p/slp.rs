@@ -615,6 +615,18 @@ impl<'a> SlpBody<'a> {
     pub fn parse(text: &'a str) -> Result<Self, P2pError> {
         let (fields, _) = parse_header_lines(text, 0)
             .map_err(|e| P2pError::invalid("MSNSLP body", &e.to_string(), "malformed body line"))?;
+        // A bare CR inside a line could never be written back.
+        if let Some(h) = fields
+            .0
+            .iter()
+            .find(|h| h.name.contains('\r') || h.value.contains('\r'))
+        {
+            return Err(P2pError::invalid(
+                "MSNSLP body",
+                &h.name,
+                "bare CR inside a line",
+            ));
+        }
         Ok(Self { fields })
     }
 
