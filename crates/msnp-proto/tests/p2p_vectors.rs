@@ -587,7 +587,7 @@ fn p2pv2_ext_wlm2009_control() {
         Err(P2pError::LengthMismatch { .. })
     ));
     let f = &v["later_invite_prefix"];
-    let mut whole = prefix.clone();
+    let mut whole = prefix;
     whole.resize(8 + u(f, "message_length") as usize + 4, b'.');
     let p = P2pV2Packet::parse(&whole).unwrap();
     assert_eq!(p.header_length() as u64, u(f, "header_length"));
@@ -663,7 +663,7 @@ fn ft_context_ext() {
         FtContext::parse(&prefix),
         Err(P2pError::TooShort { needed: 574, .. })
     ));
-    let mut whole = prefix.clone();
+    let mut whole = prefix;
     whole.resize(638, 0);
     let c = FtContext::parse(&whole).unwrap();
     let f = &v["wlm_v3_prefix_fields"];

@@ -367,7 +367,7 @@ impl<'a> SlpMessage<'a> {
                 .iter()
                 .zip(head.as_bytes())
                 .position(|(a, b)| a != b)
-                .unwrap_or(canonical.len().min(head.len()));
+                .unwrap_or_else(|| canonical.len().min(head.len()));
             return Err(P2pError::Slp {
                 offset: head_start + at,
                 reason: "header line not in the form `Name: value` CRLF",
