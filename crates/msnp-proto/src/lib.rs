@@ -34,6 +34,7 @@ pub mod negotiation;
 pub mod network;
 mod num;
 mod own;
+pub mod p2p;
 pub mod payload;
 pub mod raw;
 pub mod status;
