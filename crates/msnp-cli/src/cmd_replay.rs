@@ -22,7 +22,10 @@ use msnp_proto::payload::ml::Ml;
 use msnp_proto::payload::xml::XmlLimits;
 use msnp_proto::stream::{TranscriptItem, TranscriptStream};
 use msnp_proto::transcript::write_command;
-use msnp_proto::{Dialect, Direction, Limits, Message, OwnedCommand, ProtocolVersion, TrId, Verb};
+use msnp_proto::{
+    Dialect, Direction, Limits, ListBits, Message, NetworkId, OwnedCommand, ProtocolVersion, TrId,
+    Verb,
+};
 use msnp_session::{
     ClientInfo, ClientLogin, Credentials, ListVersion, LoginConfig, LoginEvent, LoginPhase,
     NotificationSession, ProductPair, Roster, SessionConfig, SessionEvent, SwitchboardEvent,
@@ -574,6 +577,18 @@ fn user_action(
     let raw = line.cmd.as_raw();
     let msg = Message::decode(&raw, &line.dialect).map_err(|e| e.to_string())?;
     let xml = XmlLimits::default();
+    // MSNP13+ list changes of one contact are the session's ADL/RML requests.
+    let change = match &msg {
+        Message::Adl(p) | Message::Rml(p) => one_contact(&p.payload),
+        _ => None,
+    };
+    if let Some((account, lists, network)) = change {
+        let r = match msg {
+            Message::Adl(_) => ns.add_to_lists(&account, lists, network),
+            _ => ns.remove_from_lists(&account, lists, network),
+        };
+        return r.map(drop).map_err(|e| e.to_string());
+    }
     let r = match msg {
         Message::Png(_) => {
             // Simulated time runs on to the ping the session has scheduled.
@@ -669,6 +684,16 @@ fn user_action(
         }
     };
     r.map_err(|e| e.to_string())
+}
+
+/// The contact of a one-contact `<ml>` change (MSNP13+ `ADL`/`RML` after the initial list).
+fn one_contact(payload: &[u8]) -> Option<(String, ListBits, NetworkId)> {
+    let ml = Ml::parse(payload, &XmlLimits::default()).ok()?;
+    if ml.initial || ml.contact_count() != 1 {
+        return None;
+    }
+    let (account, c) = ml.accounts().next()?;
+    Some((account, c.lists?, c.network?))
 }
 
 /// The user's action that makes a switchboard write the client line `line`.

@@ -100,6 +100,17 @@ fn events_describe_the_session() {
 }
 
 #[test]
+fn msnp13_list_changes_are_session_requests() {
+    let (path, _) = util::transcript("msnp14.md");
+    let (code, out, err) = replay(&[path.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("# done 15: AddToLists { contact: \"dave@yahoo.com\""),
+        "{out}"
+    );
+}
+
+#[test]
 fn reads_standard_input() {
     let (_, text) = util::transcript("msnp12.md");
     let (code, out, err) = replay(&[], &text);
