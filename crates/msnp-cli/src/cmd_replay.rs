@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use base64::Engine;
 use msnp_auth::MbiBlob;
-use msnp_proto::message::Property;
+use msnp_proto::message::{Property, Prp};
 use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::payload::data::DataDocument;
 use msnp_proto::payload::ml::Ml;
@@ -418,7 +418,7 @@ impl<'a> Replay<'a> {
                     .and_then(|b| MbiBlob::from_base64(&b).ok());
                 let iv = self
                     .sso_iv
-                    .or(theirs.map(|b| b.iv))
+                    .or_else(|| theirs.map(|b| b.iv))
                     .ok_or("no IV: pass --sso-iv")?;
                 // Without the secret any non-empty one computes a blob of the right shape.
                 let secret = self.sso_secret.as_deref().unwrap_or(b"unknown secret");
@@ -640,12 +640,11 @@ fn user_action(
         Message::Rea(r) => ns
             .rename_contact(r.handle.as_str(), &r.friendly_name)
             .map(drop),
-        Message::Prp(p) if p.property == Property::FriendlyName && p.value.is_some() => {
-            match &p.value {
-                Some(v) => ns.set_friendly_name(v).map(drop),
-                None => Ok(()),
-            }
-        }
+        Message::Prp(Prp {
+            property: Property::FriendlyName,
+            value: Some(v),
+            ..
+        }) => ns.set_friendly_name(&v).map(drop),
         Message::Sbp(s) if s.property == Property::FriendlyName => {
             ns.rename_contact(s.contact_id.as_str(), &s.value).map(drop)
         }
