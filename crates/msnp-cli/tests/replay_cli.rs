@@ -195,3 +195,16 @@ fn sso_options() {
     assert_eq!(code, 2);
     assert!(err.contains("--sso-secret"), "{err}");
 }
+
+#[test]
+fn commands_the_session_does_not_model_take_its_trids() {
+    let (_, text) = util::transcript("msnp5.md");
+    // The transcript's client numbers its URL 40: the session's next TrID is 11.
+    assert!(text.contains("C: URL 11 INBOX"));
+    let bad = text.replace("C: URL 11 INBOX", "C: URL 40 INBOX");
+    let (code, out, err) = replay(&["--password", "s3cret"], &bad);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("expected: URL 40 INBOX"), "{err}");
+    assert!(err.contains("produced: URL 11 INBOX"), "{err}");
+    assert!(out.ends_with("C: URL 11 INBOX\n"), "{out}");
+}
