@@ -8,6 +8,7 @@ mod cmd_auth;
 mod cmd_check;
 mod cmd_decode;
 mod cmd_encode;
+mod cmd_replay;
 mod cmd_soap;
 mod input;
 mod json;
@@ -40,6 +41,8 @@ enum Command {
     Auth(cmd_auth::AuthArgs),
     /// SOAP helpers: build request envelopes, parse responses to JSON.
     Soap(cmd_soap::SoapArgs),
+    /// Replay a transcript's server lines into the client machines; print what the client sends.
+    Replay(cmd_replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd_check::run(args),
         Command::Auth(args) => cmd_auth::run(args),
         Command::Soap(args) => cmd_soap::run(args),
+        Command::Replay(args) => cmd_replay::run(args),
     }
 }
 

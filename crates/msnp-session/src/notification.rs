@@ -102,7 +102,9 @@ use msnp_proto::payload::xml::XmlLimits;
 use msnp_proto::raw::OwnedCommand;
 use msnp_proto::verb::TrId;
 use msnp_proto::version::ProtocolVersion as V;
-use msnp_proto::{ClientCapabilities, Handle, List, Message, PresenceStatus, Token, UrlText};
+use msnp_proto::{
+    ClientCapabilities, Handle, List, ListBits, Message, NetworkId, PresenceStatus, Token, UrlText,
+};
 
 /// Timing and bounds of a [`NotificationSession`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,6 +200,24 @@ pub enum Request {
     Switchboard,
     /// [`NotificationSession::send_contact_list`] (all its `ADL`s; the ID is the first's).
     ContactList,
+    /// [`NotificationSession::add_to_lists`] (MSNP13+ `ADL`).
+    AddToLists {
+        /// The account (`user@domain`).
+        contact: String,
+        /// The lists.
+        lists: ListBits,
+        /// The network.
+        network: NetworkId,
+    },
+    /// [`NotificationSession::remove_from_lists`] (MSNP13+ `RML`).
+    RemoveFromLists {
+        /// The account (`user@domain`).
+        contact: String,
+        /// The lists.
+        lists: ListBits,
+        /// The network.
+        network: NetworkId,
+    },
 }
 
 /// What happened, in order; drained with [`NotificationSession::poll_event`]. Nothing follows
@@ -377,7 +397,7 @@ struct Sync {
     expected: (u32, u32),
     seen: (u32, u32),
     /// MSNP2–7: the lists whose last `LST` arrived.
-    lists_done: msnp_proto::ListBits,
+    lists_done: ListBits,
     blp_seen: bool,
 }
 
@@ -703,7 +723,7 @@ impl NotificationSession {
             roster: None,
             expected: (0, 0),
             seen: (0, 0),
-            lists_done: msnp_proto::ListBits::NONE,
+            lists_done: ListBits::NONE,
             blp_seen: false,
         });
         Ok(trid)
@@ -1130,6 +1150,126 @@ impl NotificationSession {
         Ok(id)
     }
 
+    /// MSNP13+: puts a contact on lists (`ADL trid len` with a one-contact `<ml>`), e.g.
+    /// `ListBits::FORWARD` for a contact the address book already has (add it there over SOAP
+    /// first), or `ListBits::ALLOW`/`ListBits::BLOCK` to allow or block. `ADL trid OK` gives
+    /// [`SessionEvent::RequestDone`] with [`Request::AddToLists`] and the roster gains the
+    /// lists; an error code gives [`SessionEvent::RequestFailed`].
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] before MSNP13 (use [`add_contact`](Self::add_contact)) or
+    /// when not open; [`SessionError::Encode`] for an account without a domain or no lists.
+    pub fn add_to_lists(
+        &mut self,
+        account: &str,
+        lists: ListBits,
+        network: NetworkId,
+    ) -> Result<TrId, SessionError> {
+        let xml = self.one_contact_ml("add_to_lists", account, lists, network)?;
+        let trid = self.send_adl(&xml)?;
+        let request = Request::AddToLists {
+            contact: account.to_owned(),
+            lists,
+            network,
+        };
+        self.track(trid, request, Vec::new());
+        Ok(trid)
+    }
+
+    /// MSNP13+: takes a contact off lists (`RML trid len` with a one-contact `<ml>`).
+    /// `RML trid OK` gives [`SessionEvent::RequestDone`] with [`Request::RemoveFromLists`] and
+    /// the roster loses the lists; an error code gives [`SessionEvent::RequestFailed`].
+    ///
+    /// # Errors
+    /// As [`add_to_lists`](Self::add_to_lists).
+    pub fn remove_from_lists(
+        &mut self,
+        account: &str,
+        lists: ListBits,
+        network: NetworkId,
+    ) -> Result<TrId, SessionError> {
+        let xml = self.one_contact_ml("remove_from_lists", account, lists, network)?;
+        let trid = self.core.next_trid();
+        self.core.send(&Message::Rml(PayloadCommand {
+            trid,
+            payload: xml.as_bytes().into(),
+        }))?;
+        let request = Request::RemoveFromLists {
+            contact: account.to_owned(),
+            lists,
+            network,
+        };
+        self.track(trid, request, Vec::new());
+        Ok(trid)
+    }
+
+    /// The `<ml>` of one contact on `lists`, for `ADL`/`RML` (MSNP13+).
+    fn one_contact_ml(
+        &self,
+        call: &'static str,
+        account: &str,
+        lists: ListBits,
+        network: NetworkId,
+    ) -> Result<String, SessionError> {
+        self.require_open(call)?;
+        if self.version < V::Msnp13 {
+            return Err(SessionError::WrongState {
+                call,
+                state: "before MSNP13 (use add_contact / remove_contact)",
+            });
+        }
+        if lists == ListBits::NONE {
+            return Err(invalid("lists", "must name at least one list"));
+        }
+        machine::handle("account", account)?;
+        let mut ml = Ml::default();
+        ml.push_account(account, Some(lists), Some(network))
+            .map_err(|_| invalid("account", "must be user@domain"))?;
+        ml.to_xml(&MlBuildOptions::client())
+            .map_err(|_| invalid("contact", "does not build as a client <ml>"))
+    }
+
+    /// `ADL trid OK` / `RML trid OK` of a request made with
+    /// [`add_to_lists`](Self::add_to_lists) or [`remove_from_lists`](Self::remove_from_lists).
+    fn on_list_ok(&mut self, trid: TrId) -> bool {
+        let matches = self.pending.iter().any(|(t, r, _)| {
+            *t == trid
+                && matches!(
+                    r,
+                    Request::AddToLists { .. } | Request::RemoveFromLists { .. }
+                )
+        });
+        let Some((request, _)) = matches.then(|| self.take(trid)).flatten() else {
+            return false;
+        };
+        let max = self.config.max_contacts;
+        match &request {
+            Request::AddToLists {
+                contact,
+                lists,
+                network,
+            } => {
+                if let Ok(h) = Handle::parse(contact)
+                    && let Some(c) = self.roster.upsert(&h, max)
+                {
+                    c.lists |= *lists;
+                    c.network = Some(*network);
+                }
+            }
+            Request::RemoveFromLists { contact, lists, .. } => {
+                if let Ok(h) = Handle::parse(contact)
+                    && let Some(c) = self.roster.contacts.get_mut(&roster::key(&h))
+                {
+                    c.lists = ListBits(c.lists.0 & !lists.0);
+                }
+            }
+            _ => {}
+        }
+        self.core
+            .emit(SessionEvent::RequestDone { id: trid, request });
+        true
+    }
+
     fn send_adl(&mut self, xml: &str) -> Result<TrId, SessionError> {
         let trid = self.core.next_trid();
         self.core.send(&Message::Adl(PayloadCommand {
@@ -1183,9 +1323,7 @@ impl NotificationSession {
                     contact.friendly_name.clone_from(f);
                 }
             }
-            if lists.contains(msnp_proto::ListBits::REVERSE)
-                || lists.contains(msnp_proto::ListBits::PENDING)
-            {
+            if lists.contains(ListBits::REVERSE) || lists.contains(ListBits::PENDING) {
                 self.core.emit(SessionEvent::AddedBy {
                     handle: account,
                     friendly_name: c.friendly.clone(),
@@ -1439,7 +1577,7 @@ impl NotificationSession {
             // of the always-sent ones.
             counted && (sync.expected != (0, 0) || sync.blp_seen)
         } else {
-            use msnp_proto::ListBits as B;
+            use ListBits as B;
             sync.lists_done
                 .contains(B::FORWARD | B::ALLOW | B::BLOCK | B::REVERSE)
         };
@@ -1810,6 +1948,7 @@ impl Machine for NotificationSession {
                     .emit(SessionEvent::Policies(cmd.frame().slice_ref(p)));
             }
             Message::AdlOk(o) if self.on_adl_ok(o.trid)? => {}
+            Message::AdlOk(o) | Message::RmlOk(o) if self.on_list_ok(o.trid) => {}
             Message::Adl(a) if a.trid == TrId::ASYNC && self.on_adl_push(&a.payload) => {}
             Message::Sbs(s) => self
                 .core

@@ -339,3 +339,113 @@ fn ubn_is_a_user_notification() {
         "{ev:?}"
     );
 }
+
+#[test]
+fn msnp13_list_changes_are_adl_and_rml_requests() {
+    use msnp_proto::{ListBits, NetworkId};
+    let mut ns = session(V::Msnp14, Instant::now());
+    let yahoo = NetworkId(32);
+    // Add: ADL with a one-contact <ml>, completed by ADL OK with the same TrID.
+    let add = ns
+        .add_to_lists("dave@yahoo.com", ListBits::FORWARD, yahoo)
+        .unwrap();
+    assert_eq!(add, TrId(5));
+    assert_eq!(
+        sent(&mut ns),
+        ["ADL 5 57\r\n<ml><d n=\"yahoo.com\"><c n=\"dave\" l=\"1\" t=\"32\" /></d></ml>"]
+    );
+    assert!(
+        ns.roster().contact("dave@yahoo.com").is_none(),
+        "not before the OK"
+    );
+    ns.handle_input(b"ADL 5 OK\r\n").unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(
+            &ev[..],
+            [SessionEvent::RequestDone { id: TrId(5), request: Request::AddToLists { contact, lists, network } }]
+                if contact == "dave@yahoo.com" && *lists == ListBits::FORWARD && *network == yahoo
+        ),
+        "{ev:?}"
+    );
+    let dave = ns.roster().contact("dave@yahoo.com").unwrap();
+    assert_eq!((dave.lists, dave.network), (ListBits::FORWARD, Some(yahoo)));
+    // Allow, then take off the forward list: RML OK removes only those bits.
+    let allow = ns
+        .add_to_lists("dave@yahoo.com", ListBits::ALLOW, yahoo)
+        .unwrap();
+    let rml = ns
+        .remove_from_lists("dave@yahoo.com", ListBits::FORWARD, yahoo)
+        .unwrap();
+    assert_eq!(
+        sent(&mut ns)[1],
+        "RML 7 57\r\n<ml><d n=\"yahoo.com\"><c n=\"dave\" l=\"1\" t=\"32\" /></d></ml>"
+    );
+    // Replies matched by TrID, in any order.
+    ns.handle_input(format!("RML {} OK\r\nADL {} OK\r\n", rml.0, allow.0).as_bytes())
+        .unwrap();
+    let done: Vec<TrId> = events(&mut ns)
+        .into_iter()
+        .filter_map(|e| match e {
+            SessionEvent::RequestDone { id, .. } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done, [rml, allow]);
+    assert_eq!(
+        ns.roster().contact("dave@yahoo.com").unwrap().lists,
+        ListBits::ALLOW
+    );
+    // A refusal is the request's failure, and the roster is unchanged.
+    let t = ns
+        .add_to_lists("nobody@example.com", ListBits::FORWARD, NetworkId(1))
+        .unwrap();
+    let _ = sent(&mut ns);
+    ns.handle_input(format!("241 {}\r\n", t.0).as_bytes())
+        .unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(
+            &ev[..],
+            [SessionEvent::RequestFailed { id, request: Request::AddToLists { .. }, code }]
+                if *id == t && code.0 == 241
+        ),
+        "{ev:?}"
+    );
+    assert!(ns.roster().contact("nobody@example.com").is_none());
+    // An OK nobody asked for is passed on as a command.
+    ns.handle_input(b"RML 99 OK\r\n").unwrap();
+    assert!(matches!(&events(&mut ns)[..], [SessionEvent::Command(_)]));
+}
+
+#[test]
+fn adl_and_rml_requests_check_era_and_arguments() {
+    use msnp_proto::{ListBits, NetworkId};
+    let mut old = session(V::Msnp12, Instant::now());
+    assert!(matches!(
+        old.add_to_lists("bob@hotmail.com", ListBits::FORWARD, NetworkId(1)),
+        Err(SessionError::WrongState { .. })
+    ));
+    let mut ns = session(V::Msnp13, Instant::now());
+    assert!(
+        ns.add_to_lists("bob@hotmail.com", ListBits::NONE, NetworkId(1))
+            .is_err()
+    );
+    assert!(
+        ns.remove_from_lists("no-domain", ListBits::FORWARD, NetworkId(1))
+            .is_err()
+    );
+    assert!(
+        ns.add_to_lists("bad handle@x.com", ListBits::FORWARD, NetworkId(1))
+            .is_err()
+    );
+    assert!(
+        sent(&mut ns).is_empty(),
+        "nothing sent for a refused request"
+    );
+    ns.logout().unwrap();
+    assert!(
+        ns.add_to_lists("bob@hotmail.com", ListBits::FORWARD, NetworkId(1))
+            .is_err()
+    );
+}

@@ -103,6 +103,13 @@ fn produce(ns: &mut NotificationSession, line: &Line, now: &mut Instant) -> Owne
             let ml = Ml::parse(&a.payload, &XmlLimits::default()).unwrap();
             ns.send_contact_list(&ml).unwrap();
         }
+        Message::Adl(a) => {
+            // A list change of one contact (MSNP13+): the session's ADL request.
+            let ml = Ml::parse(&a.payload, &XmlLimits::default()).unwrap();
+            let (account, c) = ml.accounts().next().unwrap();
+            ns.add_to_lists(&account, c.lists.unwrap(), c.network.unwrap())
+                .unwrap();
+        }
         Message::Blp(b) => {
             ns.set_privacy(b.mode).unwrap();
         }
@@ -494,5 +501,14 @@ fn msnp13_to_18_contact_list_and_presence() {
         );
         assert_eq!(seen.accepted, 1, "{name}");
         assert_eq!(seen.switchboards.len(), 1, "{name}");
+        if ["msnp14.md", "msnp15.md"].contains(&name) {
+            // ADL 15 puts the Yahoo! contact on FL; its ADL OK completes the request.
+            assert!(seen.done.iter().any(|r| matches!(
+                r,
+                Request::AddToLists { contact, .. } if contact == "dave@yahoo.com"
+            )));
+            let dave = ns.roster().contact("dave@yahoo.com").unwrap();
+            assert!(dave.lists.contains(msnp_proto::ListBits::FORWARD), "{name}");
+        }
     }
 }
