@@ -563,10 +563,7 @@ impl ClientLogin {
     /// # Errors
     /// As [`handle_input`](Self::handle_input), without the decode error.
     pub fn handle_command(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        if let Some(e) = self.refuse_input() {
-            return Err(e);
-        }
-        machine::feed(self, cmd)
+        machine::handle_command(self, cmd)
     }
 
     /// The new connection asked for by [`LoginEvent::Reconnect`] is open: forget the old

@@ -189,6 +189,17 @@ pub(crate) fn handle_input<M: Machine>(m: &mut M, bytes: &[u8]) -> Result<(), Se
     Ok(())
 }
 
+/// Hands one framed command to `m`, unless it refuses input now (finished, reconnect pending).
+pub(crate) fn handle_command<M: Machine>(
+    m: &mut M,
+    cmd: &OwnedCommand,
+) -> Result<(), SessionError> {
+    if let Some(e) = m.refuse_input() {
+        return Err(e);
+    }
+    feed(m, cmd)
+}
+
 /// Hands one already framed command to `m` (the inbound-decode point).
 pub(crate) fn feed<M: Machine>(m: &mut M, cmd: &OwnedCommand) -> Result<(), SessionError> {
     let (dialect, quirks) = (m.core().inbound(), m.core().quirks);

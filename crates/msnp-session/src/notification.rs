@@ -605,10 +605,7 @@ impl NotificationSession {
     /// # Errors
     /// [`SessionError::Finished`] after the end.
     pub fn handle_command(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        if let Some(e) = self.refuse_input() {
-            return Err(e);
-        }
-        machine::feed(self, cmd)
+        machine::handle_command(self, cmd)
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called: the next `PNG`,

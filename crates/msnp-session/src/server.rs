@@ -316,10 +316,7 @@ impl ServerLogin {
     /// # Errors
     /// [`SessionError::Finished`] after the end.
     pub fn handle_command(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        if let Some(e) = self.refuse_input() {
-            return Err(e);
-        }
-        machine::feed(self, cmd)
+        machine::handle_command(self, cmd)
     }
 
     /// Sends `USR trid MD5 S salt` (MSNP2–7).

@@ -526,10 +526,7 @@ impl SwitchboardSession {
     /// # Errors
     /// [`SessionError::Finished`] after the end.
     pub fn handle_command(&mut self, cmd: &OwnedCommand) -> Result<(), SessionError> {
-        if let Some(e) = self.refuse_input() {
-            return Err(e);
-        }
-        machine::feed(self, cmd)
+        machine::handle_command(self, cmd)
     }
 
     fn require_open(&self, call: &'static str) -> Result<(), SessionError> {

@@ -6,9 +6,14 @@ use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::stream::{TranscriptItem, TranscriptStream};
 use msnp_proto::{Dialect, Direction, Limits, OwnedCommand, ProtocolVersion, Verb};
 
-/// Every shared transcript (copied into `tests/data/transcripts`), `(file name, text)`, sorted.
+/// Every shared transcript (copied into msnp-proto's `tests/data/transcripts`), `(file name,
+/// text)`, sorted. The path goes through `../msnp-proto` so that msnp-session's tests can
+/// include this module as it is.
 pub fn transcripts() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transcripts");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../msnp-proto/tests/data/transcripts"
+    );
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .expect("transcript dir")
         .map(|e| e.expect("entry").path())
