@@ -9,7 +9,7 @@ use super::args::{Args, Line, Sink};
 use super::own::{owned, owned_copy};
 use super::{MessageError, invalid};
 use crate::error::EncodeError;
-use crate::network::{Handle, NetworkId};
+use crate::network::{Handle, HostPort, InvalidHostPort, NetworkId};
 use crate::text::{Token, UrlText};
 use crate::verb::{TrId, Verb};
 use crate::version::ProtocolVersion as V;
@@ -201,6 +201,14 @@ fn rng_arity(v: V) -> usize {
         _ if v <= V::Msnp12 => 6,
         V::Msnp13 => 8,
         _ => 9,
+    }
+}
+
+impl Rng<'_> {
+    /// The switchboard to connect to, read as `host:port` (the address stays the token as
+    /// sent).
+    pub fn host_port(&self) -> Result<HostPort<'_>, InvalidHostPort> {
+        HostPort::parse(self.address.as_str())
     }
 }
 

@@ -8,7 +8,7 @@ use super::args::{Args, Line, Sink};
 use super::own::{owned, owned_copy};
 use super::{MessageError, invalid};
 use crate::error::EncodeError;
-use crate::network::Handle;
+use crate::network::{Handle, HostPort, InvalidHostPort};
 use crate::text::{Token, UrlText, code_enum};
 use crate::verb::{TrId, Verb};
 use crate::version::{Channel, Direction, ProtocolVersion as V};
@@ -897,6 +897,11 @@ impl XfrRequest {
 }
 
 impl NsReferral<'_> {
+    /// The server to connect to, read as `host:port` (the address stays the token as sent).
+    pub fn host_port(&self) -> Result<HostPort<'_>, InvalidHostPort> {
+        HostPort::parse(self.address.as_str())
+    }
+
     pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (self.referrer.is_some() && self.transport.is_none())
             || (self.hop.is_some() && self.referrer.is_none())
@@ -916,6 +921,12 @@ impl NsReferral<'_> {
 }
 
 impl SbReferral<'_> {
+    /// The switchboard to connect to, read as `host:port` (the address stays the token as
+    /// sent).
+    pub fn host_port(&self) -> Result<HostPort<'_>, InvalidHostPort> {
+        HostPort::parse(self.address.as_str())
+    }
+
     pub(crate) fn write<S: Sink>(&self, verb: Verb, d: &Ctx, s: &mut S) -> Result<(), EncodeError> {
         if (self.gateway_domain.is_some() && self.transport.is_none())
             || (self.direct.is_some() && self.gateway_domain.is_none())
