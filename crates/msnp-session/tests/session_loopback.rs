@@ -1,20 +1,33 @@
 //! In-process client ↔ server runs on simulated time, quinn style: `ClientLogin` then
 //! `NotificationSession` against `ServerLogin` and a scripted notification server, over a
 //! loopback that moves every queued command until both sides are quiet. Per era (MD5: MSNP7,
-//! TWN: MSNP8 and MSNP11): login, `SYN`, presence both ways, a challenge, keepalive over ten
-//! simulated minutes, `XFR SB` and `RNG` handing out working switchboard sessions, `OUT`.
+//! TWN: MSNP8 and MSNP11; TWN + ABCH: MSNP13 and MSNP14; SSO: MSNP15 and MSNP18): login, the
+//! contact list (`SYN`, or the caller's `ADL`s), presence both ways, a challenge, keepalive over
+//! ten simulated minutes, `XFR SB` and `RNG` handing out working switchboard sessions (a chat on
+//! the later eras), `OUT`.
 
 use std::time::{Duration, Instant};
 
+use msnp_proto::message::AckMode;
 use msnp_proto::message::lists::BlpMode;
+use msnp_proto::payload::ml::Ml;
+use msnp_proto::payload::xml::XmlLimits;
 use msnp_proto::{
-    Dialect, Direction, List, Message, OwnedCommand, PresenceStatus, ProtocolVersion as V, UrlText,
+    Dialect, Direction, List, ListBits, Message, NetworkId, OwnedCommand, PresenceStatus,
+    ProtocolVersion as V, UrlText,
 };
 use msnp_session::{
     ClientCredentials, ClientInfo, ClientLogin, Credentials, CvrAnswer, LoginConfig, LoginEvent,
     LoginPhase, NotificationSession, Request, ServerConfig, ServerEvent, ServerLogin,
     SessionConfig, SessionEvent, SessionPhase, SwitchboardEvent, TicketRequest,
 };
+
+/// The binary secret of the ticket the SSO client presents (MSNP15+).
+const SECRET: &[u8] = b"the ticket's binary secret 24b";
+/// The server's SSO nonce.
+const NONCE: &str = "q7K2mV9xB4nR1tY6uP3sL8wE0aZ5cJ2hG7dF4kQ9vN1bM6xT3yU8iO0pW5eR2tA7";
+/// The client's machine GUID (MSNP16+ sends it in `USR SSO S` and switchboard handles).
+const GUID: &str = "{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}";
 
 /// The scripted notification server: `ServerLogin` for the login, canned answers after it.
 struct Server {
@@ -25,6 +38,10 @@ struct Server {
     pings: usize,
     qry_passed: usize,
     client_left: bool,
+    /// The `<ml>` payloads of the client's `ADL`s (MSNP13+).
+    adls: Vec<String>,
+    /// The `<Data>` payloads of the client's `UUX`es (MSNP11+).
+    uuxes: Vec<String>,
 }
 
 impl Server {
@@ -45,6 +62,37 @@ impl Server {
             pings: 0,
             qry_passed: 0,
             client_left: false,
+            adls: Vec::new(),
+            uuxes: Vec::new(),
+        }
+    }
+
+    /// A contact as presence lines name it: the bare handle (MSNP2–13), `handle nid`
+    /// (MSNP14–17), `nid:handle` (MSNP18+).
+    fn who(&self, handle: &str) -> String {
+        match self.version {
+            v if v >= V::Msnp18 => format!("1:{handle}"),
+            v if v >= V::Msnp14 => format!("{handle} 1"),
+            _ => handle.to_owned(),
+        }
+    }
+
+    /// The trailer `XFR … SB` and `RNG` carry: the auth domain (MSNP13+), the direct-connect
+    /// flag (MSNP14+).
+    fn sb_tail(&self) -> &'static str {
+        match self.version {
+            v if v >= V::Msnp14 => " U messenger.msn.com 1",
+            v if v >= V::Msnp13 => " U messenger.msn.com",
+            _ => "",
+        }
+    }
+
+    /// Capabilities as presence lines carry them: `caps:capsex` from MSNP16.
+    fn caps(&self) -> &'static str {
+        if self.version >= V::Msnp16 {
+            "0:0"
+        } else {
+            "0"
         }
     }
 
@@ -73,6 +121,8 @@ impl Server {
                 ServerEvent::LoginRequested { .. } => {
                     if self.version < V::Msnp8 {
                         self.login.challenge_md5("1013928519.693957190").unwrap();
+                    } else if self.version >= V::Msnp15 {
+                        self.login.challenge_sso("MBI_KEY_OLD", NONCE).unwrap();
                     } else {
                         self.login.challenge_twn("lc=1033,id=507,tw=40").unwrap();
                     }
@@ -82,6 +132,20 @@ impl Server {
                         ClientCredentials::Md5 { .. } => assert!(self.login.verify_md5("s3cret")),
                         ClientCredentials::Ticket { ticket } => {
                             assert_eq!(ticket.as_str(), "t=T&p=P")
+                        }
+                        ClientCredentials::Sso {
+                            ticket,
+                            machine_guid,
+                            ..
+                        } => {
+                            assert_eq!(ticket.as_str(), "t=T&p=P");
+                            assert_eq!(
+                                machine_guid.as_ref().map(|g| g.as_str()),
+                                (self.version >= V::Msnp16).then_some(GUID)
+                            );
+                            // The MBI blob proves the client holds the ticket's secret.
+                            assert!(self.login.verify_sso(SECRET).unwrap());
+                            assert!(!self.login.verify_sso(b"another secret").unwrap());
                         }
                         other => panic!("{other:?}"),
                     }
@@ -162,18 +226,34 @@ impl Server {
                 }
             }
             Message::Chg(c) => {
-                let caps = if v >= V::Msnp8 { " 0" } else { "" };
+                let caps = match v {
+                    v if v >= V::Msnp16 => " 0:0",
+                    v if v >= V::Msnp8 => " 0",
+                    _ => "",
+                };
                 self.say(&format!("CHG {} {}{caps}", c.trid, c.status.as_str()));
-                self.say(&format!("ILN {} NLN bob@hotmail.com Bob{caps}", c.trid));
+                let bob = self.who("bob@hotmail.com");
+                if v >= V::Msnp18 {
+                    // MSNP18 has no ILN: initial presence comes as NLN.
+                    self.say(&format!("NLN NLN {bob} Bob{caps}"));
+                } else {
+                    self.say(&format!("ILN {} NLN {bob} Bob{caps}", c.trid));
+                }
                 if v >= V::Msnp11 {
                     let d = "<Data><PSM>hello</PSM><CurrentMedia></CurrentMedia></Data>";
-                    self.say(&format!("UBX bob@hotmail.com {}\r\n{d}", d.len()));
+                    self.say(&format!("UBX {bob} {}\r\n{d}", d.len()));
                 }
+            }
+            Message::Adl(a) => {
+                self.adls
+                    .push(String::from_utf8(a.payload.to_vec()).unwrap());
+                self.say(&format!("ADL {} OK", a.trid));
             }
             Message::XfrRequest(x) => {
                 self.say(&format!(
-                    "XFR {} SB 203.0.113.40:1863 CKI 17262740.1.8131",
-                    x.trid
+                    "XFR {} SB 203.0.113.40:1863 CKI 17262740.1.8131{}",
+                    x.trid,
+                    self.sb_tail()
                 ));
             }
             Message::Adg(g) => {
@@ -197,7 +277,11 @@ impl Server {
                     b.mode.as_str()
                 ));
             }
-            Message::Uux(u) => self.say(&format!("UUX {} 0", u.trid)),
+            Message::Uux(u) => {
+                self.uuxes
+                    .push(String::from_utf8(u.payload.to_vec()).unwrap());
+                self.say(&format!("UUX {} 0", u.trid));
+            }
             other => panic!("unscripted client command {other:?}"),
         }
     }
@@ -221,12 +305,15 @@ impl Net {
         } else {
             Credentials::Ticket
         };
-        let cfg = LoginConfig::new(
+        let mut cfg = LoginConfig::new(
             "alice@hotmail.com",
             vec![version],
             ClientInfo::wlm_8_1(),
             creds,
         );
+        if version >= V::Msnp16 {
+            cfg = cfg.with_machine_guid(GUID);
+        }
         let start = Instant::now();
         let mut net = Self {
             login: Some(ClientLogin::new(cfg).unwrap()),
@@ -301,8 +388,15 @@ impl Net {
         while l.phase() != LoginPhase::LoggedIn {
             let Some(e) = l.poll_event() else { break };
             match e {
-                LoginEvent::TicketNeeded(TicketRequest::Passport14 { .. }) => {
+                LoginEvent::TicketNeeded(
+                    TicketRequest::Passport14 { .. } | TicketRequest::Rst { .. },
+                ) => {
                     l.provide_ticket("t=T&p=P").unwrap();
+                }
+                LoginEvent::TicketNeeded(TicketRequest::Sso { nonce, .. }) => {
+                    assert_eq!(nonce.as_str(), NONCE);
+                    l.provide_sso("t=T&p=P", SECRET, [1, 2, 3, 4, 5, 6, 7, 8])
+                        .unwrap();
                 }
                 LoginEvent::Failed(e) => panic!("login: {e}"),
                 _ => {}
@@ -545,6 +639,279 @@ fn era(version: V) {
     );
 }
 
+/// The caller's address book, as the ABCH answers would give it (MSNP13+).
+fn address_book() -> Ml {
+    Ml::from_accounts(
+        true,
+        [
+            (
+                "bob@hotmail.com",
+                ListBits::FORWARD | ListBits::ALLOW,
+                NetworkId::PASSPORT,
+            ),
+            ("carol@msn.com", ListBits::FORWARD, NetworkId::PASSPORT),
+        ],
+    )
+    .unwrap()
+}
+
+/// MSNP13+: the address book's list sent as `ADL`, then as `era` does, with presence lines in
+/// the version's shape (`handle nid` on 14–17, `nid:handle` on 18), a chat in the switchboard
+/// asked for and the one invited to, and the user's own `OUT`.
+fn abch_era(version: V) {
+    let mut net = Net::new(version);
+    assert!(net.ns().sync(None).is_err(), "no SYN from MSNP13");
+    let me = if version >= V::Msnp16 {
+        format!("alice@hotmail.com;{GUID}")
+    } else {
+        "alice@hotmail.com".to_owned()
+    };
+
+    // The contact list: one ADL (two contacts fit), its ADL OK completes the request.
+    let list = net.ns().send_contact_list(&address_book()).unwrap();
+    net.pump();
+    assert_eq!(net.server.adls.len(), 1, "{version:?}");
+    let sent = Ml::parse(net.server.adls[0].as_bytes(), &XmlLimits::default()).unwrap();
+    let accounts: Vec<(String, Option<ListBits>)> =
+        sent.accounts().map(|(a, c)| (a, c.lists)).collect();
+    assert_eq!(
+        accounts,
+        [
+            ("bob@hotmail.com".to_owned(), Some(ListBits(3))),
+            ("carol@msn.com".to_owned(), Some(ListBits(1)))
+        ],
+        "{version:?}"
+    );
+    assert!(net.server.adls[0].starts_with("<ml l=\"1\">"));
+    let events = net.take_events();
+    assert!(
+        events.iter().any(|e| matches!(e,
+            SessionEvent::RequestDone { id, request: Request::ContactList } if *id == list)),
+        "{version:?}: {events:?}"
+    );
+    assert_eq!(net.ns().roster().contacts.len(), 2);
+    assert_eq!(
+        net.ns().roster().contact("bob@hotmail.com").unwrap().lists,
+        ListBits(3)
+    );
+
+    // Presence, our way: CHG, then the contacts' initial presence and PSM (`UBX`).
+    net.ns()
+        .set_status(PresenceStatus::Online, None, None)
+        .unwrap();
+    net.pump();
+    let events = net.take_events();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        SessionEvent::OwnStatus {
+            status: PresenceStatus::Online,
+            ..
+        }
+    )));
+    let initial = version < V::Msnp18;
+    assert!(
+        events.iter().any(|e| matches!(e,
+        SessionEvent::Presence { handle, initial: i, presence, .. }
+            if handle == "bob@hotmail.com" && presence.status == PresenceStatus::Online
+                && *i == initial)),
+        "{version:?}: {events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(e,
+        SessionEvent::Presence { handle, initial: false, changes, .. }
+            if handle == "bob@hotmail.com" && changes.personal_message)),
+        "{version:?}: {events:?}"
+    );
+    let bob = net
+        .ns()
+        .roster()
+        .contact("bob@hotmail.com")
+        .unwrap()
+        .clone();
+    assert_eq!(bob.presence.personal_message.as_deref(), Some("hello"));
+    net.ns().set_personal_message("at work", None).unwrap();
+    net.pump();
+    assert!(
+        net.server
+            .uuxes
+            .last()
+            .unwrap()
+            .contains("<PSM>at work</PSM>")
+    );
+    assert!(net.take_events().iter().any(|e| matches!(
+        e,
+        SessionEvent::RequestDone {
+            request: Request::SetPersonalMessage,
+            ..
+        }
+    )));
+
+    // Presence, their way: a status, a personal message, a sign-out.
+    let carol = net.server.who("carol@msn.com");
+    let bob = net.server.who("bob@hotmail.com");
+    let caps = net.server.caps();
+    net.server.say(&format!("NLN AWY {carol} Carol {caps}"));
+    let d = "<Data><PSM>lunch</PSM><CurrentMedia></CurrentMedia></Data>";
+    net.server.say(&format!("UBX {carol} {}\r\n{d}", d.len()));
+    // FLN carries the capabilities from MSNP14.
+    if version >= V::Msnp14 {
+        net.server.say(&format!("FLN {bob} {caps}"));
+    } else {
+        net.server.say(&format!("FLN {bob}"));
+    }
+    net.pump();
+    let events = net.take_events();
+    assert_eq!(events.len(), 3, "{version:?}: {events:?}");
+    let roster = net.ns().roster();
+    let carol = &roster.contact("carol@msn.com").unwrap().presence;
+    assert_eq!(carol.status, PresenceStatus::Away);
+    assert_eq!(carol.personal_message.as_deref(), Some("lunch"));
+    assert_eq!(
+        roster.contact("bob@hotmail.com").unwrap().presence.status,
+        PresenceStatus::Offline
+    );
+
+    // A challenge, answered with the version's product pair and accepted.
+    net.server
+        .login
+        .send_challenge("11533365622852247127")
+        .unwrap();
+    net.pump();
+    assert_eq!(net.server.qry_passed, 1, "{version:?}");
+    assert!(
+        net.take_events()
+            .iter()
+            .any(|e| matches!(e, SessionEvent::ChallengeAccepted(_)))
+    );
+
+    // Keepalive over ten simulated minutes at the QNG's 45 s.
+    let before = net.server.pings;
+    net.run_for(Duration::from_secs(600));
+    let pings = net.server.pings - before;
+    assert!((12..=14).contains(&pings), "{version:?}: {pings} pings");
+    assert!(!net.closed);
+
+    // A switchboard asked for: log in, call Bob, chat.
+    let id = net.ns().request_switchboard(&["bob@hotmail.com"]).unwrap();
+    net.pump();
+    let mut events = net.take_events();
+    assert_eq!(events.len(), 1, "{version:?}: {events:?}");
+    let mut sb = match events.pop() {
+        Some(SessionEvent::SwitchboardReady {
+            id: i,
+            address,
+            session,
+        }) => {
+            assert_eq!(i, id);
+            assert_eq!(address.as_str(), "203.0.113.40:1863");
+            session
+        }
+        other => panic!("{version:?}: {other:?}"),
+    };
+    assert_eq!(
+        sb_sent(&mut sb),
+        [format!("USR 1 {me} 17262740.1.8131\r\n")]
+    );
+    sb.handle_input(format!("USR 1 OK {me} Alice\r\n").as_bytes())
+        .unwrap();
+    assert_eq!(sb_sent(&mut sb), ["CAL 2 bob@hotmail.com\r\n"]);
+    let mut joins = "CAL 2 RINGING 11752013\r\n".to_owned();
+    if version >= V::Msnp16 {
+        // MSNP16+: a JOI per endpoint, then the bare one.
+        joins += "JOI bob@hotmail.com;{5C4F20D2-69E8-45DF-8A2B-2D40A81C2F41} Bob 0\r\n";
+    }
+    joins += "JOI bob@hotmail.com Bob 0\r\n";
+    sb.handle_input(joins.as_bytes()).unwrap();
+    let text = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nhi Bob";
+    let msg = sb
+        .send_message(AckMode::Acknowledged, text.as_bytes())
+        .unwrap();
+    assert_eq!(
+        sb_sent(&mut sb),
+        [format!("MSG 3 A {}\r\n{text}", text.len())]
+    );
+    let reply = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nhi Alice";
+    sb.handle_input(
+        format!(
+            "ACK 3\r\nMSG bob@hotmail.com Bob {}\r\n{reply}",
+            reply.len()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let events: Vec<SwitchboardEvent> = std::iter::from_fn(|| sb.poll_event()).collect();
+    assert!(matches!(events[0], SwitchboardEvent::Ready));
+    assert!(events.iter().any(|e| matches!(e,
+        SwitchboardEvent::Joined(p) if p.handle.as_str() == "bob@hotmail.com")));
+    assert!(events.contains(&SwitchboardEvent::Delivered(msg)));
+    assert!(events.iter().any(|e| matches!(e,
+        SwitchboardEvent::Message { sender, payload, .. }
+            if sender.as_str() == "bob@hotmail.com" && payload.ends_with(b"hi Alice"))));
+    // Bob, once per endpoint the server announced; never the user.
+    let endpoints = if version >= V::Msnp16 { 2 } else { 1 };
+    assert_eq!(
+        sb.participants().len(),
+        endpoints,
+        "{version:?}: {events:?}"
+    );
+    assert!(
+        sb.participants()
+            .iter()
+            .all(|p| p.handle.address() == "bob@hotmail.com")
+    );
+    sb.leave().unwrap();
+    assert_eq!(sb_sent(&mut sb), ["OUT\r\n"]);
+
+    // An invitation: answer, and Carol is there.
+    net.server.say(&format!(
+        "RNG 11752099 203.0.113.41:1863 CKI 849102291.1.15422 carol@msn.com Carol{}",
+        net.server.sb_tail()
+    ));
+    net.pump();
+    let mut sb = match net.take_events().pop() {
+        Some(SessionEvent::Invitation {
+            inviter, session, ..
+        }) => {
+            assert_eq!(inviter.as_str(), "carol@msn.com");
+            session
+        }
+        other => panic!("{version:?}: {other:?}"),
+    };
+    assert_eq!(
+        sb_sent(&mut sb),
+        [format!("ANS 1 {me} 849102291.1.15422 11752099\r\n")]
+    );
+    sb.handle_input(b"IRO 1 1 1 carol@msn.com Carol 0\r\nANS 1 OK\r\n")
+        .unwrap();
+    let events: Vec<SwitchboardEvent> = std::iter::from_fn(|| sb.poll_event()).collect();
+    assert!(
+        matches!(&events[..], [SwitchboardEvent::Present(p), SwitchboardEvent::Ready]
+        if p.handle.as_str() == "carol@msn.com"),
+        "{version:?}: {events:?}"
+    );
+
+    // The user signs out: OUT, the server sees the client leave, then the socket closes.
+    net.ns().logout().unwrap();
+    net.pump();
+    assert!(net.server.client_left);
+    assert_eq!(net.ns().poll_timeout(), None);
+    net.ns().connection_lost();
+    net.client_events();
+    assert!(matches!(
+        net.take_events().last(),
+        Some(SessionEvent::Closed { reason: None, .. })
+    ));
+    net.run_for(Duration::from_secs(120));
+    assert!(net.take_events().is_empty());
+}
+
+/// Everything a switchboard session wants sent, as text.
+fn sb_sent(sb: &mut msnp_session::SwitchboardSession) -> Vec<String> {
+    std::iter::from_fn(|| sb.poll_transmit())
+        .map(|c| String::from_utf8(c.frame().to_vec()).unwrap())
+        .collect()
+}
+
 trait Caps {
     fn pipe_caps(&self, v: V) -> String;
 }
@@ -573,6 +940,26 @@ fn twn_era_msnp8() {
 #[test]
 fn twn_era_msnp11() {
     era(V::Msnp11);
+}
+
+#[test]
+fn abch_era_msnp13() {
+    abch_era(V::Msnp13);
+}
+
+#[test]
+fn abch_era_msnp14() {
+    abch_era(V::Msnp14);
+}
+
+#[test]
+fn sso_era_msnp15() {
+    abch_era(V::Msnp15);
+}
+
+#[test]
+fn sso_era_msnp18() {
+    abch_era(V::Msnp18);
 }
 
 #[test]
