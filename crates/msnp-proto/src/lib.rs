@@ -64,7 +64,5 @@ pub use version::{
 };
 pub use wire::{Decoder, Limits, Needed, Status};
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
+// The README's examples are compiled and run as doctests of `msnp-session`, which sees this
+// crate and the session machines the README's client loop uses.

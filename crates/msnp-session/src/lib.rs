@@ -2,8 +2,8 @@
 //! ([`ClientLogin`]), of the session that follows it on the same connection
 //! ([`NotificationSession`]: contact list as a [`Roster`], presence, challenges, keepalive on the
 //! caller's clock, roster requests, switchboard invitations; a complete `std::net` client loop is
-//! in [`notification`]) and of a switchboard session ([`SwitchboardSession`]), and the server side
-//! of the login ([`ServerLogin`]).
+//! in the workspace README, compiled as this crate's doctest) and of a switchboard session
+//! ([`SwitchboardSession`]), and the server side of the login ([`ServerLogin`]).
 //!
 //! Like `quinn-proto`, a machine never touches a socket, a clock or a random generator. The
 //! caller owns the connection: it feeds the bytes it read to `handle_input`, writes what
@@ -74,6 +74,12 @@
 //! ```
 
 #![warn(missing_docs)]
+
+/// The workspace README's examples (among them the `std::net` client loop), compiled as
+/// doctests against this crate, which sees every crate they use.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
 
 mod auth;
 pub mod digest;

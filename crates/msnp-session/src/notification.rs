@@ -5,75 +5,10 @@
 //! # A client loop over `std::net`
 //!
 //! The caller owns the socket and the clock; the machines own the protocol. Time enters only
-//! as the `Instant`s passed to [`NotificationSession::handle_timeout`].
-//!
-//! ```no_run
-//! use std::io::{ErrorKind, Read, Write};
-//! use std::net::TcpStream;
-//! use std::time::{Duration, Instant};
-//! use msnp_proto::PresenceStatus;
-//! use msnp_session::{ClientLogin, LoginEvent, SessionConfig, SessionEvent, TicketRequest};
-//!
-//! fn fetch_ticket(_: &TicketRequest) -> String { unimplemented!("Passport over HTTPS") }
-//!
-//! fn run(mut login: ClientLogin, mut stream: TcpStream) -> Result<(), Box<dyn std::error::Error>> {
-//!     let mut buf = [0u8; 4096];
-//!     // The login: write, act on the events, read.
-//!     'login: loop {
-//!         while let Some(c) = login.poll_transmit() {
-//!             stream.write_all(c.frame())?;
-//!         }
-//!         while let Some(e) = login.poll_event() {
-//!             match e {
-//!                 LoginEvent::Reconnect { address } => {
-//!                     stream = TcpStream::connect(address.as_str())?;
-//!                     login.connected()?;
-//!                 }
-//!                 LoginEvent::TicketNeeded(req) => login.provide_ticket(&fetch_ticket(&req))?,
-//!                 LoginEvent::LoggedIn { .. } => break 'login,
-//!                 LoginEvent::Failed(e) => return Err(e.into()),
-//!                 _ => {}
-//!             }
-//!         }
-//!         let n = stream.read(&mut buf)?;
-//!         login.handle_input(&buf[..n])?;
-//!     }
-//!     // The session, on the same connection.
-//!     let mut ns = login.into_session(SessionConfig::default(), Instant::now())?;
-//!     ns.sync(None)?;
-//!     loop {
-//!         while let Some(c) = ns.poll_transmit() {
-//!             stream.write_all(c.frame())?;
-//!         }
-//!         while let Some(e) = ns.poll_event() {
-//!             match e {
-//!                 SessionEvent::RosterSynced { .. } => {
-//!                     ns.set_status(PresenceStatus::Online, None, None)?;
-//!                 }
-//!                 SessionEvent::Presence { handle, presence, .. } => {
-//!                     println!("{handle} is {}", presence.status);
-//!                 }
-//!                 SessionEvent::Invitation { address, session, .. } => {
-//!                     // Connect to `address` and drive `session` like this one.
-//!                     drop((address, session));
-//!                 }
-//!                 SessionEvent::Closed { .. } => return Ok(()),
-//!                 _ => {}
-//!             }
-//!         }
-//!         // Read until the next timer is due.
-//!         let wait = ns.poll_timeout().map(|t| t.saturating_duration_since(Instant::now()));
-//!         stream.set_read_timeout(wait.map(|d| d.max(Duration::from_millis(1))))?;
-//!         match stream.read(&mut buf) {
-//!             Ok(0) => ns.connection_lost(),
-//!             Ok(n) => ns.handle_input(&buf[..n])?,
-//!             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-//!             Err(e) => return Err(e.into()),
-//!         }
-//!         ns.handle_timeout(Instant::now());
-//!     }
-//! }
-//! ```
+//! as the `Instant`s passed to [`NotificationSession::handle_timeout`], and
+//! [`NotificationSession::poll_timeout`] says how long the next read may block. The workspace
+//! README's "A client over `std::net`" is the complete loop (login, this session, a thread per
+//! switchboard); it is compiled as a doctest of this crate.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};

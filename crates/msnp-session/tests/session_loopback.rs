@@ -443,10 +443,7 @@ fn era(version: V) {
     assert_eq!(roster.groups.len(), 1, "{version:?}");
     assert_eq!(roster.privacy.blp, Some(BlpMode::AllowUnlisted));
     let bob = roster.contact("bob@hotmail.com").unwrap();
-    assert!(
-        bob.lists.contains(msnp_proto::ListBits(11)),
-        "{version:?}: {bob:?}"
-    );
+    assert!(bob.lists.contains(ListBits(11)), "{version:?}: {bob:?}");
     assert_eq!(bob.groups.len(), 1);
     if version >= V::Msnp8 {
         assert_eq!(
