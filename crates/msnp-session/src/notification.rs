@@ -153,6 +153,8 @@ pub enum Request {
         /// The network.
         network: NetworkId,
     },
+    /// [`NotificationSession::query_network`] (MSNP14+ `FQY`): the account asked about.
+    QueryNetwork(String),
 }
 
 /// What happened, in order; drained with [`NotificationSession::poll_event`]. Nothing follows
@@ -272,6 +274,16 @@ pub enum SessionEvent {
         kind: u32,
         /// The data.
         payload: Bytes,
+    },
+    /// The server's `FQY` answer to [`NotificationSession::query_network`] (which completes
+    /// that request): the network the account is on, `None` when the answer names none.
+    NetworkFound {
+        /// The request's TrID.
+        id: TrId,
+        /// The account asked about.
+        contact: String,
+        /// Its network (`t`), e.g. `NetworkId::YAHOO`.
+        network: Option<NetworkId>,
     },
     /// `NFY` (MSNP18+): a routed `PUT`/`DEL` document (circles, endpoints); decode the
     /// payload with `msnp_proto::payload::routed`.
@@ -1161,6 +1173,68 @@ impl NotificationSession {
             .map_err(|_| invalid("contact", "does not build as a client <ml>"))
     }
 
+    /// MSNP14+: asks which network `account` is on (`FQY trid len` with a one-contact `<ml>`
+    /// without lists or network), e.g. whether a `yahoo.com` address is a Yahoo! Messenger
+    /// user, before putting it on a list with [`add_to_lists`](Self::add_to_lists). The
+    /// server's `FQY` answer gives [`SessionEvent::NetworkFound`] (and the roster's contact, if
+    /// any, learns the network); an error code gives [`SessionEvent::RequestFailed`].
+    ///
+    /// # Errors
+    /// [`SessionError::WrongState`] before MSNP14 or when not open; [`SessionError::Encode`]
+    /// for an account that is not `user@domain`.
+    pub fn query_network(&mut self, account: &str) -> Result<TrId, SessionError> {
+        self.require_open("query_network")?;
+        if self.version < V::Msnp14 {
+            return Err(SessionError::WrongState {
+                call: "query_network",
+                state: "before MSNP14",
+            });
+        }
+        machine::handle("account", account)?;
+        let mut ml = Ml::default();
+        ml.push_account(account, None, None)
+            .map_err(|_| invalid("account", "must be user@domain"))?;
+        let xml = ml
+            .to_xml(&MlBuildOptions::client())
+            .map_err(|_| invalid("account", "does not build as a client <ml>"))?;
+        let trid = self.core.next_trid();
+        self.core.send(&Message::Fqy(PayloadCommand {
+            trid,
+            payload: xml.as_bytes().into(),
+        }))?;
+        self.track(trid, Request::QueryNetwork(account.to_owned()), Vec::new());
+        Ok(trid)
+    }
+
+    /// The server's `FQY trid len` answer to a [`query_network`](Self::query_network).
+    fn on_fqy(&mut self, trid: TrId, payload: &[u8]) -> bool {
+        let asked = self
+            .pending
+            .iter()
+            .any(|(t, r, _)| *t == trid && matches!(r, Request::QueryNetwork(_)));
+        let Some((Request::QueryNetwork(contact), _)) = asked.then(|| self.take(trid)).flatten()
+        else {
+            return false;
+        };
+        // The answer names the account asked about; an unreadable one names no network.
+        let network = Ml::parse(payload, &self.config.xml).ok().and_then(|ml| {
+            ml.accounts()
+                .find(|(a, _)| a.eq_ignore_ascii_case(&contact))
+                .and_then(|(_, c)| c.network)
+        });
+        if let (Some(n), Ok(h)) = (network, Handle::parse(&contact))
+            && let Some(c) = self.roster.contacts.get_mut(&roster::key(&h))
+        {
+            c.network = Some(n);
+        }
+        self.core.emit(SessionEvent::NetworkFound {
+            id: trid,
+            contact,
+            network,
+        });
+        true
+    }
+
     /// `ADL trid OK` / `RML trid OK` of a request made with
     /// [`add_to_lists`](Self::add_to_lists) or [`remove_from_lists`](Self::remove_from_lists).
     fn on_list_ok(&mut self, trid: TrId) -> bool {
@@ -1882,6 +1956,7 @@ impl Machine for NotificationSession {
             Message::AdlOk(o) if self.on_adl_ok(o.trid)? => {}
             Message::AdlOk(o) | Message::RmlOk(o) if self.on_list_ok(o.trid) => {}
             Message::Adl(a) if a.trid == TrId::ASYNC && self.on_adl_push(&a.payload) => {}
+            Message::Fqy(f) if self.on_fqy(f.trid, &f.payload) => {}
             Message::Sbs(s) => self
                 .core
                 .emit(SessionEvent::Subscription(s.data.into_owned())),

@@ -244,6 +244,15 @@ impl Server {
                     self.say(&format!("UBX {bob} {}\r\n{d}", d.len()));
                 }
             }
+            Message::Fqy(f) => {
+                // Whoever is asked about is a Yahoo! Messenger user.
+                let asked = Ml::parse(&f.payload, &XmlLimits::default()).unwrap();
+                let (account, c) = asked.accounts().next().unwrap();
+                assert_eq!((c.lists, c.network), (None, None), "{account}");
+                let (local, domain) = account.split_once('@').unwrap();
+                let d = format!("<ml><d n=\"{domain}\"><c n=\"{local}\" t=\"32\" /></d></ml>");
+                self.say(&format!("FQY {} {}\r\n{d}", f.trid, d.len()));
+            }
             Message::Adl(a) => {
                 self.adls
                     .push(String::from_utf8(a.payload.to_vec()).unwrap());
@@ -691,6 +700,34 @@ fn abch_era(version: V) {
         net.ns().roster().contact("bob@hotmail.com").unwrap().lists,
         ListBits(3)
     );
+
+    // A federated contact (MSNP14+): FQY finds the network, ADL puts them on the list.
+    if version >= V::Msnp14 {
+        let q = net.ns().query_network("dave@yahoo.com").unwrap();
+        net.pump();
+        let events = net.take_events();
+        assert!(
+            matches!(&events[..], [SessionEvent::NetworkFound { id, contact, network: Some(NetworkId::YAHOO) }]
+                if *id == q && contact == "dave@yahoo.com"),
+            "{version:?}: {events:?}"
+        );
+        let add = net
+            .ns()
+            .add_to_lists("dave@yahoo.com", ListBits::FORWARD, NetworkId::YAHOO)
+            .unwrap();
+        net.pump();
+        assert_eq!(
+            net.server.adls.last().unwrap(),
+            "<ml><d n=\"yahoo.com\"><c n=\"dave\" l=\"1\" t=\"32\" /></d></ml>"
+        );
+        assert!(net.take_events().iter().any(
+            |e| matches!(e, SessionEvent::RequestDone { id, request: Request::AddToLists { .. } } if *id == add)
+        ));
+        let dave = net.ns().roster().contact("dave@yahoo.com").unwrap();
+        assert_eq!(dave.network, Some(NetworkId::YAHOO));
+    } else {
+        assert!(net.ns().query_network("dave@yahoo.com").is_err());
+    }
 
     // Presence, our way: CHG, then the contacts' initial presence and PSM (`UBX`).
     net.ns()

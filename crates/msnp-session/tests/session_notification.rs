@@ -449,3 +449,51 @@ fn adl_and_rml_requests_check_era_and_arguments() {
             .is_err()
     );
 }
+
+#[test]
+fn fqy_finds_a_federated_contacts_network() {
+    use msnp_proto::NetworkId;
+    assert!(matches!(
+        session(V::Msnp13, Instant::now()).query_network("dave@yahoo.com"),
+        Err(SessionError::WrongState { .. })
+    ));
+    let mut ns = session(V::Msnp14, Instant::now());
+    assert!(ns.query_network("no domain").is_err());
+    assert!(sent(&mut ns).is_empty(), "a refused request sends nothing");
+    // The transcript's exchange (msnp14.md): no lists, no network in the question.
+    let q = ns.query_network("dave@yahoo.com").unwrap();
+    assert_eq!(
+        sent(&mut ns),
+        ["FQY 5 44\r\n<ml><d n=\"yahoo.com\"><c n=\"dave\" /></d></ml>"]
+    );
+    ns.handle_input(b"FQY 5 51\r\n<ml><d n=\"yahoo.com\"><c n=\"dave\" t=\"32\" /></d></ml>")
+        .unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(&ev[..], [SessionEvent::NetworkFound { id, contact, network: Some(NetworkId::YAHOO) }]
+            if *id == q && contact == "dave@yahoo.com"),
+        "{ev:?}"
+    );
+    // An answer without a network, an unreadable one, an error, one nobody asked for.
+    let a = ns.query_network("erin@yahoo.com").unwrap();
+    let b = ns.query_network("fred@yahoo.com").unwrap();
+    let c = ns.query_network("gina@yahoo.com").unwrap();
+    ns.handle_input(
+        format!(
+            "FQY {} 44\r\n<ml><d n=\"yahoo.com\"><c n=\"erin\" /></d></ml>FQY {} 4\r\n<ml>241 {}\r\nFQY 99 4\r\n<ml>",
+            a.0, b.0, c.0
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let ev = events(&mut ns);
+    assert!(
+        matches!(&ev[..], [
+            SessionEvent::NetworkFound { id: i1, network: None, .. },
+            SessionEvent::NetworkFound { id: i2, network: None, .. },
+            SessionEvent::RequestFailed { id: i3, request: Request::QueryNetwork(who), code },
+            SessionEvent::Command(_),
+        ] if *i1 == a && *i2 == b && *i3 == c && who == "gina@yahoo.com" && code.0 == 241),
+        "{ev:?}"
+    );
+}
