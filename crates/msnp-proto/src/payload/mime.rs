@@ -28,9 +28,16 @@ use nom::combinator::{self, rest};
 use nom::sequence::{preceded, separated_pair, terminated};
 
 use super::error::{PayloadError, utf8};
-use super::p2p::P2pMessage;
 use super::xml::{XmlLimits, parse_document};
 use crate::grammar::{Res, offset, till};
+use crate::p2p::{P2pError, P2pFraming, P2pPayload, SlpMessage};
+use crate::version::ProtocolVersion;
+
+/// The dialect [`MimeMessage::typed_body`] assumes: MSNP18, the last one that WLM 2009 spoke.
+/// Only P2P bodies depend on it (p2p.md §1), and from MSNP16 on the `P2P-Dest` form alone
+/// decides their framing, so a caller without a dialect gets the right answer whenever the
+/// dialect is MSNP16 or later; use [`MimeMessage::typed_body_in`] for older traffic.
+pub const DEFAULT_TYPED_VERSION: ProtocolVersion = ProtocolVersion::Msnp18;
 
 /// One header line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -339,8 +346,34 @@ impl<'a> MimeMessage<'a> {
         }
     }
 
-    /// Decodes the body according to `Content-Type`.
+    /// Decodes the body according to `Content-Type`, in the [`DEFAULT_TYPED_VERSION`]
+    /// dialect (see [`typed_body_in`](Self::typed_body_in)).
     pub fn typed_body(&self, limits: &XmlLimits) -> Result<MsgBody<'_>, PayloadError> {
+        self.typed_body_in(DEFAULT_TYPED_VERSION, limits)
+    }
+
+    /// Decodes the body according to `Content-Type`, as sent in dialect `version` (the
+    /// connection's `Dialect::version`): an `application/x-msnmsgrp2p` body is P2Pv1 or
+    /// P2Pv2 by [`P2pFraming::for_received`] from `version` and the `P2P-Dest` header.
+    ///
+    /// ```
+    /// use msnp_proto::ProtocolVersion;
+    /// use msnp_proto::p2p::P2pPayload;
+    /// use msnp_proto::payload::mime::{MimeMessage, MsgBody};
+    /// let mut raw = b"MIME-Version: 1.0\r\nContent-Type: application/x-msnmsgrp2p\r\n\
+    ///     P2P-Dest: bob@example.com;{a9d2f6e0-41b7-4c3a-b5e8-0f6d2c7e9a41}\r\n\r\n".to_vec();
+    /// raw.extend([0x08, 0x02, 0, 0, 0xe0, 0x93, 0xf1, 0x0b, 0, 0, 0, 0]); // a bare RAK
+    /// let m = MimeMessage::parse(&raw).unwrap();
+    /// let MsgBody::P2p(p) = m.typed_body_in(ProtocolVersion::Msnp18, &Default::default()).unwrap() else { panic!() };
+    /// assert!(matches!(&p.payload, P2pPayload::V2(v2) if v2.is_rak()));
+    /// // MSNP15 has no P2Pv2: the same bytes are too short for a P2Pv1 header.
+    /// assert!(m.typed_body_in(ProtocolVersion::Msnp15, &Default::default()).is_err());
+    /// ```
+    pub fn typed_body_in(
+        &self,
+        version: ProtocolVersion,
+        limits: &XmlLimits,
+    ) -> Result<MsgBody<'_>, PayloadError> {
         let ct = self
             .content_type()
             .ok_or(PayloadError::MissingHeader("Content-Type"))?;
@@ -384,11 +417,12 @@ impl<'a> MimeMessage<'a> {
             }
             "text/x-msmsgsinvite" => MsgBody::Invitation(Invitation::from_fields(kv()?)?),
             "text/x-keepalive" => MsgBody::Keepalive,
-            "application/x-msnmsgrp2p" => MsgBody::P2p(P2pMimeBody {
-                dest: self.header("P2P-Dest").map(str::to_owned),
-                src: self.header("P2P-Src").map(str::to_owned),
-                message: P2pMessage::parse(&self.body)?,
-            }),
+            "application/x-msnmsgrp2p" => MsgBody::P2p(P2pMimeBody::parse(
+                version,
+                self.header("P2P-Dest"),
+                self.header("P2P-Src"),
+                &self.body,
+            )?),
             _ => MsgBody::Other {
                 content_type: ct.media_type,
             },
@@ -448,11 +482,7 @@ impl MsgBody<'_> {
             Self::SystemMessage(v) => MsgBody::SystemMessage(v),
             Self::Invitation(v) => MsgBody::Invitation(v),
             Self::Keepalive => MsgBody::Keepalive,
-            Self::P2p(p) => MsgBody::P2p(P2pMimeBody {
-                dest: p.dest,
-                src: p.src,
-                message: p.message.into_owned(),
-            }),
+            Self::P2p(p) => MsgBody::P2p(p.into_owned()),
             Self::Other { content_type } => MsgBody::Other { content_type },
         }
     }
@@ -1272,13 +1302,50 @@ pub struct P2pMimeBody<'a> {
     pub dest: Option<String>,
     /// `P2P-Src` header (MSNP16+).
     pub src: Option<String>,
-    /// The binary chunk.
-    pub message: P2pMessage<'a>,
+    /// The binary part: a P2Pv1 chunk or a P2Pv2 packet (serialized with a `framing` tag).
+    pub payload: P2pPayload<'a>,
+    /// The MSNSLP message the chunk carries when it holds a whole one
+    /// ([`P2pPayload::whole_slp`]); parts of a chunked SLP message need reassembly.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub slp: Option<SlpMessage<'a>>,
 }
 
-impl P2pMimeBody<'_> {
-    /// Builds the MIME message (`P2P-Dest`, then `P2P-Src` when set, binary body).
-    pub fn to_mime(&self) -> MimeMessage<'static> {
+impl<'a> P2pMimeBody<'a> {
+    /// Reads `body` in the framing [`P2pFraming::for_received`] gives for `version` and
+    /// `dest`, and the whole SLP message inside when there is one (a malformed one is an
+    /// error, as any malformed body is).
+    pub fn parse(
+        version: ProtocolVersion,
+        dest: Option<&str>,
+        src: Option<&str>,
+        body: &'a [u8],
+    ) -> Result<Self, P2pError> {
+        let payload = P2pPayload::parse(P2pFraming::for_received(version, dest), body)?;
+        let slp = match payload.whole_slp() {
+            // Owned: the chunk's data is borrowed from `payload`, not from `body` (a few
+            // hundred bytes, once per SLP message).
+            Some(bytes) => Some(SlpMessage::parse(bytes)?.into_owned()),
+            None => None,
+        };
+        Ok(Self {
+            dest: dest.map(str::to_owned),
+            src: src.map(str::to_owned),
+            payload,
+            slp,
+        })
+    }
+
+    /// The framing of [`payload`](Self::payload).
+    pub fn framing(&self) -> P2pFraming {
+        match self.payload {
+            P2pPayload::V1(_) => P2pFraming::V1,
+            P2pPayload::V2(_) => P2pFraming::V2,
+        }
+    }
+
+    /// Builds the MIME message (`P2P-Dest`, then `P2P-Src` when set, binary body); fails
+    /// when the payload does not encode ([`P2pPayload::to_bytes`]).
+    pub fn to_mime(&self) -> Result<MimeMessage<'static>, P2pError> {
         let mut h = MimeHeaders::default();
         h.push("MIME-Version", "1.0");
         h.push("Content-Type", "application/x-msnmsgrp2p");
@@ -1288,7 +1355,17 @@ impl P2pMimeBody<'_> {
         if let Some(s) = &self.src {
             h.push("P2P-Src", s.clone());
         }
-        MimeMessage::new(h, self.message.to_bytes())
+        Ok(MimeMessage::new(h, self.payload.to_bytes()?))
+    }
+
+    /// Owned copy.
+    pub fn into_owned(self) -> P2pMimeBody<'static> {
+        P2pMimeBody {
+            dest: self.dest,
+            src: self.src,
+            payload: self.payload.into_owned(),
+            slp: self.slp.map(SlpMessage::into_owned),
+        }
     }
 }
 
