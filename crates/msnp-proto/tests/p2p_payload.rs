@@ -30,7 +30,10 @@ fn hex(s: &str) -> Vec<u8> {
 /// The MIME head of the flow's first message (P2P-Dest/P2P-Src of A → B) and its reverse.
 fn heads(v: &Value) -> (String, String) {
     let a_to_b = v["first_msg"]["mime_text"].as_str().unwrap().to_owned();
-    let dest = a_to_b.lines().find_map(|l| l.strip_prefix("P2P-Dest: ")).unwrap();
+    let dest = a_to_b
+        .lines()
+        .find_map(|l| l.strip_prefix("P2P-Dest: "))
+        .unwrap();
     let b_to_a = match a_to_b.lines().find_map(|l| l.strip_prefix("P2P-Src: ")) {
         Some(src) => a_to_b
             .replace(&format!("P2P-Dest: {dest}"), "P2P-Dest: @SRC@")
@@ -79,8 +82,7 @@ fn wlm2009_msg_d_with_p2pv2_is_typed_as_v2() {
     wire.extend(&payload);
     let dialect =
         Dialect::switchboard(ProtocolVersion::Msnp18).with_direction(Direction::ClientToServer);
-    let Ok(Status::Complete { value, .. }) =
-        Decoder::new(dialect, Limits::default()).decode(&wire)
+    let Ok(Status::Complete { value, .. }) = Decoder::new(dialect, Limits::default()).decode(&wire)
     else {
         panic!("MSG does not frame")
     };
@@ -102,7 +104,9 @@ fn wlm2009_msg_d_with_p2pv2_is_typed_as_v2() {
     assert!(packet.is_syn());
     assert_eq!(
         packet.tlvs,
-        vec![HeaderTlv::PeerInfo(hex("00020000000e00000f010000").try_into().unwrap())]
+        vec![HeaderTlv::PeerInfo(
+            hex("00020000000e00000f010000").try_into().unwrap()
+        )]
     );
     let data = packet.data.as_ref().unwrap();
     assert_eq!(data.session_id, 0);
@@ -139,6 +143,7 @@ fn every_step_of_both_flows_types_without_error() {
             assert_eq!(b.framing(), framing, "{id} {step}");
             let is_slp = ["invite", "syn-invite", "200-ok", "bye"].contains(&step.as_str());
             assert_eq!(b.slp.is_some(), is_slp, "{id} {step}");
+            assert_eq!(b.slp_error, None, "{id} {step}");
             slps += usize::from(is_slp);
         }
         assert_eq!(slps, 3, "{id}");
@@ -164,7 +169,23 @@ fn before_msnp16_an_endpoint_dest_is_still_p2pv1() {
     let (ab, _) = heads(&v);
     let mut rak = ab.into_bytes();
     rak.extend(hex("08020000e093f10b00000000"));
-    let typed = parse_payload_in(Verb::MSG, None, &rak, ProtocolVersion::Msnp18, &XmlLimits::default()).unwrap();
+    let typed = parse_payload_in(
+        Verb::MSG,
+        None,
+        &rak,
+        ProtocolVersion::Msnp18,
+        &XmlLimits::default(),
+    )
+    .unwrap();
     assert!(matches!(p2p(&typed).payload, P2pPayload::V2(p) if p.is_rak()));
-    assert!(parse_payload_in(Verb::MSG, None, &rak, ProtocolVersion::Msnp15, &XmlLimits::default()).is_err());
+    assert!(
+        parse_payload_in(
+            Verb::MSG,
+            None,
+            &rak,
+            ProtocolVersion::Msnp15,
+            &XmlLimits::default()
+        )
+        .is_err()
+    );
 }

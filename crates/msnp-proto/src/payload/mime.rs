@@ -1308,12 +1308,30 @@ pub struct P2pMimeBody<'a> {
     /// ([`P2pPayload::whole_slp`]); parts of a chunked SLP message need reassembly.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub slp: Option<SlpMessage<'a>>,
+    /// Why the whole SLP message in the chunk did not parse. The chunk itself is well framed
+    /// (and still typed above): the SLP text is the peers' business, not the switchboard's.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "serde_display"
+        )
+    )]
+    pub slp_error: Option<P2pError>,
+}
+
+#[cfg(feature = "serde")]
+fn serde_display<S: serde::Serializer>(e: &Option<P2pError>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.collect_str(e),
+        None => s.serialize_none(),
+    }
 }
 
 impl<'a> P2pMimeBody<'a> {
     /// Reads `body` in the framing [`P2pFraming::for_received`] gives for `version` and
-    /// `dest`, and the whole SLP message inside when there is one (a malformed one is an
-    /// error, as any malformed body is).
+    /// `dest`, and the whole SLP message inside when there is one (a malformed one is
+    /// reported in [`slp_error`](Self::slp_error); only a malformed chunk is an error).
     pub fn parse(
         version: ProtocolVersion,
         dest: Option<&str>,
@@ -1321,17 +1339,19 @@ impl<'a> P2pMimeBody<'a> {
         body: &'a [u8],
     ) -> Result<Self, P2pError> {
         let payload = P2pPayload::parse(P2pFraming::for_received(version, dest), body)?;
-        let slp = match payload.whole_slp() {
-            // Owned: the chunk's data is borrowed from `payload`, not from `body` (a few
-            // hundred bytes, once per SLP message).
-            Some(bytes) => Some(SlpMessage::parse(bytes)?.into_owned()),
-            None => None,
+        // Owned: the chunk's data is borrowed from `payload`, not from `body` (a few hundred
+        // bytes, once per SLP message).
+        let (slp, slp_error) = match payload.whole_slp().map(SlpMessage::parse) {
+            Some(Ok(m)) => (Some(m.into_owned()), None),
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
         };
         Ok(Self {
             dest: dest.map(str::to_owned),
             src: src.map(str::to_owned),
             payload,
             slp,
+            slp_error,
         })
     }
 
@@ -1365,6 +1385,7 @@ impl<'a> P2pMimeBody<'a> {
             src: self.src,
             payload: self.payload.into_owned(),
             slp: self.slp.map(SlpMessage::into_owned),
+            slp_error: self.slp_error,
         }
     }
 }

@@ -49,8 +49,8 @@ pub use error::PayloadError;
 pub use xml::XmlLimits;
 
 use crate::verb::Verb;
-use crate::version::ProtocolVersion;
 use crate::verb_table::{self, PayloadKind};
+use crate::version::ProtocolVersion;
 
 /// A `MSG`/`UUM`/`UBM` payload: the MIME message and its typed body.
 ///
