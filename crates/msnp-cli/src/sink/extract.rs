@@ -204,11 +204,16 @@ impl<'s, S: Sink> ExtractSink<'s, S> {
         let Ok(m) = SlpMessage::parse(bytes) else {
             return;
         };
-        let is_invite = matches!(&m.start_line, StartLine::Request { method: me, .. } if me == method::INVITE);
+        let is_invite =
+            matches!(&m.start_line, StartLine::Request { method: me, .. } if me == method::INVITE);
         if !is_invite || m.content_type().ok() != Some(SlpContentType::SessionRequest) {
             return;
         }
-        let Some(req) = m.body().ok().and_then(|b| SessionRequest::from_body(&b).ok()) else {
+        let Some(req) = m
+            .body()
+            .ok()
+            .and_then(|b| SessionRequest::from_body(&b).ok())
+        else {
             return;
         };
         let Some(context) = req.context.as_deref() else {
