@@ -134,6 +134,10 @@ fn display_picture_flows_write_the_picture_named_by_sha1d() {
         }
         let invite = &recs[0]["fields"]["payload"]["value"]["body"];
         assert_eq!(invite["slp"]["start_line"]["method"], "INVITE", "{invite}");
+        assert_eq!(
+            invite["session_request"]["euf_guid"], "{A4268EEC-FEC5-49E5-95C3-F126696BDBF6}",
+            "{invite}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -113,6 +113,13 @@ fn wlm2009_msg_d_with_p2pv2_is_typed_as_v2() {
     let slp = b.slp.as_ref().expect("the SYN carries a whole INVITE");
     assert!(matches!(&slp.start_line, StartLine::Request { method, .. } if method == "INVITE"));
     assert_eq!(slp.cseq().unwrap(), 0);
+    let req = b
+        .session_request
+        .as_ref()
+        .expect("the INVITE's session request");
+    assert_eq!(req.euf_guid, msnp_proto::p2p::slp::euf_guid::MSNOBJ);
+    assert_eq!(req.session_id, 2_891_337_460);
+    assert_eq!(req.app_id, 12);
     // The old entry point defaults to MSNP18 and agrees.
     assert_eq!(
         p2p(&parse_payload(Verb::MSG, None, body, &XmlLimits::default()).unwrap()),

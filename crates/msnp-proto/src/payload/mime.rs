@@ -30,6 +30,7 @@ use nom::sequence::{preceded, separated_pair, terminated};
 use super::error::{PayloadError, utf8};
 use super::xml::{XmlLimits, parse_document};
 use crate::grammar::{Res, offset, till};
+use crate::p2p::slp::{SessionRequest, SlpContentType};
 use crate::p2p::{P2pError, P2pFraming, P2pPayload, SlpMessage};
 use crate::version::ProtocolVersion;
 
@@ -1308,6 +1309,10 @@ pub struct P2pMimeBody<'a> {
     /// ([`P2pPayload::whole_slp`]); parts of a chunked SLP message need reassembly.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub slp: Option<SlpMessage<'a>>,
+    /// The session request in [`slp`](Self::slp)'s body (an INVITE or its 200 OK with
+    /// `Content-Type: application/x-msnmsgr-sessionreqbody`), when it reads.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub session_request: Option<SessionRequest>,
     /// Why the whole SLP message in the chunk did not parse. The chunk itself is well framed
     /// (and still typed above): the SLP text is the peers' business, not the switchboard's.
     #[cfg_attr(
@@ -1346,11 +1351,16 @@ impl<'a> P2pMimeBody<'a> {
             Some(Err(e)) => (None, Some(e)),
             None => (None, None),
         };
+        let session_request = slp
+            .as_ref()
+            .filter(|m| m.content_type().ok() == Some(SlpContentType::SessionRequest))
+            .and_then(|m| SessionRequest::from_body(&m.body().ok()?).ok());
         Ok(Self {
             dest: dest.map(str::to_owned),
             src: src.map(str::to_owned),
             payload,
             slp,
+            session_request,
             slp_error,
         })
     }
@@ -1385,6 +1395,7 @@ impl<'a> P2pMimeBody<'a> {
             src: self.src,
             payload: self.payload.into_owned(),
             slp: self.slp.map(SlpMessage::into_owned),
+            session_request: self.session_request,
             slp_error: self.slp_error,
         }
     }
