@@ -196,3 +196,23 @@ fn before_msnp16_an_endpoint_dest_is_still_p2pv1() {
         .is_err()
     );
 }
+
+#[test]
+fn a_malformed_whole_slp_keeps_the_chunk_typed_and_says_why() {
+    let v = flow("p2pv1-dp-flow");
+    let (ab, _) = heads(&v);
+    let h = msnp_proto::p2p::v1::P2pHeader {
+        identifier: 5,
+        total_size: 3,
+        length: 3,
+        ..Default::default()
+    };
+    let mut raw = ab.into_bytes();
+    raw.extend(h.to_bytes());
+    raw.extend(b"abc\0\0\0\0");
+    let typed = parse_payload(Verb::MSG, None, &raw, &XmlLimits::default()).unwrap();
+    let b = p2p(&typed);
+    assert!(matches!(&b.payload, P2pPayload::V1(m) if &m.data[..] == b"abc"));
+    assert_eq!(b.slp, None);
+    assert!(b.slp_error.is_some());
+}

@@ -321,3 +321,23 @@ impl<S: Sink> Sink for ExtractSink<'_, S> {
         self.inner.idle()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn names_are_one_bounded_plain_component() {
+        assert_eq!(safe_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_name("C:\\Windows\\sys\u{7}tem.ini"), "system.ini");
+        assert_eq!(safe_name(".."), "_");
+        assert_eq!(safe_name("a/.."), "_");
+        assert_eq!(safe_name(""), "_");
+        assert_eq!(safe_name("\u{1b}\u{0}"), "_");
+        let long = safe_name(&"é".repeat(200));
+        assert!(
+            long.len() <= 120 && long.chars().all(|c| c == 'é'),
+            "{long}"
+        );
+    }
+}

@@ -11,6 +11,7 @@
 //! | [`routed`] | MSNP18 routed MIME of `NFY`/`PUT`/`DEL`/`SDG` |
 //! | [`page`] | `PAG`/`PGD` page: `<PHONE/>` and `<TEXT>` (an XML fragment) |
 //! | [`mime`] | `MSG`/`UUM`/`UBM` MIME with typed bodies and builders |
+//! | [`headers`] | MIME header lines (also read by MSNSLP) |
 //! | [`p2p`] | P2Pv1 header/footer (old path; P2Pv1, P2Pv2 and MSNSLP live in [`crate::p2p`]) |
 //! | [`msnobj`] | `<msnobj>`: parse/build, SHA1D, SHA1C |
 //! | [`xml`] | the hardened XML reader ([`XmlLimits`]) shared by all of the above |
@@ -33,6 +34,7 @@ use std::borrow::Cow;
 
 pub mod data;
 pub mod error;
+pub mod headers;
 pub mod mime;
 pub mod ml;
 pub mod msnobj;
