@@ -49,7 +49,7 @@ pub(crate) fn decode(
         max_object_size: opts.max_p2p_object,
         ..P2pLimits::default()
     };
-    let mut x = ExtractSink::new(sink, dir.clone(), limits, xml.clone());
+    let mut x = ExtractSink::new(sink, dir.clone(), limits, *xml);
     let bytes = crate::input::decode(config, &mut x)?;
     x.finish()?;
     Ok(bytes)
