@@ -1,5 +1,5 @@
 //! MIME header lines (`Name: value`, CRLF or LF, folded continuations), shared by the MIME
-//! payloads of [`mime`](super::mime) and the MSNSLP messages of the `p2p` module.
+//! payloads (`mime`) and the MSNSLP messages of the `p2p` module.
 
 use std::borrow::Cow;
 
