@@ -456,7 +456,13 @@ impl<W: Write> Sink for Checker<W> {
         if let Some(p) = cmd.payload().filter(|p| !p.is_empty()) {
             let uun_type = crate::record::uun_type(cmd);
             let limits = msnp_proto::payload::XmlLimits::default();
-            if let Err(e) = msnp_proto::payload::parse_payload(cmd.verb(), uun_type, p, &limits) {
+            if let Err(e) = msnp_proto::payload::parse_payload_in(
+                cmd.verb(),
+                uun_type,
+                p,
+                dialect.version,
+                &limits,
+            ) {
                 self.emit(
                     Level::Warning,
                     "bad_payload",

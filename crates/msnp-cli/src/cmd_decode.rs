@@ -10,6 +10,7 @@ use crate::fail;
 use crate::input::pcap::PcapOpts;
 use crate::input::{InputConfig, InputFormat};
 use crate::opts::{DialectOpts, DirectionArg};
+use crate::sink::extract::ExtractOpts;
 use crate::sink::json::JsonSink;
 use crate::sink::stats::StatsSink;
 
@@ -31,6 +32,8 @@ pub(crate) struct DecodeArgs {
     pub(crate) dialect: DialectOpts,
     #[command(flatten)]
     pub(crate) pcap: PcapOpts,
+    #[command(flatten)]
+    pub(crate) extract: ExtractOpts,
 }
 
 impl DecodeArgs {
@@ -51,9 +54,10 @@ impl DecodeArgs {
 pub(crate) fn run(args: DecodeArgs) -> ExitCode {
     let started = Instant::now();
     let config = args.input_config();
+    let xml = args.dialect.xml_limits();
     if args.stats {
         let mut sink = StatsSink::new();
-        match crate::input::decode(&config, &mut sink) {
+        match crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink) {
             Ok(bytes) => {
                 let report = sink.report(bytes, started.elapsed().as_secs_f64());
                 eprintln!(
@@ -70,7 +74,8 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
             io::BufWriter::with_capacity(1 << 16, stdout),
             args.dialect.xml_limits(),
         );
-        let res = crate::input::decode(&config, &mut sink).and_then(|_| sink.finish());
+        let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
+            .and_then(|_| sink.finish());
         match res {
             Ok(()) => ExitCode::from(u8::from(sink.errors > 0)),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {

@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 use msnp_proto::message::Message;
-use msnp_proto::payload::{Payload, PayloadError, XmlLimits, parse_payload};
+use msnp_proto::payload::{Payload, PayloadError, XmlLimits, parse_payload_in};
 use msnp_proto::{Channel, Dialect, Direction, RawCommand, Verb};
 use serde::{Deserialize, Serialize};
 
@@ -225,7 +225,7 @@ impl<'a> CommandRecord<'a> {
             fields: Fields {
                 payload: cmd
                     .payload()
-                    .map(|p| parse_payload(cmd.verb(), uun_type(cmd), p, xml)),
+                    .map(|p| parse_payload_in(cmd.verb(), uun_type(cmd), p, dialect.version, xml)),
                 message: None,
             },
             error: None,

@@ -223,11 +223,14 @@ fn p2p_mime_message() {
     let raw = MimeMessage::new(headers, body).to_bytes();
     let MsgBody::P2p(p) = msg(&raw) else { panic!() };
     assert_eq!(p.dest.as_deref(), Some("buddy@example.com"));
-    assert_eq!(p.message.header, h);
-    assert_eq!(&p.message.data[..], b"abc");
-    assert_eq!(p.message.footer, 12);
+    let msnp_proto::p2p::P2pPayload::V1(message) = &p.payload else {
+        panic!("a bare-handle P2P-Dest is P2Pv1")
+    };
+    assert_eq!(message.header, h);
+    assert_eq!(&message.data[..], b"abc");
+    assert_eq!(message.footer, 12);
     assert_eq!(h.ack(6).flags, flags::ACK);
-    assert_eq!(p.to_mime().to_bytes(), raw);
+    assert_eq!(p.to_mime().unwrap().to_bytes(), raw);
     // header length disagreeing with the data is an error
     let mut bad = P2pHeader { length: 4, ..h }.to_bytes().to_vec();
     bad.extend(b"abc\0\0\0\0");

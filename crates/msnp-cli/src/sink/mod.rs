@@ -1,6 +1,8 @@
 //! Where decoded commands go: the [`Sink`] trait the input readers write to, the NDJSON writer
-//! ([`json`]) and the counters of `--stats` ([`stats`]).
+//! ([`json`]), the counters of `--stats` ([`stats`]) and the P2P extractor of `--extract`
+//! ([`extract`]).
 
+pub(crate) mod extract;
 pub(crate) mod json;
 pub(crate) mod stats;
 

@@ -120,6 +120,38 @@ impl<'a> P2pPayload<'a> {
         }
     }
 
+    /// The bytes of a whole MSNSLP message when this chunk carries one entire (session 0,
+    /// SLP data, first chunk holding all `TotalSize` bytes); `None` for control packets,
+    /// object or file data and parts of a chunked SLP message (those need the
+    /// [`Reassembler`]).
+    pub fn whole_slp(&self) -> Option<&[u8]> {
+        let bytes: &[u8] = match self {
+            Self::V1(m) => {
+                let h = &m.header;
+                let whole = h.class() == v1::Class::Normal
+                    && h.session_id == 0
+                    && h.data_offset == 0
+                    && u64::from(h.length) == h.total_size;
+                if !whole {
+                    return None;
+                }
+                &m.data
+            }
+            Self::V2(p) => {
+                let d = p.data.as_ref()?;
+                let whole = d.tf.kind() == v2::TfKind::Slp
+                    && d.tf.is_first()
+                    && d.session_id == 0
+                    && d.remaining().unwrap_or(0) == 0;
+                if !whole {
+                    return None;
+                }
+                &d.payload
+            }
+        };
+        (!bytes.is_empty()).then_some(bytes)
+    }
+
     /// Owned copy.
     pub fn into_owned(self) -> P2pPayload<'static> {
         match self {

@@ -29,7 +29,7 @@ use std::fmt;
 use super::error::P2pError;
 use crate::network::Handle;
 use crate::num::{LeadingZeros, parse_u32};
-use crate::payload::mime::{MimeHeaders, parse_header_lines};
+use crate::payload::headers::{MimeHeaders, parse_header_lines};
 
 /// The protocol token of start lines.
 pub const SLP_VERSION: &str = "MSNSLP/1.0";

@@ -22,195 +22,23 @@ use base64::engine::general_purpose::STANDARD as B64;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
 use nom::Parser;
-use nom::bytes::take_while;
 use nom::character::char;
 use nom::combinator::{self, rest};
-use nom::sequence::{preceded, separated_pair, terminated};
+use nom::sequence::{preceded, terminated};
 
 use super::error::{PayloadError, utf8};
-use super::p2p::P2pMessage;
+pub use super::headers::{MimeHeader, MimeHeaders, parse_header_lines};
 use super::xml::{XmlLimits, parse_document};
-use crate::grammar::{Res, offset, till};
+use crate::grammar::{Res, till};
+use crate::p2p::slp::{SessionRequest, SlpContentType};
+use crate::p2p::{P2pError, P2pFraming, P2pPayload, SlpMessage};
+use crate::version::ProtocolVersion;
 
-/// One header line.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct MimeHeader<'a> {
-    /// Header name as sent.
-    pub name: Cow<'a, str>,
-    /// Value with leading whitespace removed.
-    pub value: Cow<'a, str>,
-}
-
-/// Ordered header lines (duplicates kept) with case-insensitive lookup.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(transparent))]
-pub struct MimeHeaders<'a>(pub Vec<MimeHeader<'a>>);
-
-impl<'a> MimeHeaders<'a> {
-    /// First value of `name` (ASCII case-insensitive).
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_ref())
-    }
-
-    /// All values of `name`, in order.
-    pub fn get_all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
-        self.0
-            .iter()
-            .filter(move |h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_ref())
-    }
-
-    /// Appends a header.
-    pub fn push(&mut self, name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) {
-        self.0.push(MimeHeader {
-            name: name.into(),
-            value: value.into(),
-        });
-    }
-
-    /// Number of header lines.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there are no headers.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Owned copy.
-    pub fn into_owned(self) -> MimeHeaders<'static> {
-        MimeHeaders(
-            self.0
-                .into_iter()
-                .map(|h| MimeHeader {
-                    name: Cow::Owned(h.name.into_owned()),
-                    value: Cow::Owned(h.value.into_owned()),
-                })
-                .collect(),
-        )
-    }
-
-    /// `(name, value)` pairs as owned strings.
-    pub fn to_pairs(&self) -> Vec<(String, String)> {
-        self.0
-            .iter()
-            .map(|h| (h.name.to_string(), h.value.to_string()))
-            .collect()
-    }
-
-    /// Writes `Name: value\r\n` lines (`Name:\r\n` for an empty value, as servers send
-    /// the profile) with no terminating blank line, rejecting CR/LF in names or values and
-    /// `:`, spaces or empty names.
-    pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), PayloadError> {
-        for h in &self.0 {
-            if h.name.is_empty() || h.name.contains([':', '\r', '\n', ' ']) {
-                return Err(PayloadError::invalid(
-                    "header name",
-                    &h.name,
-                    "empty or contains `:`, space or CR/LF",
-                ));
-            }
-            if h.value.contains(['\r', '\n']) {
-                return Err(PayloadError::invalid(
-                    format!("header {}", h.name),
-                    &h.value,
-                    "contains CR/LF",
-                ));
-            }
-            out.extend_from_slice(h.name.as_bytes());
-            if h.value.is_empty() {
-                out.push(b':');
-            } else {
-                out.extend_from_slice(b": ");
-                out.extend_from_slice(h.value.as_bytes());
-            }
-            out.extend_from_slice(b"\r\n");
-        }
-        Ok(())
-    }
-}
-
-/// Parses `Name: value` lines of `text` (CRLF or LF), stopping at the first empty line.
-/// Returns the headers and the byte offset just after the terminating empty line (or the
-/// end of `text` when there is none). `base` is added to error offsets.
-pub fn parse_header_lines(
-    text: &str,
-    base: usize,
-) -> Result<(MimeHeaders<'_>, usize), PayloadError> {
-    let mut headers = MimeHeaders::default();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let pos = offset(text, rest);
-        let (next, line) = header_line(rest)?;
-        if line.is_empty() {
-            return Ok((headers, offset(text, next)));
-        }
-        if line.starts_with([' ', '\t']) {
-            // folded continuation of the previous header
-            match headers.0.last_mut() {
-                Some(h) => {
-                    let v = h.value.to_mut();
-                    // Unfold with one space, but never start a value with one: an empty value
-                    // continued on the next line is that line (values have no leading blanks).
-                    if !v.is_empty() {
-                        v.push(' ');
-                    }
-                    v.push_str(line.trim_start());
-                }
-                None => {
-                    return Err(PayloadError::Mime {
-                        offset: base + pos,
-                        reason: "continuation line before any header",
-                    });
-                }
-            }
-        } else {
-            let Ok((_, (name, value))) = header_field(line) else {
-                return Err(PayloadError::Mime {
-                    offset: base + pos,
-                    reason: "header line without `:`",
-                });
-            };
-            if name.is_empty() || name.contains(' ') {
-                return Err(PayloadError::Mime {
-                    offset: base + pos,
-                    reason: "empty header name or name containing a space",
-                });
-            }
-            headers.push(name, value);
-        }
-        rest = next;
-    }
-    Ok((headers, text.len()))
-}
-
-/// One line up to LF (consumed when there) without its CR: CRLF and bare LF both end a line.
-fn header_line(i: &str) -> Result<(&str, &str), PayloadError> {
-    let line = terminated(till(b'\n'), combinator::opt(char('\n')))
-        .map(|l: &str| l.strip_suffix('\r').unwrap_or(l))
-        .parse_complete(i);
-    // `till` and `opt` cannot fail; keep the error typed all the same.
-    line.map_err(|_| PayloadError::Mime {
-        offset: 0,
-        reason: "unreadable header line",
-    })
-}
-
-/// `Name:value`, blanks after the colon dropped.
-fn header_field(line: &str) -> Res<'_, (&str, &str)> {
-    separated_pair(
-        till(b':'),
-        char(':'),
-        preceded(take_while(|c| c == ' ' || c == '\t'), rest),
-    )
-    .parse_complete(line)
-}
+/// The dialect [`MimeMessage::typed_body`] assumes: MSNP18, the last one that WLM 2009 spoke.
+/// Only P2P bodies depend on it (p2p.md §1), and from MSNP16 on the `P2P-Dest` form alone
+/// decides their framing, so a caller without a dialect gets the right answer whenever the
+/// dialect is MSNP16 or later; use [`MimeMessage::typed_body_in`] for older traffic.
+pub const DEFAULT_TYPED_VERSION: ProtocolVersion = ProtocolVersion::Msnp18;
 
 /// A MIME message: headers and raw body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -339,8 +167,34 @@ impl<'a> MimeMessage<'a> {
         }
     }
 
-    /// Decodes the body according to `Content-Type`.
+    /// Decodes the body according to `Content-Type`, in the [`DEFAULT_TYPED_VERSION`]
+    /// dialect (see [`typed_body_in`](Self::typed_body_in)).
     pub fn typed_body(&self, limits: &XmlLimits) -> Result<MsgBody<'_>, PayloadError> {
+        self.typed_body_in(DEFAULT_TYPED_VERSION, limits)
+    }
+
+    /// Decodes the body according to `Content-Type`, as sent in dialect `version` (the
+    /// connection's `Dialect::version`): an `application/x-msnmsgrp2p` body is P2Pv1 or
+    /// P2Pv2 by [`P2pFraming::for_received`] from `version` and the `P2P-Dest` header.
+    ///
+    /// ```
+    /// use msnp_proto::ProtocolVersion;
+    /// use msnp_proto::p2p::P2pPayload;
+    /// use msnp_proto::payload::mime::{MimeMessage, MsgBody};
+    /// let mut raw = b"MIME-Version: 1.0\r\nContent-Type: application/x-msnmsgrp2p\r\n\
+    ///     P2P-Dest: bob@example.com;{a9d2f6e0-41b7-4c3a-b5e8-0f6d2c7e9a41}\r\n\r\n".to_vec();
+    /// raw.extend([0x08, 0x02, 0, 0, 0xe0, 0x93, 0xf1, 0x0b, 0, 0, 0, 0]); // a bare RAK
+    /// let m = MimeMessage::parse(&raw).unwrap();
+    /// let MsgBody::P2p(p) = m.typed_body_in(ProtocolVersion::Msnp18, &Default::default()).unwrap() else { panic!() };
+    /// assert!(matches!(&p.payload, P2pPayload::V2(v2) if v2.is_rak()));
+    /// // MSNP15 has no P2Pv2: the same bytes are too short for a P2Pv1 header.
+    /// assert!(m.typed_body_in(ProtocolVersion::Msnp15, &Default::default()).is_err());
+    /// ```
+    pub fn typed_body_in(
+        &self,
+        version: ProtocolVersion,
+        limits: &XmlLimits,
+    ) -> Result<MsgBody<'_>, PayloadError> {
         let ct = self
             .content_type()
             .ok_or(PayloadError::MissingHeader("Content-Type"))?;
@@ -384,11 +238,12 @@ impl<'a> MimeMessage<'a> {
             }
             "text/x-msmsgsinvite" => MsgBody::Invitation(Invitation::from_fields(kv()?)?),
             "text/x-keepalive" => MsgBody::Keepalive,
-            "application/x-msnmsgrp2p" => MsgBody::P2p(P2pMimeBody {
-                dest: self.header("P2P-Dest").map(str::to_owned),
-                src: self.header("P2P-Src").map(str::to_owned),
-                message: P2pMessage::parse(&self.body)?,
-            }),
+            "application/x-msnmsgrp2p" => MsgBody::P2p(P2pMimeBody::parse(
+                version,
+                self.header("P2P-Dest"),
+                self.header("P2P-Src"),
+                &self.body,
+            )?),
             _ => MsgBody::Other {
                 content_type: ct.media_type,
             },
@@ -448,11 +303,7 @@ impl MsgBody<'_> {
             Self::SystemMessage(v) => MsgBody::SystemMessage(v),
             Self::Invitation(v) => MsgBody::Invitation(v),
             Self::Keepalive => MsgBody::Keepalive,
-            Self::P2p(p) => MsgBody::P2p(P2pMimeBody {
-                dest: p.dest,
-                src: p.src,
-                message: p.message.into_owned(),
-            }),
+            Self::P2p(p) => MsgBody::P2p(p.into_owned()),
             Self::Other { content_type } => MsgBody::Other { content_type },
         }
     }
@@ -1272,13 +1123,79 @@ pub struct P2pMimeBody<'a> {
     pub dest: Option<String>,
     /// `P2P-Src` header (MSNP16+).
     pub src: Option<String>,
-    /// The binary chunk.
-    pub message: P2pMessage<'a>,
+    /// The binary part: a P2Pv1 chunk or a P2Pv2 packet (serialized with a `framing` tag).
+    pub payload: P2pPayload<'a>,
+    /// The MSNSLP message the chunk carries when it holds a whole one
+    /// ([`P2pPayload::whole_slp`]); parts of a chunked SLP message need reassembly.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub slp: Option<SlpMessage<'a>>,
+    /// The session request in [`slp`](Self::slp)'s body (an INVITE or its 200 OK with
+    /// `Content-Type: application/x-msnmsgr-sessionreqbody`), when it reads.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub session_request: Option<SessionRequest>,
+    /// Why the whole SLP message in the chunk did not parse. The chunk itself is well framed
+    /// (and still typed above): the SLP text is the peers' business, not the switchboard's.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "serde_display"
+        )
+    )]
+    pub slp_error: Option<P2pError>,
 }
 
-impl P2pMimeBody<'_> {
-    /// Builds the MIME message (`P2P-Dest`, then `P2P-Src` when set, binary body).
-    pub fn to_mime(&self) -> MimeMessage<'static> {
+#[cfg(feature = "serde")]
+fn serde_display<S: serde::Serializer>(e: &Option<P2pError>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.collect_str(e),
+        None => s.serialize_none(),
+    }
+}
+
+impl<'a> P2pMimeBody<'a> {
+    /// Reads `body` in the framing [`P2pFraming::for_received`] gives for `version` and
+    /// `dest`, and the whole SLP message inside when there is one (a malformed one is
+    /// reported in [`slp_error`](Self::slp_error); only a malformed chunk is an error).
+    pub fn parse(
+        version: ProtocolVersion,
+        dest: Option<&str>,
+        src: Option<&str>,
+        body: &'a [u8],
+    ) -> Result<Self, P2pError> {
+        let payload = P2pPayload::parse(P2pFraming::for_received(version, dest), body)?;
+        // Owned: the chunk's data is borrowed from `payload`, not from `body` (a few hundred
+        // bytes, once per SLP message).
+        let (slp, slp_error) = match payload.whole_slp().map(SlpMessage::parse) {
+            Some(Ok(m)) => (Some(m.into_owned()), None),
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
+        };
+        let session_request = slp
+            .as_ref()
+            .filter(|m| m.content_type().ok() == Some(SlpContentType::SessionRequest))
+            .and_then(|m| SessionRequest::from_body(&m.body().ok()?).ok());
+        Ok(Self {
+            dest: dest.map(str::to_owned),
+            src: src.map(str::to_owned),
+            payload,
+            slp,
+            session_request,
+            slp_error,
+        })
+    }
+
+    /// The framing of [`payload`](Self::payload).
+    pub fn framing(&self) -> P2pFraming {
+        match self.payload {
+            P2pPayload::V1(_) => P2pFraming::V1,
+            P2pPayload::V2(_) => P2pFraming::V2,
+        }
+    }
+
+    /// Builds the MIME message (`P2P-Dest`, then `P2P-Src` when set, binary body); fails
+    /// when the payload does not encode ([`P2pPayload::to_bytes`]).
+    pub fn to_mime(&self) -> Result<MimeMessage<'static>, P2pError> {
         let mut h = MimeHeaders::default();
         h.push("MIME-Version", "1.0");
         h.push("Content-Type", "application/x-msnmsgrp2p");
@@ -1288,7 +1205,19 @@ impl P2pMimeBody<'_> {
         if let Some(s) = &self.src {
             h.push("P2P-Src", s.clone());
         }
-        MimeMessage::new(h, self.message.to_bytes())
+        Ok(MimeMessage::new(h, self.payload.to_bytes()?))
+    }
+
+    /// Owned copy.
+    pub fn into_owned(self) -> P2pMimeBody<'static> {
+        P2pMimeBody {
+            dest: self.dest,
+            src: self.src,
+            payload: self.payload.into_owned(),
+            slp: self.slp.map(SlpMessage::into_owned),
+            session_request: self.session_request,
+            slp_error: self.slp_error,
+        }
     }
 }
 

@@ -11,7 +11,8 @@
 //! | [`routed`] | MSNP18 routed MIME of `NFY`/`PUT`/`DEL`/`SDG` |
 //! | [`page`] | `PAG`/`PGD` page: `<PHONE/>` and `<TEXT>` (an XML fragment) |
 //! | [`mime`] | `MSG`/`UUM`/`UBM` MIME with typed bodies and builders |
-//! | [`p2p`] | binary P2P v1 header/footer inside `application/x-msnmsgrp2p` |
+//! | [`headers`] | MIME header lines (also read by MSNSLP) |
+//! | [`p2p`] | P2Pv1 header/footer (old path; P2Pv1, P2Pv2 and MSNSLP live in [`crate::p2p`]) |
 //! | [`msnobj`] | `<msnobj>`: parse/build, SHA1D, SHA1C |
 //! | [`xml`] | the hardened XML reader ([`XmlLimits`]) shared by all of the above |
 //!
@@ -33,6 +34,7 @@ use std::borrow::Cow;
 
 pub mod data;
 pub mod error;
+pub mod headers;
 pub mod mime;
 pub mod ml;
 pub mod msnobj;
@@ -50,6 +52,7 @@ pub use xml::XmlLimits;
 
 use crate::verb::Verb;
 use crate::verb_table::{self, PayloadKind};
+use crate::version::ProtocolVersion;
 
 /// A `MSG`/`UUM`/`UBM` payload: the MIME message and its typed body.
 ///
@@ -121,10 +124,27 @@ pub enum Payload<'a> {
 ///
 /// `uun_type` is the notification-type argument of `UUN`/`UBN` (needed to decode them; without
 /// it their body is classified as type 0 / unknown). Empty bodies give [`Payload::Empty`].
+///
+/// MIME bodies are typed in the [`mime::DEFAULT_TYPED_VERSION`] dialect; use
+/// [`parse_payload_in`] with the connection's version to decide P2P framings for older
+/// dialects too.
 pub fn parse_payload<'a>(
     verb: Verb,
     uun_type: Option<u32>,
     body: &'a [u8],
+    limits: &XmlLimits,
+) -> Result<Payload<'a>, PayloadError> {
+    parse_payload_in(verb, uun_type, body, mime::DEFAULT_TYPED_VERSION, limits)
+}
+
+/// [`parse_payload`] for a command received in dialect `version` (`Dialect::version`): the
+/// version decides which P2P framing an `application/x-msnmsgrp2p` body uses
+/// ([`MimeMessage::typed_body_in`](mime::MimeMessage::typed_body_in)).
+pub fn parse_payload_in<'a>(
+    verb: Verb,
+    uun_type: Option<u32>,
+    body: &'a [u8],
+    version: ProtocolVersion,
     limits: &XmlLimits,
 ) -> Result<Payload<'a>, PayloadError> {
     if body.is_empty() {
@@ -145,7 +165,7 @@ pub fn parse_payload<'a>(
     Ok(match kind {
         PayloadKind::Mime => {
             let mime = mime::MimeMessage::parse(body)?;
-            let typed = mime.typed_body(limits)?.into_owned();
+            let typed = mime.typed_body_in(version, limits)?.into_owned();
             Payload::Msg(Box::new(MsgPayload { mime, body: typed }))
         }
         PayloadKind::Ml => Payload::Ml(ml::Ml::parse(body, limits)?),
