@@ -12,8 +12,10 @@ use serde::Serialize;
 
 use crate::cmd_decode::DecodeArgs;
 use crate::fail;
+use crate::opts::OutputFormat;
 use crate::record::{ErrorBody, dir_code};
 use crate::sink::Sink;
+use crate::sink::text::{Style, format_finding};
 
 /// Arguments of `msnp check`: the input options of `msnp decode`, plus secrets to verify the
 /// login computations with.
@@ -36,6 +38,17 @@ enum Level {
     Error,
     Warning,
     Info,
+}
+
+impl Level {
+    /// The name NDJSON findings carry.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +91,8 @@ struct Connection {
 
 struct Checker<W: Write> {
     out: W,
+    /// `Some` for `--format text`: the style of its lines.
+    text: Option<Style>,
     password: Option<String>,
     sso_secret: Option<Vec<u8>>,
     conns: HashMap<Option<u32>, Connection>,
@@ -141,6 +156,21 @@ impl<W: Write> Checker<W> {
             dir: dir_code(dir),
             connection: self.current,
         };
+        if let Some(style) = self.text {
+            let mut line = String::new();
+            format_finding(
+                style,
+                f.level.name(),
+                f.code,
+                (f.line, f.offset),
+                &f.message,
+                f.connection,
+                f.dir,
+                f.cmd.as_deref(),
+                &mut line,
+            );
+            return self.out.write_all(line.as_bytes());
+        }
         serde_json::to_writer(&mut self.out, &f)?;
         self.out.write_all(b"\n")
     }
@@ -540,6 +570,8 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         password: args.password.clone(),
         sso_secret,
         out: io::BufWriter::new(stdout),
+        text: (args.decode.output.format == OutputFormat::Text)
+            .then(|| Style::new(args.decode.output.colour())),
         conns: HashMap::new(),
         current: None,
         pos: (0, 0),

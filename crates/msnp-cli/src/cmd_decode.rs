@@ -9,9 +9,10 @@ use std::time::Instant;
 use crate::fail;
 use crate::input::pcap::PcapOpts;
 use crate::input::{InputConfig, InputFormat};
-use crate::opts::{DialectOpts, DirectionArg};
+use crate::opts::{DialectOpts, DirectionArg, OutputFormat, OutputOpts};
 use crate::sink::json::JsonSink;
 use crate::sink::stats::StatsSink;
+use crate::sink::text::TextSink;
 
 /// Arguments of `msnp decode`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +32,8 @@ pub(crate) struct DecodeArgs {
     pub(crate) dialect: DialectOpts,
     #[command(flatten)]
     pub(crate) pcap: PcapOpts,
+    #[command(flatten)]
+    pub(crate) output: OutputOpts,
 }
 
 impl DecodeArgs {
@@ -64,6 +67,15 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
             }
             Err(e) => fail(&e),
         }
+    } else if args.output.format == OutputFormat::Text {
+        let stdout = io::stdout().lock();
+        let mut sink = TextSink::new(
+            io::BufWriter::with_capacity(1 << 16, stdout),
+            args.dialect.xml_limits(),
+            args.output.colour(),
+        );
+        let res = crate::input::decode(&config, &mut sink).and_then(|_| sink.finish());
+        records_written(res, sink.errors)
     } else {
         let stdout = io::stdout().lock();
         let mut sink = JsonSink::new(
@@ -71,12 +83,16 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
             args.dialect.xml_limits(),
         );
         let res = crate::input::decode(&config, &mut sink).and_then(|_| sink.finish());
-        match res {
-            Ok(()) => ExitCode::from(u8::from(sink.errors > 0)),
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                ExitCode::from(u8::from(sink.errors > 0))
-            }
-            Err(e) => fail(&e),
-        }
+        records_written(res, sink.errors)
+    }
+}
+
+/// The exit status after writing records: 1 if any was flagged, 2 on an I/O failure (a reader
+/// that went away is not one).
+fn records_written(res: io::Result<()>, errors: u64) -> ExitCode {
+    match res {
+        Ok(()) => ExitCode::from(u8::from(errors > 0)),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(u8::from(errors > 0)),
+        Err(e) => fail(&e),
     }
 }

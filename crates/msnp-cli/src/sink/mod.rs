@@ -1,8 +1,10 @@
 //! Where decoded commands go: the [`Sink`] trait the input readers write to, the NDJSON writer
-//! ([`json`]) and the counters of `--stats` ([`stats`]).
+//! ([`json`]), the readable lines of `--format text` ([`text`]) and the counters of `--stats`
+//! ([`stats`]).
 
 pub(crate) mod json;
 pub(crate) mod stats;
+pub(crate) mod text;
 
 use std::io;
 
