@@ -93,6 +93,8 @@ struct Checker<W: Write> {
     out: W,
     /// `Some` for `--format text`: the style of its lines.
     text: Option<Style>,
+    /// Limits for payload documents (`--max-xml-depth`, …).
+    xml: msnp_proto::payload::XmlLimits,
     password: Option<String>,
     sso_secret: Option<Vec<u8>>,
     conns: HashMap<Option<u32>, Connection>,
@@ -485,8 +487,8 @@ impl<W: Write> Sink for Checker<W> {
         }
         if let Some(p) = cmd.payload().filter(|p| !p.is_empty()) {
             let uun_type = crate::record::uun_type(cmd);
-            let limits = msnp_proto::payload::XmlLimits::default();
-            if let Err(e) = msnp_proto::payload::parse_payload(cmd.verb(), uun_type, p, &limits) {
+            if let Err(e) = msnp_proto::payload::parse_payload(cmd.verb(), uun_type, p, &self.xml)
+            {
                 self.emit(
                     Level::Warning,
                     "bad_payload",
@@ -553,6 +555,11 @@ impl<W: Write> Sink for Checker<W> {
 
 /// Runs `msnp check` (same input options as `msnp decode`).
 pub(crate) fn run(args: CheckArgs) -> ExitCode {
+    if args.decode.stats {
+        // Shared with decode's arguments but hidden here: say so rather than ignore it.
+        eprintln!("msnp check: --stats is an option of msnp decode");
+        return ExitCode::from(2);
+    }
     let sso_secret = match args
         .sso_secret
         .as_deref()
@@ -572,6 +579,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         out: io::BufWriter::new(stdout),
         text: (args.decode.output.format == OutputFormat::Text)
             .then(|| Style::new(args.decode.output.colour())),
+        xml: args.decode.dialect.xml_limits(),
         conns: HashMap::new(),
         current: None,
         pos: (0, 0),

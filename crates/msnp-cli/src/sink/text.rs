@@ -52,14 +52,23 @@ fn push_value(out: &mut String, s: &str, max: usize) {
     if quote {
         out.push('"');
     }
+    push_escaped(out, s, max, quote);
+    if quote {
+        out.push('"');
+    }
+}
+
+/// Appends `s` with control characters escaped (and quotes and backslashes, inside quotes), cut
+/// to `max` characters.
+fn push_escaped(out: &mut String, s: &str, max: usize, quoted: bool) {
     for (i, c) in s.chars().enumerate() {
         if i == max {
             out.push('…');
             break;
         }
         match c {
-            '"' if quote => out.push_str("\\\""),
-            '\\' if quote => out.push_str("\\\\"),
+            '"' if quoted => out.push_str("\\\""),
+            '\\' if quoted => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -68,9 +77,6 @@ fn push_value(out: &mut String, s: &str, max: usize) {
             }
             c => out.push(c),
         }
-    }
-    if quote {
-        out.push('"');
     }
 }
 
@@ -223,13 +229,9 @@ fn push_payload(out: &mut String, payload: &Payload<'_>, len: usize) {
 
 /// Appends `s` always quoted.
 fn push_quoted(out: &mut String, s: &str) {
-    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c == '"') {
-        push_value(out, s, MAX_VALUE);
-    } else {
-        out.push('"');
-        push_value(out, s, MAX_VALUE);
-        out.push('"');
-    }
+    out.push('"');
+    push_escaped(out, s, MAX_VALUE, true);
+    out.push('"');
 }
 
 /// Formats one command's line (and, when it is not a valid typed message, an error line).
@@ -286,7 +288,7 @@ pub(crate) fn format_command(
         style.paint(out, RED, "error");
         out.push(' ');
         let mut text = format!("{} ", e.kind);
-        push_value(&mut text, &e.message, usize::MAX);
+        push_escaped(&mut text, &e.message, usize::MAX, false);
         style.paint(out, RED, &text);
         out.push('\n');
     }
@@ -302,7 +304,7 @@ pub(crate) fn format_error(style: Style, conn: Option<u32>, body: &ErrorBody<'_>
     if let Some(cmd) = &body.cmd {
         let _ = write!(text, "{cmd}: ");
     }
-    push_value(&mut text, &body.message, usize::MAX);
+    push_escaped(&mut text, &body.message, usize::MAX, false);
     out.push_str(&text);
     out.push('\n');
 }
@@ -330,7 +332,7 @@ pub(crate) fn format_finding(
     out.push(' ');
     style.paint(out, BOLD, code);
     let _ = write!(out, " {}:{} ", at.0, at.1);
-    push_value(out, message, usize::MAX);
+    push_escaped(out, message, usize::MAX, false);
     if conn.is_some() || cmd.is_some() {
         out.push_str(" (");
         connection(style, out, conn);
