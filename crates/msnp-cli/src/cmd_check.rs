@@ -487,8 +487,7 @@ impl<W: Write> Sink for Checker<W> {
         }
         if let Some(p) = cmd.payload().filter(|p| !p.is_empty()) {
             let uun_type = crate::record::uun_type(cmd);
-            if let Err(e) = msnp_proto::payload::parse_payload(cmd.verb(), uun_type, p, &self.xml)
-            {
+            if let Err(e) = msnp_proto::payload::parse_payload(cmd.verb(), uun_type, p, &self.xml) {
                 self.emit(
                     Level::Warning,
                     "bad_payload",

@@ -73,7 +73,9 @@ fn command() -> clap::Command {
                 )
             })
             .mut_arg("file", |a| {
-                a.help("Transcript, wire bytes or capture to check; standard input when absent or `-`")
+                a.help(
+                    "Transcript, wire bytes or capture to check; standard input when absent or `-`",
+                )
             })
     })
 }

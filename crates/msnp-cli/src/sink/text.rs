@@ -107,7 +107,10 @@ impl<'de> serde::Deserialize<'de> for Ordered {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Ordered, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Ordered, A::Error> {
                 let mut v = Vec::new();
                 while let Some(entry) = m.next_entry()? {
                     v.push(entry);
@@ -122,8 +125,8 @@ impl<'de> serde::Deserialize<'de> for Ordered {
 /// The typed fields as `name=value` in their declared order: scalars and lists of scalars, nulls
 /// and nested documents left out (the payload has its own summary).
 fn push_fields(out: &mut String, fields: &impl serde::Serialize) {
-    let Ok(Ordered(members)) = serde_json::to_vec(fields)
-        .and_then(|json| serde_json::from_slice::<Ordered>(&json))
+    let Ok(Ordered(members)) =
+        serde_json::to_vec(fields).and_then(|json| serde_json::from_slice::<Ordered>(&json))
     else {
         return;
     };
@@ -296,7 +299,12 @@ pub(crate) fn format_command(
 }
 
 /// Formats a framing or transcript error's line: `#1 error kind line:offset message`.
-pub(crate) fn format_error(style: Style, conn: Option<u32>, body: &ErrorBody<'_>, out: &mut String) {
+pub(crate) fn format_error(
+    style: Style,
+    conn: Option<u32>,
+    body: &ErrorBody<'_>,
+    out: &mut String,
+) {
     connection(style, out, conn);
     out.push(' ');
     style.paint(out, RED, "error");
@@ -381,7 +389,14 @@ impl<W: Write> TextSink<W> {
 impl<W: Write> Sink for TextSink<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
         self.line.clear();
-        let flagged = format_command(self.style, self.conn, cmd, dialect, &self.xml, &mut self.line);
+        let flagged = format_command(
+            self.style,
+            self.conn,
+            cmd,
+            dialect,
+            &self.xml,
+            &mut self.line,
+        );
         self.errors += u64::from(flagged);
         self.out.write_all(self.line.as_bytes())
     }
