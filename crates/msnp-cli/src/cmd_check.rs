@@ -15,7 +15,7 @@ use crate::fail;
 use crate::opts::OutputFormat;
 use crate::record::{ErrorBody, dir_code};
 use crate::sink::Sink;
-use crate::sink::text::{Style, format_finding};
+use crate::sink::text::{FindingLine, Style, format_finding};
 
 /// Arguments of `msnp check`: the input options of `msnp decode`, plus secrets to verify the
 /// login computations with.
@@ -160,17 +160,16 @@ impl<W: Write> Checker<W> {
         };
         if let Some(style) = self.text {
             let mut line = String::new();
-            format_finding(
-                style,
-                f.level.name(),
-                f.code,
-                (f.line, f.offset),
-                &f.message,
-                f.connection,
-                f.dir,
-                f.cmd.as_deref(),
-                &mut line,
-            );
+            let shown = FindingLine {
+                level: f.level.name(),
+                code: f.code,
+                at: (f.line, f.offset),
+                message: &f.message,
+                conn: f.connection,
+                dir: f.dir,
+                cmd: f.cmd.as_deref(),
+            };
+            format_finding(style, &shown, &mut line);
             return self.out.write_all(line.as_bytes());
         }
         serde_json::to_writer(&mut self.out, &f)?;

@@ -26,7 +26,7 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_enum)]
     pub(crate) direction: Option<DirectionArg>,
     /// Print counts per verb and direction, errors, bytes and throughput on stderr instead of records.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub(crate) stats: bool,
     #[command(flatten)]
     pub(crate) dialect: DialectOpts,

@@ -317,20 +317,33 @@ pub(crate) fn format_error(
     out.push('\n');
 }
 
+/// A `msnp check` finding, as its text line shows it.
+#[derive(Debug)]
+pub(crate) struct FindingLine<'a> {
+    /// `error`, `warning` or `info`.
+    pub(crate) level: &'a str,
+    pub(crate) code: &'a str,
+    /// 1-based line and byte offset.
+    pub(crate) at: (u64, u64),
+    pub(crate) message: &'a str,
+    pub(crate) conn: Option<u32>,
+    /// `"C"` or `"S"`.
+    pub(crate) dir: Option<&'a str>,
+    pub(crate) cmd: Option<&'a str>,
+}
+
 /// Formats a `msnp check` finding: `level code line:offset message`, then where it is
 /// (`#1 C→S QRY`) when known.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn format_finding(
-    style: Style,
-    level: &str,
-    code: &str,
-    at: (u64, u64),
-    message: &str,
-    conn: Option<u32>,
-    dir: Option<&str>,
-    cmd: Option<&str>,
-    out: &mut String,
-) {
+pub(crate) fn format_finding(style: Style, f: &FindingLine<'_>, out: &mut String) {
+    let FindingLine {
+        level,
+        code,
+        at,
+        message,
+        conn,
+        dir,
+        cmd,
+    } = *f;
     let colour = match level {
         "error" => RED,
         "warning" => YELLOW,
