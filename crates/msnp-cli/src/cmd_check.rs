@@ -12,8 +12,10 @@ use serde::Serialize;
 
 use crate::cmd_decode::DecodeArgs;
 use crate::fail;
+use crate::opts::OutputFormat;
 use crate::record::{ErrorBody, dir_code};
 use crate::sink::Sink;
+use crate::sink::text::{FindingLine, Style, format_finding};
 
 /// Arguments of `msnp check`: the input options of `msnp decode`, plus secrets to verify the
 /// login computations with.
@@ -36,6 +38,17 @@ enum Level {
     Error,
     Warning,
     Info,
+}
+
+impl Level {
+    /// The name NDJSON findings carry.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +91,10 @@ struct Connection {
 
 struct Checker<W: Write> {
     out: W,
+    /// `Some` for `--format text`: the style of its lines.
+    text: Option<Style>,
+    /// Limits for payload documents (`--max-xml-depth`, …).
+    xml: msnp_proto::payload::XmlLimits,
     password: Option<String>,
     sso_secret: Option<Vec<u8>>,
     conns: HashMap<Option<u32>, Connection>,
@@ -141,6 +158,20 @@ impl<W: Write> Checker<W> {
             dir: dir_code(dir),
             connection: self.current,
         };
+        if let Some(style) = self.text {
+            let mut line = String::new();
+            let shown = FindingLine {
+                level: f.level.name(),
+                code: f.code,
+                at: (f.line, f.offset),
+                message: &f.message,
+                conn: f.connection,
+                dir: f.dir,
+                cmd: f.cmd.as_deref(),
+            };
+            format_finding(style, &shown, &mut line);
+            return self.out.write_all(line.as_bytes());
+        }
         serde_json::to_writer(&mut self.out, &f)?;
         self.out.write_all(b"\n")
     }
@@ -455,13 +486,12 @@ impl<W: Write> Sink for Checker<W> {
         }
         if let Some(p) = cmd.payload().filter(|p| !p.is_empty()) {
             let uun_type = crate::record::uun_type(cmd);
-            let limits = msnp_proto::payload::XmlLimits::default();
             if let Err(e) = msnp_proto::payload::parse_payload_in(
                 cmd.verb(),
                 uun_type,
                 p,
                 dialect.version,
-                &limits,
+                &self.xml,
             ) {
                 self.emit(
                     Level::Warning,
@@ -529,6 +559,15 @@ impl<W: Write> Sink for Checker<W> {
 
 /// Runs `msnp check` (same input options as `msnp decode`).
 pub(crate) fn run(args: CheckArgs) -> ExitCode {
+    if args.decode.stats {
+        // Shared with decode's arguments but hidden here: say so rather than ignore it.
+        eprintln!("msnp check: --stats is an option of msnp decode");
+        return ExitCode::from(2);
+    }
+    if args.decode.extract.extract.is_some() {
+        eprintln!("msnp check: --extract is an option of msnp decode");
+        return ExitCode::from(2);
+    }
     let sso_secret = match args
         .sso_secret
         .as_deref()
@@ -546,6 +585,9 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         password: args.password.clone(),
         sso_secret,
         out: io::BufWriter::new(stdout),
+        text: (args.decode.output.format == OutputFormat::Text)
+            .then(|| Style::new(args.decode.output.colour())),
+        xml: args.decode.dialect.xml_limits(),
         conns: HashMap::new(),
         current: None,
         pos: (0, 0),

@@ -9,10 +9,11 @@ use std::time::Instant;
 use crate::fail;
 use crate::input::pcap::PcapOpts;
 use crate::input::{InputConfig, InputFormat};
-use crate::opts::{DialectOpts, DirectionArg};
+use crate::opts::{DialectOpts, DirectionArg, OutputFormat, OutputOpts};
 use crate::sink::extract::ExtractOpts;
 use crate::sink::json::JsonSink;
 use crate::sink::stats::StatsSink;
+use crate::sink::text::TextSink;
 
 /// Arguments of `msnp decode`.
 #[derive(Debug, clap::Args)]
@@ -26,7 +27,7 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_enum)]
     pub(crate) direction: Option<DirectionArg>,
     /// Print counts per verb and direction, errors, bytes and throughput on stderr instead of records.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub(crate) stats: bool,
     #[command(flatten)]
     pub(crate) dialect: DialectOpts,
@@ -34,6 +35,8 @@ pub(crate) struct DecodeArgs {
     pub(crate) pcap: PcapOpts,
     #[command(flatten)]
     pub(crate) extract: ExtractOpts,
+    #[command(flatten)]
+    pub(crate) output: OutputOpts,
 }
 
 impl DecodeArgs {
@@ -68,6 +71,16 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
             }
             Err(e) => fail(&e),
         }
+    } else if args.output.format == OutputFormat::Text {
+        let stdout = io::stdout().lock();
+        let mut sink = TextSink::new(
+            io::BufWriter::with_capacity(1 << 16, stdout),
+            args.dialect.xml_limits(),
+            args.output.colour(),
+        );
+        let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
+            .and_then(|_| sink.finish());
+        records_written(res, sink.errors)
     } else {
         let stdout = io::stdout().lock();
         let mut sink = JsonSink::new(
@@ -76,12 +89,16 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
         );
         let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
             .and_then(|_| sink.finish());
-        match res {
-            Ok(()) => ExitCode::from(u8::from(sink.errors > 0)),
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                ExitCode::from(u8::from(sink.errors > 0))
-            }
-            Err(e) => fail(&e),
-        }
+        records_written(res, sink.errors)
+    }
+}
+
+/// The exit status after writing records: 1 if any was flagged, 2 on an I/O failure (a reader
+/// that went away is not one).
+fn records_written(res: io::Result<()>, errors: u64) -> ExitCode {
+    match res {
+        Ok(()) => ExitCode::from(u8::from(errors > 0)),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(u8::from(errors > 0)),
+        Err(e) => fail(&e),
     }
 }

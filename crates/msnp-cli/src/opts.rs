@@ -122,3 +122,50 @@ impl DialectOpts {
         }
     }
 }
+
+/// `--format` of `msnp decode` and `msnp check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// One readable line per record.
+    Text,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ColorArg {
+    /// Colour when standard output is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour (even when piped or with `NO_COLOR`).
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// How records are written. (`msnp check` rewords this help: see `main::per_subcommand_help`.)
+#[derive(Clone, Copy, Debug, clap::Args)]
+pub(crate) struct OutputOpts {
+    /// Output: ndjson (one JSON object per command or error) or text (one readable line each).
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub(crate) format: OutputFormat,
+    /// Colour of --format text: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) color: ColorArg,
+}
+
+impl OutputOpts {
+    /// Whether text output is coloured: `--color`, else a terminal on standard output without
+    /// `NO_COLOR` (any non-empty value, as no-color.org asks).
+    pub(crate) fn colour(&self) -> bool {
+        use std::io::IsTerminal;
+        match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
