@@ -414,6 +414,17 @@ pub(crate) fn parse_line(
     line: &[u8],
 ) -> Result<LineMeta, LineError> {
     let len = line.len();
+    // Token offsets are u16: a line past the limit (at most u16::MAX) is refused here, not only by
+    // the decoder, so every caller (the transcript reader too) gets the same bound.
+    let max_line = limits.line();
+    if len > max_line {
+        let verb = line.get(..3).and_then(Verb::from_slice);
+        return Err(lerr(
+            DecodeErrorKind::LineTooLong { max: max_line },
+            max_line,
+            verb,
+        ));
+    }
     // Bytes: printable ASCII and SP in the common case, checked in one branch-free pass; the
     // detailed checks (which byte, UTF-8) run only when that fails.
     if line

@@ -1,6 +1,6 @@
 //! Writes seed corpora for every target into `fuzz/corpus/<target>/` from the repository's own
 //! test data (transcripts, payload captures, SOAP fixtures, auth vectors). Run from `fuzz/`:
-//! `cargo run --bin seed`. The corpora are generated, not committed.
+//! `cargo run --release --example seed`. The corpora are generated, not committed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
