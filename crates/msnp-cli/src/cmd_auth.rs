@@ -68,7 +68,7 @@ enum AuthCommand {
         /// The challenge string from `USR trid TWN S <challenge>`, copied verbatim.
         #[arg(long)]
         challenge: String,
-        /// OrgURL, unencoded (default http://messenger.msn.com); it is percent-encoded.
+        /// OrgURL, unencoded (default `http://messenger.msn.com`); it is percent-encoded.
         #[arg(long)]
         org_url: Option<String>,
     },
