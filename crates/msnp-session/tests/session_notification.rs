@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+mod util;
+
 use msnp_proto::message::OutReason;
 use msnp_proto::{List, PresenceStatus, ProtocolVersion as V, TrId, UrlText};
 use msnp_session::{
@@ -18,19 +20,7 @@ fn signed_in(v: V) -> ClientLogin {
         Credentials::Ticket,
     );
     let mut l = ClientLogin::new(cfg).unwrap();
-    let ver = format!(
-        "VER 1 MSNP{}\r\nCVR 2 1 1 1 a b\r\nUSR 3 TWN S lc=1033\r\n",
-        v.number()
-    );
-    l.handle_input(ver.as_bytes()).unwrap();
-    l.provide_ticket("t=1").unwrap();
-    let ok: &[u8] = if v < V::Msnp10 {
-        b"USR 4 OK alice@hotmail.com Alice 1 0\r\n"
-    } else {
-        b"USR 4 OK alice@hotmail.com 1 0\r\n"
-    };
-    l.handle_input(ok).unwrap();
-    while l.poll_transmit().is_some() {}
+    util::sign_in(&mut l, v);
     l
 }
 

@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+mod util;
+
 use proptest::prelude::*;
 
 use msnp_proto::{Limits, List, PresenceStatus, ProtocolVersion as V, UrlText};
@@ -37,24 +39,7 @@ fn session(v: V, start: Instant) -> NotificationSession {
     )
     .with_limits(LIMITS);
     let mut l = ClientLogin::new(cfg).unwrap();
-    if v < V::Msnp8 {
-        l.handle_input(b"VER 1 MSNP7\r\nINF 2 MD5\r\nUSR 3 MD5 S 12.34\r\nUSR 4 OK alice@hotmail.com Alice\r\n")
-            .unwrap();
-    } else {
-        let ver = format!(
-            "VER 1 MSNP{}\r\nCVR 2 1 1 1 a b\r\nUSR 3 TWN S lc=1033\r\n",
-            v.number()
-        );
-        l.handle_input(ver.as_bytes()).unwrap();
-        l.provide_ticket("t=1").unwrap();
-        let ok: &[u8] = if v < V::Msnp10 {
-            b"USR 4 OK alice@hotmail.com Alice 1 0\r\n"
-        } else {
-            b"USR 4 OK alice@hotmail.com 1 0\r\n"
-        };
-        l.handle_input(ok).unwrap();
-    }
-    while l.poll_transmit().is_some() {}
+    util::sign_in(&mut l, v);
     while l.poll_event().is_some() {}
     l.into_session(config(), start).unwrap()
 }

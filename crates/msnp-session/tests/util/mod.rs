@@ -1,9 +1,9 @@
 //! Helpers shared by the integration tests.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
 
 use msnp_proto::{Direction, ProtocolVersion, Verb};
-use msnp_session::{ClientInfo, Credentials, LoginConfig, ProductPair};
+use msnp_session::{ClientInfo, ClientLogin, Credentials, LoginConfig, ProductPair};
 
 // The transcript reader is msnp-proto's test helper, included as it is.
 #[path = "../../../msnp-proto/tests/util/mod.rs"]
@@ -96,4 +96,31 @@ pub fn text_has(lines: &[Line], package: &str) -> bool {
     lines
         .iter()
         .any(|l| l.verb() == Verb::INF && l.args().iter().any(|a| a.contains(package)))
+}
+
+/// Plays a scripted server through the sign-in of `l` (configured for `alice@hotmail.com` and
+/// the one version `v`): MD5 before MSNP8, a TWN ticket `t=1` from MSNP8; drains what the
+/// client sent.
+pub fn sign_in(l: &mut ClientLogin, v: ProtocolVersion) {
+    if v < ProtocolVersion::Msnp8 {
+        let script = format!(
+            "VER 1 MSNP{}\r\nINF 2 MD5\r\nUSR 3 MD5 S 12.34\r\nUSR 4 OK alice@hotmail.com Alice\r\n",
+            v.number()
+        );
+        l.handle_input(script.as_bytes()).unwrap();
+    } else {
+        let ver = format!(
+            "VER 1 MSNP{}\r\nCVR 2 1 1 1 a b\r\nUSR 3 TWN S lc=1033\r\n",
+            v.number()
+        );
+        l.handle_input(ver.as_bytes()).unwrap();
+        l.provide_ticket("t=1").unwrap();
+        let ok: &[u8] = if v < ProtocolVersion::Msnp10 {
+            b"USR 4 OK alice@hotmail.com Alice 1 0\r\n"
+        } else {
+            b"USR 4 OK alice@hotmail.com 1 0\r\n"
+        };
+        l.handle_input(ok).unwrap();
+    }
+    while l.poll_transmit().is_some() {}
 }
