@@ -1,43 +1,14 @@
 //! Known-answer tests from the spec's vector files and worked examples (payloads.md).
 
-use std::path::PathBuf;
-
 use msnp_proto::payload::data::{CurrentMedia, DataDocument, MediaField, UserData};
 use msnp_proto::payload::ml::{ListBits, Ml, MlBuildOptions, NetworkId};
 use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::payload::p2p::{P2pHeader, P2pMessage};
 use msnp_proto::payload::shields::ShieldsConfig;
 use msnp_proto::payload::xml::XmlLimits;
-use serde_json::Value;
 
-fn vectors(name: &str) -> Vec<Value> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/payload/vectors")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn header_from_json(v: &Value) -> P2pHeader {
-    let g = |k: &str| v[k].as_u64().unwrap();
-    P2pHeader {
-        session_id: g("session_id") as u32,
-        identifier: g("identifier") as u32,
-        data_offset: g("data_offset"),
-        total_size: g("total_size"),
-        length: g("length") as u32,
-        flags: g("flags") as u32,
-        ack_identifier: g("ack_identifier") as u32,
-        ack_unique_id: g("ack_unique_id") as u32,
-        ack_data_size: g("ack_data_size"),
-    }
-}
+mod vectors_util;
+use vectors_util::{header_from_json, hex, vectors};
 
 #[test]
 fn p2p_header_vectors() {
@@ -68,6 +39,7 @@ fn p2p_header_vectors() {
                 hex(v["expected_header_hex"].as_str().unwrap())
             );
             assert!(ack.is_ack());
+            assert_eq!(ack.class(), msnp_proto::p2p::v1::Class::Ack);
             n += 1;
         }
     }
