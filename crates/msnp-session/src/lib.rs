@@ -81,7 +81,9 @@
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+mod address_book;
 mod auth;
+mod circle;
 pub mod digest;
 pub mod login;
 mod machine;
@@ -96,7 +98,8 @@ pub use login::{
 };
 pub use notification::{NotificationSession, Request, SessionConfig, SessionEvent, SessionPhase};
 pub use roster::{
-    Contact, ContactPresence, ListVersion, PresenceChanges, Privacy, Roster, RosterGroup,
+    Circle, CircleMember, Contact, ContactPresence, ListVersion, PresenceChanges, Privacy, Roster,
+    RosterGroup,
 };
 pub use server::{
     ClientCredentials, CvrAnswer, Referral, ServerConfig, ServerEvent, ServerLogin, ServerPhase,

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use crate::SessionError;
+use crate::circle;
 use crate::login::{ClientLogin, LoginEvent, LoginPhase, ProductPair};
 use crate::machine::{self, Challenges, Core, Machine};
 use crate::roster::{self, ContactPresence, ListVersion, PresenceChanges, Roster};
@@ -162,9 +163,10 @@ pub enum Request {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SessionEvent {
-    /// The `SYN` finished: the roster to keep (also from now on in
-    /// [`NotificationSession::roster`]). `changed` is false when the server said the cached
-    /// list was current, and the cache came back.
+    /// The contact list is known: the `SYN` finished (MSNP2–12), or
+    /// [`NotificationSession::load_address_book`] took the address book (MSNP13+). The roster
+    /// to keep (also from now on in [`NotificationSession::roster`]). `changed` is false when
+    /// the server said the cached list was current, and the cache came back.
     RosterSynced {
         /// The roster.
         roster: Roster,
@@ -292,6 +294,28 @@ pub enum SessionEvent {
         operation: Token<'static>,
         /// The routed MIME document.
         payload: Bytes,
+    },
+    /// MSNP18: the server named members of a circle (`NFY PUT`, `Uri: /circle`) or removed
+    /// one (`NFY DEL`); the roster's [`Circle`](crate::roster::Circle) already shows it.
+    CircleMembers {
+        /// The circle's address (`guid@live.com`).
+        circle: String,
+        /// Members added (`nid:handle`).
+        joined: Vec<String>,
+        /// Members removed.
+        left: Vec<String>,
+    },
+    /// MSNP18: a circle member's presence changed (`ILN`/`NLN`/`FLN`/`UBX` with
+    /// `;via=9:circle`); it updates the circle's member, not the contact list.
+    CirclePresence {
+        /// The circle's address.
+        circle: String,
+        /// The member's handle as sent (without the `via`).
+        handle: String,
+        /// The member's presence now.
+        presence: ContactPresence,
+        /// What changed.
+        changes: PresenceChanges,
     },
     /// `GCF` policies pushed by the server.
     Policies(Bytes),
@@ -1058,23 +1082,8 @@ impl NotificationSession {
     /// [`SessionError::WrongState`] before MSNP13, while a list is being sent, or when not
     /// open; [`SessionError::Encode`] when `ml` does not build as a client `<ml>`.
     pub fn send_contact_list(&mut self, ml: &Ml) -> Result<TrId, SessionError> {
-        self.require_open("send_contact_list")?;
-        if self.version < V::Msnp13 {
-            return Err(SessionError::WrongState {
-                call: "send_contact_list",
-                state: "before MSNP13 (use sync)",
-            });
-        }
-        if self.contact_list.is_some() {
-            return Err(SessionError::WrongState {
-                call: "send_contact_list",
-                state: "sending the contact list",
-            });
-        }
-        let mut parts: VecDeque<String> = ml
-            .split(&MlBuildOptions::client(), MlSplitLimits::default())
-            .map_err(|_| invalid("contact list", "does not build as a client <ml>"))?
-            .into();
+        self.require_initial_list("send_contact_list")?;
+        let parts = Self::split_list(ml)?;
         let max = self.config.max_contacts;
         for (account, c) in ml.accounts() {
             if let Ok(h) = Handle::parse(&account)
@@ -1084,6 +1093,51 @@ impl NotificationSession {
                 contact.network = c.network.or(contact.network);
             }
         }
+        self.send_list_parts(parts)
+    }
+
+    /// MSNP13+: takes the address book the caller fetched over SOAP (msnp-soap's parsed
+    /// `ABFindAll`/`ABFindContactsPaged` and `FindMembership` answers) as the roster —
+    /// [`Roster::from_address_book`], announced with [`SessionEvent::RosterSynced`] — and
+    /// sends the initial `ADL`s built from it ([`Roster::initial_list`]), one after each
+    /// `ADL OK`, like [`send_contact_list`](Self::send_contact_list). The official client then
+    /// sends `BLP` (the roster's [`Privacy`](crate::Privacy)), `PRP MFN`, `CHG` and `UUX`:
+    /// [`set_privacy`](Self::set_privacy), [`set_friendly_name`](Self::set_friendly_name),
+    /// [`set_status`](Self::set_status), [`set_personal_message`](Self::set_personal_message).
+    ///
+    /// # Errors
+    /// As [`send_contact_list`](Self::send_contact_list).
+    pub fn load_address_book(
+        &mut self,
+        ab: &msnp_soap::abch::AbFindResult,
+        memberships: &msnp_soap::abch::FindMembershipResult,
+    ) -> Result<TrId, SessionError> {
+        self.require_initial_list("load_address_book")?;
+        let roster = Roster::from_address_book(
+            ab,
+            memberships,
+            self.config.max_contacts,
+            self.config.max_groups,
+        );
+        let parts = Self::split_list(&roster.initial_list())?;
+        self.roster = roster;
+        self.core.emit(SessionEvent::RosterSynced {
+            roster: self.roster.clone(),
+            changed: true,
+        });
+        self.send_list_parts(parts)
+    }
+
+    /// An `<ml>` as the `ADL` payloads that carry it, split at the server's limits.
+    fn split_list(ml: &Ml) -> Result<VecDeque<String>, SessionError> {
+        Ok(ml
+            .split(&MlBuildOptions::client(), MlSplitLimits::default())
+            .map_err(|_| invalid("contact list", "does not build as a client <ml>"))?
+            .into())
+    }
+
+    /// Sends the first part of a contact list; the rest follow one per `ADL OK`.
+    fn send_list_parts(&mut self, mut parts: VecDeque<String>) -> Result<TrId, SessionError> {
         let first = parts.pop_front().unwrap_or_default();
         let id = self.send_adl(&first)?;
         self.contact_list = Some(ContactList {
@@ -1352,6 +1406,24 @@ impl NotificationSession {
         }
     }
 
+    /// The initial `ADL`s may go out: MSNP13+, open, none in flight.
+    fn require_initial_list(&self, call: &'static str) -> Result<(), SessionError> {
+        self.require_open(call)?;
+        if self.version < V::Msnp13 {
+            return Err(SessionError::WrongState {
+                call,
+                state: "before MSNP13 (use sync)",
+            });
+        }
+        if self.contact_list.is_some() {
+            return Err(SessionError::WrongState {
+                call,
+                state: "sending the contact list",
+            });
+        }
+        Ok(())
+    }
+
     fn require_list_era(&self, call: &'static str) -> Result<(), SessionError> {
         self.require_open(call)?;
         if self.version >= V::Msnp13 {
@@ -1459,6 +1531,51 @@ impl NotificationSession {
         k.qng_deadline = None;
         // The next ping counts from the last one: the QNG answers it.
         k.next_ping = k.base.checked_add(k.interval);
+    }
+
+    /// A circle `NFY`: members join or leave the circle (created when the address book did
+    /// not name it).
+    fn on_circle_update(&mut self, u: circle::CircleUpdate) {
+        let max = self.config.max_contacts;
+        if let Some(c) = self.roster.circle_entry(&u.circle, max) {
+            for m in &u.joined {
+                c.add_member(m, max);
+            }
+            for m in &u.left {
+                c.remove_member(m);
+            }
+        }
+        self.core.emit(SessionEvent::CircleMembers {
+            circle: u.circle,
+            joined: u.joined,
+            left: u.left,
+        });
+    }
+
+    /// A presence line for a circle member (`;via=9:circle`).
+    fn on_circle_presence(
+        &mut self,
+        handle: &Handle<'_>,
+        apply: impl FnOnce(&mut roster::CircleMember) -> PresenceChanges,
+    ) {
+        let max = self.config.max_contacts;
+        let Some(circle) = self.roster.circle_of(handle) else {
+            return;
+        };
+        let Some(c) = self.roster.circle_entry(&circle, max) else {
+            return;
+        };
+        let Some(member) = c.add_member(handle.as_str(), max) else {
+            return;
+        };
+        let changes = apply(member);
+        let (handle, presence) = (member.handle.clone(), member.presence.clone());
+        self.core.emit(SessionEvent::CirclePresence {
+            circle,
+            handle,
+            presence,
+            changes,
+        });
     }
 
     fn presence_event(&mut self, key: &str, changes: PresenceChanges, initial: bool) {
@@ -1851,6 +1968,21 @@ impl Machine for NotificationSession {
                 self.core.emit(SessionEvent::ChallengeAccepted(t.trid));
             }
             Message::Qng(q) => self.on_qng(q.seconds),
+            Message::Iln(i) if self.roster.circle_of(&i.presence.handle).is_some() => {
+                self.on_circle_presence(&i.presence.handle, |m| m.apply_presence(&i.presence));
+            }
+            Message::Nln(p) if self.roster.circle_of(&p.handle).is_some() => {
+                self.on_circle_presence(&p.handle, |m| m.apply_presence(&p));
+            }
+            Message::Fln(o) if self.roster.circle_of(&o.handle).is_some() => {
+                self.on_circle_presence(&o.handle, |m| m.apply_offline());
+            }
+            Message::Ubx(u) if self.roster.circle_of(&u.handle).is_some() => {
+                if let Ok(DataDocument::Data(d)) = DataDocument::parse(&u.payload, &self.config.xml)
+                {
+                    self.on_circle_presence(&u.handle, |m| m.apply_data(&d));
+                }
+            }
             Message::Iln(i) if self.is_me(&i.presence.handle) => {
                 self.core.emit(SessionEvent::Command(cmd.clone()));
             }
@@ -1938,6 +2070,10 @@ impl Machine for NotificationSession {
                 ..
             }) => {
                 let p = raw.payload().unwrap_or_default();
+                if let Some(u) = circle::read_nfy(op.as_str(), p, &self.config.xml) {
+                    self.on_circle_update(u);
+                    return Ok(());
+                }
                 self.core.emit(SessionEvent::Routed {
                     operation: op.into_owned(),
                     payload: cmd.frame().slice_ref(p),

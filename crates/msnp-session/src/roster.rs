@@ -172,6 +172,146 @@ pub struct Roster {
     pub privacy: Privacy,
     /// The user's own properties from `PRP` (`MFN`, phones, `MBE`, …), values decoded.
     pub properties: Vec<(Property, String)>,
+    /// MSNP18 circles (group chats of the address book), by lower-cased address.
+    pub circles: BTreeMap<String, Circle>,
+}
+
+/// An MSNP18 circle: a shared group whose members the server announces with `NFY` and whose
+/// members' presence arrives as `NLN …;via=9:circle`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Circle {
+    /// `00000000-0000-0000-0009-…@live.com`.
+    pub address: String,
+    /// The lists it is on.
+    pub lists: ListBits,
+    /// The members the server named, by lower-cased address.
+    pub members: BTreeMap<String, CircleMember>,
+}
+
+impl Circle {
+    /// A circle with no members known yet.
+    pub fn new(address: String, lists: ListBits) -> Self {
+        Self {
+            address,
+            lists,
+            members: BTreeMap::new(),
+        }
+    }
+
+    /// The member with this handle (any case, `nid:` prefix and `via` allowed).
+    pub fn member(&self, handle: &str) -> Option<&CircleMember> {
+        let h = Handle::parse(handle).ok()?;
+        self.members.get(&key(&h))
+    }
+
+    /// The member for `handle` (`nid:handle`, a `via` is dropped), created when there is room.
+    pub(crate) fn add_member(&mut self, handle: &str, max: usize) -> Option<&mut CircleMember> {
+        let h = Handle::parse(handle).ok()?;
+        let k = key(&h);
+        if !self.members.contains_key(&k) {
+            if self.members.len() >= max {
+                return None;
+            }
+            let written = match h.network() {
+                Some(n) => format!("{}:{}", n.0, h.address()),
+                None => h.address().to_owned(),
+            };
+            self.members.insert(
+                k.clone(),
+                CircleMember {
+                    handle: written,
+                    friendly_name: h.address().to_owned(),
+                    presence: ContactPresence::default(),
+                },
+            );
+        }
+        self.members.get_mut(&k)
+    }
+
+    /// Removes a member.
+    pub(crate) fn remove_member(&mut self, handle: &str) {
+        if let Ok(h) = Handle::parse(handle) {
+            self.members.remove(&key(&h));
+        }
+    }
+}
+
+impl CircleMember {
+    /// `ILN`/`NLN` inside the circle.
+    pub(crate) fn apply_presence(&mut self, p: &Presence<'_>) -> PresenceChanges {
+        online(&mut self.friendly_name, &mut self.presence, p)
+    }
+
+    /// `FLN` inside the circle.
+    pub(crate) fn apply_offline(&mut self) -> PresenceChanges {
+        offline(&mut self.presence)
+    }
+
+    /// `UBX` inside the circle.
+    pub(crate) fn apply_data(&mut self, d: &UserData) -> PresenceChanges {
+        data(&mut self.presence, d)
+    }
+}
+
+/// `ILN`/`NLN` applied to a name and presence.
+fn online(name: &mut String, presence: &mut ContactPresence, p: &Presence<'_>) -> PresenceChanges {
+    let new_name = decoded(&p.friendly_name);
+    let object = p.msn_object.as_ref().map(decoded).filter(|o| o != "0");
+    let ch = PresenceChanges {
+        status: presence.status != p.status,
+        friendly_name: *name != new_name,
+        capabilities: p.capabilities.is_some() && presence.capabilities != p.capabilities,
+        msn_object: presence.msn_object != object,
+        ..PresenceChanges::default()
+    };
+    presence.status = p.status;
+    *name = new_name;
+    if p.capabilities.is_some() {
+        presence.capabilities = p.capabilities;
+    }
+    presence.msn_object = object;
+    ch
+}
+
+/// `FLN`: offline, and the capabilities and object are gone with it.
+fn offline(presence: &mut ContactPresence) -> PresenceChanges {
+    let ch = PresenceChanges {
+        status: presence.status != PresenceStatus::Offline,
+        capabilities: presence.capabilities.is_some(),
+        msn_object: presence.msn_object.is_some(),
+        ..PresenceChanges::default()
+    };
+    presence.status = PresenceStatus::Offline;
+    presence.capabilities = None;
+    presence.msn_object = None;
+    ch
+}
+
+/// `UBX`: the personal message and current media.
+fn data(presence: &mut ContactPresence, d: &UserData) -> PresenceChanges {
+    let psm = d.psm.clone().filter(|p| !p.is_empty());
+    let media = d.media().filter(|m| m.enabled).cloned();
+    let ch = PresenceChanges {
+        personal_message: presence.personal_message != psm,
+        current_media: presence.current_media != media,
+        ..PresenceChanges::default()
+    };
+    presence.personal_message = psm;
+    presence.current_media = media;
+    ch
+}
+
+/// A member of a [`Circle`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CircleMember {
+    /// The member's handle as the server wrote it (`1:bob@hotmail.com`).
+    pub handle: String,
+    /// The friendly name, decoded (the address until a presence line names one).
+    pub friendly_name: String,
+    /// Presence inside the circle.
+    pub presence: ContactPresence,
 }
 
 /// Most properties kept per contact or for the user (the protocol names eight).
@@ -215,7 +355,14 @@ impl Roster {
             groups: Vec::new(),
             privacy: Privacy::default(),
             properties: Vec::new(),
+            circles: BTreeMap::new(),
         }
+    }
+
+    /// The circle with this address (any case; `9:` prefix allowed).
+    pub fn circle(&self, address: &str) -> Option<&Circle> {
+        let h = Handle::parse(address).ok()?;
+        self.circles.get(&key(&h))
     }
 
     /// The contact with this address (any case, with or without network prefix or endpoint).
@@ -242,6 +389,28 @@ impl Roster {
             .iter()
             .find(|(k, _)| k == p)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The circle a presence line is about (`…;via=9:circle@live.com`): its address.
+    pub(crate) fn circle_of(&self, handle: &Handle<'_>) -> Option<String> {
+        let via = Handle::parse(handle.via()?).ok()?;
+        (via.network() == Some(NetworkId::CIRCLE)).then(|| via.address().to_owned())
+    }
+
+    /// The circle with this address, created when there is room (`max` circles).
+    pub(crate) fn circle_entry(&mut self, address: &str, max: usize) -> Option<&mut Circle> {
+        let h = Handle::parse(address).ok()?;
+        let k = key(&h);
+        if !self.circles.contains_key(&k) {
+            if self.circles.len() >= max {
+                return None;
+            }
+            self.circles.insert(
+                k.clone(),
+                Circle::new(h.address().to_owned(), ListBits::NONE),
+            );
+        }
+        self.circles.get_mut(&k)
     }
 
     /// The contact for `handle`, created when there is room for it (`max` contacts).
@@ -346,21 +515,7 @@ impl Roster {
         max: usize,
     ) -> Option<(String, PresenceChanges)> {
         let c = self.upsert(&p.handle, max)?;
-        let name = decoded(&p.friendly_name);
-        let object = p.msn_object.as_ref().map(decoded).filter(|o| o != "0");
-        let ch = PresenceChanges {
-            status: c.presence.status != p.status,
-            friendly_name: c.friendly_name != name,
-            capabilities: p.capabilities.is_some() && c.presence.capabilities != p.capabilities,
-            msn_object: c.presence.msn_object != object,
-            ..PresenceChanges::default()
-        };
-        c.presence.status = p.status;
-        c.friendly_name = name;
-        if p.capabilities.is_some() {
-            c.presence.capabilities = p.capabilities;
-        }
-        c.presence.msn_object = object;
+        let ch = online(&mut c.friendly_name, &mut c.presence, p);
         Some((key(&p.handle), ch))
     }
 
@@ -368,15 +523,7 @@ impl Roster {
     pub(crate) fn apply_offline(&mut self, o: &Offline<'_>) -> Option<(String, PresenceChanges)> {
         let k = key(&o.handle);
         let c = self.contacts.get_mut(&k)?;
-        let ch = PresenceChanges {
-            status: c.presence.status != PresenceStatus::Offline,
-            capabilities: c.presence.capabilities.is_some(),
-            msn_object: c.presence.msn_object.is_some(),
-            ..PresenceChanges::default()
-        };
-        c.presence.status = PresenceStatus::Offline;
-        c.presence.capabilities = None;
-        c.presence.msn_object = None;
+        let ch = offline(&mut c.presence);
         Some((k, ch))
     }
 
@@ -388,15 +535,7 @@ impl Roster {
         max: usize,
     ) -> Option<(String, PresenceChanges)> {
         let c = self.upsert(handle, max)?;
-        let psm = d.psm.clone().filter(|p| !p.is_empty());
-        let media = d.media().filter(|m| m.enabled).cloned();
-        let ch = PresenceChanges {
-            personal_message: c.presence.personal_message != psm,
-            current_media: c.presence.current_media != media,
-            ..PresenceChanges::default()
-        };
-        c.presence.personal_message = psm;
-        c.presence.current_media = media;
+        let ch = data(&mut c.presence, d);
         Some((key(handle), ch))
     }
 

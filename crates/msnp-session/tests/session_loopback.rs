@@ -21,6 +21,10 @@ use msnp_session::{
     LoginPhase, NotificationSession, Request, ServerConfig, ServerEvent, ServerLogin,
     SessionConfig, SessionEvent, SessionPhase, SwitchboardEvent, TicketRequest,
 };
+use msnp_soap::abch::{
+    AbFindResult, AbResponse, AbResponseBody, Contact, ContactInfo, ContactType,
+    FindMembershipResult, Member, MemberRole, Membership, Service, ServiceHandle,
+};
 
 /// The binary secret of the ticket the SSO client presents (MSNP15+).
 const SECRET: &[u8] = b"the ticket's binary secret 24b";
@@ -645,20 +649,52 @@ fn era(version: V) {
     );
 }
 
-/// The caller's address book, as the ABCH answers would give it (MSNP13+).
-fn address_book() -> Ml {
-    Ml::from_accounts(
-        true,
-        [
-            (
-                "bob@hotmail.com",
-                ListBits::FORWARD | ListBits::ALLOW,
-                NetworkId::PASSPORT,
-            ),
-            ("carol@msn.com", ListBits::FORWARD, NetworkId::PASSPORT),
-        ],
-    )
-    .unwrap()
+/// The caller's address book as the ABCH services answer it (MSNP13+): the two SOAP responses
+/// a server would send, written and read back by msnp-soap, as the client fetched them.
+fn address_book() -> (AbFindResult, FindMembershipResult) {
+    let contact = |account: &str, id: u8| Contact {
+        contact_id: Some(format!("00000000-0000-0000-0000-0000000000{id:02}")),
+        info: Some(ContactInfo {
+            contact_type: Some(ContactType::Regular),
+            passport_name: Some(account.to_owned()),
+            is_messenger_user: Some(true),
+            display_name: Some(account.to_owned()),
+            ..ContactInfo::default()
+        }),
+        ..Contact::default()
+    };
+    let ab = AbResponseBody::FindAll(AbFindResult {
+        contacts: vec![contact("bob@hotmail.com", 1), contact("carol@msn.com", 2)],
+        ..AbFindResult::default()
+    });
+    let fm = AbResponseBody::FindMembership(FindMembershipResult {
+        services: vec![Service {
+            handle: ServiceHandle::messenger(),
+            memberships: vec![Membership {
+                role: MemberRole::Allow,
+                members: vec![Member::passport("bob@hotmail.com")],
+                is_complete: None,
+            }],
+            last_change: None,
+            deleted: None,
+        }],
+    });
+    let over_http = |body| {
+        let xml = AbResponse {
+            service_header: None,
+            body,
+        }
+        .to_xml();
+        AbResponse::from_xml(&xml, &XmlLimits::default())
+            .unwrap()
+            .body
+    };
+    let (AbResponseBody::FindAll(ab), AbResponseBody::FindMembership(fm)) =
+        (over_http(ab), over_http(fm))
+    else {
+        panic!("the responses read back as what they were")
+    };
+    (ab, fm)
 }
 
 /// MSNP13+: the address book's list sent as `ADL`, then as `era` does, with presence lines in
@@ -674,7 +710,8 @@ fn abch_era(version: V) {
     };
 
     // The contact list: one ADL (two contacts fit), its ADL OK completes the request.
-    let list = net.ns().send_contact_list(&address_book()).unwrap();
+    let (ab, memberships) = address_book();
+    let list = net.ns().load_address_book(&ab, &memberships).unwrap();
     net.pump();
     assert_eq!(net.server.adls.len(), 1, "{version:?}");
     let sent = Ml::parse(net.server.adls[0].as_bytes(), &XmlLimits::default()).unwrap();

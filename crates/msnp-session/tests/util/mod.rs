@@ -99,8 +99,8 @@ pub fn text_has(lines: &[Line], package: &str) -> bool {
 }
 
 /// Plays a scripted server through the sign-in of `l` (configured for `alice@hotmail.com` and
-/// the one version `v`): MD5 before MSNP8, a TWN ticket `t=1` from MSNP8; drains what the
-/// client sent.
+/// the one version `v`): MD5 before MSNP8, a TWN ticket `t=1` from MSNP8, an SSO ticket from
+/// MSNP15; drains what the client sent.
 pub fn sign_in(l: &mut ClientLogin, v: ProtocolVersion) {
     if v < ProtocolVersion::Msnp8 {
         let script = format!(
@@ -108,6 +108,15 @@ pub fn sign_in(l: &mut ClientLogin, v: ProtocolVersion) {
             v.number()
         );
         l.handle_input(script.as_bytes()).unwrap();
+    } else if v >= ProtocolVersion::Msnp15 {
+        let ver = format!(
+            "VER 1 MSNP{}\r\nCVR 2 1 1 1 a b\r\nUSR 3 SSO S MBI_KEY_OLD bm9uY2U=\r\n",
+            v.number()
+        );
+        l.handle_input(ver.as_bytes()).unwrap();
+        l.provide_sso("t=1", b"secret", [1; 8]).unwrap();
+        l.handle_input(b"USR 4 OK alice@hotmail.com 1 0\r\n")
+            .unwrap();
     } else {
         let ver = format!(
             "VER 1 MSNP{}\r\nCVR 2 1 1 1 a b\r\nUSR 3 TWN S lc=1033\r\n",

@@ -477,7 +477,7 @@ pub fn contact_lists(ab: &AbFindResult, memberships: &FindMembershipResult) -> V
                 if mem.deleted == Some(true) {
                     continue;
                 }
-                if let (Some(acc), Some(net)) = (mem.account.as_deref(), mem.network()) {
+                if let (Some(acc), Some(net)) = (mem.list_account(), mem.network()) {
                     *map.entry((acc.to_ascii_lowercase(), net)).or_default() |= bit;
                 }
             }

@@ -644,7 +644,8 @@ impl Member {
         }
     }
 
-    /// MSNP network id: the leading number of `MSN.IM.BuddyType`, else 1 for passport members.
+    /// MSNP network id: the leading number of `MSN.IM.BuddyType`, else 1 for passport members
+    /// and 9 for circle members (MSNP18).
     pub fn network(&self) -> Option<u32> {
         if let Some(a) = self
             .annotations
@@ -656,7 +657,21 @@ impl Member {
                 return Some(n);
             }
         }
-        matches!(self.kind, MemberKind::Passport).then_some(1)
+        match self.kind {
+            MemberKind::Passport => Some(1),
+            MemberKind::Circle => Some(9),
+            _ => None,
+        }
+    }
+
+    /// The member's account as the `<ml>` and routed addresses name it: a circle's bare
+    /// `CircleId` GUID becomes `guid@live.com` (commands.md §5.1); others as sent.
+    pub fn list_account(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let acc = self.account.as_deref()?;
+        Some(match self.kind {
+            MemberKind::Circle if !acc.contains('@') => format!("{acc}@live.com").into(),
+            _ => acc.into(),
+        })
     }
 
     /// The pending invitation message (`MSN.IM.InviteMessage`).
