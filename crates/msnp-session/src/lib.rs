@@ -91,6 +91,7 @@ pub mod notification;
 pub mod roster;
 pub mod server;
 pub mod switchboard;
+mod violation;
 
 pub use login::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase,
@@ -108,6 +109,7 @@ pub use switchboard::{
     Participant, SwitchboardConfig, SwitchboardError, SwitchboardEvent, SwitchboardPhase,
     SwitchboardSession,
 };
+pub use violation::{Problem, ProtocolViolation};
 
 use msnp_proto::error::{DecodeError, EncodeError};
 

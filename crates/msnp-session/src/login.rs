@@ -5,7 +5,8 @@ use msnp_auth::{MbiBlob, TwnChallenge};
 
 use crate::SessionError;
 use crate::auth;
-use crate::machine::{self, Challenges, Core, Machine, line_text};
+use crate::machine::{self, Challenges, Core, Machine};
+use crate::violation::ProtocolViolation;
 use msnp_proto::error_code::ErrorCode;
 use msnp_proto::message::session::Out;
 use msnp_proto::message::{
@@ -245,26 +246,10 @@ pub enum LoginError {
     /// An MD5/CTP login without a password in the configuration.
     #[error("the server asked for an MD5/CTP login and no password is configured")]
     PasswordRequired,
-    /// A command that does not belong at this point of the login.
-    #[error("unexpected {verb} while {expecting}: {line:?}")]
-    Unexpected {
-        /// The command.
-        verb: Verb,
-        /// What the machine was waiting for.
-        expecting: &'static str,
-        /// The command line, as received.
-        line: String,
-    },
-    /// A command of the right kind with arguments this machine cannot use.
-    #[error("malformed {verb}: {reason}: {line:?}")]
-    Malformed {
-        /// The command.
-        verb: Verb,
-        /// What is wrong.
-        reason: &'static str,
-        /// The command line, as received.
-        line: String,
-    },
+    /// A command that does not belong at this point of the login, or with arguments this
+    /// machine cannot use.
+    #[error(transparent)]
+    Protocol(#[from] ProtocolViolation),
     /// The server sent `OUT` before the login completed.
     #[error("disconnected by the server ({})", reason.as_ref().map_or("no reason", |r| r.as_str()))]
     Disconnected {
@@ -788,21 +773,12 @@ impl ClientLogin {
     }
 
     fn unexpected(&mut self, cmd: &OwnedCommand) {
-        let e = LoginError::Unexpected {
-            verb: cmd.as_raw().verb(),
-            expecting: self.phase.expecting(),
-            line: line_text(cmd),
-        };
-        self.fail(e);
+        let e = ProtocolViolation::unexpected(cmd, self.phase.expecting());
+        self.fail(e.into());
     }
 
     fn malformed(&mut self, cmd: &OwnedCommand, reason: &'static str) {
-        let e = LoginError::Malformed {
-            verb: cmd.as_raw().verb(),
-            reason,
-            line: line_text(cmd),
-        };
-        self.fail(e);
+        self.fail(ProtocolViolation::malformed(cmd, reason).into());
     }
 
     fn on_error(&mut self, cmd: &OwnedCommand, code: ErrorCode, trid: Option<TrId>) {

@@ -13,7 +13,7 @@ use msnp_auth::MbiBlob;
 
 use crate::SessionError;
 use crate::auth;
-use crate::machine::{self, Core, Machine, line_text};
+use crate::machine::{self, Core, Machine};
 use msnp_proto::error_code::ErrorCode;
 use msnp_proto::message::{
     AuthPackage, AuthStage, Chl, CvrReply, CvrRequest, ErrorReply, Gcf, InfReply, MessageError,
@@ -542,12 +542,9 @@ impl ServerLogin {
             ServerPhase::Subsequent => "waiting for USR S",
             _ => "waiting for the caller",
         };
-        self.core
-            .emit(ServerEvent::Failed(crate::LoginError::Unexpected {
-                verb: cmd.as_raw().verb(),
-                expecting,
-                line: line_text(cmd),
-            }));
+        self.core.emit(ServerEvent::Failed(
+            crate::ProtocolViolation::unexpected(cmd, expecting).into(),
+        ));
         self.phase = ServerPhase::Finished;
     }
 

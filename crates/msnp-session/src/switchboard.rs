@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 use bytes::Bytes;
 
 use crate::SessionError;
-use crate::machine::{self, Core, Machine, line_text};
+use crate::machine::{self, Core, Machine};
+use crate::violation::ProtocolViolation;
 use msnp_proto::error_code::ErrorCode;
 use msnp_proto::message::session::Out;
 use msnp_proto::message::{
@@ -112,26 +113,9 @@ pub enum SwitchboardError {
         /// The TrID it answered.
         trid: TrId,
     },
-    /// A command that does not belong at this point.
-    #[error("unexpected {verb} while {expecting}: {line:?}")]
-    Unexpected {
-        /// The command.
-        verb: Verb,
-        /// What the session was waiting for.
-        expecting: &'static str,
-        /// The line as received.
-        line: String,
-    },
-    /// A command with unusable arguments.
-    #[error("malformed {verb}: {reason}: {line:?}")]
-    Malformed {
-        /// The command.
-        verb: Verb,
-        /// What is wrong.
-        reason: &'static str,
-        /// The line as received.
-        line: String,
-    },
+    /// A command that does not belong at this point, or with unusable arguments.
+    #[error(transparent)]
+    Protocol(#[from] ProtocolViolation),
     /// More participants than [`SwitchboardConfig::max_participants`].
     #[error("more than {max} participants")]
     TooManyParticipants {
@@ -546,21 +530,12 @@ impl SwitchboardSession {
     }
 
     fn unexpected(&mut self, cmd: &OwnedCommand) {
-        let e = SwitchboardError::Unexpected {
-            verb: cmd.as_raw().verb(),
-            expecting: self.phase.expecting(),
-            line: line_text(cmd),
-        };
-        self.fail(e);
+        let e = ProtocolViolation::unexpected(cmd, self.phase.expecting());
+        self.fail(e.into());
     }
 
     fn malformed(&mut self, cmd: &OwnedCommand, reason: &'static str) {
-        let e = SwitchboardError::Malformed {
-            verb: cmd.as_raw().verb(),
-            reason,
-            line: line_text(cmd),
-        };
-        self.fail(e);
+        self.fail(ProtocolViolation::malformed(cmd, reason).into());
     }
 
     /// Whether `h` is another endpoint of the user's own account.

@@ -7,9 +7,9 @@ use msnp_proto::{
     Token, TrId, Verb,
 };
 use msnp_session::{
-    ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase,
-    SessionError, SwitchboardConfig, SwitchboardError, SwitchboardEvent, SwitchboardPhase,
-    SwitchboardSession, TicketRequest,
+    ClientInfo, ClientLogin, Credentials, LoginConfig, LoginError, LoginEvent, LoginPhase, Problem,
+    ProtocolViolation, SessionError, SwitchboardConfig, SwitchboardError, SwitchboardEvent,
+    SwitchboardPhase, SwitchboardSession, TicketRequest,
 };
 
 /// A command of the caller's, typed in the login's client dialect.
@@ -185,7 +185,7 @@ fn unexpected_commands_fail_the_login() {
     l.handle_input(b"VER 1 MSNP8\r\nSYN 2 0\r\n").unwrap();
     let ev = drain_ev(&mut l);
     assert!(
-        matches!(ev.last(), Some(LoginEvent::Failed(LoginError::Unexpected { verb: Verb::SYN, line, .. })) if line == "SYN 2 0"),
+        matches!(ev.last(), Some(LoginEvent::Failed(LoginError::Protocol(ProtocolViolation { verb: Verb::SYN, line, problem: Problem::Unexpected { .. } }))) if line == "SYN 2 0"),
         "{ev:?}"
     );
     // A TrID nobody used.
@@ -194,20 +194,26 @@ fn unexpected_commands_fail_the_login() {
         .unwrap();
     assert!(matches!(
         drain_ev(&mut l).last(),
-        Some(LoginEvent::Failed(LoginError::Unexpected {
-            verb: Verb::CVR,
-            ..
-        }))
+        Some(LoginEvent::Failed(LoginError::Protocol(
+            ProtocolViolation {
+                verb: Verb::CVR,
+                problem: Problem::Unexpected { .. },
+                ..
+            }
+        )))
     ));
     // Anything but VER first.
     let mut l = login(vec![V::Msnp8], Credentials::Ticket);
     l.handle_input(b"QNG 50\r\n").unwrap();
     assert!(matches!(
         drain_ev(&mut l).last(),
-        Some(LoginEvent::Failed(LoginError::Unexpected {
-            verb: Verb::QNG,
-            ..
-        }))
+        Some(LoginEvent::Failed(LoginError::Protocol(
+            ProtocolViolation {
+                verb: Verb::QNG,
+                problem: Problem::Unexpected { .. },
+                ..
+            }
+        )))
     ));
     // USR S for another package than the one sent.
     let mut l = login(vec![V::Msnp8], Credentials::Ticket);
@@ -215,10 +221,13 @@ fn unexpected_commands_fail_the_login() {
         .unwrap();
     assert!(matches!(
         drain_ev(&mut l).last(),
-        Some(LoginEvent::Failed(LoginError::Malformed {
-            verb: Verb::USR,
-            ..
-        }))
+        Some(LoginEvent::Failed(LoginError::Protocol(
+            ProtocolViolation {
+                verb: Verb::USR,
+                problem: Problem::Malformed { .. },
+                ..
+            }
+        )))
     ));
 }
 
@@ -571,10 +580,13 @@ fn switchboard_from_ns_commands_and_unexpected() {
     s.handle_input(b"JOI x@y.z X 0\r\n").unwrap();
     assert!(matches!(
         sb_ev(&mut s).last(),
-        Some(SwitchboardEvent::Failed(SwitchboardError::Unexpected {
-            verb: Verb::JOI,
-            ..
-        }))
+        Some(SwitchboardEvent::Failed(SwitchboardError::Protocol(
+            ProtocolViolation {
+                verb: Verb::JOI,
+                problem: Problem::Unexpected { .. },
+                ..
+            }
+        )))
     ));
 
     let xfr = b"XFR 17 SB 203.0.113.40:1863 CKI 1726.3321 U messenger.msn.com 1\r\n";
