@@ -1,33 +1,5 @@
-//! Sans-IO authentication for the MSN Messenger protocol (MSNP2 – MSNP21).
-//!
-//! Every function here is pure: passwords, salts, nonces, IVs and server replies
-//! are arguments; nothing reads a socket, clock or random generator. Bad input
-//! yields a typed [`AuthError`]; nothing panics. Sizes are bounded by [`Limits`].
-//!
-//! # Schemes and the protocol versions that use them
-//!
-//! | MSNP | scheme | here |
-//! | --- | --- | --- |
-//! | 2 – 7 | `USR MD5`: `md5hex(salt ‖ password)` (`CTP` clear text in the MSNP2 draft) | [`md5_login_hash`], [`ctp_login_response`] |
-//! | 8 – 11 (to 14) | `USR TWN`: Passport 1.4 over HTTPS (nexus → `login2.srf` → redirects) yields a `t=…&p=…` ticket | [`TwnChallenge`], [`passport14_authorization`], [`parse_login_response`], [`PassportUrls`], [`Passport14Login`] |
-//! | 12 – 14 | `USR TWN` with the ticket from Passport SOAP (`RST.srf`, in `msnp-soap`) | [`TwnChallenge::rst_policy`] |
-//! | 15 – 21 | `USR SSO`: SOAP ticket plus the MBI blob (HMAC-SHA1 + 3DES-CBC over the server nonce) | [`SsoChallenge`], [`mbi::derive_key`], [`MbiBlob`], [`mbi_response`], [`sso_usr_args`] |
-//! | 6 – 10 | `CHL`/`QRY` "basic": `md5hex(challenge ‖ private key)` | [`qry_md5`] |
-//! | 11 – 21 | `CHL`/`QRY` product-ID algorithm | [`qry_msnp11`], [`ChallengeAlgorithm`], [`KNOWN_PRODUCTS`], [`products`] |
-//!
-//! # Example: answering a challenge
-//!
-//! ```
-//! use msnp_auth::{default_product, qry_for_version};
-//! let product = default_product(11).unwrap();
-//! assert_eq!(product.pair.id, "PROD0090YUAUV{2B");
-//! let answer = qry_for_version(11, "22210219642164014968", product.pair).unwrap();
-//! assert_eq!(answer.to_string(), "85ecb0db8f32113df79ce0892b9a102c");
-//! ```
-//!
-//! # Features
-//! * `serde`: `Serialize` on the public value types (the `msnp` CLI prints JSON).
-
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod digest;

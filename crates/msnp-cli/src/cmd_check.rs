@@ -580,6 +580,12 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.decode.output.format == OutputFormat::Html {
+        eprintln!(
+            "msnp check: --format html draws decoded commands: use `msnp decode --format html`"
+        );
+        return ExitCode::from(2);
+    }
     let stdout = io::stdout().lock();
     let mut checker = Checker {
         password: args.password.clone(),

@@ -11,6 +11,7 @@ use crate::input::pcap::PcapOpts;
 use crate::input::{InputConfig, InputFormat};
 use crate::opts::{DialectOpts, DirectionArg, OutputFormat, OutputOpts};
 use crate::sink::extract::ExtractOpts;
+use crate::sink::html::HtmlSink;
 use crate::sink::json::JsonSink;
 use crate::sink::stats::StatsSink;
 use crate::sink::text::TextSink;
@@ -77,6 +78,23 @@ pub(crate) fn run(args: DecodeArgs) -> ExitCode {
             io::BufWriter::with_capacity(1 << 16, stdout),
             args.dialect.xml_limits(),
             args.output.colour(),
+        );
+        let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
+            .and_then(|_| sink.finish());
+        records_written(res, sink.errors)
+    } else if args.output.format == OutputFormat::Html {
+        let title = match &args.file {
+            Some(p) if p.as_os_str() != "-" => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            _ => "standard input".to_owned(),
+        };
+        let stdout = io::stdout().lock();
+        let mut sink = HtmlSink::new(
+            io::BufWriter::with_capacity(1 << 16, stdout),
+            args.dialect.xml_limits(),
+            &title,
         );
         let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
             .and_then(|_| sink.finish());

@@ -31,7 +31,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Decode wire bytes, a transcript or a capture into one JSON object (NDJSON) or one readable
-    /// line (--format text) per command.
+    /// line (--format text) per command, or draw the session as an HTML ladder (--format html).
     Decode(cmd_decode::DecodeArgs),
     /// Encode NDJSON records or a transcript into wire bytes or a transcript, computing lengths.
     Encode(cmd_encode::EncodeArgs),
@@ -65,7 +65,8 @@ fn command() -> clap::Command {
             .mut_arg("format", |a| {
                 a.help(
                     "Output: ndjson (one JSON object per finding) or text \
-                     (one line per finding: level code line:offset message)",
+                     (one line per finding: level code line:offset message); \
+                     html is decode's only",
                 )
             })
             .mut_arg("color", |a| {

@@ -130,6 +130,8 @@ pub(crate) enum OutputFormat {
     Ndjson,
     /// One readable line per record.
     Text,
+    /// One self-contained HTML page: the session as a ladder diagram (`msnp decode` only).
+    Html,
 }
 
 /// `--color`.
@@ -146,7 +148,8 @@ pub(crate) enum ColorArg {
 /// How records are written. (`msnp check` rewords this help: see `main::per_subcommand_help`.)
 #[derive(Clone, Copy, Debug, clap::Args)]
 pub(crate) struct OutputOpts {
-    /// Output: ndjson (one JSON object per command or error) or text (one readable line each).
+    /// Output: ndjson (one JSON object per command or error), text (one readable line each) or
+    /// html (one self-contained page drawing the session as a ladder diagram).
     #[arg(long, value_enum, default_value = "ndjson")]
     pub(crate) format: OutputFormat,
     /// Colour of --format text: auto (on a terminal, unless NO_COLOR is set), always or never.

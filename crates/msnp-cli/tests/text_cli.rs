@@ -334,3 +334,22 @@ fn each_subcommand_describes_its_own_options() {
     assert_eq!(code, 2);
     assert!(err.contains("--stats"), "{err}");
 }
+
+#[test]
+fn decode_text_reads_the_captures_of_the_test_data() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pcap");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).expect("pcap dir") {
+        let path = entry.expect("entry").path();
+        let name = path.display().to_string();
+        let (jcode, jout, _) = util::run_msnp(&["decode", &name], b"");
+        let (tcode, tout, _) = util::run_msnp(&["decode", "--format", "text", &name], b"");
+        assert_eq!(jcode, tcode, "{name}");
+        let json = util::records(&jout);
+        assert!(json.len() > 10, "{name}");
+        let out = text(&tout);
+        assert_lines_match(&name, &json, &out.lines().collect::<Vec<_>>());
+        seen += 1;
+    }
+    assert!(seen >= 2);
+}

@@ -1,28 +1,10 @@
-//! msnp-proto: the sans-IO core of the MSN Messenger protocol (MSNP2 – MSNP18, CVR0, framing
-//! for MSNP19 – 21).
-//!
-//! The data path is `bytes → Decoder → RawCommand → typed message`, and back through
-//! [`Encode`]. Nothing here touches a socket, a clock or a file.
-//!
-//! ```
-//! use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, Status, Verb};
-//! let dialect = Dialect::notification(ProtocolVersion::Msnp13).with_direction(Direction::ServerToClient);
-//! let mut decoder = Decoder::new(dialect, Limits::default());
-//! let wire = b"ADL 0 36\r\n<ml><d n=\"a.com\"><c n=\"b\"/></d></ml>";
-//! match decoder.decode(wire)? {
-//!     Status::Complete { value, consumed } => {
-//!         assert_eq!(value.verb(), Verb::ADL);
-//!         assert_eq!(value.payload().map(|p| p.len()), Some(36));
-//!         assert_eq!(consumed, wire.len());
-//!     }
-//!     other => panic!("{other:?}"),
-//! }
-//! # Ok::<(), msnp_proto::DecodeError>(())
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod caps;
 #[cfg(feature = "tokio-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio-util")))]
 pub mod codec;
 pub mod encode;
 pub mod error;

@@ -237,6 +237,36 @@ fn push_quoted(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Appends what follows a command's verb and TrID: its typed fields as `name=value`, or its raw
+/// arguments when it is not a valid typed message. (Shared by the text and HTML writers.)
+pub(crate) fn push_detail(out: &mut String, rec: &CommandRecord<'_>) {
+    match &rec.fields.message {
+        Some(m) => push_fields(out, &m.fields()),
+        None => {
+            for a in &rec.args {
+                out.push(' ');
+                push_value(out, a, MAX_VALUE);
+            }
+        }
+    }
+}
+
+/// A payload in a few words (`text/plain "hello"`, `<ml> 136 bytes`), or `None` without one.
+pub(crate) fn payload_summary(rec: &CommandRecord<'_>) -> Option<String> {
+    let p = rec.payload.as_ref()?;
+    let mut summary = String::new();
+    match &rec.fields.payload {
+        Some(Ok(doc)) => push_payload(&mut summary, doc, p.len),
+        Some(Err(e)) => {
+            let _ = write!(summary, "{} bytes, not decoded: {e}", p.len);
+        }
+        None => {
+            let _ = write!(summary, "{} bytes", p.len);
+        }
+    }
+    Some(summary)
+}
+
 /// Formats one command's line (and, when it is not a valid typed message, an error line).
 /// Returns whether the command is flagged as an error.
 pub(crate) fn format_command(
@@ -259,29 +289,9 @@ pub(crate) fn format_command(
     if let Some(t) = rec.trid {
         let _ = write!(out, " {t}");
     }
-    match &rec.fields.message {
-        Some(m) => {
-            push_fields(out, &m.fields());
-        }
-        None => {
-            for a in &rec.args {
-                out.push(' ');
-                push_value(out, a, MAX_VALUE);
-            }
-        }
-    }
-    if let Some(p) = &rec.payload {
+    push_detail(out, &rec);
+    if let Some(summary) = payload_summary(&rec) {
         out.push_str(" | ");
-        let mut summary = String::new();
-        match &rec.fields.payload {
-            Some(Ok(doc)) => push_payload(&mut summary, doc, p.len),
-            Some(Err(e)) => {
-                let _ = write!(summary, "{} bytes, not decoded: {e}", p.len);
-            }
-            None => {
-                let _ = write!(summary, "{} bytes", p.len);
-            }
-        }
         style.paint(out, GREEN, &summary);
     }
     out.push('\n');
