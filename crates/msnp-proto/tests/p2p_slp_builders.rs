@@ -75,7 +75,10 @@ fn accept_error_transport_and_bye_shapes() {
     assert_eq!(err.body_text(), "");
 
     let stay = SlpMessage::stay_on_switchboard(&inv).unwrap();
-    assert_eq!(stay.content_type().unwrap(), SlpContentType::TransportResponse);
+    assert_eq!(
+        stay.content_type().unwrap(),
+        SlpContentType::TransportResponse
+    );
     assert_eq!(stay.body().unwrap(), SlpBody::stay_on_switchboard());
 
     let call = inv.call_id().unwrap();

@@ -590,7 +590,13 @@ impl<'a> SlpMessage<'a> {
         session_id: u32,
     ) -> Result<SlpMessage<'static>, P2pError> {
         let body = SlpBody::with_session_id(session_id).to_text()?;
-        Self::response_to(invite, 603, "Decline", &SlpContentType::SessionRequest, &body)
+        Self::response_to(
+            invite,
+            603,
+            "Decline",
+            &SlpContentType::SessionRequest,
+            &body,
+        )
     }
 
     /// `MSNSLP/1.0 500 Internal Error` with `Content-Type: null` and an empty body, for a
@@ -603,7 +609,13 @@ impl<'a> SlpMessage<'a> {
     /// stays on the switchboard ([`SlpBody::stay_on_switchboard`], p2p.md §9.4).
     pub fn stay_on_switchboard(request: &SlpMessage<'_>) -> Result<SlpMessage<'static>, P2pError> {
         let body = SlpBody::stay_on_switchboard().to_text()?;
-        Self::response_to(request, 200, "OK", &SlpContentType::TransportResponse, &body)
+        Self::response_to(
+            request,
+            200,
+            "OK",
+            &SlpContentType::TransportResponse,
+            &body,
+        )
     }
 
     /// A `BYE` closing session `session_id` of call `call_id`: URI and `To` are the peer's

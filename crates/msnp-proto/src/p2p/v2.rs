@@ -590,7 +590,9 @@ pub fn chunk_at(
     max_chunk: usize,
 ) -> DataPacket<'_> {
     let rest = message.get(offset..).unwrap_or_default();
-    let piece = rest.get(..max_chunk.max(1).min(rest.len())).unwrap_or_default();
+    let piece = rest
+        .get(..max_chunk.max(1).min(rest.len()))
+        .unwrap_or_default();
     let remaining = (rest.len() - piece.len()) as u64;
     DataPacket {
         tf: Tf::new(kind, offset == 0),

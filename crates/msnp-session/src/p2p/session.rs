@@ -4,22 +4,20 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Instant;
 
 use bytes::Bytes;
+use msnp_proto::Handle;
 use msnp_proto::p2p::context::{FtContext, msnobj_from_context, msnobj_to_context};
 use msnp_proto::p2p::reassembly::{Completed, MessageKind, Progress, Reassembler};
 use msnp_proto::p2p::slp::{SessionRequest, SlpContentType, SlpMessage, euf_guid, method};
 use msnp_proto::p2p::v1::{Class, P2pHeader, app_id};
-use msnp_proto::p2p::v2::TfKind;
-use msnp_proto::p2p::{Guid, P2pFraming, P2pPayload, endpoint_guid};
+use msnp_proto::p2p::v2::{P2pV2Packet, TfKind};
+use msnp_proto::p2p::{Guid, P2pFraming, P2pPayload, ReassemblyError, endpoint_guid};
 use msnp_proto::payload::mime::MimeMessage;
 use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::payload::xml::XmlLimits;
-use msnp_proto::Handle;
 
 use super::bridge::{Awaited, Bridge, Kind, Step};
 use super::error::TransferError;
-use super::types::{
-    Outcome, P2pConfig, P2pEvent, P2pTransmit, Role, TransferInfo, TransferState,
-};
+use super::types::{Outcome, P2pConfig, P2pEvent, P2pTransmit, Role, TransferInfo, TransferState};
 use crate::digest::MsnObjectDigest;
 
 /// `RequestFlags` of an MSNObject INVITE (msnp-sharp; WLM 2009 expects it in P2Pv2).
@@ -185,10 +183,17 @@ impl P2pSession {
             });
         }
         let context = msnobj_to_context(object);
-        self.invite(now, Role::ObjectRequester, euf_guid::MSNOBJ, app_id, context, |t| {
-            t.size = object.size;
-            t.object = Some(object.clone());
-        })
+        self.invite(
+            now,
+            Role::ObjectRequester,
+            euf_guid::MSNOBJ,
+            app_id,
+            context,
+            |t| {
+                t.size = object.size;
+                t.object = Some(object.clone());
+            },
+        )
     }
 
     /// Offers a file to the peer. Returns the new SessionID; the peer's answer arrives as
@@ -288,9 +293,16 @@ impl P2pSession {
         let msg = SlpMessage::accept_session(&invite, session_id).map_err(TransferError::Build)?;
         self.send_slp(&msg, Some(session_id))?;
         let timeout = self.config.timeout;
+        let mut empty = false;
         if let Some(t) = self.transfers.get_mut(&session_id) {
             t.state = TransferState::Receiving;
             t.deadline = Some(now + timeout);
+            empty = t.size == 0;
+        }
+        if empty {
+            // An empty file has no data message: it is complete once accepted.
+            self.send_bye(session_id);
+            self.finish(session_id, Outcome::Completed);
         }
         Ok(())
     }
@@ -460,8 +472,10 @@ impl P2pSession {
                     };
                     self.check_data(now, h.session_id, kind, Some(h.total_size))?;
                 }
-                let progress = self.reassembler.push_v1(&m);
-                self.on_progress(now, h.session_id, progress, Some(&h))
+                match self.reassembler.push_v1(&m) {
+                    Ok(progress) => self.on_progress(now, h.session_id, progress, Some(&h)),
+                    Err(e) => Err(self.refused(h.session_id, e)),
+                }
             }
             P2pPayload::V2(p) => {
                 if let Some(value) = p.ack() {
@@ -469,38 +483,71 @@ impl P2pSession {
                         self.on_acked(now, a);
                     }
                 }
-                if p.is_rak() || p.is_syn() {
+                let chunk = self.push_v2(now, &p);
+                // A refused packet is not acknowledged (p2p.md §11.2). ACKs are polled before
+                // anything else, so queueing this one after the data was checked keeps order.
+                if (p.is_rak() || p.is_syn()) && chunk.is_ok() {
                     self.bridge.ack_v2(p.ack_value());
                 }
-                let Some(d) = &p.data else { return Ok(()) };
-                if d.payload.is_empty() {
-                    return Ok(());
+                match chunk? {
+                    Some((session_id, progress)) => {
+                        self.on_progress(now, session_id, progress, None)
+                    }
+                    None => Ok(()),
                 }
-                if d.session_id != 0 {
-                    let kind = match d.tf.kind() {
-                        TfKind::MsnObject => MessageKind::MsnObject,
-                        TfKind::File => MessageKind::File,
-                        _ => MessageKind::DataPreparation,
-                    };
-                    let total = d
-                        .tf
-                        .is_first()
-                        .then(|| d.remaining().unwrap_or(0).checked_add(d.payload.len() as u64))
-                        .flatten();
-                    self.check_data(now, d.session_id, kind, total)?;
-                }
-                let progress = self.reassembler.push_v2(&p);
-                self.on_progress(now, d.session_id, progress, None)
             }
         }
+    }
+
+    /// Checks and reassembles the data of a P2Pv2 packet; `None` for a control packet.
+    fn push_v2(
+        &mut self,
+        now: Instant,
+        p: &P2pV2Packet<'_>,
+    ) -> Result<Option<(u32, Progress)>, TransferError> {
+        let Some(d) = &p.data else { return Ok(None) };
+        if d.payload.is_empty() {
+            return Ok(None);
+        }
+        if d.session_id != 0 {
+            let kind = match d.tf.kind() {
+                TfKind::MsnObject => MessageKind::MsnObject,
+                TfKind::File => MessageKind::File,
+                _ => MessageKind::DataPreparation,
+            };
+            let total =
+                d.tf.is_first()
+                    .then(|| {
+                        d.remaining()
+                            .unwrap_or(0)
+                            .checked_add(d.payload.len() as u64)
+                    })
+                    .flatten();
+            self.check_data(now, d.session_id, kind, total)?;
+        }
+        match self.reassembler.push_v2(p) {
+            Ok(progress) => Ok(Some((d.session_id, progress))),
+            Err(e) => Err(self.refused(d.session_id, e)),
+        }
+    }
+
+    /// A chunk the reassembler refused: the transfer it names (if any) ends with the error.
+    fn refused(&mut self, session_id: u32, e: ReassemblyError) -> TransferError {
+        let e = TransferError::Reassembly(e);
+        if session_id != 0 && self.transfers.contains_key(&session_id) {
+            self.fail(session_id, e.clone());
+        }
+        e
     }
 
     /// Whether `P2P-Dest` names us: the same account and, when both sides of the comparison
     /// have one, the same endpoint GUID. No header is taken as ours.
     fn addressed_to_us(&self, dest: Option<&str>) -> bool {
         let Some(dest) = dest else { return true };
-        let (Ok(d), Ok(me)) = (Handle::parse(dest.trim()), Handle::parse(self.config.local.trim()))
-        else {
+        let (Ok(d), Ok(me)) = (
+            Handle::parse(dest.trim()),
+            Handle::parse(self.config.local.trim()),
+        ) else {
             return false;
         };
         if !d.address().eq_ignore_ascii_case(me.address()) {
@@ -531,7 +578,11 @@ impl P2pSession {
                 Role::ObjectRequester,
                 TransferState::Receiving,
                 MessageKind::DataPreparation | MessageKind::MsnObject
-            ) | (Role::FileReceiver, TransferState::Receiving, MessageKind::File)
+            ) | (
+                Role::FileReceiver,
+                TransferState::Receiving,
+                MessageKind::File
+            )
         );
         if !fits {
             let e = TransferError::UnexpectedData {
@@ -570,19 +621,9 @@ impl P2pSession {
         &mut self,
         now: Instant,
         session_id: u32,
-        progress: Result<Progress, msnp_proto::p2p::ReassemblyError>,
+        progress: Progress,
         v1: Option<&P2pHeader>,
     ) -> Result<(), TransferError> {
-        let progress = match progress {
-            Ok(p) => p,
-            Err(e) => {
-                let e = TransferError::Reassembly(e);
-                if session_id != 0 && self.transfers.contains_key(&session_id) {
-                    self.fail(session_id, e.clone());
-                }
-                return Err(e);
-            }
-        };
         self.touch(now, session_id);
         match progress {
             Progress::Skipped | Progress::Buffered => Ok(()),
@@ -624,7 +665,10 @@ impl P2pSession {
             // Nothing to do but the ACK already queued (p2p.md §6 row 6).
             MessageKind::DataPreparation => Ok(()),
             MessageKind::MsnObject => {
-                let Some(object) = self.transfers.get(&session_id).and_then(|t| t.object.clone())
+                let Some(object) = self
+                    .transfers
+                    .get(&session_id)
+                    .and_then(|t| t.object.clone())
                 else {
                     return Err(TransferError::UnknownSession(session_id));
                 };
@@ -663,7 +707,8 @@ impl P2pSession {
                 SlpContentType::SessionRequest => self.on_invite(now, msg),
                 SlpContentType::TransportRequest => {
                     // Direct connections are out of scope: stay on the switchboard.
-                    let answer = SlpMessage::stay_on_switchboard(&msg).map_err(TransferError::Build)?;
+                    let answer =
+                        SlpMessage::stay_on_switchboard(&msg).map_err(TransferError::Build)?;
                     if let Some(id) = self.by_call(call_id) {
                         self.touch(now, id);
                     }
@@ -709,15 +754,22 @@ impl P2pSession {
             200..=299 => {
                 let role = t.role;
                 let data = t.data.clone();
-                let (timeout, state) = (self.config.timeout, match role {
-                    Role::FileSender => TransferState::Sending,
-                    _ => TransferState::Receiving,
-                });
+                let (timeout, state) = (
+                    self.config.timeout,
+                    match role {
+                        Role::FileSender => TransferState::Sending,
+                        _ => TransferState::Receiving,
+                    },
+                );
                 if let Some(t) = self.transfers.get_mut(&session_id) {
                     t.state = state;
                     t.deadline = Some(now + timeout);
                 }
-                if role == Role::FileSender {
+                self.events.push_back(P2pEvent::Accepted { session_id });
+                if role == Role::FileSender && data.is_empty() {
+                    // Nothing to send; the receiver completes on its own (see `accept`).
+                    self.finish(session_id, Outcome::Completed);
+                } else if role == Role::FileSender {
                     let ack_id = self.ids.next() as u32;
                     let awaited = Awaited {
                         session_id,
@@ -726,7 +778,6 @@ impl P2pSession {
                     self.bridge
                         .send(session_id, Kind::File, data, ack_id, Some(awaited));
                 }
-                self.events.push_back(P2pEvent::Accepted { session_id });
                 Ok(())
             }
             603 => {
@@ -754,7 +805,8 @@ impl P2pSession {
             self.answer_error(&msg);
             return Err(TransferError::SessionInUse(session_id));
         }
-        let known = request.euf_guid == euf_guid::MSNOBJ || request.euf_guid == euf_guid::FILE_TRANSFER;
+        let known =
+            request.euf_guid == euf_guid::MSNOBJ || request.euf_guid == euf_guid::FILE_TRANSFER;
         if !known {
             // An application we do not run: decline so the peer can give up (p2p.md §5.5).
             return self.answer_decline(&msg, session_id);
@@ -766,9 +818,10 @@ impl P2pSession {
             });
         }
         let bad_context = |error| TransferError::BadContext { session_id, error };
-        let context = request.context.as_deref().ok_or_else(|| {
-            bad_context(msnp_proto::p2p::P2pError::Missing("Context"))
-        });
+        let context = request
+            .context
+            .as_deref()
+            .ok_or_else(|| bad_context(msnp_proto::p2p::P2pError::Missing("Context")));
         let mut t = Transfer {
             role: Role::ObjectOwner,
             state: TransferState::Accepting,
@@ -781,9 +834,8 @@ impl P2pSession {
             deadline: Some(now + self.config.timeout),
         };
         if request.euf_guid == euf_guid::MSNOBJ {
-            let object = context.and_then(|c| {
-                msnobj_from_context(c, &XmlLimits::default()).map_err(bad_context)
-            });
+            let object = context
+                .and_then(|c| msnobj_from_context(c, &XmlLimits::default()).map_err(bad_context));
             let object = match object {
                 Ok(o) => o,
                 Err(e) => {
@@ -862,7 +914,8 @@ impl P2pSession {
                         session_id,
                         step: Step::Preparation,
                     };
-                    self.bridge.send(session_id, kind, prep, ack_id, Some(awaited));
+                    self.bridge
+                        .send(session_id, kind, prep, ack_id, Some(awaited));
                     self.set_state(session_id, TransferState::Preparing);
                 } else {
                     // P2Pv2: preparation and data back to back, RAK on the last chunk (§7).
@@ -930,7 +983,11 @@ impl P2pSession {
         }
     }
 
-    fn send_slp(&mut self, msg: &SlpMessage<'_>, session: Option<u32>) -> Result<(), TransferError> {
+    fn send_slp(
+        &mut self,
+        msg: &SlpMessage<'_>,
+        session: Option<u32>,
+    ) -> Result<(), TransferError> {
         let awaited = session.map(|session_id| Awaited {
             session_id,
             step: Step::Signal,
@@ -947,10 +1004,15 @@ impl P2pSession {
         self.queue_slp(msg, Some(Awaited { session_id, step }))
     }
 
-    fn queue_slp(&mut self, msg: &SlpMessage<'_>, awaited: Option<Awaited>) -> Result<(), TransferError> {
+    fn queue_slp(
+        &mut self,
+        msg: &SlpMessage<'_>,
+        awaited: Option<Awaited>,
+    ) -> Result<(), TransferError> {
         let bytes = msg.to_bytes().map_err(TransferError::Build)?;
         let ack_id = self.ids.next() as u32;
-        self.bridge.send(0, Kind::Slp, Bytes::from(bytes), ack_id, awaited);
+        self.bridge
+            .send(0, Kind::Slp, Bytes::from(bytes), ack_id, awaited);
         Ok(())
     }
 
@@ -962,8 +1024,13 @@ impl P2pSession {
         }
     }
 
-    fn answer_decline(&mut self, request: &SlpMessage<'_>, session_id: u32) -> Result<(), TransferError> {
-        let answer = SlpMessage::decline_session(request, session_id).map_err(TransferError::Build)?;
+    fn answer_decline(
+        &mut self,
+        request: &SlpMessage<'_>,
+        session_id: u32,
+    ) -> Result<(), TransferError> {
+        let answer =
+            SlpMessage::decline_session(request, session_id).map_err(TransferError::Build)?;
         self.send_slp(&answer, None)
     }
 

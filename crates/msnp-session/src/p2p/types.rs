@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use msnp_proto::payload::mime::P2pMimeBody;
 use msnp_proto::p2p::{P2pError, P2pFraming, P2pLimits, P2pPayload, endpoint_guid, v1};
+use msnp_proto::payload::mime::P2pMimeBody;
 use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::version::ProtocolVersion;
 use msnp_proto::{Handle, TrId};
