@@ -56,10 +56,10 @@ fn sent_slp(s: &mut P2pSession) -> Vec<SlpMessage<'static>> {
         let P2pPayload::V1(m) = &t.payload else {
             panic!("v1 expected")
         };
-        if let Ok(msnp_proto::p2p::Progress::Completed(c)) = r.push_v1(m) {
-            if c.key.session_id == 0 {
-                out.push(SlpMessage::parse(&c.bytes).unwrap().into_owned());
-            }
+        if let Ok(msnp_proto::p2p::Progress::Completed(c)) = r.push_v1(m)
+            && c.key.session_id == 0
+        {
+            out.push(SlpMessage::parse(&c.bytes).unwrap().into_owned());
         }
     }
     out
@@ -434,4 +434,44 @@ fn send_on_writes_a_data_msg() {
             "Content-Type: application/x-msnmsgrp2p\r\nP2P-Dest: bob@example.com\r\n\r\n"
         )
     );
+}
+
+/// A large file handed out slowly by the caller does not time out while chunks remain; once
+/// all are out, the missing ACK does.
+#[test]
+fn slow_sending_is_not_a_timeout() {
+    let mut alice = session(ALICE, BOB, 1);
+    let mut bob = session(BOB, ALICE, 2);
+    let mut now = Instant::now();
+    let sid = alice
+        .send_file(now, "big", Bytes::from(vec![1u8; 50_000]))
+        .unwrap();
+    while let Some(t) = alice.poll_transmit() {
+        bob.handle_mime(now, &t.to_mime_bytes().unwrap()).unwrap();
+    }
+    bob.accept(now, sid).unwrap();
+    while let Some(t) = bob.poll_transmit() {
+        alice.handle_mime(now, &t.to_mime_bytes().unwrap()).unwrap();
+    }
+    // One chunk every 100 s: far slower than the 120 s timeout between the peer's signs of life.
+    let mut chunks = 0;
+    while let Some(_t) = alice.poll_transmit() {
+        chunks += 1;
+        now += Duration::from_secs(100);
+        alice.handle_timeout(now);
+        if chunks < 10 {
+            assert_eq!(
+                alice.transfer(sid).map(|t| t.state),
+                Some(TransferState::Sending)
+            );
+        }
+    }
+    assert!(chunks > 40);
+    assert_eq!(
+        alice.transfer(sid).map(|t| t.state),
+        Some(TransferState::Sending)
+    );
+    now += Duration::from_secs(121);
+    alice.handle_timeout(now);
+    assert!(alice.transfer(sid).is_none());
 }

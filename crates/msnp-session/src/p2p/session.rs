@@ -395,8 +395,16 @@ impl P2pSession {
     }
 
     /// Ends, with [`TransferError::TimedOut`], every transfer whose peer was silent past its
-    /// deadline (a `BYE` is sent so the peer can drop it too).
+    /// deadline (a `BYE` is sent so the peer can drop it too). A transfer whose data has not
+    /// all been polled yet is not waiting on the peer: its deadline moves on instead.
     pub fn handle_timeout(&mut self, now: Instant) {
+        // Data still queued here waits on the caller's pace, not on the peer.
+        let timeout = self.config.timeout;
+        for (&id, t) in &mut self.transfers {
+            if t.deadline.is_some_and(|d| d <= now) && self.bridge.streaming(id) {
+                t.deadline = Some(now + timeout);
+            }
+        }
         let expired: Vec<(u32, TransferState)> = self
             .transfers
             .iter()
@@ -601,16 +609,16 @@ impl P2pSession {
             }
             return Err(e);
         }
-        if let Some(announced) = total.filter(|_| kind != MessageKind::DataPreparation) {
-            if announced != t.size {
-                let e = TransferError::SizeMismatch {
-                    session_id,
-                    expected: t.size,
-                    announced,
-                };
-                self.fail(session_id, e.clone());
-                return Err(e);
-            }
+        if let Some(announced) = total.filter(|_| kind != MessageKind::DataPreparation)
+            && announced != t.size
+        {
+            let e = TransferError::SizeMismatch {
+                session_id,
+                expected: t.size,
+                announced,
+            };
+            self.fail(session_id, e.clone());
+            return Err(e);
         }
         Ok(())
     }
@@ -960,10 +968,11 @@ impl P2pSession {
     /// The peer showed life for this transfer: push its deadline back.
     fn touch(&mut self, now: Instant, session_id: u32) {
         let timeout = self.config.timeout;
-        if let Some(t) = self.transfers.get_mut(&session_id) {
-            if t.deadline.is_some() && t.state != TransferState::Inviting {
-                t.deadline = Some(now + timeout);
-            }
+        if let Some(t) = self.transfers.get_mut(&session_id)
+            && t.deadline.is_some()
+            && t.state != TransferState::Inviting
+        {
+            t.deadline = Some(now + timeout);
         }
     }
 
