@@ -3,7 +3,9 @@
 //! ([`NotificationSession`]: contact list as a [`Roster`], presence, challenges, keepalive on the
 //! caller's clock, roster requests, switchboard invitations; a complete `std::net` client loop is
 //! in the workspace README, compiled as this crate's doctest) and of a switchboard session
-//! ([`SwitchboardSession`]), and the server side of the login ([`ServerLogin`]).
+//! ([`SwitchboardSession`]) with the peer-to-peer transfers carried over it ([`P2pSession`]:
+//! display pictures, custom emoticons and files over P2Pv1 and P2Pv2), and the server side of
+//! the login ([`ServerLogin`]).
 //!
 //! Like `quinn-proto`, a machine never touches a socket, a clock or a random generator. The
 //! caller owns the connection: it feeds the bytes it read to `handle_input`, writes what

@@ -390,6 +390,15 @@ fn misuse_is_typed() {
         alice.publish_object(object, Bytes::from_static(b"abd")),
         Err(TransferError::ObjectMismatch { session_id: 0 })
     );
+    let empty = msnobj_for_data(ALICE, 3, "0", "", b"");
+    assert_eq!(
+        alice.publish_object(empty.clone(), Bytes::new()),
+        Err(TransferError::EmptyObject)
+    );
+    assert_eq!(
+        alice.request_object(now, &empty, 1),
+        Err(TransferError::EmptyObject)
+    );
     assert!(matches!(
         alice.handle_mime(
             now,

@@ -77,6 +77,9 @@ pub enum TransferError {
         /// The limit.
         max: u64,
     },
+    /// An MSNObject of 0 bytes: there would be no data message to carry it.
+    #[error("an MSNObject of 0 bytes cannot be transferred")]
+    EmptyObject,
     /// Data whose size differs from the one the INVITE announced (a size lie).
     #[error("SessionID {session_id}: data of {announced} bytes, {expected} announced")]
     SizeMismatch {

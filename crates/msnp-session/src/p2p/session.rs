@@ -149,8 +149,11 @@ impl P2pSession {
     ///
     /// # Errors
     /// [`TransferError::ObjectMismatch`] when `data` does not match the object's `SHA1D`
-    /// and `Size`.
+    /// and `Size`; [`TransferError::EmptyObject`] for no data.
     pub fn publish_object(&mut self, object: MsnObject, data: Bytes) -> Result<(), TransferError> {
+        if data.is_empty() {
+            return Err(TransferError::EmptyObject);
+        }
         if !object.verify_data(&data) {
             return Err(TransferError::ObjectMismatch { session_id: 0 });
         }
@@ -167,6 +170,7 @@ impl P2pSession {
     ///
     /// # Errors
     /// [`TransferError::TooLarge`] for an object over the limit,
+    /// [`TransferError::EmptyObject`] for one of 0 bytes,
     /// [`TransferError::TooManyTransfers`], [`TransferError::Closed`].
     pub fn request_object(
         &mut self,
@@ -175,6 +179,9 @@ impl P2pSession {
         app_id: u32,
     ) -> Result<u32, TransferError> {
         let max = self.config.limits.max_object_size;
+        if object.size == 0 {
+            return Err(TransferError::EmptyObject);
+        }
         if object.size > max {
             return Err(TransferError::TooLarge {
                 what: "object",
