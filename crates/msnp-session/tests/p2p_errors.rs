@@ -484,3 +484,43 @@ fn slow_sending_is_not_a_timeout() {
     alice.handle_timeout(now);
     assert!(alice.transfer(sid).is_none());
 }
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Arbitrary P2P bodies, in both framings, into a machine with a file being received:
+        /// never a panic, the buffer stays within its limit, nothing after a `Finished`.
+        #[test]
+        fn arbitrary_bodies(bodies in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..200), 1..40), v2 in any::<bool>()) {
+            let (v, a, b) = if v2 {
+                (ProtocolVersion::Msnp18,
+                 "alice@example.com;{3c1e7a52-9d04-4b6f-8e21-5a7f0c9d3b18}",
+                 "bob@example.com;{a9d2f6e0-41b7-4c3a-b5e8-0f6d2c7e9a41}")
+            } else {
+                (ProtocolVersion::Msnp12, ALICE, BOB)
+            };
+            let mut alice = P2pSession::new(P2pConfig::new(v, a, b, v2, 1));
+            let mut bob = P2pSession::new(P2pConfig::new(v, b, a, v2, 2));
+            let now = Instant::now();
+            let sid = alice.send_file(now, "f", Bytes::from(vec![3u8; 4000])).unwrap();
+            while let Some(t) = alice.poll_transmit() {
+                bob.handle_mime(now, &t.to_mime_bytes().unwrap()).unwrap();
+            }
+            bob.accept(now, sid).unwrap();
+            let mut finished = false;
+            for body in &bodies {
+                let _ = bob.handle_p2p(now, Some(b), body);
+                for e in std::iter::from_fn(|| bob.poll_event()) {
+                    prop_assert!(!finished || e.session_id() != sid, "{:?}", e);
+                    finished |= matches!(e, P2pEvent::Finished { .. }) && e.session_id() == sid;
+                }
+                prop_assert!(bob.buffered_bytes() <= bob.config().limits.max_buffered_bytes);
+                while bob.poll_transmit().is_some() {}
+            }
+        }
+    }
+}
