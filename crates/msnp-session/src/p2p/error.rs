@@ -4,7 +4,7 @@ use msnp_proto::p2p::reassembly::ReassemblyError;
 use msnp_proto::p2p::{Guid, P2pError};
 use msnp_proto::payload::error::PayloadError;
 
-use super::types::TransferState;
+use super::state::TransferState;
 
 /// Why [`P2pSession`](super::P2pSession) refused an input or a call, or why a transfer
 /// failed ([`Outcome::Failed`](super::Outcome::Failed)). A refused chunk changes nothing but

@@ -54,8 +54,10 @@
 mod bridge;
 pub mod error;
 mod session;
+pub mod state;
 pub mod types;
 
 pub use error::TransferError;
 pub use session::P2pSession;
-pub use types::{Outcome, P2pConfig, P2pEvent, P2pTransmit, Role, TransferInfo, TransferState};
+pub use state::{Role, TransferState};
+pub use types::{Outcome, P2pConfig, P2pEvent, P2pTransmit, TransferInfo};

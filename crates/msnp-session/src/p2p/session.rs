@@ -17,7 +17,8 @@ use msnp_proto::payload::xml::XmlLimits;
 
 use super::bridge::{Awaited, Bridge, Kind, Step};
 use super::error::TransferError;
-use super::types::{Outcome, P2pConfig, P2pEvent, P2pTransmit, Role, TransferInfo, TransferState};
+use super::state::{Role, TransferState};
+use super::types::{Outcome, P2pConfig, P2pEvent, P2pTransmit, TransferInfo};
 use crate::digest::MsnObjectDigest;
 
 /// `RequestFlags` of an MSNObject INVITE (msnp-sharp; WLM 2009 expects it in P2Pv2).
