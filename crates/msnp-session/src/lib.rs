@@ -15,6 +15,7 @@ pub mod digest;
 pub mod login;
 mod machine;
 pub mod notification;
+pub mod p2p;
 pub mod roster;
 pub mod server;
 pub mod switchboard;
@@ -25,6 +26,10 @@ pub use login::{
     ProductPair, TicketRequest,
 };
 pub use notification::{NotificationSession, Request, SessionConfig, SessionEvent, SessionPhase};
+pub use p2p::{
+    Outcome, P2pConfig, P2pEvent, P2pSession, P2pTransmit, Role, TransferError, TransferInfo,
+    TransferState,
+};
 pub use roster::{
     Circle, CircleMember, Contact, ContactPresence, ListVersion, PresenceChanges, Privacy, Roster,
     RosterGroup,

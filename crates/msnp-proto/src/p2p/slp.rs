@@ -573,6 +573,110 @@ impl<'a> SlpMessage<'a> {
         )
     }
 
+    /// `MSNSLP/1.0 200 OK` accepting a session-request INVITE: body `SessionID: n`
+    /// (p2p.md §6 row 3, §8.1 row 3).
+    pub fn accept_session(
+        invite: &SlpMessage<'_>,
+        session_id: u32,
+    ) -> Result<SlpMessage<'static>, P2pError> {
+        let body = SlpBody::with_session_id(session_id).to_text()?;
+        Self::response_to(invite, 200, "OK", &SlpContentType::SessionRequest, &body)
+    }
+
+    /// `MSNSLP/1.0 603 Decline` refusing a session-request INVITE: body `SessionID: n`
+    /// (p2p.md §8.2, the escargot capture).
+    pub fn decline_session(
+        invite: &SlpMessage<'_>,
+        session_id: u32,
+    ) -> Result<SlpMessage<'static>, P2pError> {
+        let body = SlpBody::with_session_id(session_id).to_text()?;
+        Self::response_to(
+            invite,
+            603,
+            "Decline",
+            &SlpContentType::SessionRequest,
+            &body,
+        )
+    }
+
+    /// `MSNSLP/1.0 500 Internal Error` with `Content-Type: null` and an empty body, for a
+    /// malformed or unsupported request (p2p.md §5.2).
+    pub fn internal_error(request: &SlpMessage<'_>) -> Result<SlpMessage<'static>, P2pError> {
+        Self::response_to(request, 500, "Internal Error", &SlpContentType::Null, "")
+    }
+
+    /// The `200 OK` answering a transport request (transreqbody INVITE) so that the transfer
+    /// stays on the switchboard ([`SlpBody::stay_on_switchboard`], p2p.md §9.4).
+    pub fn stay_on_switchboard(request: &SlpMessage<'_>) -> Result<SlpMessage<'static>, P2pError> {
+        let body = SlpBody::stay_on_switchboard().to_text()?;
+        Self::response_to(
+            request,
+            200,
+            "OK",
+            &SlpContentType::TransportResponse,
+            &body,
+        )
+    }
+
+    /// A `BYE` closing session `session_id` of call `call_id`: URI and `To` are the peer's
+    /// address, CSeq 0, `sessionclosebody` with `SessionID: n` (msnp-sharp, papyon).
+    pub fn bye(
+        to: &str,
+        from: &str,
+        branch: Guid,
+        call_id: Guid,
+        session_id: u32,
+    ) -> Result<SlpMessage<'static>, P2pError> {
+        let body = SlpBody::with_session_id(session_id).to_text()?;
+        Ok(Self::request(
+            method::BYE,
+            to,
+            from,
+            branch,
+            0,
+            call_id,
+            &SlpContentType::SessionClose,
+            &body,
+        ))
+    }
+
+    /// An `INVITE` opening a session with `request` as its sessionreqbody, CSeq 0.
+    pub fn session_invite(
+        to: &str,
+        from: &str,
+        branch: Guid,
+        call_id: Guid,
+        request: &SessionRequest,
+    ) -> Result<SlpMessage<'static>, P2pError> {
+        let body = request.to_body().to_text()?;
+        Ok(Self::request(
+            method::INVITE,
+            to,
+            from,
+            branch,
+            0,
+            call_id,
+            &SlpContentType::SessionRequest,
+            &body,
+        ))
+    }
+
+    /// The status code, for a response.
+    pub fn status_code(&self) -> Option<u16> {
+        match &self.start_line {
+            StartLine::Status { code, .. } => Some(*code),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    /// The method, for a request.
+    pub fn method(&self) -> Option<&str> {
+        match &self.start_line {
+            StartLine::Request { method, .. } => Some(method),
+            StartLine::Status { .. } => None,
+        }
+    }
+
     /// Owned copy.
     pub fn into_owned(self) -> SlpMessage<'static> {
         SlpMessage {

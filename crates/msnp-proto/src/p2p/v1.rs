@@ -332,6 +332,33 @@ impl<'a> P2pMessage<'a> {
     }
 }
 
+/// The chunk of `message` that starts at byte `offset` (p2p.md §3.4): `template`'s
+/// SessionID, Identifier, Flags and AckIdentifier, `TotalSize = message.len()`, at most
+/// `max_chunk` payload bytes (at least 1). An offset at or past the end gives an empty chunk.
+/// [`split`] is this applied from offset 0; a sender streaming a large message calls it one
+/// chunk at a time.
+pub fn chunk_at(
+    template: P2pHeader,
+    message: &[u8],
+    offset: usize,
+    max_chunk: usize,
+    footer: u32,
+) -> P2pMessage<'_> {
+    let size = max_chunk.clamp(1, u32::MAX as usize);
+    let rest = message.get(offset..).unwrap_or_default();
+    let piece = rest.get(..size.min(rest.len())).unwrap_or_default();
+    P2pMessage {
+        header: P2pHeader {
+            data_offset: offset.min(message.len()) as u64,
+            total_size: message.len() as u64,
+            length: piece.len() as u32,
+            ..template
+        },
+        data: Cow::Borrowed(piece),
+        footer,
+    }
+}
+
 /// Splits a whole message into switchboard chunks (p2p.md §3.4): every chunk carries
 /// `template`'s SessionID, Identifier, Flags and AckIdentifier, `TotalSize = message.len()`,
 /// an advancing Offset and at most `max_chunk` payload bytes (at least 1). An empty message
@@ -342,25 +369,12 @@ pub fn split<'m>(
     max_chunk: usize,
     footer: u32,
 ) -> impl Iterator<Item = P2pMessage<'m>> + 'm {
-    let size = max_chunk.clamp(1, u32::MAX as usize);
-    let total = message.len() as u64;
-    // An empty message still needs one (empty) chunk.
-    let empty = message
-        .is_empty()
-        .then(|| message.get(..0).unwrap_or_default());
-    let mut offset = 0u64;
-    message.chunks(size).chain(empty).map(move |piece| {
-        let header = P2pHeader {
-            data_offset: offset,
-            total_size: total,
-            length: piece.len() as u32,
-            ..template
-        };
-        offset += piece.len() as u64;
-        P2pMessage {
-            header,
-            data: Cow::Borrowed(piece),
-            footer,
-        }
+    let mut next = Some(0usize);
+    std::iter::from_fn(move || {
+        let offset = next?;
+        let chunk = chunk_at(template, message, offset, max_chunk, footer);
+        let end = offset + chunk.data.len();
+        next = (end < message.len()).then_some(end);
+        Some(chunk)
     })
 }

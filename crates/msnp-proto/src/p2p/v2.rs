@@ -576,6 +576,37 @@ fn write_tlvs<'t>(
     Ok(())
 }
 
+/// The data packet of `message` that starts at byte `offset` (p2p.md §4.7): the first bit
+/// when `offset` is 0, the remaining-bytes TLV unless it is the last, `package_number` and
+/// `session_id`, at most `max_chunk` payload bytes (at least 1). An offset at or past the end
+/// gives an empty last packet. [`split`] is this applied from offset 0; a sender streaming a
+/// large message calls it one packet at a time.
+pub fn chunk_at(
+    kind: TfKind,
+    package_number: u16,
+    session_id: u32,
+    message: &[u8],
+    offset: usize,
+    max_chunk: usize,
+) -> DataPacket<'_> {
+    let rest = message.get(offset..).unwrap_or_default();
+    let piece = rest
+        .get(..max_chunk.max(1).min(rest.len()))
+        .unwrap_or_default();
+    let remaining = (rest.len() - piece.len()) as u64;
+    DataPacket {
+        tf: Tf::new(kind, offset == 0),
+        package_number,
+        session_id,
+        tlvs: if remaining > 0 {
+            vec![DataTlv::Remaining(remaining)]
+        } else {
+            Vec::new()
+        },
+        payload: Cow::Borrowed(piece),
+    }
+}
+
 /// Splits a whole message into data packets (p2p.md §4.7): the first has the first bit, all
 /// but the last the remaining-bytes TLV, all `package_number` and `session_id`; at most
 /// `max_chunk` payload bytes each (at least 1). An empty message gives one empty packet.
@@ -586,26 +617,12 @@ pub fn split<'m>(
     message: &'m [u8],
     max_chunk: usize,
 ) -> impl Iterator<Item = DataPacket<'m>> + 'm {
-    let size = max_chunk.max(1);
-    let total = message.len() as u64;
-    let empty = message
-        .is_empty()
-        .then(|| message.get(..0).unwrap_or_default());
-    let mut sent = 0u64;
-    message.chunks(size).chain(empty).map(move |piece| {
-        let first = sent == 0;
-        sent += piece.len() as u64;
-        let remaining = total - sent;
-        DataPacket {
-            tf: Tf::new(kind, first),
-            package_number,
-            session_id,
-            tlvs: if remaining > 0 {
-                vec![DataTlv::Remaining(remaining)]
-            } else {
-                Vec::new()
-            },
-            payload: Cow::Borrowed(piece),
-        }
+    let mut next = Some(0usize);
+    std::iter::from_fn(move || {
+        let offset = next?;
+        let chunk = chunk_at(kind, package_number, session_id, message, offset, max_chunk);
+        let end = offset + chunk.payload.len();
+        next = (end < message.len()).then_some(end);
+        Some(chunk)
     })
 }
