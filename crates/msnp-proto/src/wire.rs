@@ -12,6 +12,7 @@ use crate::error::{DecodeError, DecodeErrorKind};
 use crate::num::{LeadingZeros, is_digits, parse_u32, parse_u64};
 use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand, Spans};
 use crate::verb::{TrId, Verb};
+use crate::verb_table::RuleMemo;
 use crate::version::{Dialect, PayloadRule, TrIdRule};
 
 /// Explicit bounds on what the decoder accepts.
@@ -121,6 +122,8 @@ pub struct Decoder {
     /// A complete line whose payload has not fully arrived: its parse and total length, so the
     /// next calls only compare lengths.
     pending: Option<(Meta, usize)>,
+    /// The dialect's TrID and payload rules, per verb row.
+    rules: RuleMemo,
 }
 
 impl Decoder {
@@ -132,6 +135,7 @@ impl Decoder {
             scan_from: 0,
             discarding: false,
             pending: None,
+            rules: RuleMemo::new(),
         }
     }
 
@@ -144,6 +148,7 @@ impl Decoder {
     pub fn set_dialect(&mut self, dialect: Dialect) {
         self.dialect = dialect;
         self.pending = None;
+        self.rules = RuleMemo::new();
     }
 
     /// The limits in force.
@@ -242,7 +247,9 @@ impl Decoder {
             }
             return Err(DecodeError::new(DecodeErrorKind::EmptyLine, 0, lf + 1));
         }
-        let mut meta = match parse_line(&self.dialect, &self.limits, line) {
+        let (dialect, rules) = (&self.dialect, &mut self.rules);
+        let mut meta = match parse_line_with(dialect, &self.limits, line, |v| rules.get(dialect, v))
+        {
             Ok(m) => m,
             Err(e) => return Err(e.into_error(lf + 1)),
         };
@@ -512,6 +519,19 @@ pub(crate) fn parse_line(
     limits: &Limits,
     line: &[u8],
 ) -> Result<LineMeta, LineError> {
+    parse_line_with(dialect, limits, line, |v| {
+        (dialect.trid_rule(v), dialect.payload_rule(v))
+    })
+}
+
+/// [`parse_line`] with the dialect's TrID and payload rules from `rules` (the decoder's memo).
+#[inline]
+fn parse_line_with(
+    dialect: &Dialect,
+    limits: &Limits,
+    line: &[u8],
+    rules: impl FnOnce(Verb) -> (TrIdRule, PayloadRule),
+) -> Result<LineMeta, LineError> {
     let len = line.len();
     // Token offsets are u16: a line past the limit (at most u16::MAX) is refused here, not only by
     // the decoder, so every caller (the transcript reader too) gets the same bound.
@@ -584,8 +604,9 @@ pub(crate) fn parse_line(
         return Err(lerr(DecodeErrorKind::InvalidVerb, 0, None));
     };
     let v = Some(verb);
+    let (trid_rule, payload_rule) = rules(verb);
     // TrID.
-    let (trid, first_arg) = match dialect.trid_rule(verb) {
+    let (trid, first_arg) = match trid_rule {
         TrIdRule::Absent => (None, 1),
         TrIdRule::Required => match (n > 1)
             .then(|| parse_u32(tok(1), LeadingZeros::Allow))
@@ -612,7 +633,7 @@ pub(crate) fn parse_line(
     let argc = n - 1;
     let last = tok(n - 1);
     let has_len_token = n > first_arg;
-    let payload = match dialect.payload_rule(verb) {
+    let payload = match payload_rule {
         PayloadRule::None => false,
         PayloadRule::Last => true,
         PayloadRule::LastUnlessOk => last != b"OK",
