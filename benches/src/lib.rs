@@ -2,6 +2,10 @@
 //! several dialects, in both directions, from a seeded xorshift. Committed as code, not data.
 
 use msnp_proto::{Dialect, Direction, ProtocolVersion};
+use msnp_session::{
+    ClientCredentials, ClientInfo, ClientLogin, Credentials, CvrAnswer, LoginConfig, LoginEvent,
+    LoginPhase, ServerConfig, ServerEvent, ServerLogin, ServerPhase, TicketRequest,
+};
 
 /// A seeded xorshift64 generator (deterministic across runs and machines).
 #[derive(Debug, Clone)]
@@ -446,6 +450,91 @@ pub fn memchr_split(bytes: &[u8]) -> usize {
         start = lf + 1;
     }
     sum
+}
+
+/// The SSO binary secret both ends of [`loopback_login`] use.
+const SSO_SECRET: &[u8] = b"a binary secret of 24 b.";
+
+/// One client↔server login of `version` in memory (the client and the server machines feeding
+/// each other's output): whether the client got in. MSNP7 logs in with MD5, MSNP15 with SSO and
+/// its MBI blob; the benchmarks and the instruction-count gate time it.
+pub fn loopback_login(version: ProtocolVersion) -> bool {
+    let cvr = CvrAnswer {
+        recommended: "1".into(),
+        recommended2: "1".into(),
+        minimum: "1".into(),
+        download_url: "http://a".into(),
+        info_url: "http://b".into(),
+    };
+    let config = LoginConfig::new(
+        "alice@hotmail.com",
+        vec![version],
+        ClientInfo::wlm_8_1(),
+        Credentials::Password("pw".into()),
+    );
+    let (Ok(mut c), Ok(mut s)) = (
+        ClientLogin::new(config),
+        ServerLogin::new(ServerConfig::new(vec![version], cvr)),
+    ) else {
+        return false;
+    };
+    let mut logged_in = false;
+    for _ in 0..32 {
+        let mut moved = false;
+        while let Some(cmd) = c.poll_transmit() {
+            moved = true;
+            if s.phase() != ServerPhase::Finished && s.handle_input(cmd.frame()).is_err() {
+                return false;
+            }
+        }
+        while let Some(cmd) = s.poll_transmit() {
+            moved = true;
+            if c.phase() != LoginPhase::Finished && c.handle_input(cmd.frame()).is_err() {
+                return false;
+            }
+        }
+        while let Some(e) = c.poll_event() {
+            moved = true;
+            let r = match e {
+                LoginEvent::TicketNeeded(TicketRequest::Sso { .. }) => {
+                    c.provide_sso("t=x&p=y", SSO_SECRET, [9; 8])
+                }
+                LoginEvent::LoggedIn { .. } => {
+                    logged_in = true;
+                    Ok(())
+                }
+                _ => Ok(()),
+            };
+            if r.is_err() {
+                return false;
+            }
+        }
+        while let Some(e) = s.poll_event() {
+            moved = true;
+            let r = match e {
+                ServerEvent::LoginRequested { package, .. } => match package.as_str() {
+                    "MD5" => s.challenge_md5("1234.5678"),
+                    _ => s.challenge_sso("MBI_KEY_OLD", "bm9uY2U="),
+                },
+                ServerEvent::Credentials(ClientCredentials::Md5 { .. }) if s.verify_md5("pw") => {
+                    s.accept(Some("Alice"), None, None)
+                }
+                ServerEvent::Credentials(ClientCredentials::Sso { .. })
+                    if s.verify_sso(SSO_SECRET).unwrap_or(false) =>
+                {
+                    s.accept(None, Some(true), Some(false))
+                }
+                _ => Ok(()),
+            };
+            if r.is_err() {
+                return false;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    logged_in
 }
 
 #[cfg(test)]

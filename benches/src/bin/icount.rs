@@ -12,13 +12,9 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use msnp_bench::{Corpus, Profile, corpus};
+use msnp_bench::{Corpus, Profile, corpus, loopback_login};
 use msnp_proto::message::Message;
 use msnp_proto::{Decoder, Dialect, Limits, ProtocolVersion, Status};
-use msnp_session::{
-    ClientCredentials, ClientInfo, ClientLogin, Credentials, CvrAnswer, LoginConfig, LoginEvent,
-    LoginPhase, ServerConfig, ServerEvent, ServerLogin, ServerPhase, TicketRequest,
-};
 
 /// Size of the generated input: large enough that per-call overhead is noise, small enough
 /// that callgrind finishes in seconds.
@@ -64,92 +60,10 @@ fn icount_measure_encode(messages: &[(Dialect, Message<'_>)], out: &mut Vec<u8>)
     out.len()
 }
 
-const SSO_SECRET: &[u8] = b"a binary secret of 24 b.";
-
-/// One client↔server login of `version`, in memory; whether the client got in.
-fn login(version: ProtocolVersion) -> bool {
-    let cvr = CvrAnswer {
-        recommended: "1".into(),
-        recommended2: "1".into(),
-        minimum: "1".into(),
-        download_url: "http://a".into(),
-        info_url: "http://b".into(),
-    };
-    let config = LoginConfig::new(
-        "alice@hotmail.com",
-        vec![version],
-        ClientInfo::wlm_8_1(),
-        Credentials::Password("pw".into()),
-    );
-    let (Ok(mut c), Ok(mut s)) = (
-        ClientLogin::new(config),
-        ServerLogin::new(ServerConfig::new(vec![version], cvr)),
-    ) else {
-        return false;
-    };
-    let mut logged_in = false;
-    for _ in 0..32 {
-        let mut moved = false;
-        while let Some(cmd) = c.poll_transmit() {
-            moved = true;
-            if s.phase() != ServerPhase::Finished && s.handle_input(cmd.frame()).is_err() {
-                return false;
-            }
-        }
-        while let Some(cmd) = s.poll_transmit() {
-            moved = true;
-            if c.phase() != LoginPhase::Finished && c.handle_input(cmd.frame()).is_err() {
-                return false;
-            }
-        }
-        while let Some(e) = c.poll_event() {
-            moved = true;
-            let r = match e {
-                LoginEvent::TicketNeeded(TicketRequest::Sso { .. }) => {
-                    c.provide_sso("t=x&p=y", SSO_SECRET, [9; 8])
-                }
-                LoginEvent::LoggedIn { .. } => {
-                    logged_in = true;
-                    Ok(())
-                }
-                _ => Ok(()),
-            };
-            if r.is_err() {
-                return false;
-            }
-        }
-        while let Some(e) = s.poll_event() {
-            moved = true;
-            let r = match e {
-                ServerEvent::LoginRequested { package, .. } => match package.as_str() {
-                    "MD5" => s.challenge_md5("1234.5678"),
-                    _ => s.challenge_sso("MBI_KEY_OLD", "bm9uY2U="),
-                },
-                ServerEvent::Credentials(ClientCredentials::Md5 { .. }) if s.verify_md5("pw") => {
-                    s.accept(Some("Alice"), None, None)
-                }
-                ServerEvent::Credentials(ClientCredentials::Sso { .. })
-                    if s.verify_sso(SSO_SECRET).unwrap_or(false) =>
-                {
-                    s.accept(None, Some(true), Some(false))
-                }
-                _ => Ok(()),
-            };
-            if r.is_err() {
-                return false;
-            }
-        }
-        if !moved {
-            break;
-        }
-    }
-    logged_in
-}
-
 #[inline(never)]
 fn icount_measure_login() -> usize {
-    usize::from(login(black_box(ProtocolVersion::Msnp7)))
-        + usize::from(login(black_box(ProtocolVersion::Msnp15)))
+    usize::from(loopback_login(black_box(ProtocolVersion::Msnp7)))
+        + usize::from(loopback_login(black_box(ProtocolVersion::Msnp15)))
 }
 
 fn main() -> ExitCode {

@@ -45,6 +45,7 @@ verbs!(
 
 impl Verb {
     /// Validates three bytes as a verb: `A`–`Z` only, or `0`–`9` only.
+    #[inline]
     pub const fn new(b: [u8; 3]) -> Option<Self> {
         let letters =
             b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() && b[2].is_ascii_uppercase();
@@ -57,6 +58,7 @@ impl Verb {
     }
 
     /// Validates a byte slice as a verb (it must be exactly three bytes long).
+    #[inline]
     pub fn from_slice(s: &[u8]) -> Option<Self> {
         match s {
             [a, b, c] => Self::new([*a, *b, *c]),

@@ -489,6 +489,38 @@ impl Dialect {
     }
 }
 
+/// A dialect's framing rules (TrID, payload) per verb row, each worked out on first use: the
+/// decoder asks them for every line, and a dialect lives for many lines.
+#[derive(Clone, Debug)]
+pub(crate) struct RuleMemo {
+    /// Slot 0: verbs without a row; 1..=rows: the rows; last: error replies.
+    rules: [Option<(TrIdRule, PayloadRule)>; VERBS.len() + 2],
+}
+
+impl RuleMemo {
+    pub(crate) const fn new() -> Self {
+        Self {
+            rules: [None; VERBS.len() + 2],
+        }
+    }
+
+    /// `(d.trid_rule(verb), d.payload_rule(verb))`; `d` must be the same dialect on every call.
+    #[inline]
+    pub(crate) fn get(&mut self, d: &Dialect, verb: Verb) -> (TrIdRule, PayloadRule) {
+        // Both rules depend on the verb only through its row (errors: the version).
+        let slot = if verb.is_error() {
+            VERBS.len() + 1
+        } else {
+            usize::from(info(verb) & INFO_ROW)
+        };
+        match self.rules.get_mut(slot) {
+            Some(Some(r)) => *r,
+            Some(s) => *s.insert((d.trid_rule(verb), d.payload_rule(verb))),
+            None => (d.trid_rule(verb), d.payload_rule(verb)),
+        }
+    }
+}
+
 const LETTER_VERBS: usize = 26 * 26 * 26;
 
 /// The index of a letter verb in [`VERB_INFO`].

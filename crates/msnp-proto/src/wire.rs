@@ -12,6 +12,7 @@ use crate::error::{DecodeError, DecodeErrorKind};
 use crate::num::{LeadingZeros, is_digits, parse_u32, parse_u64};
 use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand, Spans};
 use crate::verb::{TrId, Verb};
+use crate::verb_table::RuleMemo;
 use crate::version::{Dialect, PayloadRule, TrIdRule};
 
 /// Explicit bounds on what the decoder accepts.
@@ -121,6 +122,8 @@ pub struct Decoder {
     /// A complete line whose payload has not fully arrived: its parse and total length, so the
     /// next calls only compare lengths.
     pending: Option<(Meta, usize)>,
+    /// The dialect's TrID and payload rules, per verb row.
+    rules: RuleMemo,
 }
 
 impl Decoder {
@@ -132,6 +135,7 @@ impl Decoder {
             scan_from: 0,
             discarding: false,
             pending: None,
+            rules: RuleMemo::new(),
         }
     }
 
@@ -144,6 +148,7 @@ impl Decoder {
     pub fn set_dialect(&mut self, dialect: Dialect) {
         self.dialect = dialect;
         self.pending = None;
+        self.rules = RuleMemo::new();
     }
 
     /// The limits in force.
@@ -242,7 +247,9 @@ impl Decoder {
             }
             return Err(DecodeError::new(DecodeErrorKind::EmptyLine, 0, lf + 1));
         }
-        let mut meta = match parse_line(&self.dialect, &self.limits, line) {
+        let (dialect, rules) = (&self.dialect, &mut self.rules);
+        let mut meta = match parse_line_with(dialect, &self.limits, line, |v| rules.get(dialect, v))
+        {
             Ok(m) => m,
             Err(e) => return Err(e.into_error(lf + 1)),
         };
@@ -406,12 +413,124 @@ fn check_bytes(dialect: &Dialect, line: &[u8]) -> Result<(), LineError> {
     }
 }
 
+/// The token splitter's state: boundaries are fed in order, each space and then the line end.
+struct Split {
+    spans: Spans,
+    /// Where the current token starts.
+    start: usize,
+    max_tokens: usize,
+    lenient: bool,
+}
+
+impl Split {
+    /// Feeds every space of an eight-byte word at `base` (`mask`: high bit of each space byte).
+    #[inline(always)]
+    fn spaces(&mut self, base: usize, mut mask: u64) -> Result<(), (DecodeErrorKind, usize)> {
+        while mask != 0 {
+            let sp = base + (mask.trailing_zeros() / 8) as usize;
+            mask &= mask - 1;
+            self.boundary(sp)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the current token at `sp` (a space or the line end).
+    #[inline(always)]
+    fn boundary(&mut self, sp: usize) -> Result<(), (DecodeErrorKind, usize)> {
+        let start = self.start;
+        self.start = sp + 1;
+        if sp == start {
+            // Empty token: a run of spaces, or a space at either end.
+            if start == 0 {
+                return Err((DecodeErrorKind::InvalidVerb, 0));
+            }
+            if !self.lenient {
+                return Err((DecodeErrorKind::ExtraSpace, sp));
+            }
+            return Ok(());
+        }
+        let n = self.spans.n as usize;
+        if n == self.max_tokens {
+            return Err((
+                DecodeErrorKind::TooManyTokens {
+                    max: self.max_tokens,
+                },
+                start,
+            ));
+        }
+        // Lines are at most u16::MAX bytes (Limits::line), so offsets fit; n < MAX_TOKENS.
+        if let Some(slot) = self.spans.at.get_mut(n) {
+            *slot = (start as u16, sp as u16);
+        }
+        self.spans.n += 1;
+        Ok(())
+    }
+}
+
+/// Byte-class masks over eight bytes at once (SWAR): each answer has the high bit of every byte
+/// that matches set, and no other bit. No carry crosses a byte, so the masks are exact.
+mod swar {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const fn splat(b: u8) -> u64 {
+        b as u64 * 0x0101_0101_0101_0101
+    }
+
+    /// Bytes equal to SP.
+    #[inline(always)]
+    pub(super) fn spaces(w: u64) -> u64 {
+        let x = w ^ splat(b' ');
+        !(((x & LO7) + LO7) | x | LO7)
+    }
+
+    /// Bytes outside printable ASCII and SP (0x20..=0x7e): controls, DEL, and non-ASCII.
+    #[inline(always)]
+    pub(super) fn unprintable(w: u64) -> u64 {
+        let low = w & LO7;
+        (w | !(low + splat(0x60)) | (low + splat(0x01))) & HI
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn masks_match_every_byte_in_every_lane() {
+            for b in 0..=255u8 {
+                for lane in 0..8 {
+                    // Neighbours that could carry into the lane if the masks were not exact.
+                    for fill in [0u8, b' ', b'A', 0x7f, 0xff] {
+                        let mut bytes = [fill; 8];
+                        bytes[lane] = b;
+                        let w = u64::from_le_bytes(bytes);
+                        let bit = 0x80u64 << (8 * lane);
+                        assert_eq!(super::spaces(w) & bit != 0, b == b' ', "{b:#x} {lane}");
+                        let bad = !(0x20..=0x7e).contains(&b);
+                        assert_eq!(super::unprintable(w) & bit != 0, bad, "{b:#x} {lane}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Tokenises and checks one complete line (no terminator), and applies the dialect's TrID and
 /// payload rules. Shared by the decoder and the encoder's self-check.
 pub(crate) fn parse_line(
     dialect: &Dialect,
     limits: &Limits,
     line: &[u8],
+) -> Result<LineMeta, LineError> {
+    parse_line_with(dialect, limits, line, |v| {
+        (dialect.trid_rule(v), dialect.payload_rule(v))
+    })
+}
+
+/// [`parse_line`] with the dialect's TrID and payload rules from `rules` (the decoder's memo).
+#[inline]
+fn parse_line_with(
+    dialect: &Dialect,
+    limits: &Limits,
+    line: &[u8],
+    rules: impl FnOnce(Verb) -> (TrIdRule, PayloadRule),
 ) -> Result<LineMeta, LineError> {
     let len = line.len();
     // Token offsets are u16: a line past the limit (at most u16::MAX) is refused here, not only by
@@ -425,57 +544,58 @@ pub(crate) fn parse_line(
             verb,
         ));
     }
-    // Bytes: printable ASCII and SP in the common case, checked in one branch-free pass; the
-    // detailed checks (which byte, UTF-8) run only when that fails.
-    if line
-        .iter()
-        .fold(false, |bad, &b| bad | (b.wrapping_sub(0x20) > 0x5e))
-    {
+    let max_tokens = limits.tokens();
+    let mut split = Split {
+        spans: Spans {
+            n: 0,
+            at: [(0, 0); MAX_TOKENS],
+        },
+        start: 0,
+        max_tokens,
+        lenient: dialect.leniency.allow_extra_spaces,
+    };
+    // One pass, eight bytes at a time: the spaces give the token boundaries, and the bytes outside
+    // printable ASCII are collected for one check at the end. The detailed checks (which byte,
+    // UTF-8) run only when that check fails, and before any token error, which they outrank.
+    let mut unprintable = 0u64;
+    let mut split_err = None;
+    let mut chunks = line.chunks_exact(8);
+    let mut base = 0usize;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        unprintable |= swar::unprintable(w);
+        if let Err(e) = split.spaces(base, swar::spaces(w)) {
+            split_err = Some(e);
+            break;
+        }
+        base += 8;
+    }
+    if split_err.is_none() {
+        // The tail, padded with a printable non-space byte.
+        let rest = chunks.remainder();
+        let pad = 0x4141_4141_4141_4141u64 << (8 * rest.len());
+        let w = rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)) | pad;
+        unprintable |= swar::unprintable(w);
+        split_err = split
+            .spaces(base, swar::spaces(w))
+            .and_then(|()| split.boundary(len))
+            .err();
+    }
+    if unprintable != 0 || split_err.is_some() {
         check_bytes(dialect, line)?;
     }
-    let max_tokens = limits.tokens();
-    let mut spans = Spans {
-        n: 0,
-        at: [(0, 0); MAX_TOKENS],
-    };
-    let mut n = 0usize;
-    let mut start = 0usize;
-    let lenient = dialect.leniency.allow_extra_spaces;
-    // Tokens are short (a few bytes), so a plain scan beats a SIMD search per space.
-    let mut i = 0usize;
-    while i <= len {
-        if i < len && line[i] != b' ' {
-            i += 1;
-            continue;
-        }
-        let sp = i;
-        i += 1;
-        if sp == start {
-            // Empty token: a run of spaces, or a space at either end.
-            if start == 0 {
-                return Err(lerr(DecodeErrorKind::InvalidVerb, 0, None));
+    if let Some((kind, at)) = split_err {
+        let verb = match kind {
+            DecodeErrorKind::InvalidVerb => None,
+            _ => {
+                let (s, e) = split.spans.at[0];
+                Verb::from_slice(&line[s as usize..e as usize])
             }
-            if !lenient {
-                let verb = Verb::from_slice(&line[spans.at[0].0 as usize..spans.at[0].1 as usize]);
-                return Err(lerr(DecodeErrorKind::ExtraSpace, sp, verb));
-            }
-            start = sp + 1;
-            continue;
-        }
-        if n == max_tokens {
-            let verb = Verb::from_slice(&line[spans.at[0].0 as usize..spans.at[0].1 as usize]);
-            return Err(lerr(
-                DecodeErrorKind::TooManyTokens { max: max_tokens },
-                start,
-                verb,
-            ));
-        }
-        // Lines are at most u16::MAX bytes (Limits::line), so offsets fit.
-        spans.at[n] = (start as u16, sp as u16);
-        n += 1;
-        start = sp + 1;
+        };
+        return Err(lerr(kind, at, verb));
     }
-    spans.n = n as u8;
+    let spans = split.spans;
+    let n = spans.n as usize;
     let tok = |i: usize| -> &[u8] {
         let (s, e) = spans.at[i];
         &line[s as usize..e as usize]
@@ -484,8 +604,9 @@ pub(crate) fn parse_line(
         return Err(lerr(DecodeErrorKind::InvalidVerb, 0, None));
     };
     let v = Some(verb);
+    let (trid_rule, payload_rule) = rules(verb);
     // TrID.
-    let (trid, first_arg) = match dialect.trid_rule(verb) {
+    let (trid, first_arg) = match trid_rule {
         TrIdRule::Absent => (None, 1),
         TrIdRule::Required => match (n > 1)
             .then(|| parse_u32(tok(1), LeadingZeros::Allow))
@@ -512,7 +633,7 @@ pub(crate) fn parse_line(
     let argc = n - 1;
     let last = tok(n - 1);
     let has_len_token = n > first_arg;
-    let payload = match dialect.payload_rule(verb) {
+    let payload = match payload_rule {
         PayloadRule::None => false,
         PayloadRule::Last => true,
         PayloadRule::LastUnlessOk => last != b"OK",
