@@ -6,11 +6,11 @@
 
 /// Limits of the framer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct HttpLimits {
+pub struct HttpLimits {
     /// Longest start line plus headers, in bytes.
-    pub(crate) max_head: usize,
+    pub max_head: usize,
     /// Largest body, in bytes.
-    pub(crate) max_body: usize,
+    pub max_body: usize,
 }
 
 impl Default for HttpLimits {
@@ -24,7 +24,7 @@ impl Default for HttpLimits {
 
 /// The start line and the headers that matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Head {
+pub enum Head {
     /// A request: its target (path and query).
     Request {
         /// The request target, e.g. `/gateway/gateway.dll?Action=open&Server=NS&IP=…`.
@@ -39,23 +39,23 @@ pub(crate) enum Head {
 
 /// One HTTP message.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Message {
+pub struct Message {
     /// Start line.
-    pub(crate) head: Head,
+    pub head: Head,
     /// The `SessionID` of an `X-MSN-Messenger` header.
-    pub(crate) session: Option<String>,
+    pub session: Option<String>,
     /// The body.
-    pub(crate) body: Vec<u8>,
+    pub body: Vec<u8>,
 }
 
 impl Message {
     /// Whether a request goes to the gateway.
-    pub(crate) fn is_gateway_request(&self) -> bool {
+    pub fn is_gateway_request(&self) -> bool {
         matches!(&self.head, Head::Request { target } if target_path(target).eq_ignore_ascii_case("/gateway/gateway.dll"))
     }
 
     /// A query parameter of a request target (`SessionID`, `Action`, `Server`).
-    pub(crate) fn query(&self, name: &str) -> Option<&str> {
+    pub fn query(&self, name: &str) -> Option<&str> {
         let Head::Request { target } = &self.head else {
             return None;
         };
@@ -78,7 +78,7 @@ fn target_path(target: &str) -> &str {
 
 /// A direction that is not HTTP as the gateway speaks it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum HttpError {
+pub enum HttpError {
     /// No blank line within [`HttpLimits::max_head`] bytes.
     #[error("HTTP header longer than {0} bytes")]
     HeadTooLong(usize),
@@ -103,7 +103,7 @@ pub(crate) enum HttpError {
 
 /// Frames one direction into messages.
 #[derive(Debug)]
-pub(crate) struct HttpStream {
+pub struct HttpStream {
     limits: HttpLimits,
     buf: Vec<u8>,
     /// The head of the message whose body is being read, with the body length.
@@ -114,7 +114,7 @@ pub(crate) struct HttpStream {
 
 impl HttpStream {
     /// A framer with `limits`.
-    pub(crate) fn new(limits: HttpLimits) -> Self {
+    pub fn new(limits: HttpLimits) -> Self {
         Self {
             limits,
             buf: Vec::new(),
@@ -124,12 +124,12 @@ impl HttpStream {
     }
 
     /// Bytes of an unfinished message held (what is left when the connection ends).
-    pub(crate) fn held(&self) -> usize {
+    pub fn held(&self) -> usize {
         if self.resync { 0 } else { self.buf.len() }
     }
 
     /// Bytes were lost: forget the partial message and resume at the next start line.
-    pub(crate) fn gap(&mut self) {
+    pub fn gap(&mut self) {
         self.buf.clear();
         self.pending = None;
         self.resync = true;
@@ -137,7 +137,7 @@ impl HttpStream {
 
     /// Appends reassembled bytes and returns the messages completed by them. After an error
     /// the stream drops what it holds and looks for the next start line.
-    pub(crate) fn push(&mut self, data: &[u8], out: &mut Vec<Message>) -> Result<(), HttpError> {
+    pub fn push(&mut self, data: &[u8], out: &mut Vec<Message>) -> Result<(), HttpError> {
         self.buf.extend_from_slice(data);
         let res = self.frame(out);
         if res.is_err() {
