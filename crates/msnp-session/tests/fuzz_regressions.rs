@@ -22,7 +22,10 @@ fn push_policies_only_while_the_connection_lives() {
     let mut s = server(vec![V::Msnp11, V::Msnp12, V::Msnp13]);
     assert!(matches!(
         s.push_policies(b"<Policies/>"),
-        Err(SessionError::WrongState { call: "push_policies", .. })
+        Err(SessionError::WrongState {
+            call: "push_policies",
+            ..
+        })
     ));
     assert!(s.poll_transmit().is_none());
     let _ = s.handle_input(b"QRY 5 msmsgs@msnmsgr.com 32\r\n8a7bbe7e0fc5ee7a1a64d2a5abee4a05");
@@ -30,9 +33,15 @@ fn push_policies_only_while_the_connection_lives() {
     while s.poll_transmit().is_some() {}
     assert!(matches!(
         s.push_policies(b"<Policies/>"),
-        Err(SessionError::WrongState { call: "push_policies", .. })
+        Err(SessionError::WrongState {
+            call: "push_policies",
+            ..
+        })
     ));
-    assert!(s.poll_transmit().is_none(), "nothing is sent after Finished");
+    assert!(
+        s.poll_transmit().is_none(),
+        "nothing is sent after Finished"
+    );
 
     // Once negotiated, it is sent.
     let mut s = server(vec![V::Msnp13]);

@@ -448,8 +448,14 @@ Content-Length: 13\r\n\r\nVER 1 MSNP8\r\n";
         for cut in 0..msg.len() {
             let mut s = HttpStream::new(limits);
             let mut out = Vec::new();
-            let res = s.push(&msg[..cut], &mut out).and_then(|()| s.push(&msg[cut..], &mut out));
-            assert_eq!(res, Err(HttpError::HeadTooLong(head.len() - 1)), "cut at {cut}");
+            let res = s
+                .push(&msg[..cut], &mut out)
+                .and_then(|()| s.push(&msg[cut..], &mut out));
+            assert_eq!(
+                res,
+                Err(HttpError::HeadTooLong(head.len() - 1)),
+                "cut at {cut}"
+            );
         }
     }
 
