@@ -240,7 +240,10 @@ fn main() {
             }
         }
     }
-    exact.add(&[0x80], b"<Policies>\\n\\t<Policy type=\"SHIELDS\"/>\\n</Policies>\\x00\\r\\n");
+    exact.add(
+        &[0x80],
+        b"<Policies>\\n\\t<Policy type=\"SHIELDS\"/>\\n</Policies>\\x00\\r\\n",
+    );
     exact.add(&[0xc0], b"AAECAw==");
 
     // Captures (pcap_capture, check).
@@ -272,12 +275,27 @@ fn main() {
     server.add(&[1], &[0x21, 0x26, 0x29, 0, 0x2c, 6, 3, 5, 0x30, 0x33]);
     server.add(&[2], &[0x22, 0x27, 0x2a, 1, 0x2d, 3, 5, 0x30, 0x32, 0x33]);
     server.add(&[3], &[0x23, 0x28, 0x2a, 1, 0x2d, 3, 5, 0x31, 0x34, 0x35]);
-    server.add(&[4], &[0x24, 0x28, 0x2b, 8, 2, 0x2e, 7, 3, 5, 0x30, 0x36, 0x37]);
+    server.add(
+        &[4],
+        &[0x24, 0x28, 0x2b, 8, 2, 0x2e, 7, 3, 5, 0x30, 0x36, 0x37],
+    );
     server.add(&[0x24], &[0x25, 0x28, 0x2b, 2, 0x2f, 4]);
 
     for c in [
-        &stream, &raw, &transcript, &payload, &soap, &auth, &tcp, &http, &check, &exact, &pcap,
-        &requests, &server, &session,
+        &stream,
+        &raw,
+        &transcript,
+        &payload,
+        &soap,
+        &auth,
+        &tcp,
+        &http,
+        &check,
+        &exact,
+        &pcap,
+        &requests,
+        &server,
+        &session,
     ] {
         println!("{}: {} seeds", c.dir.display(), c.n);
     }
@@ -286,14 +304,28 @@ fn main() {
 /// Every kind of request a client built with msnp-soap sends, as a server receives it.
 fn built_requests() -> Vec<Vec<u8>> {
     use msnp_soap::SoapRequest;
-    use msnp_soap::abch::{AbFindAll, AbFindContactsPaged, AbHeader, AbRequest, AbRequestBody, FindMembership};
+    use msnp_soap::abch::{
+        AbFindAll, AbFindContactsPaged, AbHeader, AbRequest, AbRequestBody, FindMembership,
+    };
     use msnp_soap::config::GetClientConfig;
     use msnp_soap::oim::{RsiBody, RsiRequest};
     use msnp_soap::passport::{RstRequest, TokenRequest};
     let now = chrono::DateTime::from_timestamp(1_100_000_000, 0).unwrap_or_default();
     let mut out = vec![
-        RstRequest::rst("alice@hotmail.com", "s3cret", TokenRequest::twn_set("lc=1033,id=507")).envelope(),
-        RstRequest::rst2("alice@hotmail.com", "p&ss<w>", TokenRequest::sso_set("MBI_KEY_OLD"), "{7108E71A-9926-4FCB-BCC9-9A9D3F32E423}", now).envelope(),
+        RstRequest::rst(
+            "alice@hotmail.com",
+            "s3cret",
+            TokenRequest::twn_set("lc=1033,id=507"),
+        )
+        .envelope(),
+        RstRequest::rst2(
+            "alice@hotmail.com",
+            "p&ss<w>",
+            TokenRequest::sso_set("MBI_KEY_OLD"),
+            "{7108E71A-9926-4FCB-BCC9-9A9D3F32E423}",
+            now,
+        )
+        .envelope(),
         GetClientConfig::default().envelope(),
     ];
     for body in [
@@ -301,7 +333,13 @@ fn built_requests() -> Vec<Vec<u8>> {
         AbRequestBody::FindContactsPaged(AbFindContactsPaged::initial()),
         AbRequestBody::FindMembership(FindMembership::full()),
     ] {
-        out.push(AbRequest { header: AbHeader::new("Initial", Some("t=abc&p=def".into())), body }.envelope());
+        out.push(
+            AbRequest {
+                header: AbHeader::new("Initial", Some("t=abc&p=def".into())),
+                body,
+            }
+            .envelope(),
+        );
     }
     for body in [
         RsiBody::GetMetadata,

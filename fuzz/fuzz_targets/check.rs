@@ -28,8 +28,18 @@ fn run(input: &[u8], args: &CheckArgs, n: usize) -> (Vec<u8>, [u64; 3]) {
 
 fuzz_target!(|data: &[u8]| {
     let [a, b, input @ ..] = data else { return };
-    let mut argv = vec!["--password", "s3cret", "--sso-secret", SECRET, "--color", "never"];
-    argv.extend(["--input", ["auto", "wire", "transcript", "pcap"][usize::from(a & 3)]]);
+    let mut argv = vec![
+        "--password",
+        "s3cret",
+        "--sso-secret",
+        SECRET,
+        "--color",
+        "never",
+    ];
+    argv.extend([
+        "--input",
+        ["auto", "wire", "transcript", "pcap"][usize::from(a & 3)],
+    ]);
     let text = a & 4 != 0;
     argv.extend(["--format", if text { "text" } else { "ndjson" }]);
     if a & 8 != 0 {

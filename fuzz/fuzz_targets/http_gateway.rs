@@ -53,7 +53,9 @@ fn write(m: &Message) -> Vec<u8> {
         Head::Response { status } => format!("HTTP/1.1 {status} OK\r\n").into_bytes(),
     };
     if let Some(s) = &m.session {
-        v.extend_from_slice(format!("X-MSN-Messenger: SessionID={s}; GW-IP=1.2.3.4\r\n").as_bytes());
+        v.extend_from_slice(
+            format!("X-MSN-Messenger: SessionID={s}; GW-IP=1.2.3.4\r\n").as_bytes(),
+        );
     }
     v.extend_from_slice(format!("Content-Length: {}\r\n\r\n", m.body.len()).as_bytes());
     v.extend_from_slice(&m.body);
@@ -83,9 +85,10 @@ fuzz_target!(|data: &[u8]| {
             Head::Request { target } => !target.is_empty() && !target.contains([' ', '\r', '\n']),
             Head::Response { .. } => true,
         };
-        let session_ok = m.session.as_deref().is_none_or(|s| {
-            !s.contains([';', '\r', '\n']) && s.trim() == s && !s.is_empty()
-        });
+        let session_ok = m
+            .session
+            .as_deref()
+            .is_none_or(|s| !s.contains([';', '\r', '\n']) && s.trim() == s && !s.is_empty());
         if !target_ok || !session_ok {
             continue;
         }
@@ -95,8 +98,14 @@ fuzz_target!(|data: &[u8]| {
             max_body: m.body.len(),
         });
         let mut out = Vec::new();
-        s.push(&bytes, &mut out).expect("a canonical message frames");
-        assert_eq!(out.as_slice(), std::slice::from_ref(m), "written as {:?}", String::from_utf8_lossy(&bytes));
+        s.push(&bytes, &mut out)
+            .expect("a canonical message frames");
+        assert_eq!(
+            out.as_slice(),
+            std::slice::from_ref(m),
+            "written as {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
         assert_eq!(s.held(), 0);
     }
 });

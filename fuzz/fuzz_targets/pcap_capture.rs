@@ -23,9 +23,17 @@ use msnp_proto::Limits;
 
 fn decode(capture: &[u8], args: &DecodeArgs, limits: Limits, n: usize) -> Vec<msnp_fuzz::Record> {
     let mut sink = Collect::new(limits);
-    let read = decode_reader(ShortReads { rest: capture, n }, &args.input_config(), &mut sink)
-        .expect("reading from memory does not fail");
-    assert!(read <= capture.len() as u64, "read {read} of {} bytes", capture.len());
+    let read = decode_reader(
+        ShortReads { rest: capture, n },
+        &args.input_config(),
+        &mut sink,
+    )
+    .expect("reading from memory does not fail");
+    assert!(
+        read <= capture.len() as u64,
+        "read {read} of {} bytes",
+        capture.len()
+    );
     sink.records
 }
 
@@ -44,9 +52,20 @@ fuzz_target!(|data: &[u8]| {
     let max_block = if small { 256 } else { 16 << 20 };
     if small {
         argv.extend([
-            "--max-block", "256", "--max-reorder", "64", "--max-reorder-total", "128",
-            "--max-flows", "3", "--max-http-body", "64", "--max-line", "40",
-            "--max-payload", "64",
+            "--max-block",
+            "256",
+            "--max-reorder",
+            "64",
+            "--max-reorder-total",
+            "128",
+            "--max-flows",
+            "3",
+            "--max-http-body",
+            "64",
+            "--max-line",
+            "40",
+            "--max-payload",
+            "64",
         ]);
         limits.max_line = 40;
         limits.max_payload = 64;
@@ -71,11 +90,20 @@ fuzz_target!(|data: &[u8]| {
         assert!(read <= capture.len() as u64);
     }
     // A frame takes at least 12 bytes (a pcapng simple packet block).
-    assert!(number <= capture.len() as u64 / 12 + 1, "{number} frames from {} bytes", capture.len());
+    assert!(
+        number <= capture.len() as u64 / 12 + 1,
+        "{number} frames from {} bytes",
+        capture.len()
+    );
 
     // The whole reader, in one piece and in short reads.
     let whole = decode(&capture, &args, limits, capture.len());
-    assert!(whole.len() <= 2 * capture.len() + 4, "{} records from {} bytes", whole.len(), capture.len());
+    assert!(
+        whole.len() <= 2 * capture.len() + 4,
+        "{} records from {} bytes",
+        whole.len(),
+        capture.len()
+    );
     for n in [usize::from(*b) + 1, 7] {
         let parts = decode(&capture, &args, limits, n);
         assert_eq!(parts, whole, "records depend on reads of {n} bytes");

@@ -53,9 +53,17 @@ fn check<T: SoapRequest + PartialEq + std::fmt::Debug>(
     let xml = v.envelope();
     let name = body_element_name(&xml, &DEFAULT_LIMITS).expect("a built request has a body");
     let again = parse(&xml).unwrap_or_else(|e| {
-        panic!("{v:?} built as {:?} does not parse: {e:?}", String::from_utf8_lossy(&xml))
+        panic!(
+            "{v:?} built as {:?} does not parse: {e:?}",
+            String::from_utf8_lossy(&xml)
+        )
     });
-    assert_eq!(&again, v, "changed through {:?}", String::from_utf8_lossy(&xml));
+    assert_eq!(
+        &again,
+        v,
+        "changed through {:?}",
+        String::from_utf8_lossy(&xml)
+    );
     assert_eq!(again.http_path(), v.http_path());
     assert_eq!(again.soap_action_header(), v.soap_action_header());
     assert_eq!(again.envelope(), xml, "to_xml is not a fixed point");
@@ -65,7 +73,11 @@ fn check<T: SoapRequest + PartialEq + std::fmt::Debug>(
 fuzz_target!(|data: &[u8]| {
     let [a, n, rest @ ..] = data else { return };
     let l = limits(a & 1 != 0);
-    let action = if a & 2 != 0 { StoreAction::Store2 } else { StoreAction::Store };
+    let action = if a & 2 != 0 {
+        StoreAction::Store2
+    } else {
+        StoreAction::Store
+    };
     let (fields, doc) = rest.split_at(usize::from(*n).min(rest.len()));
     let mut fields = fields.split(|&b| b == 0).map(xml_text);
     let mut field = || fields.next().unwrap_or_default();
@@ -80,13 +92,21 @@ fuzz_target!(|data: &[u8]| {
         let (address, policy) = (field(), field());
         let address = address.trim();
         if !address.is_empty() && address != "http://Passport.NET/tb" {
-            v.tokens.push(TokenRequest { address: address.to_owned(), policy: Some(policy) });
+            v.tokens.push(TokenRequest {
+                address: address.to_owned(),
+                policy: Some(policy),
+            });
         }
         check(&v, |x| RstRequest::from_xml(x, &DEFAULT_LIMITS));
     }
     if let Ok(mut v) = AbRequest::from_xml(doc, &l) {
         let op = route.as_deref().and_then(AbOperation::from_element);
-        assert_eq!(op, Some(v.body.operation()), "parsed as {:?}, routed to {route:?}", v.body.operation());
+        assert_eq!(
+            op,
+            Some(v.body.operation()),
+            "parsed as {:?}, routed to {route:?}",
+            v.body.operation()
+        );
         check(&v, |x| AbRequest::from_xml(x, &DEFAULT_LIMITS));
         let scenario = field();
         let ticket = field();

@@ -35,7 +35,20 @@ fn frame(out: &mut Vec<u8>, n: u32, flags: u8, seq: u32, payload: &[u8]) {
     let mut f = Vec::with_capacity(54 + payload.len());
     f.extend_from_slice(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00]);
     let total = (40 + payload.len()) as u16;
-    f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 1, 0x40, 0, 64, 6, 0, 0]);
+    f.extend_from_slice(&[
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        1,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
     f.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
     f.extend_from_slice(&5000u16.to_be_bytes());
     f.extend_from_slice(&1863u16.to_be_bytes());
@@ -52,8 +65,15 @@ fn frame(out: &mut Vec<u8>, n: u32, flags: u8, seq: u32, payload: &[u8]) {
 fn records(input: &[u8], argv: &[&str]) -> Vec<Record> {
     let args: DecodeArgs = cli_args(argv);
     let mut sink = Collect::new(Limits::default());
-    decode_reader(ShortReads { rest: input, n: 4096 }, &args.input_config(), &mut sink)
-        .expect("reading from memory does not fail");
+    decode_reader(
+        ShortReads {
+            rest: input,
+            n: 4096,
+        },
+        &args.input_config(),
+        &mut sink,
+    )
+    .expect("reading from memory does not fail");
     sink.records
 }
 
@@ -74,11 +94,25 @@ fuzz_target!(|data: &[u8]| {
         if len == 0 {
             break;
         }
-        segs.push((keys[segs.len()], Seg { at, len, fin: false }));
+        segs.push((
+            keys[segs.len()],
+            Seg {
+                at,
+                len,
+                fin: false,
+            },
+        ));
         at += len;
     }
     if at < stream.len() {
-        segs.push((0xff, Seg { at, len: stream.len() - at, fin: false }));
+        segs.push((
+            0xff,
+            Seg {
+                at,
+                len: stream.len() - at,
+                fin: false,
+            },
+        ));
     }
     let fin = flags & 4 != 0;
     if let Some((_, last)) = segs.last_mut() {
@@ -89,13 +123,26 @@ fuzz_target!(|data: &[u8]| {
         let joined: Vec<_> = segs
             .windows(2)
             .filter(|w| w[0].0 & 1 == 1)
-            .map(|w| (w[0].0 ^ 0x80, Seg { at: w[0].1.at, len: w[0].1.len + w[1].1.len, fin: w[1].1.fin }))
+            .map(|w| {
+                (
+                    w[0].0 ^ 0x80,
+                    Seg {
+                        at: w[0].1.at,
+                        len: w[0].1.len + w[1].1.len,
+                        fin: w[1].1.fin,
+                    },
+                )
+            })
             .collect();
         segs.extend(joined);
     }
     if flags & 1 != 0 {
         // Retransmissions of every segment whose key has bit 1 set, after everything.
-        let again: Vec<_> = segs.iter().filter(|s| s.0 & 2 != 0).map(|&(_, s)| (0xff, s)).collect();
+        let again: Vec<_> = segs
+            .iter()
+            .filter(|s| s.0 & 2 != 0)
+            .map(|&(_, s)| (0xff, s))
+            .collect();
         segs.extend(again);
     }
     segs.sort_by_key(|s| s.0);
@@ -128,11 +175,18 @@ fuzz_target!(|data: &[u8]| {
             other => other,
         })
         .collect();
-    assert_eq!(from_capture, from_wire, "the capture does not decode like the stream");
+    assert_eq!(
+        from_capture, from_wire,
+        "the capture does not decode like the stream"
+    );
 
     // 2. The reassembler alone, with acknowledgements (bit 3) and a small buffer (bit 4).
     let acks = flags & 8 != 0;
-    let max_pending = if flags & 16 != 0 { usize::from(flags >> 5) * 16 } else { usize::MAX };
+    let max_pending = if flags & 16 != 0 {
+        usize::from(flags >> 5) * 16
+    } else {
+        usize::MAX
+    };
     let mut r = Reassembler::new(max_pending);
     r.syn(ISN);
     let (mut out, mut pos, mut gaps) = (Vec::new(), 0u64, 0u64);
@@ -142,7 +196,11 @@ fuzz_target!(|data: &[u8]| {
                 Delivery::Data(bytes) => {
                     assert!(!bytes.is_empty(), "empty delivery");
                     let at = pos as usize;
-                    assert_eq!(&bytes[..], &stream[at..at + bytes.len()], "wrong bytes at {at}");
+                    assert_eq!(
+                        &bytes[..],
+                        &stream[at..at + bytes.len()],
+                        "wrong bytes at {at}"
+                    );
                     pos += bytes.len() as u64;
                 }
                 Delivery::Gap { at, lost } => {

@@ -61,14 +61,19 @@ fn write_read(wire: &[u8], d: Dialect) {
     let mut text = String::new();
     write_command(&mut text, d.direction, &value).expect("a UTF-8 command line writes");
     assert!(
-        !text.bytes().any(|b| (b < 0x20 || b == 0x7f) && b != b'\n' && b != b'\t'),
+        !text
+            .bytes()
+            .any(|b| (b < 0x20 || b == 0x7f) && b != b'\n' && b != b'\t'),
         "control characters in {text:?}"
     );
     if let Some(p) = value.payload()
         && !p.is_empty()
         && std::str::from_utf8(p).is_err()
     {
-        assert!(text.contains("\n%base64 "), "binary payload not base64: {text:?}");
+        assert!(
+            text.contains("\n%base64 "),
+            "binary payload not base64: {text:?}"
+        );
     }
     match read(&text, d).as_slice() {
         [Ok(Event::Command(c))] => assert_eq!(c.bytes, wire, "written as {text:?}"),
@@ -85,25 +90,42 @@ fuzz_target!(|data: &[u8]| {
         write_read(&wire, d);
         return;
     }
-    let Ok(body) = std::str::from_utf8(rest) else { return };
+    let Ok(body) = std::str::from_utf8(rest) else {
+        return;
+    };
     if body.contains(['\n', '\r']) {
         return;
     }
-    let prefix = if sel & 0x40 == 0 { "%escaped " } else { "%base64 " };
-    let who = if d.direction == Some(Direction::ServerToClient) { "S" } else { "C" };
+    let prefix = if sel & 0x40 == 0 {
+        "%escaped "
+    } else {
+        "%base64 "
+    };
+    let who = if d.direction == Some(Direction::ServerToClient) {
+        "S"
+    } else {
+        "C"
+    };
     let text = format!("{who}: {line} 0\n{prefix}{body}\n");
     let len = match read(&text, d).first() {
         Some(Err(e)) => match &e.kind {
             TranscriptErrorKind::ExactPayload(ExactPayloadError::Escape { offset }) => {
                 assert_eq!(prefix, "%escaped ");
-                assert_eq!(body.as_bytes().get(*offset), Some(&b'\\'), "escape error not at a backslash");
+                assert_eq!(
+                    body.as_bytes().get(*offset),
+                    Some(&b'\\'),
+                    "escape error not at a backslash"
+                );
                 return;
             }
             TranscriptErrorKind::ExactPayload(ExactPayloadError::Base64) => {
                 assert_eq!(prefix, "%base64 ");
                 return;
             }
-            TranscriptErrorKind::LengthMismatch { declared: 0, available } => *available,
+            TranscriptErrorKind::LengthMismatch {
+                declared: 0,
+                available,
+            } => *available,
             // Line-level errors (limits, …) concern the command line, not the payload.
             _ => return,
         },
@@ -119,7 +141,10 @@ fuzz_target!(|data: &[u8]| {
         [Ok(Event::Command(c))] => c.bytes.clone(),
         other => {
             // Only a payload past the framing limit may fail now.
-            assert!(len > Limits::default().max_payload, "{text:?} reads as {other:?}");
+            assert!(
+                len > Limits::default().max_payload,
+                "{text:?} reads as {other:?}"
+            );
             return;
         }
     };

@@ -254,10 +254,17 @@ impl Collect {
 }
 
 impl msnp_cli::sink::Sink for Collect {
-    fn command(&mut self, cmd: &msnp_proto::RawCommand<'_>, dialect: &Dialect) -> std::io::Result<()> {
+    fn command(
+        &mut self,
+        cmd: &msnp_proto::RawCommand<'_>,
+        dialect: &Dialect,
+    ) -> std::io::Result<()> {
         check_command(cmd, dialect, &self.limits);
-        self.records
-            .push(Record::Cmd(self.flow, dialect.direction, cmd.as_bytes().to_vec()));
+        self.records.push(Record::Cmd(
+            self.flow,
+            dialect.direction,
+            cmd.as_bytes().to_vec(),
+        ));
         Ok(())
     }
     fn error(&mut self, body: msnp_cli::record::ErrorBody<'_>) -> std::io::Result<()> {
