@@ -249,6 +249,14 @@ fn drive<R: PcapReaderIterator>(
         match res {
             Ok((len, block)) => {
                 stalls = 0;
+                // The read buffer never starts below 4 KiB, so a smaller limit is checked
+                // here, on the block as parsed.
+                if len > limits.max_block {
+                    return Err(CaptureError::BlockTooLarge {
+                        offset,
+                        limit: limits.max_block,
+                    });
+                }
                 handle(&mut state, block, frame)?;
                 reader.consume(len);
             }
