@@ -63,3 +63,20 @@ fn soap12_fault_keeps_the_passport_header() {
     let again = parse_fault_envelope(&fault_envelope(&only), &DEFAULT_LIMITS).unwrap();
     assert_eq!(again, only);
 }
+
+/// fuzz `soap` (campaign of this round): `<:/>` in a fault detail became a detail with an empty
+/// name, which `fault_envelope` does not write. It is malformed XML now (msnp-proto's reader
+/// checks namespace QNames).
+#[test]
+fn element_named_colon_is_malformed() {
+    for bad in ["<:/>", "<a:/>", "<a:b:c/>"] {
+        let xml = format!("{ENV_OPEN}{bad}<x>1</x>{ENV_CLOSE}");
+        assert!(
+            matches!(
+                parse_fault_envelope(xml.as_bytes(), &DEFAULT_LIMITS),
+                Err(SoapError::Xml { .. })
+            ),
+            "{bad}"
+        );
+    }
+}
