@@ -188,7 +188,9 @@ impl<W: Write> Checker<W> {
             .drain()
             .filter(|(_, r)| r.expects_reply && !r.answered)
             .collect();
-        open.sort_by_key(|(_, r)| r.line);
+        // In capture order (captures have no line numbers: then by offset and TrID), never in
+        // the map's.
+        open.sort_by_key(|(trid, r)| (r.line, r.offset, *trid));
         let saved = self.current;
         self.current = id;
         for (trid, r) in open {
