@@ -150,3 +150,52 @@ fn bare_lf_line_one_past_the_limit() {
         Ok(Status::Complete { consumed: 4, .. })
     ));
 }
+
+#[test]
+fn skip_line_reaches_past_the_next_lf() {
+    let mut d = Decoder::new(sb(), Limits::default());
+    assert_eq!(d.skip_line(b"garbage\r\nOUT\r\n"), Some(9));
+    assert_eq!(d.skip_line(b"\nOUT\r\n"), Some(1));
+    assert_eq!(d.skip_line(b"no end"), None);
+}
+
+#[test]
+fn from_frame_wants_exactly_one_command() {
+    use bytes::Bytes;
+    use msnp_proto::OwnedCommand;
+    let d = ns(ProtocolVersion::Msnp12);
+    let l = Limits::default();
+    let one = OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 123\r\n"), &d, &l).unwrap();
+    assert_eq!(one.frame().as_ref(), b"CHL 0 123\r\n");
+    let e =
+        OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 1\r\nPNG\r\n"), &d, &l).unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::TrailingData);
+}
+
+#[test]
+fn utf8_arguments_only_when_allowed() {
+    let strict = ns(ProtocolVersion::Msnp12).with_leniency(msnp_proto::Leniency {
+        allow_utf8_args: false,
+        ..msnp_proto::Leniency::default()
+    });
+    let wire = "CHL 0 caf\u{e9}\r\n".as_bytes();
+    assert!(
+        Decoder::new(strict, Limits::default())
+            .decode(wire)
+            .is_err()
+    );
+    let lenient = strict.with_leniency(msnp_proto::Leniency {
+        allow_utf8_args: true,
+        ..msnp_proto::Leniency::default()
+    });
+    assert!(matches!(
+        Decoder::new(lenient, Limits::default()).decode(wire),
+        Ok(Status::Complete { .. })
+    ));
+    // Still UTF-8 only: a lone continuation byte is refused.
+    assert!(
+        Decoder::new(lenient, Limits::default())
+            .decode(b"CHL 0 caf\x80\r\n")
+            .is_err()
+    );
+}
