@@ -199,3 +199,25 @@ fn utf8_arguments_only_when_allowed() {
             .is_err()
     );
 }
+
+/// Undirected `QRY` has a payload only with three arguments; undirected `GCF` only when a
+/// numeric token follows the TrID.
+#[test]
+fn payload_rules_count_arguments() {
+    let qry = ns(ProtocolVersion::Msnp11).without_direction();
+    match Decoder::new(qry, Limits::default()).decode(b"QRY 1 id\r\nxx") {
+        Ok(Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, 10);
+            assert_eq!(value.payload(), None);
+        }
+        other => panic!("{other:?}"),
+    }
+    let gcf = ns(ProtocolVersion::Msnp13).without_direction();
+    match Decoder::new(gcf, Limits::default()).decode(b"GCF 1\r\nx") {
+        Ok(Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, 7);
+            assert_eq!(value.payload(), None);
+        }
+        other => panic!("{other:?}"),
+    }
+}
