@@ -170,7 +170,187 @@ fn main() {
         b"\0PassportURLs\0DARealm=Passport.Net,DALogin=login.passport.com/login2.srf,DAReg=x",
     );
 
-    for c in [&stream, &raw, &transcript, &payload, &soap, &auth] {
+    // Client streams as TCP segments (tcp_reassembly), whole streams in HTTP gateway messages
+    // (http_gateway), transcripts and streams for `msnp check` (check), payloads for the exact
+    // forms (transcript_exact).
+    let mut tcp = Corpus::new(&root, "tcp_reassembly");
+    let mut http = Corpus::new(&root, "http_gateway");
+    let mut check = Corpus::new(&root, "check");
+    let mut exact = Corpus::new(&root, "transcript_exact");
+    let mut session = Corpus::new(&root, "session");
+    for path in files(&proto.join("transcripts")) {
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
+        // `msnp check`: auto, transcript; ndjson and text.
+        for sel in [0u8, 2, 4, 6] {
+            check.add(&[sel, 0], text.as_bytes());
+        }
+        let version = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.strip_prefix("msnp"))
+            .and_then(|n| n.parse().ok())
+            .and_then(ProtocolVersion::from_number)
+            .unwrap_or(ProtocolVersion::Msnp8);
+        let (streams, _) = to_wire_streams(&text, DialectTracker::new(version));
+        for s in &streams {
+            match s.direction {
+                Some(Direction::ClientToServer) => {
+                    // 8 segments of 16 bytes in reverse order, the rest after them.
+                    let mut h = vec![0u8, 8];
+                    h.extend([15u8; 8]);
+                    h.extend((0..8u8).rev());
+                    tcp.add(&h, &s.bytes);
+                    tcp.add(&[0x0b, 4, 3, 40, 7, 1, 9, 2, 5, 1], &s.bytes);
+                    check.add(&[0x11, 0], &s.bytes);
+                    let head = format!(
+                        "POST /gateway/gateway.dll?Action=open&Server=NS&IP=messenger.hotmail.com HTTP/1.1\r\nContent-Type: application/x-msn-messenger\r\nContent-Length: {}\r\n\r\n",
+                        s.bytes.len()
+                    );
+                    http.add(&[0, 16], &[head.as_bytes(), &s.bytes].concat());
+                }
+                Some(Direction::ServerToClient) => {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=123.456; GW-IP=207.46.110.17\r\nContent-Length: {}\r\n\r\n",
+                        s.bytes.len()
+                    );
+                    http.add(&[0, 7], &[head.as_bytes(), &s.bytes].concat());
+                    check.add(&[0x21, 0], &s.bytes);
+                    // `session`: byte 0 picks the offered versions (by era).
+                    let era = match s.initial.version.number() {
+                        0..=2 => 0u8,
+                        3..=7 => 1,
+                        8..=9 => 2,
+                        10..=12 => 3,
+                        13..=15 => 4,
+                        _ => 5,
+                    };
+                    session.add(&[era, 63], &s.bytes);
+                }
+                None => {}
+            }
+        }
+    }
+    for path in files(&proto.join("payload")) {
+        let Ok(body) = fs::read(&path) else { continue };
+        if body.len() <= 4096 {
+            for sel in 0..3u8 {
+                exact.add(&[sel], &body);
+            }
+        }
+    }
+    exact.add(
+        &[0x80],
+        b"<Policies>\\n\\t<Policy type=\"SHIELDS\"/>\\n</Policies>\\x00\\r\\n",
+    );
+    exact.add(&[0xc0], b"AAECAw==");
+
+    // Captures (pcap_capture, check).
+    let mut pcap = Corpus::new(&root, "pcap_capture");
+    for path in files(&repo.join("crates/msnp-cli/tests/data/pcap")) {
+        let Ok(body) = fs::read(&path) else { continue };
+        for sel in [0u8, 2, 4] {
+            pcap.add(&[sel, 63], &body);
+        }
+        check.add(&[3, 0], &body);
+        check.add(&[7, 0], &body);
+    }
+
+    // SOAP requests as servers receive them: the fixtures and every request the crate builds.
+    let mut requests = Corpus::new(&root, "soap_requests");
+    for path in files(&repo.join("crates/msnp-soap/tests/fixtures")) {
+        let Ok(body) = fs::read(&path) else { continue };
+        requests.add(&[0, 0], &body);
+    }
+    for xml in built_requests() {
+        requests.add(&[0, 0], &xml);
+        requests.add(&[2, 0], &xml);
+    }
+
+    // The server login: each era's client script with the caller's calls (see the target).
+    let mut server = Corpus::new(&root, "server_login");
+    // VER, INF/CVR, USR I, challenge, USR S, verify + accept, QRY, OUT.
+    server.add(&[0], &[0x20, 0x26, 0x29, 0, 0x2c, 6, 3, 0x31]);
+    server.add(&[1], &[0x21, 0x26, 0x29, 0, 0x2c, 6, 3, 5, 0x30, 0x33]);
+    server.add(&[2], &[0x22, 0x27, 0x2a, 1, 0x2d, 3, 5, 0x30, 0x32, 0x33]);
+    server.add(&[3], &[0x23, 0x28, 0x2a, 1, 0x2d, 3, 5, 0x31, 0x34, 0x35]);
+    server.add(
+        &[4],
+        &[0x24, 0x28, 0x2b, 8, 2, 0x2e, 7, 3, 5, 0x30, 0x36, 0x37],
+    );
+    server.add(&[0x24], &[0x25, 0x28, 0x2b, 2, 0x2f, 4]);
+
+    for c in [
+        &stream,
+        &raw,
+        &transcript,
+        &payload,
+        &soap,
+        &auth,
+        &tcp,
+        &http,
+        &check,
+        &exact,
+        &pcap,
+        &requests,
+        &server,
+        &session,
+    ] {
         println!("{}: {} seeds", c.dir.display(), c.n);
     }
+}
+
+/// Every kind of request a client built with msnp-soap sends, as a server receives it.
+fn built_requests() -> Vec<Vec<u8>> {
+    use msnp_soap::SoapRequest;
+    use msnp_soap::abch::{
+        AbFindAll, AbFindContactsPaged, AbHeader, AbRequest, AbRequestBody, FindMembership,
+    };
+    use msnp_soap::config::GetClientConfig;
+    use msnp_soap::oim::{RsiBody, RsiRequest};
+    use msnp_soap::passport::{RstRequest, TokenRequest};
+    let now = chrono::DateTime::from_timestamp(1_100_000_000, 0).unwrap_or_default();
+    let mut out = vec![
+        RstRequest::rst(
+            "alice@hotmail.com",
+            "s3cret",
+            TokenRequest::twn_set("lc=1033,id=507"),
+        )
+        .envelope(),
+        RstRequest::rst2(
+            "alice@hotmail.com",
+            "p&ss<w>",
+            TokenRequest::sso_set("MBI_KEY_OLD"),
+            "{7108E71A-9926-4FCB-BCC9-9A9D3F32E423}",
+            now,
+        )
+        .envelope(),
+        GetClientConfig::default().envelope(),
+    ];
+    for body in [
+        AbRequestBody::FindAll(AbFindAll::full()),
+        AbRequestBody::FindContactsPaged(AbFindContactsPaged::initial()),
+        AbRequestBody::FindMembership(FindMembership::full()),
+    ] {
+        out.push(
+            AbRequest {
+                header: AbHeader::new("Initial", Some("t=abc&p=def".into())),
+                body,
+            }
+            .envelope(),
+        );
+    }
+    for body in [
+        RsiBody::GetMetadata,
+        RsiBody::GetMessage {
+            message_id: "{E7D6E3E0-4F8A-4C5B-8A0B-1C2D3E4F5A6B}".into(),
+            also_mark_as_read: false,
+        },
+    ] {
+        if let Ok(r) = RsiRequest::from_ticket("t=T1&p=P1", body) {
+            out.push(r.envelope());
+        }
+    }
+    out
 }

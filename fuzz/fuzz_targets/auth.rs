@@ -13,9 +13,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use msnp_auth::{
-    Field, MbiBlob, PassportHeader, PassportUrls, ProductKey, SsoChallenge,
-    TwnChallenge, decode_binary_secret, hex, md5_login_hash, parse_login_response, qry_md5,
-    qry_msnp11,
+    Field, MbiBlob, PassportHeader, PassportUrls, ProductKey, SsoChallenge, TwnChallenge,
+    decode_binary_secret, hex, md5_login_hash, parse_login_response, qry_md5, qry_msnp11,
 };
 
 fuzz_target!(|data: &[u8]| {

@@ -16,8 +16,8 @@ use msnp_proto::{
     Decoder, Limits, List, PresenceStatus, ProtocolVersion as V, Status, TrId, UrlText,
 };
 use msnp_session::{
-    ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase,
-    NotificationSession, SessionConfig, SessionEvent, SessionPhase, TicketRequest,
+    ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, LoginPhase, NotificationSession,
+    SessionConfig, SessionEvent, SessionPhase, TicketRequest,
 };
 
 const LIMITS: Limits = Limits {
@@ -60,7 +60,9 @@ fn session(v: V, start: Instant) -> Option<NotificationSession> {
     let mut l = ClientLogin::new(cfg).ok()?;
     let n = v.number();
     let script = if v < V::Msnp8 {
-        format!("VER 1 MSNP{n}\r\nINF 2 MD5\r\nUSR 3 MD5 S 12.34\r\nUSR 4 OK alice@hotmail.com Alice\r\n")
+        format!(
+            "VER 1 MSNP{n}\r\nINF 2 MD5\r\nUSR 3 MD5 S 12.34\r\nUSR 4 OK alice@hotmail.com Alice\r\n"
+        )
     } else if v < V::Msnp15 {
         format!("VER 1 MSNP{n}\r\nCVR 2 1 1 1 a b\r\nUSR 3 TWN S lc=1033,id=507\r\n")
     } else {

@@ -15,16 +15,32 @@ use msnp_proto::p2p::{P2pFraming, P2pHeader, P2pMessage, P2pPayload, P2pV2Packet
 use msnp_proto::payload::xml::XmlLimits;
 
 fn slp(body: &[u8]) {
-    let Ok(m) = SlpMessage::parse(body) else { return };
-    assert_eq!(m.to_bytes().ok().as_deref(), Some(body), "SLP not re-encoded exactly");
-    let _ = (m.validate(), m.to_address(), m.from_address(), m.branch(), m.cseq());
+    let Ok(m) = SlpMessage::parse(body) else {
+        return;
+    };
+    assert_eq!(
+        m.to_bytes().ok().as_deref(),
+        Some(body),
+        "SLP not re-encoded exactly"
+    );
+    let _ = (
+        m.validate(),
+        m.to_address(),
+        m.from_address(),
+        m.branch(),
+        m.cseq(),
+    );
     let _ = (m.call_id(), m.content_type());
     let owned = m.clone().into_owned();
     assert_eq!(owned, m);
     let Ok(b) = m.body() else { return };
     let _ = b.session_id();
     if let Ok(text) = b.to_text() {
-        assert_eq!(SlpBody::parse(&text).ok().as_ref(), Some(&b), "body changed through {text:?}");
+        assert_eq!(
+            SlpBody::parse(&text).ok().as_ref(),
+            Some(&b),
+            "body changed through {text:?}"
+        );
     }
     if let Ok(r) = SessionRequest::from_body(&b) {
         let text = r.to_body().to_text().expect("typed body builds");
@@ -48,16 +64,28 @@ fuzz_target!(|data: &[u8]| {
                 let _ = h.class();
             }
             if let Ok(m) = P2pMessage::parse(body) {
-                assert_eq!(m.try_to_bytes().ok().as_deref(), Some(body), "v1 not re-encoded exactly");
+                assert_eq!(
+                    m.try_to_bytes().ok().as_deref(),
+                    Some(body),
+                    "v1 not re-encoded exactly"
+                );
                 let m = m.into_owned();
                 assert_eq!(P2pMessage::parse(&m.to_bytes()).ok(), Some(m));
             }
         }
         1 => {
             if let Ok(p) = P2pV2Packet::parse(body) {
-                assert_eq!(p.to_bytes().ok().as_deref(), Some(body), "v2 not re-encoded exactly");
+                assert_eq!(
+                    p.to_bytes().ok().as_deref(),
+                    Some(body),
+                    "v2 not re-encoded exactly"
+                );
                 assert_eq!(p.header_length() + p.message_length() + 4, body.len());
-                let _ = (p.ack_value(), p.ack(), p.data.as_ref().map(|d| (d.remaining(), d.tf.kind())));
+                let _ = (
+                    p.ack_value(),
+                    p.ack(),
+                    p.data.as_ref().map(|d| (d.remaining(), d.tf.kind())),
+                );
                 let owned = p.clone().into_owned();
                 assert_eq!(owned, p);
             }

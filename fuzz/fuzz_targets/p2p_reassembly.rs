@@ -27,7 +27,9 @@ fn be16(b: &[u8]) -> u64 {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((lim, mut ops)) = data.split_first_chunk::<8>() else { return };
+    let Some((lim, mut ops)) = data.split_first_chunk::<8>() else {
+        return;
+    };
     let limits = P2pLimits {
         max_chunk_payload: 1 + usize::from(lim[0]) * 8,
         max_slp_size: u64::from(lim[1]) * 64,
@@ -53,13 +55,24 @@ fuzz_target!(|data: &[u8]| {
         let free = session >= 8;
         // P2Pv1 uses message ids 0–3, P2Pv2 4–7: one message is never fed in both framings,
         // so the model below knows where the reassembler places a v2 chunk.
-        let v2_key = MessageKey { session_id: session, message_id: id + 4 };
+        let v2_key = MessageKey {
+            session_id: session,
+            message_id: id + 4,
+        };
         let is_v2 = matches!(op[0] % 5, 2 | 3);
         let first = offset == 0 || op[11] & 2 != 0;
         // A P2Pv2 chunk says where it goes only through the bytes remaining after it: the
         // size the reassembler knows for its message (or the one announced now) decides.
-        let size = if first { total.max(len as u64) } else { v2_total.get(&v2_key).copied().unwrap_or(total) };
-        let start = if first { 0 } else { offset.min(size.saturating_sub(len as u64)) };
+        let size = if first {
+            total.max(len as u64)
+        } else {
+            v2_total.get(&v2_key).copied().unwrap_or(total)
+        };
+        let start = if first {
+            0
+        } else {
+            offset.min(size.saturating_sub(len as u64))
+        };
         let remaining = size.checked_sub(start + len as u64).filter(|&n| n > 0);
         let pos = if is_v2 { start } else { offset };
         let fill = |buf: &mut Vec<u8>| {
@@ -73,13 +86,23 @@ fuzz_target!(|data: &[u8]| {
         fill(&mut buf);
         let result = match op[0] % 5 {
             0 | 1 => {
-                let f = [0, flags::MSNOBJ_DATA, flags::WLM2009_FILE_DATA, flags::ACK, flags::WLM2009, op[3].into()]
-                    [usize::from(op[3] % 6)];
+                let f = [
+                    0,
+                    flags::MSNOBJ_DATA,
+                    flags::WLM2009_FILE_DATA,
+                    flags::ACK,
+                    flags::WLM2009,
+                    op[3].into(),
+                ][usize::from(op[3] % 6)];
                 let m = P2pMessage {
                     header: P2pHeader {
                         session_id: session,
                         identifier: id,
-                        data_offset: if op[11] & 1 != 0 { u64::MAX - offset } else { offset },
+                        data_offset: if op[11] & 1 != 0 {
+                            u64::MAX - offset
+                        } else {
+                            offset
+                        },
                         total_size: total,
                         length: len as u32,
                         flags: f,
@@ -91,10 +114,18 @@ fuzz_target!(|data: &[u8]| {
                 r.push_v1(&m)
             }
             2 | 3 => {
-                let kind = [TfKind::Slp, TfKind::MsnObject, TfKind::File, TfKind::Other(op[3])]
-                    [usize::from(op[3] % 4)];
+                let kind = [
+                    TfKind::Slp,
+                    TfKind::MsnObject,
+                    TfKind::File,
+                    TfKind::Other(op[3]),
+                ][usize::from(op[3] % 4)];
                 // A lie far outside any limit: refused whatever else holds.
-                let remaining = if op[11] & 4 != 0 { Some((u64::from(op[10]) + 1) << 40) } else { remaining };
+                let remaining = if op[11] & 4 != 0 {
+                    Some((u64::from(op[10]) + 1) << 40)
+                } else {
+                    remaining
+                };
                 let p = P2pV2Packet {
                     op_code: 0,
                     sequence: 0,
@@ -109,7 +140,12 @@ fuzz_target!(|data: &[u8]| {
                     footer: 0,
                 };
                 let res = r.push_v2(&p);
-                if first && matches!(res, Ok(Progress::Buffered | Progress::FileData { last: false, .. })) {
+                if first
+                    && matches!(
+                        res,
+                        Ok(Progress::Buffered | Progress::FileData { last: false, .. })
+                    )
+                {
                     v2_total.insert(v2_key, remaining.unwrap_or(0) + len as u64);
                 }
                 res
@@ -124,7 +160,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(Progress::Completed(m)) = &result {
             v2_total.remove(&m.key);
         }
-        if let Ok(Progress::FileData { key, last: true, .. }) = &result {
+        if let Ok(Progress::FileData {
+            key, last: true, ..
+        }) = &result
+        {
             v2_total.remove(key);
         }
         match result {
@@ -135,7 +174,12 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
             }
-            Ok(Progress::FileData { key, offset, bytes, last }) => {
+            Ok(Progress::FileData {
+                key,
+                offset,
+                bytes,
+                last,
+            }) => {
                 let at = streamed.entry(key).or_insert(0);
                 assert_eq!(offset, *at, "file data continues where it stopped");
                 *at += bytes.len() as u64;

@@ -18,11 +18,11 @@ use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::payload::notification::{NotificationDocument, parse_notification_data};
 use msnp_proto::payload::p2p::{P2pHeader, P2pMessage};
 use msnp_proto::payload::policies::Policies;
-use msnp_session::digest::MsnObjectDigest;
 use msnp_proto::payload::routed::{RoutedAddress, RoutedMessage};
 use msnp_proto::payload::shields::ShieldsConfig;
 use msnp_proto::payload::uun::UunBody;
 use msnp_proto::payload::{XmlLimits, parse_payload, xml};
+use msnp_session::digest::MsnObjectDigest;
 
 const VERBS: [&str; 24] = [
     "MSG", "UUM", "UBM", "ADL", "RML", "FQY", "UUX", "UBX", "GCF", "NOT", "IPG", "UUN", "UBN",

@@ -9,11 +9,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use msnp_proto::{Decoder, Limits, ProtocolVersion as V, Status};
 use msnp_session::{
     ClientInfo, ClientLogin, Credentials, LoginConfig, LoginEvent, SwitchboardConfig,
     SwitchboardSession, TicketRequest,
 };
-use msnp_proto::{Decoder, Limits, ProtocolVersion as V, Status};
 
 const OFFERS: [&[V]; 6] = [
     &[V::Msnp2],

@@ -193,3 +193,90 @@ pub fn without_skips(items: Vec<Item>) -> Vec<Item> {
         .filter(|i| !matches!(i, Item::Skip(_)))
         .collect()
 }
+
+/// `msnp decode`'s or `msnp check`'s arguments parsed from `argv` (without the program name),
+/// as the command line would give them.
+pub fn cli_args<T: clap::Args + clap::FromArgMatches>(argv: &[&str]) -> T {
+    let cmd = T::augment_args(clap::Command::new("msnp").no_binary_name(true));
+    let m = cmd
+        .try_get_matches_from(argv)
+        .unwrap_or_else(|e| panic!("bad fuzz arguments {argv:?}: {e}"));
+    T::from_arg_matches(&m).unwrap_or_else(|e| panic!("bad fuzz arguments {argv:?}: {e}"))
+}
+
+/// A reader handing out at most `n` bytes per `read` (a pipe, a slow socket).
+#[derive(Debug)]
+pub struct ShortReads<'a> {
+    /// What is left to read.
+    pub rest: &'a [u8],
+    /// Largest read.
+    pub n: usize,
+}
+
+impl std::io::Read for ShortReads<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.n.max(1).min(buf.len()).min(self.rest.len());
+        let (head, tail) = self.rest.split_at(k);
+        buf[..k].copy_from_slice(head);
+        self.rest = tail;
+        Ok(k)
+    }
+}
+
+/// What a decoder run wrote to its sink, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// A command: flow, direction, frame bytes.
+    Cmd(Option<u32>, Option<Direction>, Vec<u8>),
+    /// An error record: flow, kind, offset, line.
+    Err(Option<u32>, String, u64, u64),
+}
+
+/// A [`msnp_cli::sink::Sink`] keeping every record, checking each command on the way.
+#[derive(Debug, Default)]
+pub struct Collect {
+    /// The records so far.
+    pub records: Vec<Record>,
+    flow: Option<u32>,
+    /// The framing limits the commands were decoded with.
+    pub limits: Limits,
+}
+
+impl Collect {
+    /// An empty collection for commands decoded with `limits`.
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            records: Vec::new(),
+            flow: None,
+            limits,
+        }
+    }
+}
+
+impl msnp_cli::sink::Sink for Collect {
+    fn command(
+        &mut self,
+        cmd: &msnp_proto::RawCommand<'_>,
+        dialect: &Dialect,
+    ) -> std::io::Result<()> {
+        check_command(cmd, dialect, &self.limits);
+        self.records.push(Record::Cmd(
+            self.flow,
+            dialect.direction,
+            cmd.as_bytes().to_vec(),
+        ));
+        Ok(())
+    }
+    fn error(&mut self, body: msnp_cli::record::ErrorBody<'_>) -> std::io::Result<()> {
+        self.records.push(Record::Err(
+            self.flow,
+            body.kind.to_owned(),
+            body.offset,
+            body.line,
+        ));
+        Ok(())
+    }
+    fn set_context(&mut self, flow: Option<u32>, _ts: Option<f64>) {
+        self.flow = flow;
+    }
+}

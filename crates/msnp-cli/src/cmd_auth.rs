@@ -12,7 +12,7 @@ use msnp_auth::{
 
 /// Arguments of `msnp auth`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct AuthArgs {
+pub struct AuthArgs {
     #[command(subcommand)]
     command: AuthCommand,
 }
@@ -81,7 +81,7 @@ enum AuthCommand {
 }
 
 /// Runs `msnp auth`.
-pub(crate) fn run(args: AuthArgs) -> ExitCode {
+pub fn run(args: AuthArgs) -> ExitCode {
     match execute(args.command) {
         Ok(lines) => {
             for line in lines {

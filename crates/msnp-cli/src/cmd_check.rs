@@ -20,7 +20,7 @@ use crate::sink::text::{FindingLine, Style, format_finding};
 /// Arguments of `msnp check`: the input options of `msnp decode`, plus secrets to verify the
 /// login computations with.
 #[derive(Debug, clap::Args)]
-pub(crate) struct CheckArgs {
+pub struct CheckArgs {
     #[command(flatten)]
     pub(crate) decode: DecodeArgs,
     /// The account password: verifies MSNP2–7 `USR MD5 S` hashes.
@@ -188,7 +188,9 @@ impl<W: Write> Checker<W> {
             .drain()
             .filter(|(_, r)| r.expects_reply && !r.answered)
             .collect();
-        open.sort_by_key(|(_, r)| r.line);
+        // In capture order (captures have no line numbers: then by offset and TrID), never in
+        // the map's.
+        open.sort_by_key(|(trid, r)| (r.line, r.offset, *trid));
         let saved = self.current;
         self.current = id;
         for (trid, r) in open {
@@ -557,8 +559,39 @@ impl<W: Write> Sink for Checker<W> {
     }
 }
 
+/// Checks `input` as `msnp check` with `args` does (`args.decode.file` is not opened), writing
+/// the findings to `out`; `sso_secret` is the decoded `--sso-secret`. Returns the number of
+/// errors, warnings and notes.
+pub fn check(
+    input: impl io::Read,
+    args: &CheckArgs,
+    out: impl Write,
+    sso_secret: Option<Vec<u8>>,
+) -> io::Result<[u64; 3]> {
+    let mut checker = Checker {
+        password: args.password.clone(),
+        sso_secret,
+        out,
+        text: (args.decode.output.format == OutputFormat::Text)
+            .then(|| Style::new(args.decode.output.colour())),
+        xml: args.decode.dialect.xml_limits(),
+        conns: HashMap::new(),
+        current: None,
+        pos: (0, 0),
+        counts: [0; 3],
+    };
+    crate::input::decode_reader(input, &args.decode.input_config(), &mut checker)?;
+    let mut ids: Vec<_> = checker.conns.keys().copied().collect();
+    ids.sort();
+    for id in ids {
+        checker.close_connection(id)?;
+    }
+    checker.out.flush()?;
+    Ok(checker.counts)
+}
+
 /// Runs `msnp check` (same input options as `msnp decode`).
-pub(crate) fn run(args: CheckArgs) -> ExitCode {
+pub fn run(args: CheckArgs) -> ExitCode {
     if args.decode.stats {
         // Shared with decode's arguments but hidden here: say so rather than ignore it.
         eprintln!("msnp check: --stats is an option of msnp decode");
@@ -586,30 +619,13 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let stdout = io::stdout().lock();
-    let mut checker = Checker {
-        password: args.password.clone(),
-        sso_secret,
-        out: io::BufWriter::new(stdout),
-        text: (args.decode.output.format == OutputFormat::Text)
-            .then(|| Style::new(args.decode.output.colour())),
-        xml: args.decode.dialect.xml_limits(),
-        conns: HashMap::new(),
-        current: None,
-        pos: (0, 0),
-        counts: [0; 3],
+    let stdout = io::BufWriter::new(io::stdout().lock());
+    let res = match crate::input::open_input(&args.decode.file) {
+        Ok(input) => check(input, &args, stdout, sso_secret),
+        Err(e) => Err(e),
     };
-    let res = crate::input::decode(&args.decode.input_config(), &mut checker).and_then(|_| {
-        let mut ids: Vec<_> = checker.conns.keys().copied().collect();
-        ids.sort();
-        for id in ids {
-            checker.close_connection(id)?;
-        }
-        checker.out.flush()
-    });
     match res {
-        Ok(()) => {
-            let [e, w, i] = checker.counts;
+        Ok([e, w, i]) => {
             eprintln!("msnp check: {e} errors, {w} warnings, {i} notes");
             ExitCode::from(u8::from(e > 0))
         }

@@ -18,7 +18,7 @@ use crate::sink::text::TextSink;
 
 /// Arguments of `msnp decode`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct DecodeArgs {
+pub struct DecodeArgs {
     /// Input file; standard input when absent or `-`.
     pub(crate) file: Option<PathBuf>,
     /// Input format.
@@ -42,7 +42,7 @@ pub(crate) struct DecodeArgs {
 
 impl DecodeArgs {
     /// How to read the input.
-    pub(crate) fn input_config(&self) -> InputConfig {
+    pub fn input_config(&self) -> InputConfig {
         InputConfig {
             file: self.file.clone(),
             format: self.input,
@@ -55,7 +55,7 @@ impl DecodeArgs {
 }
 
 /// Runs `msnp decode`.
-pub(crate) fn run(args: DecodeArgs) -> ExitCode {
+pub fn run(args: DecodeArgs) -> ExitCode {
     let started = Instant::now();
     let config = args.input_config();
     let xml = args.dialect.xml_limits();

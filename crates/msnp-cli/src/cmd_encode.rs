@@ -29,7 +29,7 @@ pub(crate) enum OutputFormat {
 
 /// Arguments of `msnp encode`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct EncodeArgs {
+pub struct EncodeArgs {
     /// Input file; standard input when absent or `-`. NDJSON when the first non-blank character
     /// is `{`, transcript text otherwise.
     pub(crate) file: Option<PathBuf>,
@@ -212,7 +212,7 @@ fn encode_transcript(text: &str, args: &EncodeArgs, w: &mut Writer<impl Write>) 
 }
 
 /// Runs `msnp encode`.
-pub(crate) fn run(args: EncodeArgs) -> ExitCode {
+pub fn run(args: EncodeArgs) -> ExitCode {
     let res = (|| -> io::Result<u64> {
         let mut input = io::BufReader::new(open_input(&args.file)?);
         let head = input.fill_buf()?;

@@ -36,7 +36,7 @@ use crate::fail;
 
 /// Arguments of `msnp replay`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct ReplayArgs {
+pub struct ReplayArgs {
     /// Transcript file; standard input when absent or `-`.
     pub(crate) file: Option<PathBuf>,
     /// The side whose machines run (only the client has machines to replay).
@@ -114,7 +114,7 @@ fn show(b: &[u8]) -> String {
 }
 
 /// Runs `msnp replay`.
-pub(crate) fn run(args: ReplayArgs) -> ExitCode {
+pub fn run(args: ReplayArgs) -> ExitCode {
     let text = match read_input(args.file.as_ref()) {
         Ok(t) => t,
         Err(e) => return fail(&e),

@@ -32,7 +32,7 @@ use serde::Serialize;
 
 /// Arguments of `msnp soap`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct SoapArgs {
+pub struct SoapArgs {
     #[command(subcommand)]
     command: SoapCommand,
 }
@@ -247,7 +247,7 @@ struct ParseArgs {
 }
 
 /// Runs `msnp soap`.
-pub(crate) fn run(args: SoapArgs) -> ExitCode {
+pub fn run(args: SoapArgs) -> ExitCode {
     match args.command {
         SoapCommand::Build(b) => match build(&b) {
             Ok(out) => {

@@ -3,18 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-
-mod cmd_auth;
-mod cmd_check;
-mod cmd_decode;
-mod cmd_encode;
-mod cmd_replay;
-mod cmd_soap;
-mod input;
-mod json;
-mod opts;
-mod record;
-mod sink;
+use msnp_cli::{cmd_auth, cmd_check, cmd_decode, cmd_encode, cmd_replay, cmd_soap, fail};
 
 /// The msnp command-line tool.
 #[derive(Debug, Parser)]
@@ -102,10 +91,4 @@ fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
     }
-}
-
-/// Reports an I/O failure; exit status 2.
-pub(crate) fn fail(e: &std::io::Error) -> ExitCode {
-    eprintln!("msnp: {e}");
-    ExitCode::from(2)
 }

@@ -272,15 +272,21 @@ pub(crate) struct ErrorRecord<'a> {
 
 /// What went wrong and where.
 #[derive(Debug, Serialize)]
-pub(crate) struct ErrorBody<'a> {
-    pub(crate) kind: &'a str,
-    pub(crate) message: String,
-    pub(crate) offset: u64,
-    pub(crate) line: u64,
+pub struct ErrorBody<'a> {
+    /// What went wrong (`kind` of the record).
+    pub kind: &'a str,
+    /// Human-readable description.
+    pub message: String,
+    /// Byte offset where it happened.
+    pub offset: u64,
+    /// 1-based line (transcripts), 0 when none.
+    pub line: u64,
+    /// The command it concerns, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) cmd: Option<String>,
+    pub cmd: Option<String>,
+    /// `C` or `S`, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) dir: Option<&'static str>,
+    pub dir: Option<&'static str>,
 }
 
 /// A record as `msnp encode` reads it (`fields` and anything else are ignored).

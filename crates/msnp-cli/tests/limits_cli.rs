@@ -216,6 +216,19 @@ fn pcapng_with_block(len: usize) -> Vec<u8> {
     v
 }
 
+/// Found by the `pcap_capture` fuzz target: a limit below the reader's 4 KiB starting buffer
+/// was not enforced (blocks that fit the buffer were accepted whatever their size).
+#[test]
+fn small_max_block_at_and_one_past() {
+    let n = 300;
+    let cap = pcapng_with_block(n);
+    let (code, recs, err) = decode_capture(&cap, &["--max-block", &n.to_string()]);
+    assert_eq!(code, 0, "{err} {recs:?}");
+    let (code, recs, _) = decode_capture(&cap, &["--max-block", &(n - 1).to_string()]);
+    assert_eq!(code, 1);
+    assert_eq!(errors(&recs), ["capture_block_too_large"]);
+}
+
 #[test]
 fn max_block_at_and_one_past() {
     let n = 100_000;

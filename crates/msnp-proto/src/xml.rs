@@ -837,15 +837,23 @@ fn add_text(
 /// as the name, so `<a="b"/>` would otherwise give an element named `a="b"`. ASCII is checked
 /// exactly (first a letter, `_` or `:`; then also digits, `-`, `.`); non-ASCII is accepted.
 fn is_qname(name: &[u8]) -> bool {
-    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
-    match name.split_first() {
-        Some((&first, rest)) => {
-            start(first)
-                && rest
-                    .iter()
-                    .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+    // Namespaces in XML: `NCName` or `NCName:NCName`; an `NCName` has no colon. (XML 1.0's
+    // `Name` allows `:` anywhere, but `<:/>` or `<a:>` would leave an empty local name.)
+    fn is_ncname(n: &[u8]) -> bool {
+        let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b >= 0x80;
+        match n.split_first() {
+            Some((&first, rest)) => {
+                start(first)
+                    && rest
+                        .iter()
+                        .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+            }
+            None => false,
         }
-        None => false,
+    }
+    match name.iter().position(|&b| b == b':') {
+        Some(i) => is_ncname(&name[..i]) && is_ncname(&name[i + 1..]),
+        None => is_ncname(name),
     }
 }
 

@@ -218,3 +218,20 @@ fn im_format_bad_rl_leaves_the_flag_alone() {
     }
     assert!(!ImFormat::parse("RL=1; RL=0").right_to_left);
 }
+
+/// fuzz `soap` (campaign of this round): `<:/>` passed the XML-name check (XML 1.0 allows `:` in
+/// names) and became a fault detail with an empty name, which `fault_envelope` cannot write, so
+/// parse → build → parse lost it. Element names must be namespace QNames: one optional prefix,
+/// both parts non-empty and colon-free.
+#[test]
+fn element_name_must_be_a_qname() {
+    use msnp_proto::payload::{PayloadError, XmlLimits, xml::parse_document};
+    let l = XmlLimits::default();
+    for bad in ["<:/>", "<a:/>", "<:b/>", "<a:b:c/>", "<x><:/></x>"] {
+        let r = parse_document(bad, &l);
+        assert!(matches!(r, Err(PayloadError::Xml { .. })), "{bad}: {r:?}");
+    }
+    for good in ["<a:b/>", "<soap:Envelope/>", "<x><p:q.r-1/></x>"] {
+        assert!(parse_document(good, &l).is_ok(), "{good}");
+    }
+}

@@ -370,11 +370,17 @@ impl ServerLogin {
         Ok(())
     }
 
-    /// Pushes policies: `GCF 0 len` + `xml` (MSNP13+, before or after the challenge).
+    /// Pushes policies: `GCF 0 len` + `xml` (MSNP13+, once the version is negotiated, before
+    /// or after the challenge).
     ///
     /// # Errors
-    /// [`SessionError::Encode`] when the dialect has no such `GCF` or the XML is too large.
+    /// [`SessionError::WrongState`] before `VER` is answered (the dialect is not known yet) and
+    /// once the machine is finished; [`SessionError::Encode`] when the dialect has no such `GCF`
+    /// or the XML is too large.
     pub fn push_policies(&mut self, xml: &[u8]) -> Result<(), SessionError> {
+        if matches!(self.phase, ServerPhase::Version | ServerPhase::Finished) {
+            return Err(self.wrong_state("push_policies"));
+        }
         self.core.send(&Message::Gcf(Gcf {
             trid: TrId::ASYNC,
             filename: None,

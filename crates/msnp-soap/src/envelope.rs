@@ -305,7 +305,9 @@ pub fn fault_envelope(fault: &SoapFault) -> Vec<u8> {
     };
     let mut w = XmlOut::new();
     start_envelope(&mut w, version, &[]);
-    if !fault.soap12 && (fault.passport_status.is_some() || fault.passport_auth_state.is_some()) {
+    // Passport's state travels in a `psf:pp` header in both SOAP versions (RST2 faults are
+    // SOAP 1.2 with the header and the `psf:error` detail).
+    if fault.passport_status.is_some() || fault.passport_auth_state.is_some() {
         w.start("soap:Header", &[]);
         w.start("psf:pp", &[("xmlns:psf", ns::PSF)]);
         if let Some(a) = fault.passport_auth_state {

@@ -4,7 +4,7 @@
 //! tracking are `msnp_proto::stream`'s.
 
 pub(crate) mod detect;
-pub(crate) mod pcap;
+pub mod pcap;
 pub(crate) mod transcript;
 pub(crate) mod wire;
 
@@ -18,7 +18,7 @@ use crate::sink::Sink;
 
 /// What the input is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum InputFormat {
+pub enum InputFormat {
     /// Transcript if it starts like one (`C: `, `S: `, `#`, a Markdown fence), wire bytes otherwise.
     Auto,
     /// Raw bytes as they crossed the socket (one direction, or an unlabelled mix).
@@ -31,7 +31,7 @@ pub(crate) enum InputFormat {
 
 /// How to read an input.
 #[derive(Clone, Debug)]
-pub(crate) struct InputConfig {
+pub struct InputConfig {
     /// Input file; standard input when absent or `-`.
     pub(crate) file: Option<PathBuf>,
     pub(crate) format: InputFormat,
@@ -69,7 +69,16 @@ pub(crate) fn open_input(file: &Option<PathBuf>) -> io::Result<Box<dyn Read>> {
 
 /// Reads the input `config` names into `sink`; returns the bytes read.
 pub(crate) fn decode(config: &InputConfig, sink: &mut impl Sink) -> io::Result<u64> {
-    let mut input = open_input(&config.file)?;
+    decode_reader(open_input(&config.file)?, config, sink)
+}
+
+/// Reads `input` (in the format `config` names, or the one it looks like) into `sink`; returns
+/// the bytes read. `config.file` is not opened.
+pub fn decode_reader(
+    mut input: impl Read,
+    config: &InputConfig,
+    sink: &mut impl Sink,
+) -> io::Result<u64> {
     let head = detect::read_head(&mut input)?;
     let format = match config.format {
         InputFormat::Auto => detect::format_of(&head),

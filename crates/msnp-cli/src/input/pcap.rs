@@ -19,10 +19,10 @@
 //! TCP connections carry it, its records tagged with the `flow` of the TCP connection. Other HTTP
 //! connections are ignored from their first request on.
 
-pub(crate) mod capture;
-pub(crate) mod http;
-pub(crate) mod packet;
-pub(crate) mod reassembly;
+pub mod capture;
+pub mod http;
+pub mod packet;
+pub mod reassembly;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, Read};

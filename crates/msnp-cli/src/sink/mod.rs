@@ -16,8 +16,10 @@ use msnp_proto::{Dialect, RawCommand};
 use crate::record::ErrorBody;
 
 /// Where decoded commands go.
-pub(crate) trait Sink {
+pub trait Sink {
+    /// A decoded command, framed in `dialect`.
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()>;
+    /// An error record (framing, capture, gap, …).
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()>;
     /// A transcript's `# --- connection N ---` marker.
     fn connection(&mut self, _id: u32) {}

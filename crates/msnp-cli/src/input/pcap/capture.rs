@@ -8,7 +8,7 @@ use pcap_parser::{Block, LegacyPcapReader, Linktype, PcapBlockOwned, PcapError, 
 
 /// Which container a capture uses, from its first four bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CaptureFormat {
+pub enum CaptureFormat {
     /// libpcap's classic format.
     Pcap,
     /// pcapng.
@@ -17,7 +17,7 @@ pub(crate) enum CaptureFormat {
 
 impl CaptureFormat {
     /// Recognises the magic number at the start of a capture.
-    pub(crate) fn detect(head: &[u8]) -> Option<Self> {
+    pub fn detect(head: &[u8]) -> Option<Self> {
         let magic: [u8; 4] = head.get(..4)?.try_into().ok()?;
         match magic {
             [0x0a, 0x0d, 0x0d, 0x0a] => Some(Self::PcapNg),
@@ -35,9 +35,9 @@ impl CaptureFormat {
 
 /// Limits on what the capture reader buffers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct CaptureLimits {
+pub struct CaptureLimits {
     /// Largest block (pcap record or pcapng block) accepted, in bytes.
-    pub(crate) max_block: usize,
+    pub max_block: usize,
 }
 
 impl Default for CaptureLimits {
@@ -50,7 +50,7 @@ impl Default for CaptureLimits {
 
 /// A capture that cannot be read on: the packets before it have been handed on.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum CaptureError {
+pub enum CaptureError {
     /// The input does not start with a pcap or pcapng magic number.
     #[error("not a pcap or pcapng capture (unknown magic number)")]
     NotACapture,
@@ -83,7 +83,7 @@ pub(crate) enum CaptureError {
 
 impl CaptureError {
     /// The `kind` of its error record.
-    pub(crate) fn kind_name(&self) -> &'static str {
+    pub fn kind_name(&self) -> &'static str {
         match self {
             Self::NotACapture => "not_a_capture",
             Self::Truncated { .. } => "capture_truncated",
@@ -94,7 +94,7 @@ impl CaptureError {
     }
 
     /// Byte offset in the capture where it happened (0 when unknown).
-    pub(crate) fn offset(&self) -> u64 {
+    pub fn offset(&self) -> u64 {
         match self {
             Self::Truncated { offset }
             | Self::Malformed { offset, .. }
@@ -105,19 +105,19 @@ impl CaptureError {
 }
 
 /// The link type given to packets of an interface no IDB declared (pcapng).
-pub(crate) const UNDECLARED_INTERFACE: Linktype = Linktype(-1);
+pub const UNDECLARED_INTERFACE: Linktype = Linktype(-1);
 
 /// One captured frame.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Frame<'a> {
+pub struct Frame<'a> {
     /// Ordinal of the frame in the capture, from 1.
-    pub(crate) number: u64,
+    pub number: u64,
     /// Link-layer header type of its interface ([`UNDECLARED_INTERFACE`] when there is none).
-    pub(crate) link: Linktype,
+    pub link: Linktype,
     /// Capture time in seconds since the Unix epoch (pcapng simple packets have none).
-    pub(crate) ts: Option<f64>,
+    pub ts: Option<f64>,
     /// The captured bytes (possibly fewer than were on the wire).
-    pub(crate) data: &'a [u8],
+    pub data: &'a [u8],
 }
 
 /// A reader whose first `read` fills the buffer up to `first` bytes (or the input's end):
@@ -162,7 +162,7 @@ const INITIAL_BUFFER: usize = 1 << 16;
 /// Reads every frame of a capture from `input`, calling `frame` for each in file order.
 /// Returns the number of bytes read; stops at the first error of the container itself (an
 /// error returned by `frame` is passed through as [`CaptureError::Io`]).
-pub(crate) fn read_frames(
+pub fn read_frames(
     input: impl Read,
     limits: CaptureLimits,
     mut frame: impl FnMut(Frame<'_>) -> io::Result<()>,
@@ -249,6 +249,14 @@ fn drive<R: PcapReaderIterator>(
         match res {
             Ok((len, block)) => {
                 stalls = 0;
+                // The read buffer never starts below 4 KiB, so a smaller limit is checked
+                // here, on the block as parsed.
+                if len > limits.max_block {
+                    return Err(CaptureError::BlockTooLarge {
+                        offset,
+                        limit: limits.max_block,
+                    });
+                }
                 handle(&mut state, block, frame)?;
                 reader.consume(len);
             }

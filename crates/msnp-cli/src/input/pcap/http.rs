@@ -6,11 +6,11 @@
 
 /// Limits of the framer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct HttpLimits {
+pub struct HttpLimits {
     /// Longest start line plus headers, in bytes.
-    pub(crate) max_head: usize,
+    pub max_head: usize,
     /// Largest body, in bytes.
-    pub(crate) max_body: usize,
+    pub max_body: usize,
 }
 
 impl Default for HttpLimits {
@@ -24,7 +24,7 @@ impl Default for HttpLimits {
 
 /// The start line and the headers that matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Head {
+pub enum Head {
     /// A request: its target (path and query).
     Request {
         /// The request target, e.g. `/gateway/gateway.dll?Action=open&Server=NS&IP=…`.
@@ -39,23 +39,23 @@ pub(crate) enum Head {
 
 /// One HTTP message.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Message {
+pub struct Message {
     /// Start line.
-    pub(crate) head: Head,
+    pub head: Head,
     /// The `SessionID` of an `X-MSN-Messenger` header.
-    pub(crate) session: Option<String>,
+    pub session: Option<String>,
     /// The body.
-    pub(crate) body: Vec<u8>,
+    pub body: Vec<u8>,
 }
 
 impl Message {
     /// Whether a request goes to the gateway.
-    pub(crate) fn is_gateway_request(&self) -> bool {
+    pub fn is_gateway_request(&self) -> bool {
         matches!(&self.head, Head::Request { target } if target_path(target).eq_ignore_ascii_case("/gateway/gateway.dll"))
     }
 
     /// A query parameter of a request target (`SessionID`, `Action`, `Server`).
-    pub(crate) fn query(&self, name: &str) -> Option<&str> {
+    pub fn query(&self, name: &str) -> Option<&str> {
         let Head::Request { target } = &self.head else {
             return None;
         };
@@ -78,7 +78,7 @@ fn target_path(target: &str) -> &str {
 
 /// A direction that is not HTTP as the gateway speaks it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum HttpError {
+pub enum HttpError {
     /// No blank line within [`HttpLimits::max_head`] bytes.
     #[error("HTTP header longer than {0} bytes")]
     HeadTooLong(usize),
@@ -103,41 +103,46 @@ pub(crate) enum HttpError {
 
 /// Frames one direction into messages.
 #[derive(Debug)]
-pub(crate) struct HttpStream {
+pub struct HttpStream {
     limits: HttpLimits,
     buf: Vec<u8>,
     /// The head of the message whose body is being read, with the body length.
     pending: Option<(Head, Option<String>, usize)>,
     /// After a gap: bytes are dropped until a line that starts a message.
     resync: bool,
+    /// While resynchronising: the bytes held do not start at a line start (the start of that
+    /// line was dropped), so they cannot start a message.
+    mid_line: bool,
 }
 
 impl HttpStream {
     /// A framer with `limits`.
-    pub(crate) fn new(limits: HttpLimits) -> Self {
+    pub fn new(limits: HttpLimits) -> Self {
         Self {
             limits,
             buf: Vec::new(),
             pending: None,
             resync: false,
+            mid_line: false,
         }
     }
 
     /// Bytes of an unfinished message held (what is left when the connection ends).
-    pub(crate) fn held(&self) -> usize {
+    pub fn held(&self) -> usize {
         if self.resync { 0 } else { self.buf.len() }
     }
 
     /// Bytes were lost: forget the partial message and resume at the next start line.
-    pub(crate) fn gap(&mut self) {
+    pub fn gap(&mut self) {
         self.buf.clear();
         self.pending = None;
         self.resync = true;
+        self.mid_line = false;
     }
 
     /// Appends reassembled bytes and returns the messages completed by them. After an error
     /// the stream drops what it holds and looks for the next start line.
-    pub(crate) fn push(&mut self, data: &[u8], out: &mut Vec<Message>) -> Result<(), HttpError> {
+    pub fn push(&mut self, data: &[u8], out: &mut Vec<Message>) -> Result<(), HttpError> {
         self.buf.extend_from_slice(data);
         let res = self.frame(out);
         if res.is_err() {
@@ -153,7 +158,7 @@ impl HttpStream {
             }
             if self.pending.is_none() {
                 let Some((head_len, body_at)) = find_head_end(&self.buf) else {
-                    if self.buf.len() > self.limits.max_head {
+                    if head_cannot_end(&self.buf, self.limits.max_head) {
                         return Err(HttpError::HeadTooLong(self.limits.max_head));
                     }
                     return Ok(());
@@ -187,6 +192,18 @@ impl HttpStream {
     /// Drops bytes up to the next line starting a request or a status line; whether one is there.
     fn skip_to_start_line(&mut self) -> bool {
         let mut at = 0;
+        if self.mid_line {
+            match memchr::memchr(b'\n', &self.buf) {
+                Some(i) => {
+                    at = i + 1;
+                    self.mid_line = false;
+                }
+                None => {
+                    self.buf.clear();
+                    return false;
+                }
+            }
+        }
         loop {
             let rest = self.buf.get(at..).unwrap_or_default();
             if starts_message(rest) {
@@ -197,10 +214,15 @@ impl HttpStream {
             match memchr::memchr(b'\n', rest) {
                 Some(i) => at += i + 1,
                 None => {
-                    // Keep a possible start of a start line.
-                    let keep = rest.len().min(8);
-                    let drop = self.buf.len() - keep;
-                    self.buf.drain(..drop);
+                    // Keep the line begun so far while it may still become a start line
+                    // (the longest start, `POST http`, is 9 bytes); past that, drop it and
+                    // remember that what follows is not at a line start.
+                    if rest.len() < 9 {
+                        self.buf.drain(..at);
+                    } else {
+                        self.buf.clear();
+                        self.mid_line = true;
+                    }
                     return false;
                 }
             }
@@ -218,6 +240,13 @@ fn starts_message(b: &[u8]) -> bool {
     ]
     .iter()
     .any(|p| b.starts_with(p))
+}
+
+/// Whether no head of at most `max_head` bytes can end in `buf`, which holds no head end yet.
+/// A head of exactly `max_head` bytes ends with a line feed and is only recognised once the
+/// blank line's CR LF after it has arrived: one byte more may be outstanding.
+fn head_cannot_end(buf: &[u8], max_head: usize) -> bool {
+    buf.len() > max_head && !(buf.len() == max_head + 1 && buf.ends_with(b"\n\r"))
 }
 
 /// End of the head (before the blank line) and start of the body.
@@ -391,6 +420,61 @@ Content-Length: 13\r\n\r\nVER 1 MSNP8\r\n";
         s.push(REQ, &mut out).unwrap();
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].body, b"VER 1 MSNP8 CVR0\r\n\r\n");
+    }
+
+    /// Found while writing the `http_gateway` fuzz target: a head of exactly `max_head` bytes
+    /// was refused when the CR of its blank line arrived in one piece and the LF in the next.
+    #[test]
+    fn head_at_the_limit_split_before_the_last_byte() {
+        let head: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n";
+        let msg = [head, b"\r\nab"].concat();
+        let limits = HttpLimits {
+            max_head: head.len(),
+            max_body: 2,
+        };
+        for cut in 0..msg.len() {
+            let mut s = HttpStream::new(limits);
+            let mut out = Vec::new();
+            s.push(&msg[..cut], &mut out).unwrap();
+            s.push(&msg[cut..], &mut out).unwrap();
+            assert_eq!(out.len(), 1, "cut at {cut}");
+            assert_eq!(out[0].body, b"ab");
+        }
+        // One byte past the limit is refused, whatever the pieces.
+        let limits = HttpLimits {
+            max_head: head.len() - 1,
+            max_body: 2,
+        };
+        for cut in 0..msg.len() {
+            let mut s = HttpStream::new(limits);
+            let mut out = Vec::new();
+            let res = s
+                .push(&msg[..cut], &mut out)
+                .and_then(|()| s.push(&msg[cut..], &mut out));
+            assert_eq!(
+                res,
+                Err(HttpError::HeadTooLong(head.len() - 1)),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    /// Found while writing the `http_gateway` fuzz target: while resynchronising, the last
+    /// eight bytes of a long line were kept and later read as if they started a line, so
+    /// `xxPOST /…` split after `xx` started a message only when split.
+    #[test]
+    fn resync_does_not_start_a_message_inside_a_line() {
+        let tail: &[u8] = b"POST /gateway/gateway.dll HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
+        let input = [b"junk junk junk ".as_slice(), tail, RESP].concat();
+        for cut in 0..input.len() {
+            let mut s = HttpStream::new(HttpLimits::default());
+            let mut out = Vec::new();
+            s.gap();
+            s.push(&input[..cut], &mut out).unwrap();
+            s.push(&input[cut..], &mut out).unwrap();
+            assert_eq!(out.len(), 1, "cut at {cut}: {out:?}");
+            assert_eq!(out[0].head, Head::Response { status: 200 });
+        }
     }
 
     proptest! {

@@ -8,28 +8,28 @@ use pcap_parser::Linktype;
 
 /// A TCP segment: endpoints, header fields that matter for reassembly, and its payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Segment<'a> {
+pub struct Segment<'a> {
     /// Sender.
-    pub(crate) src: SocketAddr,
+    pub src: SocketAddr,
     /// Receiver.
-    pub(crate) dst: SocketAddr,
+    pub dst: SocketAddr,
     /// Sequence number of the first payload byte (of the SYN itself when `syn`).
-    pub(crate) seq: u32,
+    pub seq: u32,
     /// Acknowledgement number, when the ACK flag is set.
-    pub(crate) ack: Option<u32>,
+    pub ack: Option<u32>,
     /// SYN flag.
-    pub(crate) syn: bool,
+    pub syn: bool,
     /// FIN flag.
-    pub(crate) fin: bool,
+    pub fin: bool,
     /// RST flag.
-    pub(crate) rst: bool,
+    pub rst: bool,
     /// TCP payload.
-    pub(crate) payload: &'a [u8],
+    pub payload: &'a [u8],
 }
 
 /// A frame that claims to carry IP but does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum PacketError {
+pub enum PacketError {
     /// A pcapng packet of an interface that no interface description block declared.
     #[error("packet of an undeclared pcapng interface")]
     UndeclaredInterface,
@@ -45,7 +45,7 @@ pub(crate) enum PacketError {
 /// (ARP, UDP, IP fragments, other EtherTypes). A frame cut short by the snapshot length gives
 /// the payload bytes that were captured (the reassembler sees the rest as a gap). Checksums are
 /// not verified: captures taken on the sending host carry unfinished (offloaded) checksums.
-pub(crate) fn tcp_segment(link: Linktype, data: &[u8]) -> Result<Option<Segment<'_>>, PacketError> {
+pub fn tcp_segment(link: Linktype, data: &[u8]) -> Result<Option<Segment<'_>>, PacketError> {
     let malformed = |e: &dyn std::fmt::Display| PacketError::Malformed(e.to_string());
     let sliced = match link {
         Linktype::ETHERNET => LaxSlicedPacket::from_ethernet(data).map_err(|e| malformed(&e))?,

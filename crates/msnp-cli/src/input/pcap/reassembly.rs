@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// What the reassembler hands on, in stream order.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Delivery {
+pub enum Delivery {
     /// The next contiguous bytes of the stream.
     Data(Vec<u8>),
     /// Bytes that never appeared in the capture: `lost` bytes starting at stream offset `at`.
@@ -23,18 +23,18 @@ pub(crate) enum Delivery {
 
 /// Counters of what the reassembler has seen, for statistics and tests.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ReassemblyStats {
+pub struct ReassemblyStats {
     /// Segments whose every byte had been delivered or buffered already.
-    pub(crate) retransmissions: u64,
+    pub retransmissions: u64,
     /// Segments that arrived ahead of the next expected byte.
-    pub(crate) out_of_order: u64,
+    pub out_of_order: u64,
     /// Bytes dropped because they overlapped bytes that arrived first.
-    pub(crate) overlap_bytes: u64,
+    pub overlap_bytes: u64,
 }
 
 /// Reassembles one direction of one TCP connection.
 #[derive(Debug)]
-pub(crate) struct Reassembler {
+pub struct Reassembler {
     /// Sequence number of the next expected byte (at stream offset `delivered`); `None` before
     /// the SYN or the first segment.
     next_seq: Option<u32>,
@@ -55,7 +55,7 @@ pub(crate) struct Reassembler {
 
 impl Reassembler {
     /// A reassembler buffering at most `max_pending` bytes of out-of-order data.
-    pub(crate) fn new(max_pending: usize) -> Self {
+    pub fn new(max_pending: usize) -> Self {
         Self {
             next_seq: None,
             isn: None,
@@ -70,28 +70,28 @@ impl Reassembler {
     }
 
     /// The initial sequence number, when the SYN was seen.
-    pub(crate) fn isn(&self) -> Option<u32> {
+    pub fn isn(&self) -> Option<u32> {
         self.isn
     }
 
     /// Bytes delivered or declared lost so far.
-    pub(crate) fn delivered(&self) -> u64 {
+    pub fn delivered(&self) -> u64 {
         self.delivered
     }
 
     /// Counters so far.
     #[cfg(test)]
-    pub(crate) fn stats(&self) -> ReassemblyStats {
+    pub fn stats(&self) -> ReassemblyStats {
         self.stats
     }
 
     /// Bytes buffered out of order.
-    pub(crate) fn pending_bytes(&self) -> usize {
+    pub fn pending_bytes(&self) -> usize {
         self.pending_bytes
     }
 
     /// A SYN with sequence number `seq`: data starts at `seq + 1`. A repeated SYN is ignored.
-    pub(crate) fn syn(&mut self, seq: u32) {
+    pub fn syn(&mut self, seq: u32) {
         if self.next_seq.is_none() {
             self.isn = Some(seq);
             self.next_seq = Some(seq.wrapping_add(1));
@@ -105,7 +105,7 @@ impl Reassembler {
     }
 
     /// A segment carrying `data` from sequence number `seq`; a FIN after it when `fin`.
-    pub(crate) fn segment(&mut self, seq: u32, data: &[u8], fin: bool, out: &mut Vec<Delivery>) {
+    pub fn segment(&mut self, seq: u32, data: &[u8], fin: bool, out: &mut Vec<Delivery>) {
         let next = *self.next_seq.get_or_insert(seq);
         let start = self.offset_of(next, seq);
         if fin {
@@ -149,7 +149,7 @@ impl Reassembler {
     /// bytes; the capture missed them): it is reported as a gap. A hole with nothing after it yet
     /// waits for the next segment, so an acknowledgement captured just before the data it
     /// acknowledges is no gap.
-    pub(crate) fn acked(&mut self, ack: u32, out: &mut Vec<Delivery>) {
+    pub fn acked(&mut self, ack: u32, out: &mut Vec<Delivery>) {
         let Some(next) = self.next_seq else { return };
         let Ok(mut upto) = u64::try_from(self.offset_of(next, ack)) else {
             return;
@@ -177,7 +177,7 @@ impl Reassembler {
 
     /// The connection is over (FIN, RST or end of capture): everything buffered is handed on,
     /// holes (and missing bytes before a FIN) reported as gaps.
-    pub(crate) fn finish(&mut self, out: &mut Vec<Delivery>) {
+    pub fn finish(&mut self, out: &mut Vec<Delivery>) {
         while !self.pending.is_empty() {
             self.skip_to_first_pending(out);
         }
@@ -190,7 +190,7 @@ impl Reassembler {
 
     /// Stops waiting for the holes before buffered data: they are reported as gaps and the
     /// buffered data handed on (to free memory when all flows together buffer too much).
-    pub(crate) fn give_up_waiting(&mut self, out: &mut Vec<Delivery>) {
+    pub fn give_up_waiting(&mut self, out: &mut Vec<Delivery>) {
         while !self.pending.is_empty() {
             self.skip_to_first_pending(out);
         }

@@ -1,0 +1,223 @@
+//! Tests written against the mutants `cargo mutants -p msnp-proto -f src/wire.rs` found alive
+//! (accessors and setters of the decoder no other test read).
+
+use msnp_proto::{DecodeErrorKind, Decoder, Dialect, Limits, ProtocolVersion, Status};
+
+fn ns(v: ProtocolVersion) -> Dialect {
+    Dialect::notification(v)
+}
+
+#[test]
+fn set_dialect_takes_effect() {
+    let mut d = Decoder::new(ns(ProtocolVersion::Msnp2), Limits::default());
+    assert_eq!(d.dialect(), &ns(ProtocolVersion::Msnp2));
+    d.set_dialect(ns(ProtocolVersion::Msnp12));
+    assert_eq!(d.dialect(), &ns(ProtocolVersion::Msnp12));
+    // `UBX` has a payload from MSNP11 on: framed with it only in the new dialect.
+    let wire = b"UBX alice@hotmail.com 2\r\nab";
+    match d.decode(wire) {
+        Ok(Status::Complete { consumed, .. }) => assert_eq!(consumed, wire.len()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn set_limits_takes_effect() {
+    let mut d = Decoder::new(ns(ProtocolVersion::Msnp12), Limits::default());
+    assert_eq!(d.limits(), &Limits::default());
+    let small = Limits {
+        max_line: 10,
+        ..Limits::default()
+    };
+    d.set_limits(small);
+    assert_eq!(d.limits(), &small);
+    let e = d.decode(b"CHG 1 NLN 0 0\r\n").unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::LineTooLong { max: 10 });
+}
+
+fn sb() -> Dialect {
+    Dialect::switchboard(ProtocolVersion::Msnp12)
+        .with_direction(msnp_proto::Direction::ClientToServer)
+}
+
+/// A payload command fed in pieces: the decoder remembers the parsed line and only counts
+/// bytes, asking for exactly what is missing, and completes at exactly the total.
+#[test]
+fn pending_payload_counts_exactly() {
+    use msnp_proto::Needed;
+    let wire = b"MSG 1 U 10\r\n0123456789MSG 2 U 1\r\nx";
+    let first = 22;
+    let mut d = Decoder::new(sb(), Limits::default());
+    for have in 12..first {
+        match d.decode(&wire[..have]) {
+            Ok(Status::Incomplete(Needed::Size(n))) => assert_eq!(n.get(), first - have),
+            other => panic!("{have}: {other:?}"),
+        }
+    }
+    match d.decode(&wire[..first]) {
+        Ok(Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, first);
+            assert_eq!(value.payload(), Some(&b"0123456789"[..]));
+        }
+        other => panic!("{other:?}"),
+    }
+    match d.decode(&wire[first..]) {
+        Ok(Status::Complete { consumed, .. }) => assert_eq!(consumed, wire.len() - first),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The remembered line is only trusted while the same line is at the front: a caller that
+/// replaced its buffer (without `reset`) gets the new bytes parsed afresh.
+#[test]
+fn pending_payload_is_not_trusted_for_other_bytes() {
+    use msnp_proto::Needed;
+    let mut d = Decoder::new(sb(), Limits::default());
+    assert!(matches!(
+        d.decode(b"MSG 1 U 10\r\n01234"),
+        Ok(Status::Incomplete(Needed::Size(_)))
+    ));
+    // Another command, long enough to pass the remembered line.
+    let other = b"ANS 7 alice@hotmail.com 1\r\n";
+    match d.decode(other) {
+        Ok(Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, other.len());
+            assert_eq!(value.verb().as_bytes(), b"ANS");
+        }
+        r => panic!("{r:?}"),
+    }
+    // The same verb but shorter than the remembered line: parsed afresh (no line end yet).
+    assert!(matches!(
+        d.decode(b"MSG 1 U 10\r\n01234"),
+        Ok(Status::Incomplete(Needed::Size(_)))
+    ));
+    assert!(matches!(
+        d.decode(b"MSG 2"),
+        Ok(Status::Incomplete(Needed::Unknown))
+    ));
+}
+
+/// An over-long line without a line end: refused once, then its rest is skipped as it arrives,
+/// however it is cut.
+#[test]
+fn over_long_line_is_skipped_piece_by_piece() {
+    let limits = Limits {
+        max_line: 16,
+        ..Limits::default()
+    };
+    let mut d = Decoder::new(sb(), limits);
+    // Exactly `max_line + 2` bytes with no line end: already too long.
+    let e = d.decode(&[b'A'; 18]).unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::LineTooLong { max: 16 });
+    assert_eq!(e.skip, 18);
+    assert!(matches!(
+        d.decode(b"AAAA"),
+        Ok(Status::Skipped { consumed: 4 })
+    ));
+    assert!(matches!(d.decode(b""), Ok(Status::Incomplete(_))));
+    assert!(matches!(
+        d.decode(b"AA\nOUT\r\n"),
+        Ok(Status::Skipped { consumed: 3 })
+    ));
+    assert!(matches!(
+        d.decode(b"OUT\r\n"),
+        Ok(Status::Complete { consumed: 5, .. })
+    ));
+    // One byte less is still a line that may end.
+    let mut d = Decoder::new(sb(), limits);
+    assert!(matches!(d.decode(&[b'A'; 17]), Ok(Status::Incomplete(_))));
+}
+
+/// With bare LF accepted, a line one byte past the limit ending in LF is skipped with its LF.
+#[test]
+fn bare_lf_line_one_past_the_limit() {
+    let limits = Limits {
+        max_line: 16,
+        ..Limits::default()
+    };
+    let lenient = sb().with_leniency(msnp_proto::Leniency {
+        accept_bare_lf: true,
+        ..msnp_proto::Leniency::default()
+    });
+    let mut d = Decoder::new(lenient, limits);
+    let mut wire = vec![b'A'; 17];
+    wire.extend_from_slice(b"\nOUT\n");
+    let e = d.decode(&wire).unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::LineTooLong { max: 16 });
+    assert_eq!(e.skip, 18);
+    assert!(matches!(
+        d.decode(&wire[18..]),
+        Ok(Status::Complete { consumed: 4, .. })
+    ));
+}
+
+#[test]
+fn skip_line_reaches_past_the_next_lf() {
+    let mut d = Decoder::new(sb(), Limits::default());
+    assert_eq!(d.skip_line(b"garbage\r\nOUT\r\n"), Some(9));
+    assert_eq!(d.skip_line(b"\nOUT\r\n"), Some(1));
+    assert_eq!(d.skip_line(b"no end"), None);
+}
+
+#[test]
+fn from_frame_wants_exactly_one_command() {
+    use bytes::Bytes;
+    use msnp_proto::OwnedCommand;
+    let d = ns(ProtocolVersion::Msnp12);
+    let l = Limits::default();
+    let one = OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 123\r\n"), &d, &l).unwrap();
+    assert_eq!(one.frame().as_ref(), b"CHL 0 123\r\n");
+    let e =
+        OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 1\r\nPNG\r\n"), &d, &l).unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::TrailingData);
+}
+
+#[test]
+fn utf8_arguments_only_when_allowed() {
+    let strict = ns(ProtocolVersion::Msnp12).with_leniency(msnp_proto::Leniency {
+        allow_utf8_args: false,
+        ..msnp_proto::Leniency::default()
+    });
+    let wire = "CHL 0 caf\u{e9}\r\n".as_bytes();
+    assert!(
+        Decoder::new(strict, Limits::default())
+            .decode(wire)
+            .is_err()
+    );
+    let lenient = strict.with_leniency(msnp_proto::Leniency {
+        allow_utf8_args: true,
+        ..msnp_proto::Leniency::default()
+    });
+    assert!(matches!(
+        Decoder::new(lenient, Limits::default()).decode(wire),
+        Ok(Status::Complete { .. })
+    ));
+    // Still UTF-8 only: a lone continuation byte is refused.
+    assert!(
+        Decoder::new(lenient, Limits::default())
+            .decode(b"CHL 0 caf\x80\r\n")
+            .is_err()
+    );
+}
+
+/// Undirected `QRY` has a payload only with three arguments; undirected `GCF` only when a
+/// numeric token follows the TrID.
+#[test]
+fn payload_rules_count_arguments() {
+    let qry = ns(ProtocolVersion::Msnp11).without_direction();
+    match Decoder::new(qry, Limits::default()).decode(b"QRY 1 id\r\nxx") {
+        Ok(Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, 10);
+            assert_eq!(value.payload(), None);
+        }
+        other => panic!("{other:?}"),
+    }
+    let gcf = ns(ProtocolVersion::Msnp13).without_direction();
+    match Decoder::new(gcf, Limits::default()).decode(b"GCF 1\r\nx") {
+        Ok(Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, 7);
+            assert_eq!(value.payload(), None);
+        }
+        other => panic!("{other:?}"),
+    }
+}
