@@ -1,5 +1,5 @@
-//! The input readers of `msnp decode` and `msnp check`: format detection ([`detect`]), wire
-//! bytes ([`wire`]), transcript text ([`transcript`]) and captures ([`pcap`]). Each turns its
+//! The input readers of `msnp decode` and `msnp check`: format detection (`detect`), wire
+//! bytes (`wire`), transcript text (`transcript`) and captures ([`pcap`]). Each turns its
 //! input into commands and error records written to a [`Sink`]; the framing and the dialect
 //! tracking are `msnp_proto::stream`'s.
 

@@ -1,7 +1,7 @@
 //! Where decoded commands go: the [`Sink`] trait the input readers write to, the NDJSON writer
-//! ([`json`]), the readable lines of `--format text` ([`text`]),
-//! the ladder page of `--format html` ([`html`]), the counters of `--stats`
-//! ([`stats`]) and the P2P extractor of `--extract` ([`extract`]).
+//! (`json`), the readable lines of `--format text` (`text`),
+//! the ladder page of `--format html` (`html`), the counters of `--stats`
+//! (`stats`) and the P2P extractor of `--extract` (`extract`).
 
 pub(crate) mod extract;
 pub(crate) mod html;
