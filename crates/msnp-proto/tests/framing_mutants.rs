@@ -221,3 +221,32 @@ fn payload_rules_count_arguments() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `reset` forgets a half-skipped over-long line: without it, the first line of the new stream
+/// would be skipped as the rest of the old one.
+#[test]
+fn reset_forgets_a_line_being_skipped() {
+    let limits = Limits {
+        max_line: 16,
+        ..Limits::default()
+    };
+    let fresh = b"CHG 1 NLN 0\r\n";
+    let mut d = Decoder::new(ns(ProtocolVersion::Msnp12), limits);
+    // An over-long line with no end yet: the decoder skips until its LF.
+    let e = d.decode(&[b'A'; 40]).unwrap_err();
+    assert_eq!(e.kind, DecodeErrorKind::LineTooLong { max: 16 });
+    // Without `reset`, the new stream's first line is taken for the old line's rest.
+    let mut kept = d.clone();
+    assert!(matches!(
+        kept.decode(fresh),
+        Ok(Status::Skipped { consumed: 13 })
+    ));
+    d.reset();
+    match d.decode(fresh) {
+        Ok(Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, fresh.len());
+            assert_eq!(value.line(), b"CHG 1 NLN 0");
+        }
+        other => panic!("{other:?}"),
+    }
+}
