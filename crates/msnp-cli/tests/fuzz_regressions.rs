@@ -1,47 +1,29 @@
 //! Inputs the fuzz targets (`fuzz/fuzz_targets/`) found wrong, kept as tests; they call the
 //! library target directly.
 
-use clap::{Args, FromArgMatches};
-use msnp_cli::cmd_check::{CheckArgs, check};
+mod common;
 
-/// A pcap capture of one client → server TCP connection (port 1863) carrying `stream`.
+use clap::{Args, FromArgMatches};
+use common::{Damage, Format, Link};
+use msnp_cli::cmd_check::{CheckArgs, check};
+use msnp_proto::Direction;
+
+/// A pcap capture of one client → server TCP connection carrying `stream`, written by the
+/// test suite's one capture builder (`common`).
 fn capture(stream: &[u8]) -> Vec<u8> {
-    let mut cap = Vec::new();
-    for v in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 0xffff, 1] {
-        cap.extend_from_slice(&v.to_le_bytes());
-    }
-    let mut frame = |n: u32, flags: u8, seq: u32, payload: &[u8]| {
-        let mut f = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
-        let total = (40 + payload.len()) as u16;
-        f.extend_from_slice(&[
-            0x45,
-            0,
-            (total >> 8) as u8,
-            total as u8,
-            0,
-            1,
-            0x40,
-            0,
-            64,
-            6,
-            0,
-            0,
-        ]);
-        f.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
-        f.extend_from_slice(&5000u16.to_be_bytes());
-        f.extend_from_slice(&1863u16.to_be_bytes());
-        f.extend_from_slice(&seq.to_be_bytes());
-        f.extend_from_slice(&[0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
-        f.extend_from_slice(payload);
-        let len = f.len() as u32;
-        for v in [n, 0, len, len] {
-            cap.extend_from_slice(&v.to_le_bytes());
-        }
-        cap.extend_from_slice(&f);
-    };
-    frame(1, 0x02, 100, &[]);
-    frame(2, 0x18, 101, stream);
-    cap
+    let packets = common::build(
+        &[(0, Direction::ClientToServer, stream.to_vec())],
+        Link::Ethernet,
+        &Damage::default(),
+    );
+    common::write(
+        &packets,
+        Link::Ethernet,
+        Format::Pcap {
+            big_endian: false,
+            nanos: false,
+        },
+    )
 }
 
 /// `check`: the unanswered requests of a capture (which has no line numbers) came out in the
