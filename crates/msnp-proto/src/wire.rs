@@ -585,22 +585,20 @@ fn parse_line_with(
         check_bytes(dialect, line)?;
     }
     if let Some((kind, at)) = split_err {
-        let verb = match kind {
-            DecodeErrorKind::InvalidVerb => None,
-            _ => {
-                let (s, e) = split.spans.at[0];
-                Verb::from_slice(&line[s as usize..e as usize])
-            }
-        };
+        // An unused span is (0, 0), empty, so a line without a first token names no verb.
+        let (s, e) = split.spans.at[0];
+        let verb = Verb::from_slice(&line[s as usize..e as usize]);
         return Err(lerr(kind, at, verb));
     }
     let spans = split.spans;
     let n = spans.n as usize;
+    // Token `i`; empty past the last one (unused spans are (0, 0)), which no rule below accepts
+    // as a verb or TrID, so they need no count check of their own.
     let tok = |i: usize| -> &[u8] {
         let (s, e) = spans.at[i];
         &line[s as usize..e as usize]
     };
-    let Some(verb) = (n > 0).then(|| Verb::from_slice(tok(0))).flatten() else {
+    let Some(verb) = Verb::from_slice(tok(0)) else {
         return Err(lerr(DecodeErrorKind::InvalidVerb, 0, None));
     };
     let v = Some(verb);
@@ -608,23 +606,12 @@ fn parse_line_with(
     // TrID.
     let (trid, first_arg) = match trid_rule {
         TrIdRule::Absent => (None, 1),
-        TrIdRule::Required => match (n > 1)
-            .then(|| parse_u32(tok(1), LeadingZeros::Allow))
-            .flatten()
-        {
+        TrIdRule::Required => match parse_u32(tok(1), LeadingZeros::Allow) {
             Some(t) => (Some(TrId(t)), 2),
-            None => {
-                return Err(lerr(
-                    DecodeErrorKind::BadTrId,
-                    spans.at[1.min(n - 1)].0 as usize,
-                    v,
-                ));
-            }
+            // At the TrID, or at 0 when the line is the verb alone.
+            None => return Err(lerr(DecodeErrorKind::BadTrId, spans.at[1].0 as usize, v)),
         },
-        TrIdRule::Optional => match (n > 1)
-            .then(|| parse_u32(tok(1), LeadingZeros::Allow))
-            .flatten()
-        {
+        TrIdRule::Optional => match parse_u32(tok(1), LeadingZeros::Allow) {
             Some(t) => (Some(TrId(t)), 2),
             None => (None, 1),
         },

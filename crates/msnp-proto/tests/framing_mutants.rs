@@ -250,3 +250,40 @@ fn reset_forgets_a_line_being_skipped() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A bad byte is found in whichever eight-byte word of the line it falls, not only in the
+/// tail: every word's check is kept, none overwrites another's.
+#[test]
+fn bad_byte_found_in_every_word() {
+    let clean = b"CHG 1 NLN 0 0123456789 abcdefghij";
+    for at in 4..clean.len() {
+        if clean[at] == b' ' {
+            continue;
+        }
+        for (bad, kind) in [
+            (0x01u8, DecodeErrorKind::ControlByte { byte: 0x01 }),
+            (0x7f, DecodeErrorKind::ControlByte { byte: 0x7f }),
+            (0xff, DecodeErrorKind::InvalidText { ascii_only: false }),
+        ] {
+            let mut line = clean.to_vec();
+            line[at] = bad;
+            line.extend_from_slice(b"\r\n");
+            let mut d = Decoder::new(ns(ProtocolVersion::Msnp8), Limits::default());
+            let e = d.decode(&line).unwrap_err();
+            assert_eq!((e.kind, e.offset), (kind, at), "byte {bad:#x} at {at}");
+        }
+    }
+}
+
+/// A TrID-carrying verb alone on its line: the TrID error points at the line start.
+#[test]
+fn missing_trid_points_at_line_start() {
+    let mut d = Decoder::new(ns(ProtocolVersion::Msnp8), Limits::default());
+    let e = d.decode(b"USR\r\n").unwrap_err();
+    assert_eq!((e.kind, e.offset), (DecodeErrorKind::BadTrId, 0));
+    let e = d.decode(b" USR 1\r\n").unwrap_err();
+    assert_eq!(
+        (e.kind, e.offset, e.verb),
+        (DecodeErrorKind::InvalidVerb, 0, None)
+    );
+}
