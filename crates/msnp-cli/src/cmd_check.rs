@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use msnp_proto::{Channel, Dialect, Direction, ProtocolVersion, RawCommand, Verb};
 use serde::Serialize;
 
+use crate::batch::Batcher;
 use crate::cmd_decode::DecodeArgs;
 use crate::fail;
 use crate::opts::OutputFormat;
@@ -93,8 +94,6 @@ struct Checker<W: Write> {
     out: W,
     /// `Some` for `--format text`: the style of its lines.
     text: Option<Style>,
-    /// Limits for payload documents (`--max-xml-depth`, …).
-    xml: msnp_proto::payload::XmlLimits,
     password: Option<String>,
     sso_secret: Option<Vec<u8>>,
     conns: HashMap<Option<u32>, Connection>,
@@ -445,65 +444,84 @@ fn check_qry(
     }
 }
 
-impl<W: Write> Sink for Checker<W> {
-    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
-        // The typed layer knows every command's shape per version, channel and direction.
-        let at = self.pos;
-        match msnp_proto::message::Message::decode(cmd, dialect) {
-            Err(e) => {
-                self.emit(
-                    Level::Error,
-                    "bad_arguments",
-                    e.to_string(),
-                    at,
-                    Some(cmd.verb()),
-                    dialect.direction,
-                )?;
-            }
-            Ok(m) if m.is_unknown() && dialect.direction.is_some() => {
-                let what = if cmd.verb().is_known() {
-                    "is not part of"
-                } else {
-                    "is not a command of"
-                };
-                let side = match dialect.direction {
-                    Some(Direction::ClientToServer) => "client",
-                    _ => "server",
-                };
-                self.emit(
-                    Level::Warning,
-                    "not_in_dialect",
-                    format!(
-                        "{} {what} {} ({}, {side} side)",
-                        cmd.verb(),
-                        dialect.version,
-                        crate::record::channel_name(dialect.channel)
-                    ),
-                    at,
-                    Some(cmd.verb()),
-                    dialect.direction,
-                )?;
-            }
-            Ok(_) => {}
+/// What `check` finds in one command on its own, without the connection's history: the
+/// typed decode and the payload document, the costly part, run on every core.
+struct Alone {
+    typed: Option<(Level, &'static str, String)>,
+    payload: Option<String>,
+}
+
+fn alone(cmd: &RawCommand<'_>, dialect: &Dialect, xml: &msnp_proto::payload::XmlLimits) -> Alone {
+    // The typed layer knows every command's shape per version, channel and direction.
+    let typed = match msnp_proto::message::Message::decode(cmd, dialect) {
+        Err(e) => Some((Level::Error, "bad_arguments", e.to_string())),
+        Ok(m) if m.is_unknown() && dialect.direction.is_some() => {
+            let what = if cmd.verb().is_known() {
+                "is not part of"
+            } else {
+                "is not a command of"
+            };
+            let side = match dialect.direction {
+                Some(Direction::ClientToServer) => "client",
+                _ => "server",
+            };
+            Some((
+                Level::Warning,
+                "not_in_dialect",
+                format!(
+                    "{} {what} {} ({}, {side} side)",
+                    cmd.verb(),
+                    dialect.version,
+                    crate::record::channel_name(dialect.channel)
+                ),
+            ))
         }
-        if let Some(p) = cmd.payload().filter(|p| !p.is_empty()) {
-            let uun_type = crate::record::uun_type(cmd);
-            if let Err(e) = msnp_proto::payload::parse_payload_in(
-                cmd.verb(),
-                uun_type,
-                p,
-                dialect.version,
-                &self.xml,
-            ) {
-                self.emit(
-                    Level::Warning,
-                    "bad_payload",
-                    e.to_string(),
-                    at,
-                    Some(cmd.verb()),
-                    dialect.direction,
-                )?;
-            }
+        Ok(_) => None,
+    };
+    let payload = cmd.payload().filter(|p| !p.is_empty()).and_then(|p| {
+        let uun_type = crate::record::uun_type(cmd);
+        msnp_proto::payload::parse_payload_in(cmd.verb(), uun_type, p, dialect.version, xml)
+            .err()
+            .map(|e| e.to_string())
+    });
+    Alone { typed, payload }
+}
+
+/// One input event, waiting in order for its command's [`Alone`] findings.
+enum Item {
+    Command {
+        cmd: msnp_proto::OwnedCommand,
+        dialect: Dialect,
+        at: (u64, u64),
+        conn: Option<u32>,
+    },
+    Error {
+        kind: String,
+        message: String,
+        at: (u64, u64),
+        cmd: Option<Verb>,
+        dir: Option<Direction>,
+        conn: Option<u32>,
+    },
+}
+
+impl<W: Write> Checker<W> {
+    /// The findings of one command, in input order: its own, then those of its history.
+    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect, found: Alone) -> io::Result<()> {
+        let at = self.pos;
+        let verb = Some(cmd.verb());
+        if let Some((level, code, message)) = found.typed {
+            self.emit(level, code, message, at, verb, dialect.direction)?;
+        }
+        if let Some(message) = found.payload {
+            self.emit(
+                Level::Warning,
+                "bad_payload",
+                message,
+                at,
+                verb,
+                dialect.direction,
+            )?;
         }
         if let Some(id) =
             session_id(cmd, dialect.direction).filter(|id| !is_canonical_session_id(id))
@@ -516,7 +534,7 @@ impl<W: Write> Sink for Checker<W> {
                     String::from_utf8_lossy(id)
                 ),
                 at,
-                Some(cmd.verb()),
+                verb,
                 dialect.direction,
             )?;
         }
@@ -526,21 +544,82 @@ impl<W: Write> Sink for Checker<W> {
             None => Ok(()),
         }
     }
-    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
-        let cmd = body.cmd.as_deref().and_then(|c| c.parse().ok());
-        let dir = match body.dir {
-            Some("C") => Some(Direction::ClientToServer),
-            Some("S") => Some(Direction::ServerToClient),
-            _ => None,
+
+    /// Takes one item whose own findings are in.
+    fn take(&mut self, item: Item, found: Alone) -> io::Result<()> {
+        match item {
+            Item::Command {
+                cmd,
+                dialect,
+                at,
+                conn,
+            } => {
+                (self.pos, self.current) = (at, conn);
+                self.command(&cmd.as_raw(), &dialect, found)
+            }
+            Item::Error {
+                kind,
+                message,
+                at,
+                cmd,
+                dir,
+                conn,
+            } => {
+                self.current = conn;
+                self.emit(Level::Error, &kind, message, at, cmd, dir)
+            }
+        }
+    }
+}
+
+/// `msnp check`'s sink: commands go through the batch for their own findings, then to the
+/// checker in order.
+struct CheckSink<W: Write> {
+    checker: Checker<W>,
+    batch: Batcher<Item, Alone>,
+    /// Position and connection of the next command, as the input reports them.
+    pos: (u64, u64),
+    current: Option<u32>,
+}
+
+impl<W: Write> CheckSink<W> {
+    fn push(&mut self, item: Item, bytes: usize) -> io::Result<()> {
+        let checker = &mut self.checker;
+        self.batch
+            .push(item, bytes, &mut |item, found| checker.take(item, found))
+    }
+
+    fn drain(&mut self) -> io::Result<()> {
+        let checker = &mut self.checker;
+        self.batch
+            .drain(&mut |item, found| checker.take(item, found))
+    }
+}
+
+impl<W: Write> Sink for CheckSink<W> {
+    fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
+        let item = Item::Command {
+            cmd: cmd.to_owned_command(),
+            dialect: *dialect,
+            at: self.pos,
+            conn: self.current,
         };
-        self.emit(
-            Level::Error,
-            body.kind,
-            body.message,
-            (body.line, body.offset),
-            cmd,
-            dir,
-        )
+        self.push(item, cmd.wire_len())
+    }
+    fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
+        let item = Item::Error {
+            kind: body.kind.to_owned(),
+            cmd: body.cmd.as_deref().and_then(|c| c.parse().ok()),
+            dir: match body.dir {
+                Some("C") => Some(Direction::ClientToServer),
+                Some("S") => Some(Direction::ServerToClient),
+                _ => None,
+            },
+            message: body.message,
+            at: (body.line, body.offset),
+            conn: self.current,
+        };
+        self.push(item, 0)
     }
     fn connection(&mut self, id: u32) {
         self.current = Some(id);
@@ -557,6 +636,10 @@ impl<W: Write> Sink for Checker<W> {
     fn at(&mut self, line: u64, offset: u64) {
         self.pos = (line, offset);
     }
+    fn idle(&mut self) -> io::Result<()> {
+        self.drain()?;
+        self.checker.out.flush()
+    }
 }
 
 /// Checks `input` as `msnp check` with `args` does (`args.decode.file` is not opened), writing
@@ -568,19 +651,33 @@ pub fn check(
     out: impl Write,
     sso_secret: Option<Vec<u8>>,
 ) -> io::Result<[u64; 3]> {
-    let mut checker = Checker {
+    let xml = args.decode.dialect.xml_limits();
+    let checker = Checker {
         password: args.password.clone(),
         sso_secret,
         out,
         text: (args.decode.output.format == OutputFormat::Text)
             .then(|| Style::new(args.decode.output.colour())),
-        xml: args.decode.dialect.xml_limits(),
         conns: HashMap::new(),
         current: None,
         pos: (0, 0),
         counts: [0; 3],
     };
-    crate::input::decode_reader(input, &args.decode.input_config(), &mut checker)?;
+    let mut sink = CheckSink {
+        checker,
+        batch: Batcher::new(move |item: &Item| match item {
+            Item::Command { cmd, dialect, .. } => alone(&cmd.as_raw(), dialect, &xml),
+            Item::Error { .. } => Alone {
+                typed: None,
+                payload: None,
+            },
+        }),
+        pos: (0, 0),
+        current: None,
+    };
+    crate::input::decode_reader(input, &args.decode.input_config(), &mut sink)?;
+    sink.drain()?;
+    let mut checker = sink.checker;
     let mut ids: Vec<_> = checker.conns.keys().copied().collect();
     ids.sort();
     for id in ids {

@@ -3,6 +3,7 @@
 //! A library only so that the fuzz targets (`fuzz/`) can drive the capture reader, the HTTP
 //! gateway framer and `msnp check`'s analysis directly; this is not a stable API.
 
+mod batch;
 pub mod cmd_auth;
 pub mod cmd_check;
 pub mod cmd_decode;

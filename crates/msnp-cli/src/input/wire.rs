@@ -65,10 +65,17 @@ pub(crate) fn decode_wire(
     let mut dec = TrackedDecoder::new(config.tracker.clone(), config.direction, config.limits)
         .with_line_numbers(wants_position);
     let mut connection = None;
+    let mut input = ShortReads {
+        inner: &mut input,
+        short: false,
+    };
     loop {
         dec.for_each_item(|item| emit(item, wants_position, &mut connection, sink))?;
-        // The input is about to block: let a live stream's records out first.
-        sink.idle()?;
+        // The last read did not fill the buffer, so the next may block (a live stream): let the
+        // records out first. A file fills every read until its end, and is never held up.
+        if input.short {
+            sink.idle()?;
+        }
         if dec.fill_from(&mut input)? == 0 {
             break;
         }
@@ -77,4 +84,18 @@ pub(crate) fn decode_wire(
         emit(&item, wants_position, &mut connection, sink)?;
     }
     Ok(dec.bytes_seen())
+}
+
+/// A reader that remembers whether its last read returned less than was asked for.
+struct ShortReads<R> {
+    inner: R,
+    short: bool,
+}
+
+impl<R: Read> Read for ShortReads<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.short = n < buf.len();
+        Ok(n)
+    }
 }

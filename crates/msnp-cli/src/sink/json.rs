@@ -6,26 +6,21 @@ use msnp_proto::payload::XmlLimits;
 use msnp_proto::{Dialect, RawCommand};
 
 use super::Sink;
+use crate::batch::Batcher;
 use crate::record::{CommandRecord, ErrorBody, ErrorRecord};
 
-/// Writes NDJSON records. With more than one core, commands are batched and their records
-/// formatted in parallel (JSON formatting, not framing, is the cost), then written in order.
+/// Writes NDJSON records. Records are formatted on every core in batches (JSON formatting, not
+/// framing, is the cost) while the reader decodes on, then written in order.
 pub(crate) struct JsonSink<W: Write> {
     out: W,
     /// Records flagged as errors so far.
     pub(crate) errors: u64,
-    /// One record's JSON, reused.
-    scratch: Vec<u8>,
     /// `flow` and `ts` of the next records.
     context: (Option<u32>, Option<f64>),
-    /// Records waiting to be formatted, in order.
-    pending: Vec<Pending>,
-    threads: usize,
-    /// Limits for payload documents.
-    xml: XmlLimits,
+    batch: Batcher<Pending, io::Result<Formatted>>,
 }
 
-/// A record waiting in a batch.
+/// A record waiting to be formatted, in order.
 enum Pending {
     Command {
         cmd: msnp_proto::OwnedCommand,
@@ -36,8 +31,11 @@ enum Pending {
     Line(Vec<u8>),
 }
 
-/// Commands per parallel batch.
-const BATCH: usize = 8192;
+/// A formatted record line, and whether it is flagged.
+struct Formatted {
+    line: Vec<u8>,
+    flagged: bool,
+}
 
 /// Formats one command's record (and its newline) into `out`; returns 1 if it is flagged.
 fn format_record(
@@ -58,98 +56,74 @@ fn format_record(
 impl<W: Write> JsonSink<W> {
     /// A writer to `out`, decoding payload documents within `xml`.
     pub(crate) fn new(out: W, xml: XmlLimits) -> Self {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
+        let batch = Batcher::new(move |p: &Pending| match p {
+            Pending::Command {
+                cmd,
+                dialect,
+                context,
+            } => {
+                let mut line = Vec::with_capacity(256 + cmd.frame().len() * 2);
+                let flagged = format_record(&cmd.as_raw(), dialect, *context, &xml, &mut line)?;
+                Ok(Formatted {
+                    line,
+                    flagged: flagged > 0,
+                })
+            }
+            // Nothing to do: written as it is.
+            Pending::Line(_) => Ok(Formatted {
+                line: Vec::new(),
+                flagged: false,
+            }),
+        });
         Self {
             out,
             errors: 0,
-            scratch: Vec::with_capacity(4096),
             context: (None, None),
-            pending: Vec::new(),
-            threads,
-            xml,
+            batch,
         }
     }
 
-    /// Formats the batch on all cores and writes it in order.
-    fn flush_batch(&mut self) -> io::Result<()> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let pending = std::mem::take(&mut self.pending);
-        let per = pending.len().div_ceil(self.threads);
-        let xml = &self.xml;
-        let results: Vec<io::Result<(Vec<u8>, u64)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pending
-                .chunks(per)
-                .map(|chunk| {
-                    scope.spawn(move || -> io::Result<(Vec<u8>, u64)> {
-                        let mut out = Vec::with_capacity(chunk.len() * 256);
-                        let mut flagged = 0;
-                        for p in chunk {
-                            match p {
-                                Pending::Command {
-                                    cmd,
-                                    dialect,
-                                    context,
-                                } => {
-                                    flagged += format_record(
-                                        &cmd.as_raw(),
-                                        dialect,
-                                        *context,
-                                        xml,
-                                        &mut out,
-                                    )?;
-                                }
-                                Pending::Line(l) => out.extend_from_slice(l),
-                            }
-                        }
-                        Ok((out, flagged))
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(io::Error::other("formatting thread panicked")))
-                })
-                .collect()
-        });
-        for r in results {
-            let (bytes, flagged) = r?;
-            self.errors += flagged;
-            self.out.write_all(&bytes)?;
-        }
-        self.pending = pending;
-        self.pending.clear();
-        Ok(())
+    /// Hands `p` to the batch; writes what is done.
+    fn push(&mut self, p: Pending, bytes: usize) -> io::Result<()> {
+        let (out, errors) = (&mut self.out, &mut self.errors);
+        self.batch
+            .push(p, bytes, &mut |p, r| write_done(out, errors, p, r))
     }
 
     /// Writes everything still batched and flushes the output.
     pub(crate) fn finish(&mut self) -> io::Result<()> {
-        self.flush_batch()?;
+        let (out, errors) = (&mut self.out, &mut self.errors);
+        self.batch
+            .drain(&mut |p, r| write_done(out, errors, p, r))?;
         self.out.flush()
+    }
+}
+
+/// Writes one finished record.
+fn write_done(
+    out: &mut impl Write,
+    errors: &mut u64,
+    p: Pending,
+    r: io::Result<Formatted>,
+) -> io::Result<()> {
+    match p {
+        Pending::Line(line) => out.write_all(&line),
+        Pending::Command { .. } => {
+            let f = r?;
+            *errors += u64::from(f.flagged);
+            out.write_all(&f.line)
+        }
     }
 }
 
 impl<W: Write> Sink for JsonSink<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
-        if self.threads > 1 {
-            self.pending.push(Pending::Command {
-                cmd: cmd.to_owned_command(),
-                dialect: *dialect,
-                context: self.context,
-            });
-            if self.pending.len() >= BATCH {
-                self.flush_batch()?;
-            }
-            return Ok(());
-        }
-        self.scratch.clear();
-        self.errors += format_record(cmd, dialect, self.context, &self.xml, &mut self.scratch)?;
-        self.out.write_all(&self.scratch)
+        let p = Pending::Command {
+            cmd: cmd.to_owned_command(),
+            dialect: *dialect,
+            context: self.context,
+        };
+        self.push(p, cmd.wire_len())
     }
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
         self.errors += 1;
@@ -160,17 +134,13 @@ impl<W: Write> Sink for JsonSink<W> {
             ts,
         })?;
         line.push(b'\n');
-        if self.threads > 1 {
-            self.pending.push(Pending::Line(line));
-            return Ok(());
-        }
-        self.out.write_all(&line)
+        let len = line.len();
+        self.push(Pending::Line(line), len)
     }
     fn set_context(&mut self, flow: Option<u32>, ts: Option<f64>) {
         self.context = (flow, ts);
     }
     fn idle(&mut self) -> io::Result<()> {
-        self.flush_batch()?;
-        self.out.flush()
+        self.finish()
     }
 }
