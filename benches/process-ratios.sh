@@ -3,8 +3,9 @@
 # (benches/src/bin/yardstick.rs: a memchr line + token split of the same file):
 #   bash benches/process-ratios.sh [MEGABYTES] [RUNS]
 # Times every mode RUNS times (default 3, best kept) over a generated MSNP12 notification-server
-# stream of MEGABYTES (default 100), then measures peak RSS (/usr/bin/time -v) on that file and on
-# one ten times larger: constant memory means the two agree within 10 %.
+# stream of MEGABYTES (default 100), and the same bytes as a pcap capture against wire input;
+# then measures peak RSS (/usr/bin/time -v) on that file and on one ten times larger: constant
+# memory means the two agree within 10 %.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-100}
@@ -17,11 +18,12 @@ trap 'rm -rf "$dir"' EXIT
 "$bin/gen-corpus" "$mb" > "$dir/small.bin"
 bytes=$(stat -c %s "$dir/small.bin")
 wire=(--input wire --direction server --dialect MSNP12)
-best() { # best wall seconds of $runs runs of "$@" (output discarded)
-  local b="" t
+best() { # best wall seconds (to the millisecond) of $runs runs of "$@" (output discarded)
+  local b="" t s
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f %e -o "$dir/t" "$@" >/dev/null 2>&1 || true
-    t=$(tail -1 "$dir/t")
+    s=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1 || true
+    t=$(awk -v s="$s" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.3f", e - s }')
     b=$(awk -v a="$b" -v t="$t" 'BEGIN { print (a == "" || t < a) ? t : a }')
   done
   echo "$b"
@@ -35,17 +37,29 @@ report() { # name seconds
 report "decode --stats" "$(best "$bin/msnp" decode "${wire[@]}" --stats "$dir/small.bin")"
 report "decode (NDJSON)" "$(best "$bin/msnp" decode "${wire[@]}" "$dir/small.bin")"
 report "check" "$(best "$bin/msnp" check "${wire[@]}" "$dir/small.bin")"
+# The same bytes as one TCP connection in a pcap file (1460-byte segments), against wire input.
+"$bin/gen-corpus" --pcap "$mb" > "$dir/small.pcap"
+w=$(best "$bin/msnp" decode "${wire[@]}" --stats "$dir/small.bin")
+p=$(best "$bin/msnp" decode --dialect MSNP12 --stats "$dir/small.pcap")
+awk -v w="$w" -v p="$p" -v b="$bytes" \
+  'BEGIN { printf "%-22s %8s s %8.0f MB/s %6.2fx wire input (%s s)\n", "pcap --stats", p, b / p / 1e6, w / p, w }'
+
 # Peak RSS: the same modes on the file and on ten copies of it.
 for _ in $(seq 10); do cat "$dir/small.bin"; done > "$dir/large.bin"
 rss() { { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk '/Maximum resident/ { print $6 }'; }
-for mode in stats ndjson check; do
+# A capture of many connections, and one ten times larger.
+"$bin/gen-corpus" --pcap=100 "$mb" > "$dir/small-flows.pcap"
+"$bin/gen-corpus" --pcap=100 $((mb * 10)) > "$dir/large-flows.pcap"
+for mode in stats ndjson check pcap; do
+  small=$dir/small.bin large=$dir/large.bin
   case $mode in
     stats) cmd=(decode "${wire[@]}" --stats) ;;
     ndjson) cmd=(decode "${wire[@]}") ;;
     check) cmd=(check "${wire[@]}") ;;
+    pcap) cmd=(decode --dialect MSNP12) small=$dir/small-flows.pcap large=$dir/large-flows.pcap ;;
   esac
-  s=$(rss "$bin/msnp" "${cmd[@]}" "$dir/small.bin")
-  l=$(rss "$bin/msnp" "${cmd[@]}" "$dir/large.bin")
+  s=$(rss "$bin/msnp" "${cmd[@]}" "$small")
+  l=$(rss "$bin/msnp" "${cmd[@]}" "$large")
   awk -v n="$mode" -v s="$s" -v l="$l" -v mb="$mb" \
     'BEGIN { printf "peak RSS %-7s %7d KiB on %d MB, %7d KiB on %d MB (%+.1f %%)\n", n, s, mb, l, mb * 10, (l - s) * 100 / s }'
 done

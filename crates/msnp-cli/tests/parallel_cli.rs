@@ -80,5 +80,25 @@ fn parallel_output_is_the_sequential_output() {
             }
         }
     }
+    // `--stats` counts the typed errors found on the other cores.
+    let stats = |threads: &str| {
+        let out = Command::new(util::BIN)
+            .args(["decode", "--stats", "--input", "transcript", path])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run msnp");
+        let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stats JSON");
+        let keep = [
+            "commands",
+            "errors",
+            "error_kinds",
+            "by_verb",
+            "by_direction",
+        ];
+        keep.map(|k| v[k].clone())
+    };
+    let one = stats("1");
+    assert_eq!(one, stats("3"));
+    assert!(one[2]["bad_arg"].as_u64() >= Some(300), "{:?}", one[2]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -59,6 +59,8 @@ pub struct Damage {
     pub server_port: Option<u16>,
     /// Split commands into one segment each (no further cutting).
     pub whole_commands: bool,
+    /// Cut every segment to this size (a bulk transfer at the MSS) instead of the varied sizes.
+    pub segment_size: Option<usize>,
 }
 
 /// One captured frame.
@@ -192,6 +194,8 @@ impl Builder {
         while at < bytes.len() {
             let size = if self.damage.whole_commands {
                 bytes.len()
+            } else if let Some(n) = self.damage.segment_size.filter(|&n| n > 0) {
+                n
             } else {
                 SIZES[self.segment_no % SIZES.len()]
             };
