@@ -239,3 +239,18 @@ impl<'a> From<&RawCommand<'a>> for OwnedCommand {
         raw.to_owned_command()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Debug output (a decoder waiting for a payload shows it) lists the used spans only.
+    #[test]
+    fn spans_debug_lists_used_spans() {
+        let mut at = [(0, 0); MAX_TOKENS];
+        at[0] = (0, 3);
+        at[1] = (4, 5);
+        assert_eq!(format!("{:?}", Spans { n: 2, at }), "[(0, 3), (4, 5)]");
+        assert_eq!(format!("{:?}", Spans { n: 0, at }), "[]");
+    }
+}
