@@ -459,6 +459,11 @@ const SSO_SECRET: &[u8] = b"a binary secret of 24 b.";
 /// each other's output): whether the client got in. MSNP7 logs in with MD5, MSNP15 with SSO and
 /// its MBI blob; the benchmarks and the instruction-count gate time it.
 pub fn loopback_login(version: ProtocolVersion) -> bool {
+    signed_in_client(version).is_some()
+}
+
+/// The client machine of [`loopback_login`] once signed in (`None` if the login failed).
+pub fn signed_in_client(version: ProtocolVersion) -> Option<ClientLogin> {
     let cvr = CvrAnswer {
         recommended: "1".into(),
         recommended2: "1".into(),
@@ -476,7 +481,7 @@ pub fn loopback_login(version: ProtocolVersion) -> bool {
         ClientLogin::new(config),
         ServerLogin::new(ServerConfig::new(vec![version], cvr)),
     ) else {
-        return false;
+        return None;
     };
     let mut logged_in = false;
     for _ in 0..32 {
@@ -484,13 +489,13 @@ pub fn loopback_login(version: ProtocolVersion) -> bool {
         while let Some(cmd) = c.poll_transmit() {
             moved = true;
             if s.phase() != ServerPhase::Finished && s.handle_input(cmd.frame()).is_err() {
-                return false;
+                return None;
             }
         }
         while let Some(cmd) = s.poll_transmit() {
             moved = true;
             if c.phase() != LoginPhase::Finished && c.handle_input(cmd.frame()).is_err() {
-                return false;
+                return None;
             }
         }
         while let Some(e) = c.poll_event() {
@@ -506,7 +511,7 @@ pub fn loopback_login(version: ProtocolVersion) -> bool {
                 _ => Ok(()),
             };
             if r.is_err() {
-                return false;
+                return None;
             }
         }
         while let Some(e) = s.poll_event() {
@@ -527,14 +532,14 @@ pub fn loopback_login(version: ProtocolVersion) -> bool {
                 _ => Ok(()),
             };
             if r.is_err() {
-                return false;
+                return None;
             }
         }
         if !moved {
             break;
         }
     }
-    logged_in
+    logged_in.then_some(c)
 }
 
 #[cfg(test)]

@@ -19,6 +19,82 @@ fn allocation_counts() {
     the_counter_counts();
     raw_decode_allocates_nothing();
     typed_decode_allocates_nothing();
+    session_allocations_per_command();
+}
+
+/// A signed-in notification session, fed the server's traffic of the shared MSNP15 transcript
+/// over and over: allocations per command, per verb. Events own their strings (handle, friendly
+/// name, payload text) and each command is copied once to be owned, so the count is not zero;
+/// it must not grow with the traffic, nor above the counts measured when this was written:
+/// one for the command's copy, the roster key, the event's strings; `UBX` and `MSG` parse their
+/// payload documents (the `MSG` here is the login's profile, a 500-byte MIME document).
+fn session_allocations_per_command() {
+    use msnp_proto::negotiation::DialectTracker;
+    use msnp_proto::stream::{TranscriptItem, TranscriptStream};
+    use msnp_proto::{Direction, ProtocolVersion};
+    use msnp_session::{SessionConfig, SessionPhase};
+
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crates/msnp-proto/tests/data/transcripts/msnp15.md"
+    ))
+    .expect("transcript");
+    let verbs = ["ILN", "NLN", "FLN", "UBX", "NOT", "MSG", "QNG"];
+    let mut frames: Vec<(String, Vec<u8>)> = Vec::new();
+    for item in TranscriptStream::new(&text, DialectTracker::new(ProtocolVersion::Msnp15)) {
+        if let TranscriptItem::Command(c) = item {
+            let verb = c.command.as_raw().verb().to_string();
+            if c.direction == Some(Direction::ServerToClient)
+                && verbs.contains(&verb.as_str())
+                && !frames.iter().any(|(v, _)| *v == verb)
+            {
+                frames.push((verb, c.command.frame().to_vec()));
+            }
+        }
+    }
+    assert_eq!(frames.len(), verbs.len(), "one of each: {frames:?}");
+    let client = msnp_bench::signed_in_client(ProtocolVersion::Msnp15).expect("signed in");
+    let now = std::time::Instant::now();
+    let mut session = client
+        .into_session(SessionConfig::default(), now)
+        .expect("session");
+    while session.poll_event().is_some() {}
+    while session.poll_transmit().is_some() {}
+    const ROUNDS: usize = 200;
+    let mut per_verb = Vec::new();
+    for (verb, frame) in &frames {
+        // Once to warm up (first sight of a contact may allocate its roster entry).
+        session.handle_input(frame).expect("accepted");
+        while session.poll_event().is_some() {}
+        let region = Region::new(GLOBAL);
+        for _ in 0..ROUNDS {
+            session.handle_input(frame).expect("accepted");
+            while session.poll_event().is_some() {}
+            while session.poll_transmit().is_some() {}
+        }
+        let stats = region.change();
+        per_verb.push((verb.clone(), stats.allocations as f64 / ROUNDS as f64));
+    }
+    assert_eq!(session.phase(), SessionPhase::Open);
+    eprintln!("session allocations per command: {per_verb:?}");
+    let most = [
+        ("MSG", 61.0),
+        ("ILN", 8.0),
+        ("UBX", 19.0),
+        ("NLN", 6.0),
+        ("NOT", 2.0),
+        ("QNG", 1.0),
+        ("FLN", 5.0),
+    ];
+    for (verb, n) in &per_verb {
+        // Whole numbers: the same work every time, nothing that grows.
+        assert_eq!(n.fract(), 0.0, "{verb}: {n}");
+        let bound = most.iter().find(|(v, _)| v == verb).map_or(0.0, |b| b.1);
+        assert!(
+            *n <= bound,
+            "{verb}: {n} allocations per command (at most {bound})"
+        );
+    }
 }
 
 fn raw_decode_allocates_nothing() {

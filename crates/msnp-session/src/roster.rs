@@ -256,21 +256,28 @@ impl CircleMember {
 
 /// `ILN`/`NLN` applied to a name and presence.
 fn online(name: &mut String, presence: &mut ContactPresence, p: &Presence<'_>) -> PresenceChanges {
-    let new_name = decoded(&p.friendly_name);
-    let object = p.msn_object.as_ref().map(decoded).filter(|o| o != "0");
+    // Compared before copied: most presence lines change the status only, and then nothing
+    // is allocated for the name and the object.
+    let new_name = p.friendly_name.decoded();
+    let object = p.msn_object.as_ref().map(UrlText::decoded);
+    let object = object.filter(|o| o != "0");
     let ch = PresenceChanges {
         status: presence.status != p.status,
-        friendly_name: *name != new_name,
+        friendly_name: *name != *new_name,
         capabilities: p.capabilities.is_some() && presence.capabilities != p.capabilities,
-        msn_object: presence.msn_object != object,
+        msn_object: presence.msn_object.as_deref() != object.as_deref(),
         ..PresenceChanges::default()
     };
     presence.status = p.status;
-    *name = new_name;
+    if ch.friendly_name {
+        *name = new_name.into_owned();
+    }
     if p.capabilities.is_some() {
         presence.capabilities = p.capabilities;
     }
-    presence.msn_object = object;
+    if ch.msn_object {
+        presence.msn_object = object.map(std::borrow::Cow::into_owned);
+    }
     ch
 }
 
@@ -290,15 +297,19 @@ fn offline(presence: &mut ContactPresence) -> PresenceChanges {
 
 /// `UBX`: the personal message and current media.
 fn data(presence: &mut ContactPresence, d: &UserData) -> PresenceChanges {
-    let psm = d.psm.clone().filter(|p| !p.is_empty());
-    let media = d.media().filter(|m| m.enabled).cloned();
+    let psm = d.psm.as_deref().filter(|p| !p.is_empty());
+    let media = d.media().filter(|m| m.enabled);
     let ch = PresenceChanges {
-        personal_message: presence.personal_message != psm,
-        current_media: presence.current_media != media,
+        personal_message: presence.personal_message.as_deref() != psm,
+        current_media: presence.current_media.as_ref() != media,
         ..PresenceChanges::default()
     };
-    presence.personal_message = psm;
-    presence.current_media = media;
+    if ch.personal_message {
+        presence.personal_message = psm.map(str::to_owned);
+    }
+    if ch.current_media {
+        presence.current_media = media.cloned();
+    }
     ch
 }
 
@@ -415,14 +426,18 @@ impl Roster {
 
     /// The contact for `handle`, created when there is room for it (`max` contacts).
     pub(crate) fn upsert(&mut self, handle: &Handle<'_>, max: usize) -> Option<&mut Contact> {
-        let k = key(handle);
-        if !self.contacts.contains_key(&k) {
+        self.upsert_at(&key(handle), handle, max)
+    }
+
+    /// [`upsert`](Self::upsert) with the handle's key already made.
+    fn upsert_at(&mut self, k: &str, handle: &Handle<'_>, max: usize) -> Option<&mut Contact> {
+        if !self.contacts.contains_key(k) {
             if self.contacts.len() >= max {
                 return None;
             }
-            self.contacts.insert(k.clone(), Contact::new(handle));
+            self.contacts.insert(k.to_owned(), Contact::new(handle));
         }
-        self.contacts.get_mut(&k)
+        self.contacts.get_mut(k)
     }
 
     /// The contact for a handle or (MSNP10+) a GUID, as `REM` names it.
@@ -514,9 +529,10 @@ impl Roster {
         p: &Presence<'_>,
         max: usize,
     ) -> Option<(String, PresenceChanges)> {
-        let c = self.upsert(&p.handle, max)?;
+        let k = key(&p.handle);
+        let c = self.upsert_at(&k, &p.handle, max)?;
         let ch = online(&mut c.friendly_name, &mut c.presence, p);
-        Some((key(&p.handle), ch))
+        Some((k, ch))
     }
 
     /// `FLN`: the contact is offline (its capabilities and object are gone with it).
@@ -534,9 +550,10 @@ impl Roster {
         d: &UserData,
         max: usize,
     ) -> Option<(String, PresenceChanges)> {
-        let c = self.upsert(handle, max)?;
+        let k = key(handle);
+        let c = self.upsert_at(&k, handle, max)?;
         let ch = data(&mut c.presence, d);
-        Some((key(handle), ch))
+        Some((k, ch))
     }
 
     /// A list change the server confirmed (`ADD`/`ADC` reply or push): the contact is on
