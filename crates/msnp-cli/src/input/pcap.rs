@@ -112,7 +112,11 @@ pub(crate) fn decode_capture(
     let limits = CaptureLimits {
         max_block: config.pcap.max_block,
     };
-    let res = capture::read_frames(input, limits, |f| flows.frame(f, sink));
+    let res = capture::read_frames(input, limits, |f| match f {
+        Some(f) => flows.frame(f, sink),
+        // A live capture may block now: let the records out.
+        None => sink.idle(),
+    });
     flows.finish_all(sink)?;
     sink.set_context(None, None);
     match res {

@@ -1,7 +1,9 @@
 //! Reading capture files: pcap (either byte order, micro- or nanosecond timestamps) and pcapng
 //! (SHB, IDB, EPB, SPB; other blocks are skipped), streaming from any reader.
 
+use std::cell::Cell;
 use std::io::{self, Read};
+use std::rc::Rc;
 
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
 use pcap_parser::{Block, LegacyPcapReader, Linktype, PcapBlockOwned, PcapError, PcapNGReader};
@@ -126,6 +128,8 @@ pub struct Frame<'a> {
 struct Filling<R> {
     inner: R,
     first: usize,
+    /// Set when a read returned less than asked for: the next may block (a live capture).
+    short: Rc<Cell<bool>>,
 }
 
 impl<R: Read> Read for Filling<R> {
@@ -140,6 +144,7 @@ impl<R: Read> Read for Filling<R> {
                 Err(e) => return Err(e),
             }
         }
+        self.short.set(got < buf.len());
         Ok(got)
     }
 }
@@ -159,17 +164,20 @@ struct Interface {
 
 const INITIAL_BUFFER: usize = 1 << 16;
 
-/// Reads every frame of a capture from `input`, calling `frame` for each in file order.
-/// Returns the number of bytes read; stops at the first error of the container itself (an
+/// Reads every frame of a capture from `input`, calling `frame` for each in file order, and with
+/// `None` when the input may block next (its last read came back short: let what is pending
+/// out). Returns the number of bytes read; stops at the first error of the container itself (an
 /// error returned by `frame` is passed through as [`CaptureError::Io`]).
 pub fn read_frames(
     input: impl Read,
     limits: CaptureLimits,
-    mut frame: impl FnMut(Frame<'_>) -> io::Result<()>,
+    mut frame: impl FnMut(Option<Frame<'_>>) -> io::Result<()>,
 ) -> Result<u64, CaptureError> {
+    let short = Rc::new(Cell::new(false));
     let mut input = Filling {
         inner: input,
         first: 4,
+        short: Rc::clone(&short),
     };
     let mut head = [0u8; 4];
     let n = input.read(&mut head)?;
@@ -178,16 +186,17 @@ pub fn read_frames(
     let input = Filling {
         inner: io::Cursor::new(head).take(n as u64).chain(input.inner),
         first: FIRST_READ,
+        short: Rc::clone(&short),
     };
     let capacity = INITIAL_BUFFER.min(limits.max_block.max(4096));
     match format {
         CaptureFormat::Pcap => {
             let reader = LegacyPcapReader::new(capacity, input).map_err(|e| start_error(&e))?;
-            drive(reader, limits, &mut frame)
+            drive(reader, limits, &short, &mut frame)
         }
         CaptureFormat::PcapNg => {
             let reader = PcapNGReader::new(capacity, input).map_err(|e| start_error(&e))?;
-            drive(reader, limits, &mut frame)
+            drive(reader, limits, &short, &mut frame)
         }
     }
 }
@@ -238,7 +247,8 @@ fn units_per_sec(tsresol: u8) -> Option<u64> {
 fn drive<R: PcapReaderIterator>(
     mut reader: R,
     limits: CaptureLimits,
-    frame: &mut impl FnMut(Frame<'_>) -> io::Result<()>,
+    short: &Cell<bool>,
+    frame: &mut impl FnMut(Option<Frame<'_>>) -> io::Result<()>,
 ) -> Result<u64, CaptureError> {
     let mut state = State::default();
     let mut capacity = INITIAL_BUFFER.min(limits.max_block.max(4096));
@@ -264,6 +274,9 @@ fn drive<R: PcapReaderIterator>(
             Err(PcapError::Incomplete(_)) | Err(PcapError::BufferTooSmall) => {
                 if reader.reader_exhausted() {
                     return Err(CaptureError::Truncated { offset });
+                }
+                if short.get() {
+                    frame(None)?;
                 }
                 let before = reader.data().len();
                 reader
@@ -310,7 +323,7 @@ fn drive<R: PcapReaderIterator>(
 fn handle(
     state: &mut State,
     block: PcapBlockOwned<'_>,
-    frame: &mut impl FnMut(Frame<'_>) -> io::Result<()>,
+    frame: &mut impl FnMut(Option<Frame<'_>>) -> io::Result<()>,
 ) -> io::Result<()> {
     match block {
         PcapBlockOwned::LegacyHeader(h) => {
@@ -324,12 +337,12 @@ fn handle(
         PcapBlockOwned::Legacy(b) => {
             let (link, per_sec) = state.legacy.unwrap_or((Linktype::ETHERNET, 1e6));
             state.frames += 1;
-            frame(Frame {
+            frame(Some(Frame {
                 number: state.frames,
                 link,
                 ts: Some(f64::from(b.ts_sec) + f64::from(b.ts_usec) / per_sec),
                 data: b.data,
-            })?;
+            }))?;
         }
         PcapBlockOwned::NG(Block::SectionHeader(_)) => state.interfaces.clear(),
         PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
@@ -356,12 +369,12 @@ fn handle(
             let ts = (units / iface.units_per_sec) as f64
                 + (units % iface.units_per_sec) as f64 / iface.units_per_sec as f64
                 + iface.offset as f64;
-            frame(Frame {
+            frame(Some(Frame {
                 number: state.frames,
                 link: iface.link,
                 ts: Some(ts),
                 data: epb.packet_data(),
-            })?;
+            }))?;
         }
         PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
             state.frames += 1;
@@ -369,12 +382,12 @@ fn handle(
                 .interfaces
                 .first()
                 .map_or(UNDECLARED_INTERFACE, |i| i.link);
-            frame(Frame {
+            frame(Some(Frame {
                 number: state.frames,
                 link,
                 ts: None,
                 data: spb.packet_data(),
-            })?;
+            }))?;
         }
         PcapBlockOwned::NG(_) => {}
     }
@@ -445,7 +458,9 @@ mod tests {
     fn frames(bytes: &[u8]) -> Result<Vec<Seen>, CaptureError> {
         let mut out = Vec::new();
         read_frames(bytes, CaptureLimits::default(), |f| {
-            out.push((f.number, f.link.0, f.ts, f.data.to_vec()));
+            if let Some(f) = f {
+                out.push((f.number, f.link.0, f.ts, f.data.to_vec()));
+            }
             Ok(())
         })?;
         Ok(out)
