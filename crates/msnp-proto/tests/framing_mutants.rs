@@ -287,3 +287,97 @@ fn missing_trid_points_at_line_start() {
         (DecodeErrorKind::InvalidVerb, 0, None)
     );
 }
+
+/// A payload command carries its payload from exactly the version that introduced the payload
+/// (the first version of the verb), and not before.
+#[test]
+fn payload_from_its_first_version() {
+    // Payloads only where the dialect has them (by default they are read wherever sent).
+    let strict = |d: Dialect| Dialect {
+        leniency: msnp_proto::Leniency {
+            payload_outside_version: false,
+            ..msnp_proto::Leniency::DEFAULT
+        },
+        ..d
+    };
+    let server =
+        |v| strict(Dialect::notification(v).with_direction(msnp_proto::Direction::ServerToClient));
+    let client =
+        |v| strict(Dialect::notification(v).with_direction(msnp_proto::Direction::ClientToServer));
+    for (dialect, before, wire) in [
+        (
+            server(ProtocolVersion::Msnp11),
+            server(ProtocolVersion::Msnp10),
+            &b"UBX bob@hotmail.com 2\r\nhi"[..],
+        ),
+        (
+            client(ProtocolVersion::Msnp11),
+            client(ProtocolVersion::Msnp10),
+            b"UUX 3 2\r\nhi",
+        ),
+        (
+            client(ProtocolVersion::Msnp13),
+            client(ProtocolVersion::Msnp12),
+            b"ADL 4 5\r\n<ml/>",
+        ),
+    ] {
+        let mut d = Decoder::new(dialect, Limits::default());
+        match d.decode(wire) {
+            Ok(Status::Complete { consumed, value }) => {
+                assert_eq!(consumed, wire.len(), "{dialect:?}");
+                assert!(value.payload().is_some());
+            }
+            other => panic!("{dialect:?}: {other:?}"),
+        }
+        // One version earlier the verb has no payload: the number is an argument.
+        let mut d = Decoder::new(before, Limits::default());
+        match d.decode(wire) {
+            Ok(Status::Complete { value, .. }) => assert_eq!(value.payload(), None),
+            other => panic!("{before:?}: {other:?}"),
+        }
+    }
+}
+
+/// The decoder remembers each verb's framing rules per dialect: an error reply and the verbs
+/// next to it in the table never share a memory, whichever comes first.
+#[test]
+fn error_replies_and_table_neighbours_keep_their_own_rules() {
+    let d = Dialect::notification(ProtocolVersion::Msnp13)
+        .with_direction(msnp_proto::Direction::ServerToClient);
+    let error = &b"911 4 3\r\nabc"[..];
+    for line in [
+        &b"XFR 3 NS 198.51.100.1:1863 0 198.51.100.2:1863\r\n"[..],
+        b"VER 1 MSNP13 CVR0\r\n",
+        b"USR 2 OK alice@hotmail.com 1 0\r\n",
+    ] {
+        for order in [[error, line], [line, error]] {
+            let mut dec = Decoder::new(d, Limits::default());
+            for wire in order {
+                match dec.decode(wire) {
+                    Ok(Status::Complete { consumed, value }) => {
+                        assert_eq!(consumed, wire.len(), "{:?}", String::from_utf8_lossy(wire));
+                        assert_eq!(value.payload().is_some(), wire == error);
+                    }
+                    other => panic!("{:?}: {other:?}", String::from_utf8_lossy(wire)),
+                }
+            }
+        }
+    }
+}
+
+/// Unknown letter verbs at both ends of the table frame like any unknown verb.
+#[test]
+fn unknown_verbs_at_the_table_edges() {
+    for wire in [
+        &b"AAB 1 x\r\n"[..],
+        b"AAA 1\r\n",
+        b"ZZZ 1 y\r\n",
+        b"AZZ x\r\n",
+    ] {
+        let mut d = Decoder::new(ns(ProtocolVersion::Msnp12), Limits::default());
+        match d.decode(wire) {
+            Ok(Status::Complete { consumed, .. }) => assert_eq!(consumed, wire.len()),
+            other => panic!("{:?}: {other:?}", String::from_utf8_lossy(wire)),
+        }
+    }
+}
