@@ -545,6 +545,14 @@ impl<W: Write> Checker<W> {
         }
     }
 
+    /// Takes a run of items whose own findings are in.
+    fn take_all(&mut self, items: Vec<Item>, found: Vec<Alone>) -> io::Result<()> {
+        for (item, found) in items.into_iter().zip(found) {
+            self.take(item, found)?;
+        }
+        Ok(())
+    }
+
     /// Takes one item whose own findings are in.
     fn take(&mut self, item: Item, found: Alone) -> io::Result<()> {
         match item {
@@ -576,7 +584,7 @@ impl<W: Write> Checker<W> {
 /// checker in order.
 struct CheckSink<W: Write> {
     checker: Checker<W>,
-    batch: Batcher<Item, Alone>,
+    batch: Batcher<Item, Vec<Alone>>,
     /// Position and connection of the next command, as the input reports them.
     pos: (u64, u64),
     current: Option<u32>,
@@ -585,14 +593,15 @@ struct CheckSink<W: Write> {
 impl<W: Write> CheckSink<W> {
     fn push(&mut self, item: Item, bytes: usize) -> io::Result<()> {
         let checker = &mut self.checker;
-        self.batch
-            .push(item, bytes, &mut |item, found| checker.take(item, found))
+        self.batch.push(item, bytes, &mut |items, found| {
+            checker.take_all(items, found)
+        })
     }
 
     fn drain(&mut self) -> io::Result<()> {
         let checker = &mut self.checker;
         self.batch
-            .drain(&mut |item, found| checker.take(item, found))
+            .drain(&mut |items, found| checker.take_all(items, found))
     }
 }
 
@@ -665,12 +674,17 @@ pub fn check(
     };
     let mut sink = CheckSink {
         checker,
-        batch: Batcher::new(move |item: &Item| match item {
-            Item::Command { cmd, dialect, .. } => alone(&cmd.as_raw(), dialect, &xml),
-            Item::Error { .. } => Alone {
-                typed: None,
-                payload: None,
-            },
+        batch: Batcher::new(move |items: &[Item]| {
+            items
+                .iter()
+                .map(|item| match item {
+                    Item::Command { cmd, dialect, .. } => alone(&cmd.as_raw(), dialect, &xml),
+                    Item::Error { .. } => Alone {
+                        typed: None,
+                        payload: None,
+                    },
+                })
+                .collect()
         }),
         pos: (0, 0),
         current: None,

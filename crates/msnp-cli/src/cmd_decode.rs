@@ -61,9 +61,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let xml = args.dialect.xml_limits();
     if args.stats {
         let mut sink = StatsSink::new();
-        let decoded = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
-            .and_then(|bytes| sink.finish().map(|()| bytes));
-        match decoded {
+        match crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink) {
             Ok(bytes) => {
                 let report = sink.report(bytes, started.elapsed().as_secs_f64());
                 eprintln!(

@@ -29,7 +29,7 @@ fn big_transcript() -> (String, usize) {
 fn run(args: &[&str], threads: &str) -> (Option<i32>, Vec<u8>) {
     let out = Command::new(util::BIN)
         .args(args)
-        .env("RAYON_NUM_THREADS", threads)
+        .env("MSNP_THREADS", threads)
         .output()
         .expect("run msnp");
     (out.status.code(), out.stdout)
@@ -84,7 +84,7 @@ fn parallel_output_is_the_sequential_output() {
     let stats = |threads: &str| {
         let out = Command::new(util::BIN)
             .args(["decode", "--stats", "--input", "transcript", path])
-            .env("RAYON_NUM_THREADS", threads)
+            .env("MSNP_THREADS", threads)
             .output()
             .expect("run msnp");
         let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stats JSON");

@@ -31,10 +31,10 @@ enum Pending {
     Line(Vec<u8>),
 }
 
-/// A formatted record line, and whether it is flagged.
+/// A run of formatted record lines, and how many of them are flagged.
 struct Formatted {
-    line: Vec<u8>,
-    flagged: bool,
+    lines: Vec<u8>,
+    flagged: u64,
 }
 
 /// Formats one command's record (and its newline) into `out`; returns 1 if it is flagged.
@@ -53,33 +53,31 @@ fn format_record(
     Ok(u64::from(rec.error.is_some()))
 }
 
-impl<W: Write> JsonSink<W> {
-    /// A writer to `out`, decoding payload documents within `xml`.
-    pub(crate) fn new(out: W, xml: XmlLimits) -> Self {
-        let batch = Batcher::new(move |p: &Pending| match p {
+/// Formats a run of records into one buffer.
+fn format_chunk(chunk: &[Pending], xml: &XmlLimits) -> io::Result<Formatted> {
+    let mut lines = Vec::with_capacity(chunk.len() * 256);
+    let mut flagged = 0;
+    for p in chunk {
+        match p {
             Pending::Command {
                 cmd,
                 dialect,
                 context,
-            } => {
-                let mut line = Vec::with_capacity(256 + cmd.frame().len() * 2);
-                let flagged = format_record(&cmd.as_raw(), dialect, *context, &xml, &mut line)?;
-                Ok(Formatted {
-                    line,
-                    flagged: flagged > 0,
-                })
-            }
-            // Nothing to do: written as it is.
-            Pending::Line(_) => Ok(Formatted {
-                line: Vec::new(),
-                flagged: false,
-            }),
-        });
+            } => flagged += format_record(&cmd.as_raw(), dialect, *context, xml, &mut lines)?,
+            Pending::Line(l) => lines.extend_from_slice(l),
+        }
+    }
+    Ok(Formatted { lines, flagged })
+}
+
+impl<W: Write> JsonSink<W> {
+    /// A writer to `out`, decoding payload documents within `xml`.
+    pub(crate) fn new(out: W, xml: XmlLimits) -> Self {
         Self {
             out,
             errors: 0,
             context: (None, None),
-            batch,
+            batch: Batcher::new(move |chunk: &[Pending]| format_chunk(chunk, &xml)),
         }
     }
 
@@ -87,33 +85,22 @@ impl<W: Write> JsonSink<W> {
     fn push(&mut self, p: Pending, bytes: usize) -> io::Result<()> {
         let (out, errors) = (&mut self.out, &mut self.errors);
         self.batch
-            .push(p, bytes, &mut |p, r| write_done(out, errors, p, r))
+            .push(p, bytes, &mut |_, r| write_done(out, errors, r))
     }
 
     /// Writes everything still batched and flushes the output.
     pub(crate) fn finish(&mut self) -> io::Result<()> {
         let (out, errors) = (&mut self.out, &mut self.errors);
-        self.batch
-            .drain(&mut |p, r| write_done(out, errors, p, r))?;
+        self.batch.drain(&mut |_, r| write_done(out, errors, r))?;
         self.out.flush()
     }
 }
 
-/// Writes one finished record.
-fn write_done(
-    out: &mut impl Write,
-    errors: &mut u64,
-    p: Pending,
-    r: io::Result<Formatted>,
-) -> io::Result<()> {
-    match p {
-        Pending::Line(line) => out.write_all(&line),
-        Pending::Command { .. } => {
-            let f = r?;
-            *errors += u64::from(f.flagged);
-            out.write_all(&f.line)
-        }
-    }
+/// Writes a finished run of records.
+fn write_done(out: &mut impl Write, errors: &mut u64, r: io::Result<Formatted>) -> io::Result<()> {
+    let f = r?;
+    *errors += f.flagged;
+    out.write_all(&f.lines)
 }
 
 impl<W: Write> Sink for JsonSink<W> {

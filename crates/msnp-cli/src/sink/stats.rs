@@ -2,10 +2,9 @@
 
 use std::io;
 
-use msnp_proto::{Dialect, Direction, OwnedCommand, RawCommand};
+use msnp_proto::{Dialect, Direction, RawCommand};
 
 use super::Sink;
-use crate::batch::Batcher;
 use crate::record::ErrorBody;
 
 /// Counts per verb (indexed by the verb's three bytes) and per direction.
@@ -16,27 +15,7 @@ pub(crate) struct StatsSink {
     payload_bytes: u64,
     /// Framing and typed errors so far.
     pub(crate) errors: u64,
-    error_kinds: ErrorKinds,
-    /// The typed check of each command, on the other cores while framing goes on.
-    typed: Batcher<(OwnedCommand, Dialect), Option<String>>,
-}
-
-type ErrorKinds = std::collections::BTreeMap<String, u64>;
-
-/// The kind of the typed error of a command, if it has one.
-fn typed_error(cmd: &RawCommand<'_>, dialect: &Dialect) -> Option<String> {
-    // The same typed check as the records, so the exit status agrees with a plain decode.
-    msnp_proto::message::Message::decode(cmd, dialect)
-        .err()
-        .map(|e| crate::record::error_kind_name(&format!("{e:?}")))
-}
-
-/// Counts one typed error.
-fn count_typed(errors: &mut u64, kinds: &mut ErrorKinds, kind: Option<String>) {
-    if let Some(kind) = kind {
-        *errors += 1;
-        *kinds.entry(kind).or_default() += 1;
-    }
+    error_kinds: std::collections::BTreeMap<String, u64>,
 }
 
 fn verb_index(v: &[u8; 3]) -> usize {
@@ -73,15 +52,15 @@ impl Sink for StatsSink {
             None => 2,
         }] += 1;
         self.payload_bytes += cmd.payload().map_or(0, |p| p.len() as u64);
-        let (errors, kinds) = (&mut self.errors, &mut self.error_kinds);
-        self.typed.push(
-            (cmd.to_owned_command(), *dialect),
-            cmd.wire_len(),
-            &mut |_, kind| {
-                count_typed(errors, kinds, kind);
-                Ok::<_, io::Error>(())
-            },
-        )
+        // The same typed check as the records, so the exit status agrees with a plain decode.
+        if let Err(e) = msnp_proto::message::Message::decode(cmd, dialect) {
+            self.errors += 1;
+            *self
+                .error_kinds
+                .entry(crate::record::error_kind_name(&format!("{e:?}")))
+                .or_default() += 1;
+        }
+        Ok(())
     }
     fn error(&mut self, body: ErrorBody<'_>) -> io::Result<()> {
         self.errors += 1;
@@ -100,19 +79,7 @@ impl StatsSink {
             payload_bytes: 0,
             errors: 0,
             error_kinds: Default::default(),
-            typed: Batcher::new(|(cmd, dialect): &(OwnedCommand, Dialect)| {
-                typed_error(&cmd.as_raw(), dialect)
-            }),
         }
-    }
-
-    /// Waits for the typed checks still running.
-    pub(crate) fn finish(&mut self) -> io::Result<()> {
-        let (errors, kinds) = (&mut self.errors, &mut self.error_kinds);
-        self.typed.drain(&mut |_, kind| {
-            count_typed(errors, kinds, kind);
-            Ok::<_, io::Error>(())
-        })
     }
 
     /// The `--stats` report for `bytes` of input read in `secs`.
