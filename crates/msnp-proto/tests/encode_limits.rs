@@ -113,3 +113,35 @@ fn non_ascii_arguments_in_strict_dialects() {
         .encode_to_vec(&strict(d), &mut Vec::new())
         .unwrap();
 }
+
+/// A payload of exactly the payload limit is written (and reads back); one byte more is refused.
+#[test]
+fn payload_limit_at_its_edge() {
+    use msnp_proto::message::PayloadCommand;
+    use std::borrow::Cow;
+    let d = client(ProtocolVersion::Msnp13);
+    let max = Limits::default().max_payload;
+    let adl = |n: usize| {
+        Message::Adl(PayloadCommand {
+            trid: TrId(9),
+            payload: Cow::Owned(vec![b'x'; n]),
+        })
+    };
+    let mut out = Vec::new();
+    adl(max)
+        .encode_to_vec(&d, &mut out)
+        .expect("exactly the limit");
+    let head = format!("ADL 9 {max}\r\n");
+    assert_eq!(out.len(), head.len() + max);
+    assert!(out.starts_with(head.as_bytes()));
+    let mut dec = msnp_proto::Decoder::new(d, Limits::default());
+    match dec.decode(&out) {
+        Ok(msnp_proto::Status::Complete { consumed, value }) => {
+            assert_eq!(consumed, out.len());
+            assert_eq!(value.payload().map(<[u8]>::len), Some(max));
+        }
+        other => panic!("{other:?}"),
+    }
+    let e = adl(max + 1).encode_to_vec(&d, &mut Vec::new()).unwrap_err();
+    assert_eq!(e, EncodeError::PayloadTooLarge { len: max + 1, max });
+}
