@@ -35,7 +35,6 @@ pub(crate) struct Batcher<T, R> {
     filling: Vec<T>,
     bytes: usize,
     threads: usize,
-    _result: std::marker::PhantomData<fn() -> R>,
 }
 
 impl<T: Send + Sync, R: Send> Batcher<T, R> {
@@ -54,7 +53,6 @@ impl<T: Send + Sync, R: Send> Batcher<T, R> {
             filling: Vec::new(),
             bytes: 0,
             threads: threads.max(1),
-            _result: std::marker::PhantomData,
         }
     }
 
