@@ -8,8 +8,10 @@ pub mod pcap;
 pub(crate) mod transcript;
 pub(crate) mod wire;
 
+use std::cell::Cell;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::{Direction, Limits};
@@ -89,5 +91,33 @@ pub fn decode_reader(
         InputFormat::Pcap => pcap::decode_capture(chained, config, sink),
         InputFormat::Transcript => transcript::decode_transcript(chained, config, sink),
         InputFormat::Wire | InputFormat::Auto => wire::decode_wire(chained, config, sink),
+    }
+}
+
+/// A reader that notes, in a flag its owner keeps, whether its last read returned less than
+/// was asked for: the next read may block (a live stream), so pending records should go out
+/// first. A file fills every read until its end.
+pub(crate) struct ShortReads<R> {
+    inner: R,
+    short: Rc<Cell<bool>>,
+}
+
+impl<R> ShortReads<R> {
+    /// Wraps `inner`; the flag starts false.
+    pub(crate) fn new(inner: R) -> (Self, Rc<Cell<bool>>) {
+        let short = Rc::new(Cell::new(false));
+        let reader = Self {
+            inner,
+            short: Rc::clone(&short),
+        };
+        (reader, short)
+    }
+}
+
+impl<R: Read> Read for ShortReads<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.short.set(n < buf.len());
+        Ok(n)
     }
 }

@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use msnp_proto::DecodeError;
 use msnp_proto::stream::{Position, TrackedDecoder, WireItem};
 
-use super::InputConfig;
+use super::{InputConfig, ShortReads};
 use crate::record::{ErrorBody, dir_code};
 use crate::sink::Sink;
 
@@ -65,15 +65,12 @@ pub(crate) fn decode_wire(
     let mut dec = TrackedDecoder::new(config.tracker.clone(), config.direction, config.limits)
         .with_line_numbers(wants_position);
     let mut connection = None;
-    let mut input = ShortReads {
-        inner: &mut input,
-        short: false,
-    };
+    let (mut input, short) = ShortReads::new(&mut input);
     loop {
         dec.for_each_item(|item| emit(item, wants_position, &mut connection, sink))?;
         // The last read did not fill the buffer, so the next may block (a live stream): let the
         // records out first. A file fills every read until its end, and is never held up.
-        if input.short {
+        if short.get() {
             sink.idle()?;
         }
         if dec.fill_from(&mut input)? == 0 {
@@ -84,18 +81,4 @@ pub(crate) fn decode_wire(
         emit(&item, wants_position, &mut connection, sink)?;
     }
     Ok(dec.bytes_seen())
-}
-
-/// A reader that remembers whether its last read returned less than was asked for.
-struct ShortReads<R> {
-    inner: R,
-    short: bool,
-}
-
-impl<R: Read> Read for ShortReads<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.short = n < buf.len();
-        Ok(n)
-    }
 }

@@ -3,10 +3,11 @@
 
 use std::cell::Cell;
 use std::io::{self, Read};
-use std::rc::Rc;
 
 use pcap_parser::traits::{PcapNGPacketBlock, PcapReaderIterator};
 use pcap_parser::{Block, LegacyPcapReader, Linktype, PcapBlockOwned, PcapError, PcapNGReader};
+
+use crate::input::ShortReads;
 
 /// Which container a capture uses, from its first four bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,8 +129,6 @@ pub struct Frame<'a> {
 struct Filling<R> {
     inner: R,
     first: usize,
-    /// Set when a read returned less than asked for: the next may block (a live capture).
-    short: Rc<Cell<bool>>,
 }
 
 impl<R: Read> Read for Filling<R> {
@@ -144,7 +143,6 @@ impl<R: Read> Read for Filling<R> {
                 Err(e) => return Err(e),
             }
         }
-        self.short.set(got < buf.len());
         Ok(got)
     }
 }
@@ -173,11 +171,10 @@ pub fn read_frames(
     limits: CaptureLimits,
     mut frame: impl FnMut(Option<Frame<'_>>) -> io::Result<()>,
 ) -> Result<u64, CaptureError> {
-    let short = Rc::new(Cell::new(false));
+    let (input, short) = ShortReads::new(input);
     let mut input = Filling {
         inner: input,
         first: 4,
-        short: Rc::clone(&short),
     };
     let mut head = [0u8; 4];
     let n = input.read(&mut head)?;
@@ -186,7 +183,6 @@ pub fn read_frames(
     let input = Filling {
         inner: io::Cursor::new(head).take(n as u64).chain(input.inner),
         first: FIRST_READ,
-        short: Rc::clone(&short),
     };
     let capacity = INITIAL_BUFFER.min(limits.max_block.max(4096));
     match format {
