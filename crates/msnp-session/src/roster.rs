@@ -208,25 +208,14 @@ impl Circle {
     /// The member for `handle` (`nid:handle`, a `via` is dropped), created when there is room.
     pub(crate) fn add_member(&mut self, handle: &str, max: usize) -> Option<&mut CircleMember> {
         let h = Handle::parse(handle).ok()?;
-        let k = key(&h);
-        if !self.members.contains_key(&k) {
-            if self.members.len() >= max {
-                return None;
-            }
-            let written = match h.network() {
+        bounded_entry(&mut self.members, &key(&h), max, || CircleMember {
+            handle: match h.network() {
                 Some(n) => format!("{}:{}", n.0, h.address()),
                 None => h.address().to_owned(),
-            };
-            self.members.insert(
-                k.clone(),
-                CircleMember {
-                    handle: written,
-                    friendly_name: h.address().to_owned(),
-                    presence: ContactPresence::default(),
-                },
-            );
-        }
-        self.members.get_mut(&k)
+            },
+            friendly_name: h.address().to_owned(),
+            presence: ContactPresence::default(),
+        })
     }
 
     /// Removes a member.
@@ -328,6 +317,22 @@ pub struct CircleMember {
 /// Most properties kept per contact or for the user (the protocol names eight).
 const MAX_PROPERTIES: usize = 32;
 
+/// The value for `k` in `map`, made by `make` when absent and the map holds fewer than `max`.
+fn bounded_entry<'m, V>(
+    map: &'m mut BTreeMap<String, V>,
+    k: &str,
+    max: usize,
+    make: impl FnOnce() -> V,
+) -> Option<&'m mut V> {
+    if !map.contains_key(k) {
+        if map.len() >= max {
+            return None;
+        }
+        map.insert(k.to_owned(), make());
+    }
+    map.get_mut(k)
+}
+
 fn decoded(t: &UrlText<'_>) -> String {
     t.decoded().into_owned()
 }
@@ -411,17 +416,9 @@ impl Roster {
     /// The circle with this address, created when there is room (`max` circles).
     pub(crate) fn circle_entry(&mut self, address: &str, max: usize) -> Option<&mut Circle> {
         let h = Handle::parse(address).ok()?;
-        let k = key(&h);
-        if !self.circles.contains_key(&k) {
-            if self.circles.len() >= max {
-                return None;
-            }
-            self.circles.insert(
-                k.clone(),
-                Circle::new(h.address().to_owned(), ListBits::NONE),
-            );
-        }
-        self.circles.get_mut(&k)
+        bounded_entry(&mut self.circles, &key(&h), max, || {
+            Circle::new(h.address().to_owned(), ListBits::NONE)
+        })
     }
 
     /// The contact for `handle`, created when there is room for it (`max` contacts).
@@ -431,13 +428,7 @@ impl Roster {
 
     /// [`upsert`](Self::upsert) with the handle's key already made.
     fn upsert_at(&mut self, k: &str, handle: &Handle<'_>, max: usize) -> Option<&mut Contact> {
-        if !self.contacts.contains_key(k) {
-            if self.contacts.len() >= max {
-                return None;
-            }
-            self.contacts.insert(k.to_owned(), Contact::new(handle));
-        }
-        self.contacts.get_mut(k)
+        bounded_entry(&mut self.contacts, k, max, || Contact::new(handle))
     }
 
     /// The contact for a handle or (MSNP10+) a GUID, as `REM` names it.
