@@ -40,6 +40,26 @@ fn slp_chunks(msg: &SlpMessage<'_>, identifier: u32) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// One whole MSN object data message of `data` for `session_id`, as P2Pv1 binary.
+fn data_chunk(session_id: u32, identifier: u32, data: &[u8]) -> Vec<u8> {
+    let len = data.len() as u32;
+    let header = P2pHeader {
+        session_id,
+        identifier,
+        total_size: u64::from(len),
+        length: len,
+        flags: flags::MSNOBJ_DATA,
+        ..P2pHeader::default()
+    };
+    v1::P2pMessage {
+        header,
+        data: data.to_vec().into(),
+        footer: 1,
+    }
+    .to_bytes()
+    .to_vec()
+}
+
 fn feed(s: &mut P2pSession, now: Instant, chunks: &[Vec<u8>]) -> Result<(), TransferError> {
     let mut last = Ok(());
     for c in chunks {
@@ -154,20 +174,7 @@ fn missing_ack_and_missing_data_time_out_both_sides() {
 #[test]
 fn data_for_an_unknown_session_is_dropped_unacknowledged() {
     let mut bob = session(BOB, ALICE, 2);
-    let chunk = P2pHeader {
-        session_id: 1234,
-        identifier: 9,
-        total_size: 3,
-        length: 3,
-        flags: flags::MSNOBJ_DATA,
-        ..P2pHeader::default()
-    };
-    let bytes = v1::P2pMessage {
-        header: chunk,
-        data: (&b"abc"[..]).into(),
-        footer: 1,
-    }
-    .to_bytes();
+    let bytes = data_chunk(1234, 9, b"abc");
     assert_eq!(
         bob.handle_p2p(Instant::now(), Some(BOB), &bytes),
         Err(TransferError::UnknownSession(1234))
@@ -238,34 +245,11 @@ fn object_size_lie_fails_the_transfer() {
     let invite_msg = sent_slp(&mut alice).remove(0);
     // Bob (scripted) accepts, then announces 11 bytes instead of 10.
     let ok = SlpMessage::accept_session(&invite_msg, sid).unwrap();
-    let chunks: Vec<Vec<u8>> = {
-        let bytes = ok.to_bytes().unwrap();
-        let t = P2pHeader {
-            identifier: 500,
-            ..P2pHeader::default()
-        };
-        v1::split(t, &bytes, 1202, 0)
-            .map(|c| c.to_bytes())
-            .collect()
-    };
-    for c in &chunks {
+    for c in &slp_chunks(&ok, 500) {
         alice.handle_p2p(now, Some(ALICE), c).unwrap();
     }
     assert_eq!(alice.transfer(sid).unwrap().state, TransferState::Receiving);
-    let lie = P2pHeader {
-        session_id: sid,
-        identifier: 501,
-        total_size: 11,
-        length: 11,
-        flags: flags::MSNOBJ_DATA,
-        ..P2pHeader::default()
-    };
-    let bytes = v1::P2pMessage {
-        header: lie,
-        data: vec![0u8; 11].into(),
-        footer: 1,
-    }
-    .to_bytes();
+    let bytes = data_chunk(sid, 501, &[0u8; 11]);
     let want = TransferError::SizeMismatch {
         session_id: sid,
         expected: 10,
