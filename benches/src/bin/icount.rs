@@ -12,7 +12,7 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use msnp_bench::{Corpus, Profile, corpus, loopback_login};
+use msnp_bench::{Corpus, Profile, corpus, loopback_login, memchr_split};
 use msnp_proto::message::Message;
 use msnp_proto::{Decoder, Dialect, Limits, ProtocolVersion, Status};
 
@@ -33,6 +33,12 @@ fn icount_measure_raw(c: &Corpus) -> usize {
         }
     }
     n
+}
+
+/// The yardstick (a memchr line and token split) over the same input, for the ratio; not gated.
+#[inline(never)]
+fn icount_measure_yardstick(c: &Corpus) -> usize {
+    c.segments.iter().map(|s| memchr_split(&s.bytes)).sum()
 }
 
 #[inline(never)]
@@ -81,6 +87,7 @@ fn main() -> ExitCode {
     let c = corpus(Profile::Mixed, SIZE, SEED);
     let result = match workload.as_str() {
         "raw" => icount_measure_raw(black_box(&c)),
+        "yardstick" => icount_measure_yardstick(black_box(&c)),
         "typed" => icount_measure_typed(black_box(&c)),
         "encode" => {
             let mut messages = Vec::with_capacity(c.commands());
@@ -98,7 +105,7 @@ fn main() -> ExitCode {
             icount_measure_encode(black_box(&messages), &mut out)
         }
         _ => {
-            eprintln!("usage: icount raw|typed|encode|login");
+            eprintln!("usage: icount raw|typed|encode|login|yardstick");
             return ExitCode::from(2);
         }
     };

@@ -19,6 +19,7 @@ mod own;
 pub mod p2p;
 pub mod payload;
 pub mod raw;
+mod scan;
 pub mod status;
 pub mod stream;
 pub mod text;

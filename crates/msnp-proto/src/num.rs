@@ -31,6 +31,30 @@ pub(crate) fn parse_u64(s: &[u8], zeros: LeadingZeros) -> Option<u64> {
     })
 }
 
+/// Reads the decimal that `s` starts with, when it is a whole token (followed by a space or
+/// the end) of at most 10 digits that fits a `u32` (leading zeros allowed, as [`parse_u32`]
+/// with [`LeadingZeros::Allow`] reads a token); also returns how many digits it took.
+#[inline(always)]
+pub(crate) fn leading_u32_token(s: &[u8]) -> Option<(u32, usize)> {
+    let mut n = 0u64;
+    let mut digits = 0usize;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            if b != b' ' {
+                return None;
+            }
+            break;
+        }
+        digits += 1;
+        if digits > 10 {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    let n = u32::try_from(n).ok()?;
+    (digits > 0).then_some((n, digits))
+}
+
 /// Reads an unsigned decimal that fits a `u32`, written in at most 10 digits (leading zeros
 /// count: a field of a `u32` is never wider than `4294967295`).
 #[inline]
@@ -58,6 +82,36 @@ pub(crate) fn decimal_digits(mut n: u64) -> ([u8; 20], usize) {
 
 #[cfg(test)]
 mod tests {
+    /// The token reader agrees with the token parser on the token a line starts with.
+    #[test]
+    fn leading_token_agrees_with_parse_u32() {
+        for line in [
+            &b""[..],
+            b" 1",
+            b"0",
+            b"007 x",
+            b"12a",
+            b"12 a",
+            b"4294967295",
+            b"4294967296",
+            b"00000000001",
+            b"0000000001 9",
+            b"99999999999",
+            b"-1",
+            b"1 ",
+            b"12\r",
+        ] {
+            let token = line.split(|&b| b == b' ').next().unwrap_or_default();
+            let expected = parse_u32(token, Allow).map(|t| (t, token.len()));
+            assert_eq!(
+                leading_u32_token(line),
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
+
     use super::LeadingZeros::{Allow, Reject};
     use super::*;
 

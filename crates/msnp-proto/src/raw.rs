@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 
+use crate::scan;
 use crate::verb::{TrId, Verb};
 
 /// The most tokens (verb included) a line can hold; `Limits::max_tokens` may lower it.
@@ -10,47 +11,110 @@ use crate::verb::{TrId, Verb};
 /// The longest real lines are a client `VER` listing every dialect (23 tokens) and `CVR`/`SDC` (≈ 11).
 pub const MAX_TOKENS: usize = 24;
 
-/// Token positions in a line: `(start, end)` byte offsets, verb first. No allocation.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Spans {
-    pub(crate) n: u8,
-    pub(crate) at: [(u16, u16); MAX_TOKENS],
-}
-
-impl core::fmt::Debug for Spans {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_list().entries(&self.at[..self.n as usize]).finish()
-    }
-}
-
 /// Everything known about a framed command except its bytes; shared by the borrowed and owned forms.
+///
+/// Token positions are not stored: the tokens are found again when asked for (the line is short
+/// and already checked), which keeps a decoded command small and cheap to hand around.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Meta {
-    pub(crate) spans: Spans,
     /// Length of the line without its terminator.
     pub(crate) line_len: u16,
+    /// Byte offset of the first argument in the line (`line_len` when there is none).
+    pub(crate) args_at: u16,
     /// 2 for CRLF, 1 for a bare LF (accepted by leniency).
     pub(crate) term_len: u8,
+    /// Tokens on the line, verb included.
+    pub(crate) tokens: u8,
     /// Index of the first argument token (1, or 2 after a TrID).
     pub(crate) first_arg: u8,
     /// One past the last argument token (the length token, when present, is not an argument).
     pub(crate) arg_end: u8,
-    pub(crate) trid: Option<TrId>,
     pub(crate) has_payload: bool,
     pub(crate) verb: Verb,
+    pub(crate) trid: Option<TrId>,
 }
 
 impl Meta {
-    fn token<'a>(&self, line: &'a [u8], i: usize) -> Option<&'a [u8]> {
-        if i >= self.spans.n as usize {
-            return None;
-        }
-        let (s, e) = self.spans.at[i];
-        line.get(s as usize..e as usize)
-    }
     fn payload_start(&self) -> usize {
         self.line_len as usize + self.term_len as usize
     }
+    fn arg_count(&self) -> usize {
+        self.arg_end.saturating_sub(self.first_arg) as usize
+    }
+}
+
+/// The tokens of a checked line, in order: runs of bytes other than SP. The runs of spaces a
+/// lenient dialect accepts separate tokens like one space does.
+#[derive(Clone, Debug)]
+pub(crate) struct Tokens<'a> {
+    rest: &'a [u8],
+    /// Tokens still to come: the count the decoder found, so the iterator knows its length.
+    left: usize,
+}
+
+impl<'a> Tokens<'a> {
+    /// The first `count` tokens of `rest`.
+    pub(crate) fn new(rest: &'a [u8], count: usize) -> Self {
+        Self { rest, left: count }
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.left == 0 {
+            return None;
+        }
+        let start = self.rest.iter().position(|&b| b != b' ')?;
+        let rest = &self.rest[start..];
+        let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+        let (token, after) = rest.split_at(end);
+        self.rest = after;
+        self.left -= 1;
+        Some(token)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Tokens<'_> {}
+
+/// Splits a checked line into tokens from byte `from` on, as [`Tokens`] does, writing each
+/// token's `(start, end)` offsets into `out` until it is full; returns how many it wrote.
+///
+/// Sixteen bytes at a time: the typed layer reads every argument, so it finds them all in one pass.
+pub(crate) fn token_spans(line: &[u8], from: usize, out: &mut [(u16, u16)]) -> usize {
+    let (mut n, mut start) = (0usize, from);
+    // Lines are at most u16::MAX bytes (the decoder's limit), so offsets fit.
+    let mut boundary = |sp: usize| {
+        if sp > start
+            && let Some(slot) = out.get_mut(n)
+        {
+            *slot = (start as u16, sp as u16);
+            n += 1;
+        }
+        start = sp + 1;
+    };
+    let body = line.get(from..).unwrap_or_default();
+    let mut chunks = body.chunks_exact(16);
+    let mut base = from;
+    let mut spaces = |(mut mask, _): (u64, u64), base: usize| {
+        while mask != 0 {
+            boundary(base + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+    };
+    for c in &mut chunks {
+        spaces(scan::block(c.try_into().unwrap_or([b'A'; 16])), base);
+        base += 16;
+    }
+    spaces(scan::tail_block(chunks.remainder()), base);
+    boundary(line.len());
+    n
 }
 
 /// One command, borrowed from the input: its line, token positions and payload. Zero-copy.
@@ -103,51 +167,43 @@ impl<'a> RawCommand<'a> {
     }
 
     /// Every token of the line, verb first (TrID and payload length included).
+    ///
+    /// The tokens are found as the iterator goes (a scan of the line): walk them once rather
+    /// than calling [`token`](Self::token) for every index.
     pub fn tokens(&self) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
-        let meta = self.meta;
-        let line = self.line();
-        (0..meta.spans.n as usize).map(move |i| meta.token(line, i).unwrap_or_default())
+        Tokens::new(self.line(), self.meta.tokens as usize)
     }
 
     /// Token `i` of the line (0 = the verb).
     pub fn token(&self, i: usize) -> Option<&'a [u8]> {
-        self.meta.token(self.line(), i)
-    }
-
-    /// Byte range of token `i` within [`line`](Self::line).
-    pub(crate) fn token_range(&self, i: usize) -> Option<core::ops::Range<usize>> {
-        (i < self.meta.spans.n as usize).then(|| {
-            let (s, e) = self.meta.spans.at[i];
-            s as usize..e as usize
-        })
+        self.tokens().nth(i)
     }
 
     /// Number of tokens on the line, verb included.
     pub fn token_count(&self) -> usize {
-        self.meta.spans.n as usize
+        self.meta.tokens as usize
     }
 
     /// The arguments: the tokens after the verb and the TrID, without the payload length.
     pub fn args(&self) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
-        let meta = self.meta;
-        let line = self.line();
-        (meta.first_arg as usize..meta.arg_end as usize)
-            .map(move |i| meta.token(line, i).unwrap_or_default())
+        Tokens::new(self.args_line(), self.meta.arg_count())
+    }
+
+    /// The line from its first argument on (empty when it has none).
+    pub(crate) fn args_line(&self) -> &'a [u8] {
+        self.line()
+            .get(self.meta.args_at as usize..)
+            .unwrap_or_default()
     }
 
     /// Argument `i` (0 = the first token after the verb and the TrID).
     pub fn arg(&self, i: usize) -> Option<&'a [u8]> {
-        let idx = self.meta.first_arg as usize + i;
-        if idx < self.meta.arg_end as usize {
-            self.token(idx)
-        } else {
-            None
-        }
+        self.args().nth(i)
     }
 
     /// Number of arguments (see [`args`](Self::args)).
     pub fn arg_count(&self) -> usize {
-        (self.meta.arg_end - self.meta.first_arg) as usize
+        self.meta.arg_count()
     }
 
     /// The payload, when this is a payload command (`Some(&[])` for a zero length).
@@ -244,13 +300,39 @@ impl<'a> From<&RawCommand<'a>> for OwnedCommand {
 mod tests {
     use super::*;
 
-    /// Debug output (a decoder waiting for a payload shows it) lists the used spans only.
+    /// Runs of spaces separate like one; the count bounds the walk, so a payload-length token
+    /// past it is not yielded.
     #[test]
-    fn spans_debug_lists_used_spans() {
-        let mut at = [(0, 0); MAX_TOKENS];
-        at[0] = (0, 3);
-        at[1] = (4, 5);
-        assert_eq!(format!("{:?}", Spans { n: 2, at }), "[(0, 3), (4, 5)]");
-        assert_eq!(format!("{:?}", Spans { n: 0, at }), "[]");
+    fn tokens_skip_runs_of_spaces_and_stop_at_the_count() {
+        let line = b"ILN 9  NLN   bob@x.com 1";
+        let all: Vec<_> = Tokens::new(line, 5).collect();
+        assert_eq!(all, [&b"ILN"[..], b"9", b"NLN", b"bob@x.com", b"1"]);
+        let mut two = Tokens::new(line, 2);
+        assert_eq!(two.len(), 2);
+        assert_eq!(two.next(), Some(&b"ILN"[..]));
+        assert_eq!(two.len(), 1);
+        assert_eq!(two.next(), Some(&b"9"[..]));
+        assert_eq!(two.next(), None);
+        assert_eq!(Tokens::new(b"   ", 3).next(), None);
+    }
+
+    /// The span split agrees with the iterator from any starting byte, across word boundaries,
+    /// and stops when its table is full.
+    #[test]
+    fn token_spans_agree_with_tokens() {
+        let line = b"ILN 9  NLN   bob@hotmail.com 1 Bob%20Smith 268435492 %3Cmsnobj%2F%3E ";
+        let count = Tokens::new(line, usize::MAX).count();
+        for from in 0..line.len() {
+            let mut out = [(0, 0); MAX_TOKENS];
+            let n = token_spans(line, from, &mut out);
+            let found: Vec<_> = out[..n]
+                .iter()
+                .map(|&(s, e)| &line[s as usize..e as usize])
+                .collect();
+            let expected: Vec<_> = Tokens::new(&line[from..], usize::MAX).take(count).collect();
+            assert_eq!(found, expected, "from {from}");
+            let mut two = [(0, 0); 2];
+            assert_eq!(token_spans(line, from, &mut two), expected.len().min(2));
+        }
     }
 }

@@ -43,14 +43,25 @@ verbs!(
     UBM, UBN, UBX, URL, USR, UUM, UUN, UUX, VAS, VER, XFR,
 );
 
+/// Whether every byte of `w` (each below 0x80) is in `lo..=hi`: adding `0x80 - lo` sets a
+/// lane's top bit exactly when the lane is at least `lo`, and no carry leaves a lane.
+const fn lanes_within(w: u32, lo: u8, hi: u8) -> bool {
+    const fn splat(b: u8) -> u32 {
+        b as u32 * 0x0101_0101
+    }
+    let at_least_lo = w + splat(0x80 - lo);
+    let above_hi = w + splat(0x7f - hi);
+    at_least_lo & !above_hi & 0x8080_8080 == 0x8080_8080
+}
+
 impl Verb {
     /// Validates three bytes as a verb: `A`–`Z` only, or `0`–`9` only.
-    #[inline]
+    #[inline(always)]
     pub const fn new(b: [u8; 3]) -> Option<Self> {
-        let letters =
-            b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() && b[2].is_ascii_uppercase();
-        let digits = b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2].is_ascii_digit();
-        if letters || digits {
+        // The three bytes and a copy of the first in one word, each range checked in every lane
+        // at once: the decoder asks this of every line.
+        let w = u32::from_le_bytes([b[0], b[1], b[2], b[0]]);
+        if w & 0x8080_8080 == 0 && (lanes_within(w, b'A', b'Z') || lanes_within(w, b'0', b'9')) {
             Some(Self(b))
         } else {
             None
@@ -191,6 +202,28 @@ impl TrIdCounter {
 
 #[cfg(test)]
 mod tests {
+    /// The word check agrees with the byte rule on every byte in every position.
+    #[test]
+    fn new_agrees_with_the_byte_rule() {
+        let rule =
+            |b: [u8; 3]| b.iter().all(u8::is_ascii_uppercase) || b.iter().all(u8::is_ascii_digit);
+        for x in 0..=255u8 {
+            for fill in [
+                b'A', b'Z', b'M', b'0', b'9', b'5', b'@', b'[', b'/', b':', 0x80, 0xff, 0,
+            ] {
+                for b in [
+                    [x, fill, fill],
+                    [fill, x, fill],
+                    [fill, fill, x],
+                    [x, x, fill],
+                    [x, x, x],
+                ] {
+                    assert_eq!(Verb::new(b).is_some(), rule(b), "{b:?}");
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -505,7 +505,7 @@ impl RuleMemo {
     }
 
     /// `(d.trid_rule(verb), d.payload_rule(verb))`; `d` must be the same dialect on every call.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&mut self, d: &Dialect, verb: Verb) -> (TrIdRule, PayloadRule) {
         // Both rules depend on the verb only through its row (errors: the version).
         let slot = if verb.is_error() {
@@ -524,6 +524,7 @@ impl RuleMemo {
 const LETTER_VERBS: usize = 26 * 26 * 26;
 
 /// The index of a letter verb in [`VERB_INFO`].
+#[inline(always)]
 const fn letter_index(v: Verb) -> usize {
     let b = v.as_bytes();
     ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
@@ -582,6 +583,7 @@ const fn build_info() -> [u16; LETTER_VERBS] {
 
 static VERB_INFO: [u16; LETTER_VERBS] = build_info();
 
+#[inline(always)]
 fn info(verb: Verb) -> u16 {
     if verb.is_error() {
         0

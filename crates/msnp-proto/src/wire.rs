@@ -9,8 +9,9 @@ use core::num::NonZeroUsize;
 use bytes::Bytes;
 
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::num::{LeadingZeros, is_digits, parse_u32, parse_u64};
-use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand, Spans};
+use crate::num::{LeadingZeros, is_digits, leading_u32_token, parse_u64};
+use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand};
+use crate::scan::{self, LineScan};
 use crate::verb::{TrId, Verb};
 use crate::verb_table::RuleMemo;
 use crate::version::{Dialect, PayloadRule, TrIdRule};
@@ -56,6 +57,14 @@ impl Limits {
     }
     fn tokens(&self) -> usize {
         self.max_tokens.clamp(1, MAX_TOKENS)
+    }
+    /// The limits as the decoder applies them (line and token counts within what it supports).
+    fn effective(self) -> Self {
+        Self {
+            max_line: self.line(),
+            max_payload: self.max_payload,
+            max_tokens: self.tokens(),
+        }
     }
 }
 
@@ -115,6 +124,8 @@ pub enum Status<T> {
 pub struct Decoder {
     dialect: Dialect,
     limits: Limits,
+    /// `limits.effective()`, worked out once.
+    applied: Limits,
     /// Bytes of the current (incomplete) line already searched for LF.
     scan_from: usize,
     /// Dropping the rest of an over-long line that has been reported.
@@ -132,6 +143,7 @@ impl Decoder {
         Self {
             dialect,
             limits,
+            applied: limits.effective(),
             scan_from: 0,
             discarding: false,
             pending: None,
@@ -159,6 +171,7 @@ impl Decoder {
     /// Changes the limits; takes effect from the next command.
     pub fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
+        self.applied = limits.effective();
         self.pending = None;
     }
 
@@ -206,6 +219,17 @@ impl Decoder {
                 },
             });
         }
+        if self.scan_from == 0
+            && let Some(done) = self.decode_plain(buf)
+        {
+            return done;
+        }
+        self.decode_line(buf)
+    }
+
+    /// The general path for a new line: finds its end with memchr (resuming where the last
+    /// call stopped), then reads it with [`parse_line`]'s rules, errors included.
+    fn decode_line<'a>(&mut self, buf: &'a [u8]) -> Result<Status<RawCommand<'a>>, DecodeError> {
         let max_line = self.limits.line();
         // The line, its CR and its LF must all fit in the window.
         let window = buf.len().min(max_line + 2);
@@ -254,7 +278,52 @@ impl Decoder {
             Err(e) => return Err(e.into_error(lf + 1)),
         };
         meta.meta.term_len = term_len;
-        let start = lf + 1;
+        self.complete(buf, meta, lf + 1)
+    }
+
+    /// The fast path for the usual line: one pass from the start of the buffer over its bytes
+    /// finds the line's end (the first byte outside printable ASCII, which must begin CRLF) and
+    /// its spaces. `None` sends anything else (a bare LF, a control byte, UTF-8, runs of
+    /// spaces, an incomplete line, a limit) to the general path, which reads it the same way
+    /// and finds the exact error.
+    #[inline(always)]
+    fn decode_plain<'a>(
+        &mut self,
+        buf: &'a [u8],
+    ) -> Option<Result<Status<RawCommand<'a>>, DecodeError>> {
+        let max_line = self.applied.max_line;
+        let window = buf.get(..buf.len().min(max_line + 2)).unwrap_or(buf);
+        let found = scan::scan(window);
+        let line_len = found.stop;
+        if found.doubled
+            || line_len > max_line
+            || window.get(line_len..line_len + 2) != Some(b"\r\n")
+        {
+            return None;
+        }
+        let line = &buf[..line_len];
+        if !is_plain(line, found.spaces, self.applied.max_tokens) {
+            return None;
+        }
+        let verb = verb_of(line).ok()?;
+        let rules = self.rules.get(&self.dialect, verb);
+        Some(
+            match finish_line(&self.applied, line, Shape::plain(line, &found), rules) {
+                Ok(meta) => self.complete(buf, meta, line_len + 2),
+                Err(e) => Err(e.into_error(line_len + 2)),
+            },
+        )
+    }
+
+    /// A command whose line (`start` bytes with its terminator) is read: complete when its
+    /// payload is in `buf` too.
+    #[inline(always)]
+    fn complete<'a>(
+        &mut self,
+        buf: &'a [u8],
+        meta: LineMeta,
+        start: usize,
+    ) -> Result<Status<RawCommand<'a>>, DecodeError> {
         let Some(len) = meta.payload_len else {
             return Ok(Status::Complete {
                 value: RawCommand {
@@ -270,7 +339,7 @@ impl Decoder {
         if buf.len() < total {
             // Remember the parsed line: the next calls only wait for the payload.
             self.pending = Some((meta.meta, total));
-            self.scan_from = lf;
+            self.scan_from = start - 1;
             let missing = NonZeroUsize::new(total - buf.len()).unwrap_or(NonZeroUsize::MIN);
             return Ok(Status::Incomplete(Needed::Size(missing)));
         }
@@ -413,105 +482,6 @@ fn check_bytes(dialect: &Dialect, line: &[u8]) -> Result<(), LineError> {
     }
 }
 
-/// The token splitter's state: boundaries are fed in order, each space and then the line end.
-struct Split {
-    spans: Spans,
-    /// Where the current token starts.
-    start: usize,
-    max_tokens: usize,
-    lenient: bool,
-}
-
-impl Split {
-    /// Feeds every space of an eight-byte word at `base` (`mask`: high bit of each space byte).
-    #[inline(always)]
-    fn spaces(&mut self, base: usize, mut mask: u64) -> Result<(), (DecodeErrorKind, usize)> {
-        while mask != 0 {
-            let sp = base + (mask.trailing_zeros() / 8) as usize;
-            mask &= mask - 1;
-            self.boundary(sp)?;
-        }
-        Ok(())
-    }
-
-    /// Ends the current token at `sp` (a space or the line end).
-    #[inline(always)]
-    fn boundary(&mut self, sp: usize) -> Result<(), (DecodeErrorKind, usize)> {
-        let start = self.start;
-        self.start = sp + 1;
-        if sp == start {
-            // Empty token: a run of spaces, or a space at either end.
-            if start == 0 {
-                return Err((DecodeErrorKind::InvalidVerb, 0));
-            }
-            if !self.lenient {
-                return Err((DecodeErrorKind::ExtraSpace, sp));
-            }
-            return Ok(());
-        }
-        let n = self.spans.n as usize;
-        if n == self.max_tokens {
-            return Err((
-                DecodeErrorKind::TooManyTokens {
-                    max: self.max_tokens,
-                },
-                start,
-            ));
-        }
-        // Lines are at most u16::MAX bytes (Limits::line), so offsets fit; n < MAX_TOKENS.
-        if let Some(slot) = self.spans.at.get_mut(n) {
-            *slot = (start as u16, sp as u16);
-        }
-        self.spans.n += 1;
-        Ok(())
-    }
-}
-
-/// Byte-class masks over eight bytes at once (SWAR): each answer has the high bit of every byte
-/// that matches set, and no other bit. No carry crosses a byte, so the masks are exact.
-mod swar {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const fn splat(b: u8) -> u64 {
-        b as u64 * 0x0101_0101_0101_0101
-    }
-
-    /// Bytes equal to SP.
-    #[inline(always)]
-    pub(super) fn spaces(w: u64) -> u64 {
-        let x = w ^ splat(b' ');
-        !(((x & LO7) + LO7) | x | LO7)
-    }
-
-    /// Bytes outside printable ASCII and SP (0x20..=0x7e): controls, DEL, and non-ASCII.
-    #[inline(always)]
-    pub(super) fn unprintable(w: u64) -> u64 {
-        let low = w & LO7;
-        (w | !(low + splat(0x60)) | (low + splat(0x01))) & HI
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn masks_match_every_byte_in_every_lane() {
-            for b in 0..=255u8 {
-                for lane in 0..8 {
-                    // Neighbours that could carry into the lane if the masks were not exact.
-                    for fill in [0u8, b' ', b'A', 0x7f, 0xff] {
-                        let mut bytes = [fill; 8];
-                        bytes[lane] = b;
-                        let w = u64::from_le_bytes(bytes);
-                        let bit = 0x80u64 << (8 * lane);
-                        assert_eq!(super::spaces(w) & bit != 0, b == b' ', "{b:#x} {lane}");
-                        let bad = !(0x20..=0x7e).contains(&b);
-                        assert_eq!(super::unprintable(w) & bit != 0, bad, "{b:#x} {lane}");
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Tokenises and checks one complete line (no terminator), and applies the dialect's TrID and
 /// payload rules. Shared by the decoder and the encoder's self-check.
 pub(crate) fn parse_line(
@@ -522,6 +492,82 @@ pub(crate) fn parse_line(
     parse_line_with(dialect, limits, line, |v| {
         (dialect.trid_rule(v), dialect.payload_rule(v))
     })
+}
+
+/// The end of the token that starts at `from`: the next space, or the line end.
+#[inline(always)]
+fn token_end(line: &[u8], from: usize) -> usize {
+    let rest = line.get(from..).unwrap_or_default();
+    from + rest.iter().position(|&b| b == b' ').unwrap_or(rest.len())
+}
+
+/// The first byte at or after `from` that is not a space (the next token's start), or the line end.
+#[inline(always)]
+fn skip_spaces(line: &[u8], from: usize) -> usize {
+    let rest = line.get(from..).unwrap_or_default();
+    from + rest.iter().position(|&b| b != b' ').unwrap_or(rest.len())
+}
+
+/// Where the last token starts and ends (the verb when it is the only one).
+fn last_token(line: &[u8]) -> (usize, usize) {
+    let end = line.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
+    let start = line[..end]
+        .iter()
+        .rposition(|&b| b == b' ')
+        .map_or(0, |i| i + 1);
+    (start, end)
+}
+
+/// The slow path of the token count, for lines with something unusual: a byte outside printable
+/// ASCII, a run of spaces, a space at either end, or more tokens than allowed. Finds the first
+/// problem in line order, with the byte checks outranking the token errors.
+#[cold]
+fn count_tokens(
+    dialect: &Dialect,
+    limits: &Limits,
+    line: &[u8],
+    unprintable: bool,
+) -> Result<usize, LineError> {
+    let max_tokens = limits.tokens();
+    let lenient = dialect.leniency.allow_extra_spaces;
+    let (mut n, mut start, mut err) = (0usize, 0usize, None);
+    let spaces = line.iter().enumerate().filter(|&(_, &b)| b == b' ');
+    for sp in spaces.map(|(i, _)| i).chain(core::iter::once(line.len())) {
+        let token_start = core::mem::replace(&mut start, sp + 1);
+        if sp == token_start {
+            // Empty token: a run of spaces, or a space at either end.
+            if token_start == 0 {
+                err = Some((DecodeErrorKind::InvalidVerb, 0));
+                break;
+            }
+            if !lenient {
+                err = Some((DecodeErrorKind::ExtraSpace, sp));
+                break;
+            }
+            continue;
+        }
+        if n == max_tokens {
+            err = Some((
+                DecodeErrorKind::TooManyTokens { max: max_tokens },
+                token_start,
+            ));
+            break;
+        }
+        n += 1;
+    }
+    if unprintable || err.is_some() {
+        check_bytes(dialect, line)?;
+    }
+    match err {
+        None => Ok(n),
+        Some((kind, at)) => {
+            // The verb is named once the first token is whole.
+            let verb = (n > 0)
+                .then(|| Verb::from_slice(&line[..token_end(line, 0)]))
+                .flatten();
+            Err(lerr(kind, at, verb))
+        }
+    }
 }
 
 /// [`parse_line`] with the dialect's TrID and payload rules from `rules` (the decoder's memo).
@@ -544,81 +590,90 @@ fn parse_line_with(
             verb,
         ));
     }
-    let max_tokens = limits.tokens();
-    let mut split = Split {
-        spans: Spans {
-            n: 0,
-            at: [(0, 0); MAX_TOKENS],
-        },
-        start: 0,
-        max_tokens,
-        lenient: dialect.leniency.allow_extra_spaces,
-    };
-    // One pass, eight bytes at a time: the spaces give the token boundaries, and the bytes outside
-    // printable ASCII are collected for one check at the end. The detailed checks (which byte,
-    // UTF-8) run only when that check fails, and before any token error, which they outrank.
-    let mut unprintable = 0u64;
-    let mut split_err = None;
-    let mut chunks = line.chunks_exact(8);
-    let mut base = 0usize;
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-        unprintable |= swar::unprintable(w);
-        if let Err(e) = split.spaces(base, swar::spaces(w)) {
-            split_err = Some(e);
-            break;
+    let shape = match scan::scan(line) {
+        found @ LineScan {
+            stop,
+            doubled: false,
+            ..
+        } if stop == len && is_plain(line, found.spaces, limits.tokens()) => {
+            Shape::plain(line, &found)
         }
-        base += 8;
-    }
-    if split_err.is_none() {
-        // The tail, padded with a printable non-space byte.
-        let rest = chunks.remainder();
-        let pad = 0x4141_4141_4141_4141u64 << (8 * rest.len());
-        let w = rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)) | pad;
-        unprintable |= swar::unprintable(w);
-        split_err = split
-            .spaces(base, swar::spaces(w))
-            .and_then(|()| split.boundary(len))
-            .err();
-    }
-    if unprintable != 0 || split_err.is_some() {
-        check_bytes(dialect, line)?;
-    }
-    if let Some((kind, at)) = split_err {
-        // An unused span is (0, 0), empty, so a line without a first token names no verb.
-        let (s, e) = split.spans.at[0];
-        let verb = Verb::from_slice(&line[s as usize..e as usize]);
-        return Err(lerr(kind, at, verb));
-    }
-    let spans = split.spans;
-    let n = spans.n as usize;
-    // Token `i`; empty past the last one (unused spans are (0, 0)), which no rule below accepts
-    // as a verb or TrID, so they need no count check of their own.
-    let tok = |i: usize| -> &[u8] {
-        let (s, e) = spans.at[i];
-        &line[s as usize..e as usize]
+        LineScan { stop, .. } => Shape {
+            tokens: count_tokens(dialect, limits, line, stop < len)?,
+            last: last_token(line),
+        },
     };
-    let Some(verb) = Verb::from_slice(tok(0)) else {
-        return Err(lerr(DecodeErrorKind::InvalidVerb, 0, None));
-    };
+    finish_line(limits, line, shape, rules(verb_of(line)?))
+}
+
+/// How many tokens a line has, and where the last one is (the verb when it is the only one).
+struct Shape {
+    tokens: usize,
+    last: (usize, usize),
+}
+
+impl Shape {
+    /// The shape of a plain line (see [`is_plain`]) from its scan.
+    #[inline(always)]
+    fn plain(line: &[u8], found: &LineScan) -> Self {
+        Self {
+            tokens: found.spaces + 1,
+            last: (found.last_space.map_or(0, |sp| sp + 1), line.len()),
+        }
+    }
+}
+
+/// Whether a line whose bytes are all printable and whose spaces are single has `spaces + 1`
+/// tokens one space apart: no space at either end, and not more tokens than allowed.
+#[inline(always)]
+fn is_plain(line: &[u8], spaces: usize, max_tokens: usize) -> bool {
+    spaces < max_tokens && line.first().is_some_and(|&b| b != b' ') && line.last() != Some(&b' ')
+}
+
+/// The verb: the first token, three letters or digits.
+#[inline(always)]
+fn verb_of(line: &[u8]) -> Result<Verb, LineError> {
+    match *line {
+        [a, b, c] | [a, b, c, b' ', ..] => Verb::new([a, b, c]),
+        _ => None,
+    }
+    .ok_or_else(|| lerr(DecodeErrorKind::InvalidVerb, 0, None))
+}
+
+/// The rest of a line's reading once its `n` tokens are counted and its bytes checked: the
+/// verb, the TrID and the payload length, by the dialect's `rules` for the verb.
+#[inline(always)]
+fn finish_line(
+    limits: &Limits,
+    line: &[u8],
+    shape: Shape,
+    (trid_rule, payload_rule): (TrIdRule, PayloadRule),
+) -> Result<LineMeta, LineError> {
+    let len = line.len();
+    let n = shape.tokens;
+    let (last_at, last_end) = shape.last;
+    let last = line.get(last_at..last_end).unwrap_or_default();
+    let verb = verb_of(line)?;
     let v = Some(verb);
-    let (trid_rule, payload_rule) = rules(verb);
-    // TrID.
-    let (trid, first_arg) = match trid_rule {
-        TrIdRule::Absent => (None, 1),
-        TrIdRule::Required => match parse_u32(tok(1), LeadingZeros::Allow) {
-            Some(t) => (Some(TrId(t)), 2),
-            // At the TrID, or at 0 when the line is the verb alone.
-            None => return Err(lerr(DecodeErrorKind::BadTrId, spans.at[1].0 as usize, v)),
-        },
-        TrIdRule::Optional => match parse_u32(tok(1), LeadingZeros::Allow) {
-            Some(t) => (Some(TrId(t)), 2),
-            None => (None, 1),
-        },
+    let verb_end = 3;
+    // TrID: token 1, when the rule asks for one.
+    let second = skip_spaces(line, verb_end);
+    let (trid, first_arg, args_at) = match trid_rule {
+        TrIdRule::Absent => (None, 1, second),
+        TrIdRule::Required | TrIdRule::Optional => {
+            match leading_u32_token(line.get(second..).unwrap_or_default()) {
+                Some((t, digits)) => (Some(TrId(t)), 2, skip_spaces(line, second + digits)),
+                None if trid_rule == TrIdRule::Optional => (None, 1, second),
+                // At the TrID, or at 0 when the line is the verb alone.
+                None => {
+                    let at = if n > 1 { second } else { 0 };
+                    return Err(lerr(DecodeErrorKind::BadTrId, at, v));
+                }
+            }
+        }
     };
     // Payload length: always the last token, never the verb or the TrID.
     let argc = n - 1;
-    let last = tok(n - 1);
     let has_len_token = n > first_arg;
     let payload = match payload_rule {
         PayloadRule::None => false,
@@ -633,7 +688,7 @@ fn parse_line_with(
         if !has_len_token {
             return Err(lerr(DecodeErrorKind::MissingPayloadLength, len, v));
         }
-        let at = spans.at[n - 1].0 as usize;
+        let at = last_at;
         if !is_digits(last) {
             return Err(lerr(DecodeErrorKind::BadPayloadLength, at, v));
         }
@@ -657,15 +712,124 @@ fn parse_line_with(
         }
         arg_end = n - 1;
     }
+    // Lines are at most u16::MAX bytes (Limits::line) and hold at most MAX_TOKENS tokens.
     let meta = Meta {
-        spans,
         line_len: len as u16,
+        args_at: args_at.min(len) as u16,
         term_len: 2,
+        tokens: n as u8,
         first_arg: first_arg.min(n) as u8,
         arg_end: arg_end as u8,
-        trid,
         has_payload: payload,
         verb,
+        trid,
     };
     Ok(LineMeta { meta, payload_len })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::version::{Direction, ProtocolVersion};
+
+    /// Bytes that make lines interesting to the framing: verbs, digits, spaces, both line ends,
+    /// a control byte, DEL, UTF-8 and a stray byte above 0x7f.
+    fn line_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop::sample::select(vec![
+            &b"MSG"[..],
+            b"NLN",
+            b"UBX",
+            b"CHL",
+            b"ADL",
+            b"VER",
+            b"911",
+            b"XYZ",
+            b"ms",
+            b" ",
+            b"  ",
+            b"0",
+            b"12",
+            b"4294967296",
+            b"OK",
+            b"bob@x.com",
+            b"\r\n",
+            b"\n",
+            b"\r",
+            b"\x00",
+            b"\x7f",
+            "é".as_bytes(),
+            b"\xff",
+            b"1",
+            b"5\r\nhello",
+        ]);
+        prop::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+    }
+
+    /// The fast path takes the usual lines and leaves everything unusual to the general path.
+    #[test]
+    fn the_fast_path_takes_plain_lines_only() {
+        let d =
+            Dialect::switchboard(ProtocolVersion::Msnp12).with_direction(Direction::ClientToServer);
+        let taken = |bytes: &[u8]| {
+            Decoder::new(d, Limits::default())
+                .decode_plain(bytes)
+                .is_some()
+        };
+        for plain in [
+            &b"MSG 4 A 5\r\nhello"[..],
+            b"MSG 4 A 5\r\nhel",
+            b"OUT\r\n",
+            b"CAL 2 bob@x.com\r\nMSG",
+        ] {
+            assert!(taken(plain), "{plain:?}");
+        }
+        for unusual in [
+            &b"MSG 4 A 5\n"[..],
+            b"MSG 4 A 5",
+            b"MSG  4 A 5\r\n",
+            b" OUT\r\n",
+            b"OUT \r\n",
+            b"CAL 2 b\x00b\r\n",
+            b"CAL 2 \xc3\xa9\r\n",
+            b"\r\n",
+            b"MSG 4 A 5\r",
+        ] {
+            assert!(!taken(unusual), "{unusual:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Whenever the fast path takes a buffer, the general path reads it the same way: the
+        /// same command, bytes consumed, state after, or error.
+        #[test]
+        fn the_fast_path_agrees_with_the_general_path(
+            bytes in line_bytes(),
+            version in prop::sample::select(ProtocolVersion::ALL.to_vec()),
+            direction in prop::sample::select(vec![None, Some(Direction::ClientToServer), Some(Direction::ServerToClient)]),
+            switchboard: bool,
+            lenient: bool,
+            max_tokens in 1usize..=MAX_TOKENS,
+            max_line in 2usize..64,
+        ) {
+            let mut dialect = if switchboard { Dialect::switchboard(version) } else { Dialect::notification(version) };
+            if let Some(d) = direction {
+                dialect = dialect.with_direction(d);
+            }
+            dialect.leniency.allow_extra_spaces = lenient;
+            let limits = Limits { max_line, max_tokens, max_payload: 64 };
+            let mut fast = Decoder::new(dialect, limits);
+            let mut general = fast.clone();
+            if let Some(got) = fast.decode_plain(&bytes) {
+                let expected = general.decode_line(&bytes);
+                prop_assert_eq!(got, expected);
+                prop_assert_eq!(fast.scan_from, general.scan_from);
+                prop_assert_eq!(fast.pending, general.pending);
+                prop_assert_eq!(fast.discarding, general.discarding);
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ use crate::caps::ClientCapabilities;
 use crate::error::EncodeError;
 use crate::network::{Handle, NetworkId};
 use crate::num::{LeadingZeros, decimal_digits, parse_u32};
-use crate::raw::RawCommand;
+use crate::raw::{MAX_TOKENS, RawCommand, token_spans};
 use crate::text::{Token, UrlText};
 use crate::verb::{TrId, Verb};
 use crate::version::Dialect;
@@ -23,38 +23,44 @@ pub(crate) struct Args<'r, 'a> {
     pub(crate) raw: &'r RawCommand<'a>,
     pub(crate) verb: Verb,
     pub(crate) n: usize,
-    /// Token index (verb = 0) of argument 0.
-    base: usize,
     /// The line's TrID is read as argument 0 instead.
     untrid: bool,
     /// The line as text, checked once: the decoder guarantees it is ASCII or valid UTF-8 and
     /// that its tokens hold no space or control byte, so tokens are sliced from it unchecked.
     line: Option<&'a str>,
+    /// The line's bytes.
+    bytes: &'a [u8],
+    /// Where argument `i` is in the line: found once, in one pass, for every reader.
+    spans: [(u16, u16); MAX_TOKENS],
 }
 
 impl<'r, 'a> Args<'r, 'a> {
     pub(crate) fn new(raw: &'r RawCommand<'a>) -> Self {
+        Self::at(raw, raw.meta.args_at as usize, raw.arg_count(), false)
+    }
+
+    /// The `n` arguments from byte `from` of the line.
+    fn at(raw: &'r RawCommand<'a>, from: usize, n: usize, untrid: bool) -> Self {
+        let bytes = raw.line();
+        let mut spans = [(0, 0); MAX_TOKENS];
+        let n = token_spans(bytes, from, spans.get_mut(..n).unwrap_or_default());
         Self {
             raw,
             verb: raw.verb(),
-            n: raw.arg_count(),
-            base: 1 + usize::from(raw.trid().is_some()),
-            untrid: false,
-            line: core::str::from_utf8(raw.line()).ok(),
+            n,
+            untrid,
+            line: core::str::from_utf8(bytes).ok(),
+            bytes,
+            spans,
         }
     }
 
     /// Reads a line whose first argument the framing took for a TrID (a number right after
     /// the verb, direction unknown) as a TrID-less command: `RNG 11752013 …`.
     pub(crate) fn without_trid(raw: &'r RawCommand<'a>) -> Self {
-        Self {
-            raw,
-            verb: raw.verb(),
-            n: raw.arg_count() + usize::from(raw.trid().is_some()),
-            base: 1,
-            untrid: true,
-            line: core::str::from_utf8(raw.line()).ok(),
-        }
+        // The verb is three bytes; the split skips the spaces after it.
+        let n = raw.arg_count() + usize::from(raw.trid().is_some());
+        Self::at(raw, 3, n, true)
     }
 
     /// Checks the argument count.
@@ -89,18 +95,25 @@ impl<'r, 'a> Args<'r, 'a> {
 
     /// Argument `i` as raw bytes, if present.
     pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let (s, e) = self.span(i)?;
+        self.bytes.get(s..e)
+    }
+
+    /// Where argument `i` is in the line.
+    fn span(&self, i: usize) -> Option<(usize, usize)> {
         if i < self.n {
-            self.raw.token(self.base + i)
+            let (s, e) = *self.spans.get(i)?;
+            Some((s as usize, e as usize))
         } else {
             None
         }
     }
 
     pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
-        let framed = (i < self.n)
-            .then_some(self.line)
-            .flatten()
-            .and_then(|line| line.get(self.raw.token_range(self.base + i)?));
+        let framed = self
+            .span(i)
+            .zip(self.line)
+            .and_then(|((s, e), line)| line.get(s..e));
         if let Some(t) = framed {
             return Ok(Token::from_framed(t));
         }
