@@ -21,6 +21,10 @@ pub(crate) struct Meta {
     pub(crate) line_len: u16,
     /// Byte offset of the first argument in the line (`line_len` when there is none).
     pub(crate) args_at: u16,
+    /// Byte offset of the token after the verb (the TrID when there is one).
+    pub(crate) second_at: u16,
+    /// Byte offset of the last token (the payload length when there is a payload).
+    pub(crate) last_at: u16,
     /// 2 for CRLF, 1 for a bare LF (accepted by leniency).
     pub(crate) term_len: u8,
     /// Tokens on the line, verb included.
@@ -187,6 +191,25 @@ impl<'a> RawCommand<'a> {
     /// The arguments: the tokens after the verb and the TrID, without the payload length.
     pub fn args(&self) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
         Tokens::new(self.args_line(), self.meta.arg_count())
+    }
+
+    /// The token that starts at byte `at` of the line (empty past its end).
+    fn token_at(&self, at: u16) -> &'a [u8] {
+        let rest = self.line().get(at as usize..).unwrap_or_default();
+        let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    /// The TrID as written (`007` for TrID 7), when the line has one.
+    pub(crate) fn trid_token(&self) -> Option<&'a [u8]> {
+        self.meta.trid.map(|_| self.token_at(self.meta.second_at))
+    }
+
+    /// The payload length as written, when the command has a payload.
+    pub(crate) fn length_token(&self) -> Option<&'a [u8]> {
+        self.meta
+            .has_payload
+            .then(|| self.token_at(self.meta.last_at))
     }
 
     /// The line from its first argument on (empty when it has none).

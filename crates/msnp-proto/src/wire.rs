@@ -716,6 +716,8 @@ fn finish_line(
     let meta = Meta {
         line_len: len as u16,
         args_at: args_at.min(len) as u16,
+        second_at: second.min(len) as u16,
+        last_at: last_at.min(len) as u16,
         term_len: 2,
         tokens: n as u8,
         first_arg: first_arg.min(n) as u8,

@@ -25,9 +25,6 @@ pub(crate) struct Args<'r, 'a> {
     pub(crate) n: usize,
     /// The line's TrID is read as argument 0 instead.
     untrid: bool,
-    /// The line as text, checked once: the decoder guarantees it is ASCII or valid UTF-8 and
-    /// that its tokens hold no space or control byte, so tokens are sliced from it unchecked.
-    line: Option<&'a str>,
     /// The line's bytes.
     bytes: &'a [u8],
     /// Where argument `i` is in the line: found once, in one pass, for every reader.
@@ -49,7 +46,6 @@ impl<'r, 'a> Args<'r, 'a> {
             verb: raw.verb(),
             n,
             untrid,
-            line: core::str::from_utf8(bytes).ok(),
             bytes,
             spans,
         }
@@ -109,15 +105,12 @@ impl<'r, 'a> Args<'r, 'a> {
         }
     }
 
+    /// Argument `i` as a token. The decoder guarantees a framed token holds no space or control
+    /// byte, so only its UTF-8 is checked, here, for the tokens read as text.
     pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
-        let framed = self
-            .span(i)
-            .zip(self.line)
-            .and_then(|((s, e), line)| line.get(s..e));
-        if let Some(t) = framed {
-            return Ok(Token::from_framed(t));
-        }
-        Token::from_bytes(self.bytes(i)?).map_err(|_| self.bad(i, "a UTF-8 token"))
+        core::str::from_utf8(self.bytes(i)?)
+            .map(Token::from_framed)
+            .map_err(|_| self.bad(i, "a UTF-8 token"))
     }
 
     pub(crate) fn opt_tok(&self, i: usize) -> Result<Option<Token<'a>>, MessageError> {

@@ -501,7 +501,8 @@ impl<'a> Message<'a> {
         if !supported(verb, dialect) {
             return Ok(Self::Unknown((*raw).into()));
         }
-        if raw.trid().is_some() && raw.token(1).is_some_and(|t| t.len() > 1 && t[0] == b'0') {
+        let leading_zero = |t: &[u8]| t.len() > 1 && t[0] == b'0';
+        if raw.trid_token().is_some_and(leading_zero) {
             // `MSG 007 …` frames, but a typed message could not write it back byte-exactly.
             return Err(MessageError::BadArg {
                 verb,
@@ -509,11 +510,7 @@ impl<'a> Message<'a> {
                 expected: "a canonical transaction ID (no leading zeros)",
             });
         }
-        if raw.payload().is_some()
-            && raw
-                .token(raw.token_count().saturating_sub(1))
-                .is_some_and(|t| t.len() > 1 && t[0] == b'0')
-        {
+        if raw.length_token().is_some_and(leading_zero) {
             return Err(MessageError::BadArg {
                 verb,
                 index: raw.arg_count(),
