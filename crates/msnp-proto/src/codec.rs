@@ -4,12 +4,12 @@
 //! Decode errors do not end the stream: they arrive as `Err` items and decoding resumes at the
 //! next line, so one garbled line never loses what follows. Only I/O errors end it.
 
-use bytes::{Buf, BufMut, BytesMut};
+use bytes::{BufMut, BytesMut};
 
 use crate::error::DecodeError;
 use crate::raw::{OwnedCommand, RawCommand};
 use crate::version::Dialect;
-use crate::wire::{Decoder, Limits, Needed, Status};
+use crate::wire::{Decoder, Limits};
 
 /// The codec: a [`Decoder`] over a `BytesMut` read buffer.
 #[derive(Debug, Clone)]
@@ -36,25 +36,7 @@ impl tokio_util::codec::Decoder for MsnpCodec {
     type Error = std::io::Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
-        loop {
-            match self.decoder.decode(src) {
-                Ok(Status::Complete { value, consumed }) => {
-                    let meta = value.meta;
-                    let frame = src.split_to(consumed).freeze();
-                    return Ok(Some(Ok(OwnedCommand { frame, meta })));
-                }
-                Ok(Status::Skipped { consumed }) => src.advance(consumed),
-                Ok(Status::Incomplete(Needed::Size(n))) => {
-                    src.reserve(n.get());
-                    return Ok(None);
-                }
-                Ok(Status::Incomplete(Needed::Unknown)) => return Ok(None),
-                Err(e) => {
-                    src.advance(e.skip.min(src.len()));
-                    return Ok(Some(Err(e)));
-                }
-            }
-        }
+        Ok(self.decoder.decode_split(src).transpose())
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {

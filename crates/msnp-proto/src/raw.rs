@@ -90,8 +90,15 @@ impl ExactSizeIterator for Tokens<'_> {}
 /// Splits a checked line into tokens from byte `from` on, as [`Tokens`] does, writing each
 /// token's `(start, end)` offsets into `out` until it is full; returns how many it wrote.
 ///
-/// Sixteen bytes at a time: the typed layer reads every argument, so it finds them all in one pass.
-pub(crate) fn token_spans(line: &[u8], from: usize, out: &mut [(u16, u16)]) -> usize {
+/// `bytes` is the line followed by anything (its frame): the blocks read past the line's end
+/// when there is room, so that only a frame's last bytes need copying. Sixteen bytes at a time:
+/// the typed layer reads every argument, so it finds them all in one pass.
+pub(crate) fn token_spans(
+    bytes: &[u8],
+    line_len: usize,
+    from: usize,
+    out: &mut [(u16, u16)],
+) -> usize {
     let (mut n, mut start) = (0usize, from);
     // Lines are at most u16::MAX bytes (the decoder's limit), so offsets fit.
     let mut boundary = |sp: usize| {
@@ -103,21 +110,23 @@ pub(crate) fn token_spans(line: &[u8], from: usize, out: &mut [(u16, u16)]) -> u
         }
         start = sp + 1;
     };
-    let body = line.get(from..).unwrap_or_default();
+    let body = bytes.get(from..line_len).unwrap_or_default();
     let mut chunks = body.chunks_exact(16);
     let mut base = from;
-    let mut spaces = |(mut mask, _): (u64, u64), base: usize| {
+    let mut spaces = |mut mask: u64, base: usize| {
         while mask != 0 {
             boundary(base + mask.trailing_zeros() as usize);
             mask &= mask - 1;
         }
     };
     for c in &mut chunks {
-        spaces(scan::block(c.try_into().unwrap_or([b'A'; 16])), base);
+        spaces(scan::block(c.try_into().unwrap_or([b'A'; 16])).0, base);
         base += 16;
     }
-    spaces(scan::tail_block(chunks.remainder()), base);
-    boundary(line.len());
+    // The last bytes of the line, masked: what follows them in the frame is not the line's.
+    let rest = chunks.remainder().len();
+    spaces(scan::block_at(bytes, base).0 & ((1u64 << rest) - 1), base);
+    boundary(line_len);
     n
 }
 
@@ -345,9 +354,11 @@ mod tests {
     fn token_spans_agree_with_tokens() {
         let line = b"ILN 9  NLN   bob@hotmail.com 1 Bob%20Smith 268435492 %3Cmsnobj%2F%3E ";
         let count = Tokens::new(line, usize::MAX).count();
-        for from in 0..line.len() {
+        let mut framed = line.to_vec();
+        framed.extend_from_slice(b"\r\nMSG 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20");
+        for (from, bytes) in (0..line.len()).flat_map(|f| [(f, &line[..]), (f, &framed[..])]) {
             let mut out = [(0, 0); MAX_TOKENS];
-            let n = token_spans(line, from, &mut out);
+            let n = token_spans(bytes, line.len(), from, &mut out);
             let found: Vec<_> = out[..n]
                 .iter()
                 .map(|&(s, e)| &line[s as usize..e as usize])
@@ -355,7 +366,10 @@ mod tests {
             let expected: Vec<_> = Tokens::new(&line[from..], usize::MAX).take(count).collect();
             assert_eq!(found, expected, "from {from}");
             let mut two = [(0, 0); 2];
-            assert_eq!(token_spans(line, from, &mut two), expected.len().min(2));
+            assert_eq!(
+                token_spans(bytes, line.len(), from, &mut two),
+                expected.len().min(2)
+            );
         }
     }
 }

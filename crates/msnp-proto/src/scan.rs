@@ -21,13 +21,27 @@ pub(crate) fn block(bytes: [u8; 16]) -> (u64, u64) {
     (u64::from(spaces), u64::from(special))
 }
 
-/// The masks of fewer than sixteen bytes, padded with `A` (printable, no space: it sets no bit).
+/// The masks of the sixteen bytes from `at`, as if `bytes` went on with `A` (printable, no
+/// space: it sets no bit). Near the end it reads the last sixteen bytes and shifts, so only an
+/// input shorter than a block is copied.
 #[inline(always)]
-pub(crate) fn tail_block(rest: &[u8]) -> (u64, u64) {
-    let mut padded = [b'A'; 16];
-    let n = rest.len().min(16);
-    padded[..n].copy_from_slice(&rest[..n]);
-    block(padded)
+pub(crate) fn block_at(bytes: &[u8], at: usize) -> (u64, u64) {
+    if let Some(whole) = bytes.get(at..at + 16) {
+        return block(whole.try_into().unwrap_or([b'A'; 16]));
+    }
+    match bytes.len().checked_sub(16) {
+        Some(last) if at >= last => {
+            let (spaces, special) = block_at(&bytes[last..], 0);
+            (spaces >> (at - last), special >> (at - last))
+        }
+        _ => {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let mut padded = [b'A'; 16];
+            let n = rest.len().min(16);
+            padded[..n].copy_from_slice(&rest[..n]);
+            block(padded)
+        }
+    }
 }
 
 /// What one pass over a line's bytes found.
@@ -89,7 +103,8 @@ pub(crate) fn scan(bytes: &[u8]) -> LineScan {
     }
     if !ended {
         // The padding ends no line: a line without a special byte ends where `bytes` does.
-        step(tail_block(chunks.remainder()), true);
+        let tail = bytes.len() - chunks.remainder().len();
+        step(block_at(bytes, tail), true);
         found.stop = found.stop.min(bytes.len());
     }
     found.doubled = doubled != 0;
@@ -114,11 +129,16 @@ mod tests {
                         let bad = !(0x20..=0x7e).contains(&x);
                         assert_eq!(special >> i & 1 == 1, bad, "{b:#x} {lane} {i}");
                     }
-                    assert_eq!(tail_block(&bytes[..lane]), {
-                        let (sp, sc) = block(bytes);
-                        let keep = (1u64 << lane) - 1;
-                        (sp & keep, sc & keep)
-                    });
+                    let keep = (1u64 << lane) - 1;
+                    assert_eq!(block_at(&bytes[..lane], 0), (spaces & keep, special & keep));
+                    let mut longer = [b'x'; 40];
+                    longer[24..].copy_from_slice(&bytes);
+                    for at in 0..=24 + lane {
+                        let (sp, sc) = block_at(&longer[..24 + lane], at);
+                        let part = &longer[at..24 + lane];
+                        let (esp, esc) = block_at(part, 0);
+                        assert_eq!((sp, sc), (esp, esc), "{b:#x} {lane} {at}");
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@
 
 use core::num::NonZeroUsize;
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::num::{LeadingZeros, is_digits, leading_u32_token, parse_u64};
@@ -353,6 +353,54 @@ impl Decoder {
         })
     }
 
+    /// Decodes the next command from the front of `buf` and splits its bytes off without a copy:
+    /// the command shares `buf`'s allocation, and `buf` keeps what follows. Skipped bytes are
+    /// dropped; on an error its bytes are dropped too (decoding resumes at the next line on the
+    /// next call). `Ok(None)`: `buf` holds only the start of a command (room for the rest of a
+    /// payload whose length is known is reserved).
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use msnp_proto::{Decoder, Dialect, Direction, Limits, ProtocolVersion, Verb};
+    /// let d = Dialect::notification(ProtocolVersion::Msnp12).with_direction(Direction::ServerToClient);
+    /// let mut dec = Decoder::new(d, Limits::default());
+    /// let mut buf = BytesMut::from(&b"QNG 45\r\nXYZ -\x00\r\nUBX bob@hotmail.com 7\r\n<Data/"[..]);
+    /// let qng = dec.decode_split(&mut buf).unwrap().unwrap();
+    /// assert_eq!(qng.as_raw().verb(), Verb::QNG);
+    /// assert!(dec.decode_split(&mut buf).is_err()); // the control byte; its line is dropped
+    /// assert!(dec.decode_split(&mut buf).unwrap().is_none()); // the payload is one byte short
+    /// buf.extend_from_slice(b">");
+    /// assert_eq!(dec.decode_split(&mut buf).unwrap().unwrap().as_raw().payload(), Some(&b"<Data/>"[..]));
+    /// assert!(buf.is_empty());
+    /// ```
+    pub fn decode_split(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<OwnedCommand>, DecodeError> {
+        loop {
+            let (consumed, meta) = match self.decode(buf) {
+                Ok(Status::Complete { value, consumed }) => (consumed, value.meta),
+                Ok(Status::Skipped { consumed }) if !buf.is_empty() => {
+                    // At least one byte, so the loop always moves on.
+                    buf.advance(consumed.clamp(1, buf.len()));
+                    continue;
+                }
+                Ok(Status::Skipped { .. }) => return Ok(None),
+                Ok(Status::Incomplete(Needed::Size(n))) => {
+                    buf.reserve(n.get());
+                    return Ok(None);
+                }
+                Ok(Status::Incomplete(Needed::Unknown)) => return Ok(None),
+                Err(e) => {
+                    buf.advance(e.skip.min(buf.len()));
+                    return Err(e);
+                }
+            };
+            let frame = buf.split_to(consumed).freeze();
+            return Ok(Some(OwnedCommand { frame, meta }));
+        }
+    }
+
     /// Checks the end of input: the bytes left over (unconsumed) after the last `decode` are an
     /// unfinished command, reported once as [`DecodeErrorKind::Truncated`]; `None` when there are none.
     pub fn finish(&mut self, rest: &[u8]) -> Option<DecodeError> {
@@ -389,7 +437,7 @@ impl OwnedCommand {
     /// bytes without a copy.
     ///
     /// ```
-    /// use bytes::Bytes;
+    /// use bytes::{Buf, Bytes, BytesMut};
     /// use msnp_proto::{Dialect, Limits, OwnedCommand, ProtocolVersion, Verb};
     /// let d = Dialect::notification(ProtocolVersion::Msnp12);
     /// let cmd = OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 123\r\n"), &d, &Limits::default()).unwrap();

@@ -4,13 +4,15 @@
 
 use std::collections::VecDeque;
 
+use bytes::BytesMut;
+
 use msnp_proto::error::EncodeError;
 use msnp_proto::message::{MessageError, Quirks};
 use msnp_proto::raw::OwnedCommand;
 use msnp_proto::text::Token;
 use msnp_proto::verb::{TrId, TrIdCounter};
 use msnp_proto::version::Dialect;
-use msnp_proto::wire::{Decoder, Limits, Status};
+use msnp_proto::wire::{Decoder, Limits};
 use msnp_proto::{Handle, Message};
 
 use crate::SessionError;
@@ -44,9 +46,9 @@ pub(crate) trait Machine {
 #[derive(Clone, Debug)]
 pub(crate) struct Core<E> {
     decoder: Decoder,
-    buf: Vec<u8>,
-    /// Bytes of `buf` already consumed (compacted on the next push).
-    pos: usize,
+    /// Input not yet framed. Each command's bytes are split off it, not copied: the command
+    /// shares the allocation, which is reused once the commands of it are dropped.
+    buf: BytesMut,
     /// The dialect of the commands this side sends.
     pub(crate) out: Dialect,
     /// The readings of inbound commands the machine accepts beyond the reference.
@@ -61,8 +63,7 @@ impl<E> Core<E> {
     pub(crate) fn new(inbound: Dialect, out: Dialect, limits: Limits) -> Self {
         Self {
             decoder: Decoder::new(inbound, limits),
-            buf: Vec::new(),
-            pos: 0,
+            buf: BytesMut::new(),
             out,
             quirks: Quirks::default(),
             trids: TrIdCounter::default(),
@@ -84,44 +85,23 @@ impl<E> Core<E> {
 
     /// Bytes buffered and not yet consumed.
     pub(crate) fn buffered(&self) -> usize {
-        self.buf.len().saturating_sub(self.pos)
+        self.buf.len()
     }
 
     /// Drops everything buffered (the connection is over).
     pub(crate) fn clear_input(&mut self) {
         self.buf.clear();
-        self.pos = 0;
         self.decoder.reset();
     }
 
     fn push_input(&mut self, bytes: &[u8]) {
-        if self.pos > 0 {
-            self.buf.drain(..self.pos);
-            self.pos = 0;
-        }
         self.buf.extend_from_slice(bytes);
     }
 
     /// The next complete command, `Ok(None)` when more bytes are needed. What stays buffered
     /// is at most one incomplete command, which the decoder's limits bound.
     fn next_command(&mut self) -> Result<Option<OwnedCommand>, SessionError> {
-        loop {
-            let rest = self.buf.get(self.pos..).unwrap_or_default();
-            if rest.is_empty() {
-                return Ok(None);
-            }
-            match self.decoder.decode(rest)? {
-                Status::Complete { value, consumed } => {
-                    let cmd = value.to_owned_command();
-                    self.pos = self.pos.saturating_add(consumed).min(self.buf.len());
-                    return Ok(Some(cmd));
-                }
-                Status::Skipped { consumed } => {
-                    self.pos = self.pos.saturating_add(consumed.max(1)).min(self.buf.len());
-                }
-                Status::Incomplete(_) => return Ok(None),
-            }
-        }
+        Ok(self.decoder.decode_split(&mut self.buf)?)
     }
 
     /// The next TrID.
@@ -142,7 +122,6 @@ impl<E> Core<E> {
         let core = Core {
             decoder: self.decoder,
             buf: self.buf,
-            pos: self.pos,
             out: self.out,
             quirks: self.quirks,
             trids: self.trids,

@@ -40,7 +40,8 @@ impl<'r, 'a> Args<'r, 'a> {
     fn at(raw: &'r RawCommand<'a>, from: usize, n: usize, untrid: bool) -> Self {
         let bytes = raw.line();
         let mut spans = [(0, 0); MAX_TOKENS];
-        let n = token_spans(bytes, from, spans.get_mut(..n).unwrap_or_default());
+        let table = spans.get_mut(..n).unwrap_or_default();
+        let n = token_spans(raw.as_bytes(), bytes.len(), from, table);
         Self {
             raw,
             verb: raw.verb(),
