@@ -130,7 +130,7 @@ pub(crate) fn token_spans(
     n
 }
 
-/// One command, borrowed from the input: its line, token positions and payload. Zero-copy.
+/// One command, borrowed from the input: its line, verb, TrID and payload. Zero-copy.
 ///
 /// Re-encoding a `RawCommand` writes back exactly the bytes it was decoded from.
 ///
@@ -187,7 +187,7 @@ impl<'a> RawCommand<'a> {
         Tokens::new(self.line(), self.meta.tokens as usize)
     }
 
-    /// Token `i` of the line (0 = the verb).
+    /// Token `i` of the line (0 = the verb). Walks the line up to it.
     pub fn token(&self, i: usize) -> Option<&'a [u8]> {
         self.tokens().nth(i)
     }
@@ -228,7 +228,8 @@ impl<'a> RawCommand<'a> {
             .unwrap_or_default()
     }
 
-    /// Argument `i` (0 = the first token after the verb and the TrID).
+    /// Argument `i` (0 = the first token after the verb and the TrID). Walks the arguments up
+    /// to it: iterate [`args`](Self::args) to read many.
     pub fn arg(&self, i: usize) -> Option<&'a [u8]> {
         self.args().nth(i)
     }
