@@ -1,5 +1,6 @@
 //! The lossless raw layer: one command as it was on the wire, borrowed (`RawCommand`) or owned
-//! (`OwnedCommand`), with its tokens located but not interpreted beyond verb, TrID and length.
+//! (`OwnedCommand`): its line, read no further than verb, TrID and payload length; the tokens
+//! are found again when asked for.
 
 use bytes::Bytes;
 

@@ -307,12 +307,11 @@ impl Decoder {
         }
         let verb = verb_of(line).ok()?;
         let rules = self.rules.get(&self.dialect, verb);
-        Some(
-            match finish_line(&self.applied, line, Shape::plain(line, &found), rules) {
-                Ok(meta) => self.complete(buf, meta, line_len + 2),
-                Err(e) => Err(e.into_error(line_len + 2)),
-            },
-        )
+        let shape = Shape::plain(line, &found);
+        Some(match finish_line(&self.applied, line, verb, shape, rules) {
+            Ok(meta) => self.complete(buf, meta, line_len + 2),
+            Err(e) => Err(e.into_error(line_len + 2)),
+        })
     }
 
     /// A command whose line (`start` bytes with its terminator) is read: complete when its
@@ -437,7 +436,7 @@ impl OwnedCommand {
     /// bytes without a copy.
     ///
     /// ```
-    /// use bytes::{Buf, Bytes, BytesMut};
+    /// use bytes::Bytes;
     /// use msnp_proto::{Dialect, Limits, OwnedCommand, ProtocolVersion, Verb};
     /// let d = Dialect::notification(ProtocolVersion::Msnp12);
     /// let cmd = OwnedCommand::from_frame(Bytes::from_static(b"CHL 0 123\r\n"), &d, &Limits::default()).unwrap();
@@ -651,7 +650,8 @@ fn parse_line_with(
             last: last_token(line),
         },
     };
-    finish_line(limits, line, shape, rules(verb_of(line)?))
+    let verb = verb_of(line)?;
+    finish_line(limits, line, verb, shape, rules(verb))
 }
 
 /// How many tokens a line has, and where the last one is (the verb when it is the only one).
@@ -688,12 +688,13 @@ fn verb_of(line: &[u8]) -> Result<Verb, LineError> {
     .ok_or_else(|| lerr(DecodeErrorKind::InvalidVerb, 0, None))
 }
 
-/// The rest of a line's reading once its `n` tokens are counted and its bytes checked: the
-/// verb, the TrID and the payload length, by the dialect's `rules` for the verb.
+/// The rest of a line's reading once its tokens are counted, its bytes checked and its verb
+/// read: the TrID and the payload length, by the dialect's `rules` for the verb.
 #[inline(always)]
 fn finish_line(
     limits: &Limits,
     line: &[u8],
+    verb: Verb,
     shape: Shape,
     (trid_rule, payload_rule): (TrIdRule, PayloadRule),
 ) -> Result<LineMeta, LineError> {
@@ -701,7 +702,6 @@ fn finish_line(
     let n = shape.tokens;
     let (last_at, last_end) = shape.last;
     let last = line.get(last_at..last_end).unwrap_or_default();
-    let verb = verb_of(line)?;
     let v = Some(verb);
     let verb_end = 3;
     // TrID: token 1, when the rule asks for one.
