@@ -31,7 +31,7 @@ pub(crate) fn block_at(bytes: &[u8], at: usize) -> (u64, u64) {
     }
     match bytes.len().checked_sub(16) {
         Some(last) if at >= last => {
-            let (spaces, special) = block_at(&bytes[last..], 0);
+            let (spaces, special) = block(bytes[last..].try_into().unwrap_or([b'A'; 16]));
             (spaces >> (at - last), special >> (at - last))
         }
         _ => {

@@ -430,6 +430,7 @@ fn row_of(info: u16) -> Option<&'static VerbRow> {
 /// assert!(supported(Verb::JOI, &Dialect::switchboard(ProtocolVersion::Msnp8)));
 /// assert!(!supported(Verb::JOI, &Dialect::notification(ProtocolVersion::Msnp8)));
 /// ```
+#[inline]
 pub fn supported(verb: Verb, d: &Dialect) -> bool {
     if verb.is_error() {
         return d.direction != Some(Direction::ClientToServer);
