@@ -30,9 +30,11 @@ pub(crate) fn block_at(bytes: &[u8], at: usize) -> (u64, u64) {
         return block(whole.try_into().unwrap_or([b'A'; 16]));
     }
     match bytes.len().checked_sub(16) {
-        Some(last) if at >= last => {
+        // `at` is past `last` here: the block from `at` did not fit.
+        Some(last) => {
+            let shift = at.saturating_sub(last).min(16);
             let (spaces, special) = block(bytes[last..].try_into().unwrap_or([b'A'; 16]));
-            (spaces >> (at - last), special >> (at - last))
+            (spaces >> shift, special >> shift)
         }
         _ => {
             let rest = bytes.get(at..).unwrap_or_default();
@@ -179,5 +181,31 @@ mod tests {
         }
         line.clear();
         assert_eq!(scan(&line).stop, 0);
+    }
+
+    /// Two adjacent spaces are found wherever they fall, across a 16-byte block boundary and a
+    /// 64-byte group boundary alike; a lone space is counted and found as the last one.
+    #[test]
+    fn adjacent_spaces_found_across_every_block_boundary() {
+        for p in 0..150 {
+            let mut bytes = vec![b'x'; 160];
+            bytes[p] = b' ';
+            let lone = scan(&bytes);
+            assert_eq!(
+                (lone.spaces, lone.doubled, lone.last_space),
+                (1, false, Some(p))
+            );
+            bytes[p + 1] = b' ';
+            let pair = scan(&bytes);
+            assert_eq!(
+                (pair.spaces, pair.doubled, pair.last_space),
+                (2, true, Some(p + 1)),
+                "{p}"
+            );
+            bytes[p + 1] = b'x';
+            bytes[p + 2] = b' ';
+            let apart = scan(&bytes);
+            assert_eq!((apart.spaces, apart.doubled), (2, false), "{p}");
+        }
     }
 }
