@@ -291,14 +291,13 @@ impl Decoder {
         &mut self,
         buf: &'a [u8],
     ) -> Option<Result<Status<RawCommand<'a>>, DecodeError>> {
-        let max_line = self.applied.max_line;
-        let window = buf.get(..buf.len().min(max_line + 2)).unwrap_or(buf);
+        // The line and its CRLF within `max_line + 2` bytes: a line within the limit.
+        let window = buf
+            .get(..buf.len().min(self.applied.max_line + 2))
+            .unwrap_or(buf);
         let found = scan::scan(window);
         let line_len = found.stop;
-        if found.doubled
-            || line_len > max_line
-            || window.get(line_len..line_len + 2) != Some(b"\r\n")
-        {
+        if found.doubled || window.get(line_len..line_len + 2) != Some(b"\r\n") {
             return None;
         }
         let line = &buf[..line_len];
@@ -608,10 +607,9 @@ fn count_tokens(
     match err {
         None => Ok(n),
         Some((kind, at)) => {
-            // The verb is named once the first token is whole.
-            let verb = (n > 0)
-                .then(|| Verb::from_slice(&line[..token_end(line, 0)]))
-                .flatten();
+            // The verb is named once the first token is whole (a line that starts with a space
+            // has an empty first token, which names none).
+            let verb = Verb::from_slice(&line[..token_end(line, 0)]);
             Err(lerr(kind, at, verb))
         }
     }
