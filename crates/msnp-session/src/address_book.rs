@@ -70,7 +70,7 @@ impl Roster {
             if NetworkId(e.network) == NetworkId::CIRCLE {
                 if r.circles.len() < max_contacts {
                     r.circles.insert(
-                        roster::key(&handle),
+                        roster::key(&handle).into_owned(),
                         Circle::new(handle.as_str().to_owned(), lists),
                     );
                 }
@@ -92,7 +92,7 @@ impl Roster {
             let Some(contact) = c
                 .account()
                 .and_then(|a| Handle::parse(a).ok())
-                .and_then(|h| r.contacts.get_mut(&roster::key(&h)))
+                .and_then(|h| r.contacts.get_mut(&*roster::key(&h)))
             else {
                 continue;
             };

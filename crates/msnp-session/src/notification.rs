@@ -1277,7 +1277,7 @@ impl NotificationSession {
                 .and_then(|(_, c)| c.network)
         });
         if let (Some(n), Ok(h)) = (network, Handle::parse(&contact))
-            && let Some(c) = self.roster.contacts.get_mut(&roster::key(&h))
+            && let Some(c) = self.roster.contacts.get_mut(&*roster::key(&h))
         {
             c.network = Some(n);
         }
@@ -1318,7 +1318,7 @@ impl NotificationSession {
             }
             Request::RemoveFromLists { contact, lists, .. } => {
                 if let Ok(h) = Handle::parse(contact)
-                    && let Some(c) = self.roster.contacts.get_mut(&roster::key(&h))
+                    && let Some(c) = self.roster.contacts.get_mut(&*roster::key(&h))
                 {
                     c.lists = ListBits(c.lists.0 & !lists.0);
                 }
@@ -1479,7 +1479,7 @@ impl NotificationSession {
 
     /// Whether `h` is the user (presence of one's own other endpoints is not a contact's).
     fn is_me(&self, h: &Handle<'_>) -> bool {
-        roster::key(h) == self.handle.to_ascii_lowercase()
+        roster::same_address(h, &self.handle)
     }
 
     fn limits(&self) -> (usize, usize) {
@@ -1779,7 +1779,7 @@ impl NotificationSession {
             Message::Rea(r) => {
                 self.list_version(r.list_version);
                 let name = r.friendly_name.decoded().into_owned();
-                if roster::key(&r.handle) == self.handle.to_ascii_lowercase() {
+                if roster::same_address(&r.handle, &self.handle) {
                     roster::set_property(
                         &mut self.roster.properties,
                         Property::FriendlyName,

@@ -2,6 +2,7 @@
 //! and list changes. Values only: the [`NotificationSession`](crate::NotificationSession)
 //! applies the server's typed messages to it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use msnp_proto::message::lists::{BlpMode, GtcMode, Property};
@@ -202,7 +203,7 @@ impl Circle {
     /// The member with this handle (any case, `nid:` prefix and `via` allowed).
     pub fn member(&self, handle: &str) -> Option<&CircleMember> {
         let h = Handle::parse(handle).ok()?;
-        self.members.get(&key(&h))
+        self.members.get(&*key(&h))
     }
 
     /// The member for `handle` (`nid:handle`, a `via` is dropped), created when there is room.
@@ -221,7 +222,7 @@ impl Circle {
     /// Removes a member.
     pub(crate) fn remove_member(&mut self, handle: &str) {
         if let Ok(h) = Handle::parse(handle) {
-            self.members.remove(&key(&h));
+            self.members.remove(&*key(&h));
         }
     }
 }
@@ -265,7 +266,7 @@ fn online(name: &mut String, presence: &mut ContactPresence, p: &Presence<'_>) -
         presence.capabilities = p.capabilities;
     }
     if ch.msn_object {
-        presence.msn_object = object.map(std::borrow::Cow::into_owned);
+        presence.msn_object = object.map(Cow::into_owned);
     }
     ch
 }
@@ -337,9 +338,21 @@ fn decoded(t: &UrlText<'_>) -> String {
     t.decoded().into_owned()
 }
 
-/// The roster key of a handle: its address, lower-cased.
-pub(crate) fn key(handle: &Handle<'_>) -> String {
-    handle.address().to_ascii_lowercase()
+/// The roster key of a handle: its address, lower-cased (borrowed when it already is, as
+/// servers usually send it: a lookup then allocates nothing).
+pub(crate) fn key<'h>(handle: &'h Handle<'_>) -> Cow<'h, str> {
+    let address = handle.address();
+    if address.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(address.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(address)
+    }
+}
+
+/// Whether `handle` is `user` (the user's own handle as configured), addresses compared as the
+/// roster keys them.
+pub(crate) fn same_address(handle: &Handle<'_>, user: &str) -> bool {
+    handle.address().eq_ignore_ascii_case(user)
 }
 
 /// Sets (or, with `None`, removes) a property.
@@ -378,13 +391,13 @@ impl Roster {
     /// The circle with this address (any case; `9:` prefix allowed).
     pub fn circle(&self, address: &str) -> Option<&Circle> {
         let h = Handle::parse(address).ok()?;
-        self.circles.get(&key(&h))
+        self.circles.get(&*key(&h))
     }
 
     /// The contact with this address (any case, with or without network prefix or endpoint).
     pub fn contact(&self, handle: &str) -> Option<&Contact> {
         let h = Handle::parse(handle).ok()?;
-        self.contacts.get(&key(&h))
+        self.contacts.get(&*key(&h))
     }
 
     /// The contact with this GUID (MSNP10+).
@@ -433,7 +446,7 @@ impl Roster {
 
     /// The contact for a handle or (MSNP10+) a GUID, as `REM` names it.
     pub(crate) fn find_mut(&mut self, contact: &str) -> Option<&mut Contact> {
-        let by_key = Handle::parse(contact).ok().map(|h| key(&h));
+        let by_key = Handle::parse(contact).ok().map(|h| key(&h).into_owned());
         if let Some(k) = by_key
             && self.contacts.contains_key(&k)
         {
@@ -473,7 +486,7 @@ impl Roster {
         if e.network_id.is_some() {
             c.network = e.network_id;
         }
-        Some(key(handle))
+        Some(key(handle).into_owned())
     }
 
     /// An `LSG` group (or an `ADG` reply's).
@@ -505,7 +518,7 @@ impl Roster {
     /// Returns the contact's key when one was updated.
     pub(crate) fn apply_bpr(&mut self, b: &Bpr<'_>, last: Option<&str>) -> Option<String> {
         let k = match &b.handle {
-            Some(h) => key(h),
+            Some(h) => key(h).into_owned(),
             None => last?.to_owned(),
         };
         let c = self.contacts.get_mut(&k)?;
@@ -515,11 +528,11 @@ impl Roster {
 
     /// `ILN`/`NLN`: returns the contact's key and what changed (`None`: no room for a new
     /// contact).
-    pub(crate) fn apply_presence(
+    pub(crate) fn apply_presence<'p>(
         &mut self,
-        p: &Presence<'_>,
+        p: &'p Presence<'_>,
         max: usize,
-    ) -> Option<(String, PresenceChanges)> {
+    ) -> Option<(Cow<'p, str>, PresenceChanges)> {
         let k = key(&p.handle);
         let c = self.upsert_at(&k, &p.handle, max)?;
         let ch = online(&mut c.friendly_name, &mut c.presence, p);
@@ -527,20 +540,23 @@ impl Roster {
     }
 
     /// `FLN`: the contact is offline (its capabilities and object are gone with it).
-    pub(crate) fn apply_offline(&mut self, o: &Offline<'_>) -> Option<(String, PresenceChanges)> {
+    pub(crate) fn apply_offline<'o>(
+        &mut self,
+        o: &'o Offline<'_>,
+    ) -> Option<(Cow<'o, str>, PresenceChanges)> {
         let k = key(&o.handle);
-        let c = self.contacts.get_mut(&k)?;
+        let c = self.contacts.get_mut(&*k)?;
         let ch = offline(&mut c.presence);
         Some((k, ch))
     }
 
     /// `UBX`: the personal message and current media.
-    pub(crate) fn apply_data(
+    pub(crate) fn apply_data<'h>(
         &mut self,
-        handle: &Handle<'_>,
+        handle: &'h Handle<'_>,
         d: &UserData,
         max: usize,
-    ) -> Option<(String, PresenceChanges)> {
+    ) -> Option<(Cow<'h, str>, PresenceChanges)> {
         let k = key(handle);
         let c = self.upsert_at(&k, handle, max)?;
         let ch = data(&mut c.presence, d);
@@ -598,8 +614,27 @@ impl Roster {
         if c.lists.is_empty() {
             let k = c.handle.clone();
             if let Ok(h) = Handle::parse(&k) {
-                self.contacts.remove(&key(&h));
+                self.contacts.remove(&*key(&h));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lower-case handle is its own key (borrowed); any other is lower-cased into one; the
+    /// user is recognised in any case.
+    #[test]
+    fn keys_borrow_lower_case_handles() {
+        let lower = Handle::parse("bob@hotmail.com").expect("handle");
+        assert!(matches!(key(&lower), Cow::Borrowed("bob@hotmail.com")));
+        let mixed = Handle::parse("Bob@Hotmail.com").expect("handle");
+        let k = key(&mixed);
+        assert!(matches!(&k, Cow::Owned(_)));
+        assert_eq!(k, "bob@hotmail.com");
+        assert!(same_address(&mixed, "bob@hotmail.COM"));
+        assert!(!same_address(&mixed, "bob@hotmail.co"));
     }
 }
