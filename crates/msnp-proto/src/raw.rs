@@ -72,11 +72,10 @@ impl<'a> Iterator for Tokens<'a> {
         if self.left == 0 {
             return None;
         }
-        let start = self.rest.iter().position(|&b| b != b' ')?;
-        let rest = &self.rest[start..];
-        let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
-        let (token, after) = rest.split_at(end);
-        self.rest = after;
+        let start = skip_spaces(self.rest, 0);
+        let end = token_end(self.rest, start);
+        let token = self.rest.get(start..end).filter(|t| !t.is_empty())?;
+        self.rest = self.rest.get(end..).unwrap_or_default();
         self.left -= 1;
         Some(token)
     }
@@ -87,6 +86,20 @@ impl<'a> Iterator for Tokens<'a> {
 }
 
 impl ExactSizeIterator for Tokens<'_> {}
+
+/// The end of the token that starts at `from`: the next space, or the line end.
+#[inline(always)]
+pub(crate) fn token_end(line: &[u8], from: usize) -> usize {
+    let rest = line.get(from..).unwrap_or_default();
+    from + rest.iter().position(|&b| b == b' ').unwrap_or(rest.len())
+}
+
+/// The first byte at or after `from` that is not a space (the next token's start), or the line end.
+#[inline(always)]
+pub(crate) fn skip_spaces(line: &[u8], from: usize) -> usize {
+    let rest = line.get(from..).unwrap_or_default();
+    from + rest.iter().position(|&b| b != b' ').unwrap_or(rest.len())
+}
 
 /// Splits a checked line into tokens from byte `from` on, as [`Tokens`] does, writing each
 /// token's `(start, end)` offsets into `out` until it is full; returns how many it wrote.
@@ -206,8 +219,7 @@ impl<'a> RawCommand<'a> {
     /// The token that starts at byte `at` of the line (empty past its end).
     fn token_at(&self, at: u16) -> &'a [u8] {
         let rest = self.line().get(at as usize..).unwrap_or_default();
-        let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
-        &rest[..end]
+        rest.get(..token_end(rest, 0)).unwrap_or_default()
     }
 
     /// The TrID as written (`007` for TrID 7), when the line has one.

@@ -10,7 +10,7 @@ use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::num::{LeadingZeros, is_digits, leading_u32_token, parse_u64};
-use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand};
+use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand, skip_spaces, token_end};
 use crate::scan::{self, LineScan};
 use crate::verb::{TrId, Verb};
 use crate::verb_table::RuleMemo;
@@ -376,12 +376,15 @@ impl Decoder {
         buf: &mut BytesMut,
     ) -> Result<Option<OwnedCommand>, DecodeError> {
         loop {
-            let (consumed, meta) = match self.decode(buf) {
-                Ok(Status::Complete { value, consumed }) => (consumed, value.meta),
+            match self.decode(buf) {
+                Ok(Status::Complete { value, consumed }) => {
+                    let meta = value.meta;
+                    let frame = buf.split_to(consumed).freeze();
+                    return Ok(Some(OwnedCommand { frame, meta }));
+                }
+                // At least one byte, so the loop always moves on.
                 Ok(Status::Skipped { consumed }) if !buf.is_empty() => {
-                    // At least one byte, so the loop always moves on.
                     buf.advance(consumed.clamp(1, buf.len()));
-                    continue;
                 }
                 Ok(Status::Skipped { .. }) => return Ok(None),
                 Ok(Status::Incomplete(Needed::Size(n))) => {
@@ -393,9 +396,7 @@ impl Decoder {
                     buf.advance(e.skip.min(buf.len()));
                     return Err(e);
                 }
-            };
-            let frame = buf.split_to(consumed).freeze();
-            return Ok(Some(OwnedCommand { frame, meta }));
+            }
         }
     }
 
@@ -538,20 +539,6 @@ pub(crate) fn parse_line(
     parse_line_with(dialect, limits, line, |v| {
         (dialect.trid_rule(v), dialect.payload_rule(v))
     })
-}
-
-/// The end of the token that starts at `from`: the next space, or the line end.
-#[inline(always)]
-fn token_end(line: &[u8], from: usize) -> usize {
-    let rest = line.get(from..).unwrap_or_default();
-    from + rest.iter().position(|&b| b == b' ').unwrap_or(rest.len())
-}
-
-/// The first byte at or after `from` that is not a space (the next token's start), or the line end.
-#[inline(always)]
-fn skip_spaces(line: &[u8], from: usize) -> usize {
-    let rest = line.get(from..).unwrap_or_default();
-    from + rest.iter().position(|&b| b != b' ').unwrap_or(rest.len())
 }
 
 /// Where the last token starts and ends (the verb when it is the only one).
