@@ -2,13 +2,7 @@
 
 use core::fmt;
 
-use nom::Parser;
-use nom::character::char;
-use nom::combinator::{all_consuming, opt};
-use nom::sequence::preceded;
-
-use crate::grammar::decimal_u32;
-use crate::num::LeadingZeros;
+use crate::num::{LeadingZeros, parse_u32};
 
 /// Client capabilities as sent in `CHG` and relayed in `ILN`/`NLN`/`FLN`/`JOI`/`IRO`: the
 /// `caps` flags (low 28 bits) with the MSNC version nibble (top 4 bits) and, from MSNP16, the
@@ -200,11 +194,19 @@ impl ClientCapabilities {
 
     /// Parses `n` or `n:m` (canonical decimals, unsigned 32-bit).
     pub fn parse(s: &[u8]) -> Result<Self, InvalidCapabilities> {
-        let decimal = || decimal_u32(LeadingZeros::Reject);
-        all_consuming((decimal(), opt(preceded(char(':'), decimal()))))
-            .parse_complete(s)
-            .map(|(_, (caps, ext))| Self { caps, ext })
-            .map_err(|_| InvalidCapabilities)
+        // Read on every presence line: a split at the colon costs a fraction of a combinator
+        // chain over two numbers.
+        let number = |d: &[u8]| parse_u32(d, LeadingZeros::Reject).ok_or(InvalidCapabilities);
+        Ok(match s.iter().position(|&b| b == b':') {
+            None => Self {
+                caps: number(s)?,
+                ext: None,
+            },
+            Some(at) => Self {
+                caps: number(&s[..at])?,
+                ext: Some(number(&s[at + 1..])?),
+            },
+        })
     }
 }
 
@@ -239,5 +241,57 @@ impl serde::Serialize for ClientCapabilities {
         m.serialize_entry("caps", &self.caps)?;
         m.serialize_entry("ext", &self.ext)?;
         m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn parses_caps_and_caps_ex() {
+        let ok = |s: &[u8], caps, ext| {
+            assert_eq!(
+                ClientCapabilities::parse(s),
+                Ok(ClientCapabilities { caps, ext })
+            );
+        };
+        ok(b"0", 0, None);
+        ok(b"1342488620", 1_342_488_620, None);
+        ok(b"4294967295", u32::MAX, None);
+        ok(b"2789003324:48", 2_789_003_324, Some(48));
+        ok(b"0:0", 0, Some(0));
+        for bad in [
+            &b""[..],
+            b":",
+            b"1:",
+            b":1",
+            b"1:2:3",
+            b"01",
+            b"1:02",
+            b"4294967296",
+            b"1:4294967296",
+            b"12a",
+            b"-1",
+            b"1 ",
+            b"\xff",
+        ] {
+            assert_eq!(
+                ClientCapabilities::parse(bad),
+                Err(InvalidCapabilities),
+                "{bad:?}"
+            );
+        }
+    }
+
+    proptest! {
+        /// What `Display` writes, `parse` reads back.
+        #[test]
+        fn display_round_trips(caps: u32, ext: Option<u32>) {
+            let c = ClientCapabilities { caps, ext };
+            prop_assert_eq!(ClientCapabilities::parse(c.to_string().as_bytes()), Ok(c));
+        }
     }
 }

@@ -244,7 +244,12 @@ impl<'a> Handle<'a> {
             return Err(HandleError::TooLong);
         }
         let bad = |_| HandleError::BadSuffix;
-        let (rest, nid) = network_prefix(s).map_err(bad)?;
+        // Only a digit can start a network prefix: most handles are a bare address.
+        let (rest, nid) = if s.starts_with(|c: char| c.is_ascii_digit()) {
+            network_prefix(s).map_err(bad)?
+        } else {
+            (s, None)
+        };
         let network = match nid {
             Some(d) => Some(NetworkId(
                 parse_u32(d.as_bytes(), LeadingZeros::Reject).ok_or(HandleError::BadNetwork)?,

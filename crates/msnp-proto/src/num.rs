@@ -23,6 +23,18 @@ pub(crate) fn parse_u64(s: &[u8], zeros: LeadingZeros) -> Option<u64> {
     if s.is_empty() || (zeros == LeadingZeros::Reject && s.len() > 1 && s[0] == b'0') {
         return None;
     }
+    if s.len() <= 19 {
+        // Nineteen digits always fit a u64: no overflow check per digit.
+        let mut n = 0u64;
+        for &b in s {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            n = n * 10 + u64::from(d);
+        }
+        return Some(n);
+    }
     s.iter().try_fold(0u64, |n, &b| {
         if !b.is_ascii_digit() {
             return None;

@@ -37,7 +37,15 @@ pub(crate) struct Meta {
     pub(crate) has_payload: bool,
     pub(crate) verb: Verb,
     pub(crate) trid: Option<TrId>,
+    /// For a line of at most 64 bytes whose tokens are one space apart, its spaces (bit `i` for
+    /// byte `i`), from the framing's scan: the typed layer finds every argument from it without
+    /// reading the line again. [`NO_MASK`] for any other line.
+    pub(crate) spaces: u64,
 }
+
+/// [`Meta::spaces`] of a line the mask does not describe. Bit 0 is the verb's first byte, never
+/// a space, so no real mask has it.
+pub(crate) const NO_MASK: u64 = 1;
 
 impl Meta {
     fn payload_start(&self) -> usize {

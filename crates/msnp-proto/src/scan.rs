@@ -57,6 +57,9 @@ pub(crate) struct LineScan {
     pub(crate) doubled: bool,
     /// The last of those spaces.
     pub(crate) last_space: Option<usize>,
+    /// The spaces among the first 64 bytes before `stop`, bit `i` for byte `i`: for a short
+    /// line, where every token is, kept for the typed layer.
+    pub(crate) first_group: u64,
 }
 
 /// Scans `bytes` up to the first byte outside printable ASCII, sixteen bytes at a time: it
@@ -69,6 +72,7 @@ pub(crate) fn scan(bytes: &[u8]) -> LineScan {
         spaces: 0,
         doubled: false,
         last_space: None,
+        first_group: 0,
     };
     let (mut doubled, mut carry) = (0u64, 0u64);
     // The spaces of the 64 bytes from `group_at`, and where the next block starts.
@@ -90,6 +94,9 @@ pub(crate) fn scan(bytes: &[u8]) -> LineScan {
             carry = group >> 63;
             if group != 0 {
                 found.last_space = Some(group_at + 63 - group.leading_zeros() as usize);
+            }
+            if group_at == 0 {
+                found.first_group = group;
             }
             (group, group_at) = (0, at);
         }
@@ -170,11 +177,18 @@ mod tests {
                 let spaces = before.iter().filter(|&&b| b == b' ').count();
                 let doubled = before.windows(2).any(|w| w == b"  ");
                 let last_space = before.iter().rposition(|&b| b == b' ');
+                let first_group = before
+                    .iter()
+                    .take(64)
+                    .enumerate()
+                    .filter(|&(_, &b)| b == b' ')
+                    .fold(0u64, |m, (i, _)| m | 1 << i);
                 let expected = LineScan {
                     stop,
                     spaces,
                     doubled,
                     last_space,
+                    first_group,
                 };
                 assert_eq!(scan(&bytes), expected, "len {len} stop byte {stop_byte:?}");
             }

@@ -262,7 +262,12 @@ pub struct Code {
 impl Code {
     /// Validates a keyword: 1–16 bytes of printable ASCII (`!` … `~`).
     pub fn new(s: &str) -> Result<Self, TextError> {
-        let b = s.as_bytes();
+        Self::from_bytes(s.as_bytes())
+    }
+
+    /// [`new`](Self::new) on bytes, as they come off the wire: a keyword is ASCII, so it needs
+    /// no UTF-8 check first.
+    pub fn from_bytes(b: &[u8]) -> Result<Self, TextError> {
         if b.is_empty() {
             return Err(TextError::Empty);
         }
@@ -327,10 +332,16 @@ macro_rules! code_enum {
             /// Reads a keyword; known values get their variant, others are kept in `Other`.
             /// `None` when the text cannot be a keyword (empty, too long, not printable ASCII).
             pub fn parse(s: &str) -> Option<Self> {
-                match s {
-                    $( $s => Some(Self::$var), )*
-                    _ => $crate::text::Code::new(s).ok().map(Self::Other),
-                }
+                Self::parse_bytes(s.as_bytes())
+            }
+
+            /// [`parse`](Self::parse) on bytes, as they come off the wire: a keyword is ASCII,
+            /// so it needs no UTF-8 check first.
+            pub fn parse_bytes(b: &[u8]) -> Option<Self> {
+                $( if b == $s.as_bytes() {
+                    return Some(Self::$var);
+                } )*
+                $crate::text::Code::from_bytes(b).ok().map(Self::Other)
             }
 
             /// The keyword as written on the wire.
@@ -391,6 +402,33 @@ mod tests {
         assert_eq!(t.decoded(), "a b%c@d/é");
         assert_eq!(UrlText::from_plain(""), Err(TextError::Empty));
         assert_eq!(UrlText::from_wire("%zz").unwrap().decoded(), "%zz");
+    }
+
+    /// A keyword read from bytes is the one read from text: named values get their variant,
+    /// others are kept, and what cannot be a keyword is refused, UTF-8 or not.
+    #[test]
+    fn code_enum_parses_bytes_like_text() {
+        use crate::status::PresenceStatus;
+        for v in PresenceStatus::KNOWN {
+            assert_eq!(PresenceStatus::parse_bytes(v.as_str().as_bytes()), Some(*v));
+        }
+        let other = PresenceStatus::parse_bytes(b"ZZZ").unwrap();
+        assert!(!other.is_known());
+        assert_eq!(Some(other), PresenceStatus::parse("ZZZ"));
+        assert_eq!(other.as_str(), "ZZZ");
+        for bad in [
+            &b""[..],
+            b"A B",
+            b"\xff",
+            "é".as_bytes(),
+            b"ABCDEFGHIJKLMNOPQ",
+        ] {
+            assert_eq!(PresenceStatus::parse_bytes(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            Code::from_bytes(b"NLN").map(|c| c.to_string()),
+            Ok("NLN".into())
+        );
     }
 
     #[test]

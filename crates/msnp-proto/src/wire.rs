@@ -10,7 +10,7 @@ use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::num::{LeadingZeros, is_digits, leading_u32_token, parse_u64};
-use crate::raw::{MAX_TOKENS, Meta, OwnedCommand, RawCommand, skip_spaces, token_end};
+use crate::raw::{MAX_TOKENS, Meta, NO_MASK, OwnedCommand, RawCommand, skip_spaces, token_end};
 use crate::scan::{self, LineScan};
 use crate::verb::{TrId, Verb};
 use crate::verb_table::RuleMemo;
@@ -633,6 +633,7 @@ fn parse_line_with(
         LineScan { stop, .. } => Shape {
             tokens: count_tokens(dialect, limits, line, stop < len)?,
             last: last_token(line),
+            spaces: NO_MASK,
         },
     };
     let verb = verb_of(line)?;
@@ -643,6 +644,8 @@ fn parse_line_with(
 struct Shape {
     tokens: usize,
     last: (usize, usize),
+    /// [`Meta::spaces`](crate::raw::Meta).
+    spaces: u64,
 }
 
 impl Shape {
@@ -652,6 +655,11 @@ impl Shape {
         Self {
             tokens: found.spaces + 1,
             last: (found.last_space.map_or(0, |sp| sp + 1), line.len()),
+            spaces: if line.len() <= 64 {
+                found.first_group
+            } else {
+                NO_MASK
+            },
         }
     }
 }
@@ -758,6 +766,7 @@ fn finish_line(
         has_payload: payload,
         verb,
         trid,
+        spaces: shape.spaces,
     };
     Ok(LineMeta { meta, payload_len })
 }

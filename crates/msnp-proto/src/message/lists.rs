@@ -13,7 +13,7 @@ use crate::verb::{TrId, Verb};
 use crate::version::{Direction, ProtocolVersion as V};
 
 fn list(a: &Args<'_, '_>, i: usize) -> Result<List, MessageError> {
-    a.code(i, List::parse, "a list name (FL, AL, BL, RL, PL)")
+    a.code(i, List::parse_bytes, "a list name (FL, AL, BL, RL, PL)")
 }
 
 /// `SYN trid list-version {settings-version} {contacts groups}`, both directions.
@@ -138,7 +138,7 @@ impl<M: Copy> Setting<M> {
     pub(crate) fn decode(
         a: &Args<'_, '_>,
         d: &Ctx,
-        parse: fn(&str) -> Option<M>,
+        parse: fn(&[u8]) -> Option<M>,
     ) -> Result<Self, MessageError> {
         let versioned = d.version <= V::Msnp9 && d.direction != Some(Direction::ClientToServer);
         a.arity(1, if versioned { 2 } else { 1 })?;
@@ -1083,7 +1083,7 @@ code_enum! {
 }
 
 fn property(a: &Args<'_, '_>, i: usize) -> Result<Property, MessageError> {
-    a.code(i, Property::parse, "a property name")
+    a.code(i, Property::parse_bytes, "a property name")
 }
 
 /// `PRP {trid} {list-version} property {value}`: set (client) or report (server; no TrID inside

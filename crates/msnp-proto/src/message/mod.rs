@@ -589,8 +589,8 @@ impl<'a> Message<'a> {
             Verb::UBX => Self::Ubx(Ubx::decode(&a, d)?),
             Verb::UUX => Self::Uux(PayloadCommand::decode(&a)?),
             Verb::SYN => Self::Syn(Syn::decode(&a, d)?),
-            Verb::GTC => Self::Gtc(Setting::decode(&a, d, GtcMode::parse)?),
-            Verb::BLP => Self::Blp(Setting::decode(&a, d, BlpMode::parse)?),
+            Verb::GTC => Self::Gtc(Setting::decode(&a, d, GtcMode::parse_bytes)?),
+            Verb::BLP => Self::Blp(Setting::decode(&a, d, BlpMode::parse_bytes)?),
             Verb::LST => match lists::decode_lst(&a, d)? {
                 lists::Lst::Request(r) => Self::LstRequest(r),
                 lists::Lst::Entry(e) => Self::Lst(e),

@@ -16,7 +16,7 @@ use crate::verb::{TrId, Verb};
 use crate::version::ProtocolVersion as V;
 
 fn status(a: &Args<'_, '_>, i: usize) -> Result<PresenceStatus, MessageError> {
-    a.code(i, PresenceStatus::parse, "a presence status")
+    a.code(i, PresenceStatus::parse_bytes, "a presence status")
 }
 
 /// `CHG trid status {caps {msnobj}}`: set own status (client) or its confirmation (server,

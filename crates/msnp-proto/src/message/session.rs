@@ -507,8 +507,12 @@ impl<'a> Usr<'a> {
             })));
         }
         a.arity(2, 5)?;
-        let package = a.code(0, AuthPackage::parse, "an authentication package")?;
-        let stage = a.code(1, AuthStage::parse, "an authentication stage (I, S or A)")?;
+        let package = a.code(0, AuthPackage::parse_bytes, "an authentication package")?;
+        let stage = a.code(
+            1,
+            AuthStage::parse_bytes,
+            "an authentication stage (I, S or A)",
+        )?;
         match stage {
             AuthStage::Initial => {
                 if dir == Some(Direction::ServerToClient) {
@@ -850,7 +854,7 @@ pub(crate) enum Xfr<'a> {
 pub(crate) fn decode_xfr<'a>(a: &Args<'_, 'a>, d: &Ctx) -> Result<Xfr<'a>, MessageError> {
     let trid = a.trid()?;
     a.arity(1, 7)?;
-    let kind = a.code(0, ServerKind::parse, "NS or SB")?;
+    let kind = a.code(0, ServerKind::parse_bytes, "NS or SB")?;
     let request = match d.direction {
         Some(dir) => dir == Direction::ClientToServer,
         None => a.n == 1,
@@ -980,7 +984,7 @@ impl Out {
     pub(crate) fn decode(a: &Args<'_, '_>) -> Result<Self, MessageError> {
         a.arity(0, 2)?;
         let reason = if a.n > 0 {
-            Some(a.code(0, OutReason::parse, "an OUT reason")?)
+            Some(a.code(0, OutReason::parse_bytes, "an OUT reason")?)
         } else {
             None
         };
@@ -1152,7 +1156,7 @@ impl InfReply {
         Ok(Self {
             trid: a.trid()?,
             packages: (0..a.n)
-                .map(|i| a.code(i, AuthPackage::parse, "an authentication package"))
+                .map(|i| a.code(i, AuthPackage::parse_bytes, "an authentication package"))
                 .collect::<Result<_, _>>()?,
         })
     }

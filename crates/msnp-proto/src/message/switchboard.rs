@@ -292,7 +292,7 @@ impl<'a> MsgSend<'a> {
         // Only the four named modes exist; anything else (`MSG 3 2 85`) is a typo, not a mode.
         let ack_mode = a.code(
             0,
-            |s| AckMode::parse(s).filter(AckMode::is_known),
+            |b| AckMode::parse_bytes(b).filter(AckMode::is_known),
             "an ack mode (U, N, A, D)",
         )?;
         if ack_mode == AckMode::Data && d.version < V::Msnp9 {
