@@ -45,8 +45,8 @@ impl Encode for OwnedCommand {
 /// dialect allows.
 pub(crate) fn valid_token(t: &[u8], allow_utf8: bool) -> bool {
     // The same rule as `Token`, plus the dialect's choice of ASCII only.
-    core::str::from_utf8(t)
-        .is_ok_and(|s| crate::text::check_token(s).is_ok() && (allow_utf8 || s.is_ascii()))
+    crate::text::str_of(t)
+        .is_some_and(|s| crate::text::check_token(s).is_ok() && (allow_utf8 || s.is_ascii()))
 }
 
 /// Writes a decimal number.

@@ -9,6 +9,18 @@ use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
+/// Short wire bytes as text. Most tokens are ASCII, and an ASCII check costs a fraction of a
+/// UTF-8 validation on a few bytes (`str::from_utf8` walks short inputs byte by byte); the
+/// `ascii` crate turns checked ASCII into `&str` without `unsafe` here. Anything else gets the
+/// full UTF-8 check, so the answer is `str::from_utf8`'s.
+#[inline]
+pub(crate) fn str_of(b: &[u8]) -> Option<&str> {
+    match ascii::AsAsciiStr::as_ascii_str(b) {
+        Ok(a) => Some(a.as_str()),
+        Err(_) => core::str::from_utf8(b).ok(),
+    }
+}
+
 /// Why a text could not become a [`Token`], [`Code`] or [`UrlText`].
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -84,8 +96,7 @@ impl<'a> Token<'a> {
 
     /// Validates wire bytes (UTF-8) as a token.
     pub fn from_bytes(b: &'a [u8]) -> Result<Self, TextError> {
-        let s = core::str::from_utf8(b).map_err(|_| TextError::NotUtf8)?;
-        Self::new(s)
+        Self::new(str_of(b).ok_or(TextError::NotUtf8)?)
     }
 
     /// A token from a string literal known to be valid (panics at compile time in a const
@@ -291,7 +302,7 @@ impl Code {
     /// The keyword.
     pub fn as_str(&self) -> &str {
         // Only printable ASCII is ever stored.
-        core::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("?")
+        str_of(&self.bytes[..self.len as usize]).unwrap_or("?")
     }
 }
 
@@ -402,6 +413,20 @@ mod tests {
         assert_eq!(t.decoded(), "a b%c@d/é");
         assert_eq!(UrlText::from_plain(""), Err(TextError::Empty));
         assert_eq!(UrlText::from_wire("%zz").unwrap().decoded(), "%zz");
+    }
+
+    proptest::proptest! {
+        /// The ASCII shortcut answers what the UTF-8 check answers, on any bytes.
+        #[test]
+        fn str_of_is_from_utf8(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            proptest::prop_assert_eq!(str_of(&b), core::str::from_utf8(&b).ok());
+        }
+
+        /// And on text, ASCII or not.
+        #[test]
+        fn str_of_reads_text(s in "\\PC{0,24}") {
+            proptest::prop_assert_eq!(str_of(s.as_bytes()), Some(s.as_str()));
+        }
     }
 
     /// A keyword read from bytes is the one read from text: named values get their variant,

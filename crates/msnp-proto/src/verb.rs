@@ -121,7 +121,7 @@ impl Verb {
     /// The verb as text.
     pub fn as_str(&self) -> &str {
         // Only ASCII letters or digits are ever stored.
-        core::str::from_utf8(&self.0).unwrap_or("???")
+        crate::text::str_of(&self.0).unwrap_or("???")
     }
 }
 

@@ -10,7 +10,7 @@ use crate::error::EncodeError;
 use crate::network::{Handle, NetworkId};
 use crate::num::{LeadingZeros, decimal_digits, parse_u32};
 use crate::raw::{MAX_TOKENS, NO_MASK, RawCommand, token_spans};
-use crate::text::{Token, UrlText};
+use crate::text::{Token, UrlText, str_of};
 use crate::verb::{TrId, Verb};
 use crate::version::Dialect;
 use crate::wire::Limits;
@@ -147,9 +147,9 @@ impl<'r, 'a> Args<'r, 'a> {
     /// Argument `i` as a token. The decoder guarantees a framed token holds no space or control
     /// byte, so only its UTF-8 is checked, here, for the tokens read as text.
     pub(crate) fn tok(&self, i: usize) -> Result<Token<'a>, MessageError> {
-        core::str::from_utf8(self.bytes(i)?)
+        str_of(self.bytes(i)?)
             .map(Token::from_framed)
-            .map_err(|_| self.bad(i, "a UTF-8 token"))
+            .ok_or_else(|| self.bad(i, "a UTF-8 token"))
     }
 
     pub(crate) fn opt_tok(&self, i: usize) -> Result<Option<Token<'a>>, MessageError> {
