@@ -7,7 +7,9 @@
 //!
 //! Workloads: `raw` (framing), `typed` (framing + typed decode), `encode` (typed encode) over a
 //! seeded mixed corpus, and `login` (a client and a server machine logging in to each other in
-//! memory: one MSNP7 MD5 login and one MSNP15 SSO login with the MBI blob).
+//! memory: one MSNP7 MD5 login and one MSNP15 SSO login with the MBI blob). Not gated, for
+//! reading profiles: `yardstick` (the memchr split the ratios are taken to), and `raw`, `typed`
+//! or `yardstick` with `_presence` for the presence profile (long lines).
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -84,7 +86,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         };
     }
-    let c = corpus(Profile::Mixed, SIZE, SEED);
+    // `typed_presence`: the typed workload over the presence profile (long lines); not gated.
+    let (profile, workload) = match workload.strip_suffix("_presence") {
+        Some(w) => (Profile::Presence, w.to_owned()),
+        None => (Profile::Mixed, workload),
+    };
+    let c = corpus(profile, SIZE, SEED);
     let result = match workload.as_str() {
         "raw" => icount_measure_raw(black_box(&c)),
         "yardstick" => icount_measure_yardstick(black_box(&c)),
@@ -105,7 +112,9 @@ fn main() -> ExitCode {
             icount_measure_encode(black_box(&messages), &mut out)
         }
         _ => {
-            eprintln!("usage: icount raw|typed|encode|login|yardstick");
+            eprintln!(
+                "usage: icount raw|typed|encode|login|yardstick (raw, typed, yardstick: _presence for that profile)"
+            );
             return ExitCode::from(2);
         }
     };
