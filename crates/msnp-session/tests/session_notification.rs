@@ -211,7 +211,7 @@ fn the_login_events_after_sign_in_are_carried_over() {
         ),
         "{ev:?}"
     );
-    assert!(matches!(&ev[1], SessionEvent::Presence { handle, .. } if handle == "bob@hotmail.com"));
+    assert!(matches!(&ev[1], SessionEvent::Presence { handle, .. } if &**handle == "bob@hotmail.com"));
     ns.handle_input(b"QRY 5\r\n").unwrap();
     assert!(matches!(
         events(&mut ns)[..],
