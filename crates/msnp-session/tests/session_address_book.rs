@@ -317,6 +317,13 @@ fn circles_are_sent_with_their_network_and_follow_nfy_and_via_presence() {
         .member("bob@hotmail.com")
         .unwrap();
     assert_eq!(&*bob.friendly_name, "Bob B");
+    // The event carries the circle's and the member's own strings.
+    let Some(SessionEvent::CirclePresence { circle, handle, .. }) = ev.first() else {
+        unreachable!()
+    };
+    assert!(std::sync::Arc::ptr_eq(handle, &bob.handle));
+    let c = ns.roster().circle(CIRCLE).unwrap();
+    assert!(std::sync::Arc::ptr_eq(circle, &c.address));
     ns.handle_input(format!("FLN 1:bob@hotmail.com;via=9:{CIRCLE} 0:0\r\n").as_bytes())
         .unwrap();
     let ev = events(&mut ns);
