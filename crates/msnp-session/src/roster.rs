@@ -247,7 +247,11 @@ impl CircleMember {
 }
 
 /// `ILN`/`NLN` applied to a name and presence.
-fn online(name: &mut Arc<str>, presence: &mut ContactPresence, p: &Presence<'_>) -> PresenceChanges {
+fn online(
+    name: &mut Arc<str>,
+    presence: &mut ContactPresence,
+    p: &Presence<'_>,
+) -> PresenceChanges {
     // Compared in wire form before decoded: most presence lines change the status only, and
     // then nothing is allocated, and the shared name and object stay the ones events hold.
     let object = p.msn_object.as_ref().filter(|o| !o.decodes_to("0"));

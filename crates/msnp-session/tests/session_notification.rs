@@ -211,7 +211,9 @@ fn the_login_events_after_sign_in_are_carried_over() {
         ),
         "{ev:?}"
     );
-    assert!(matches!(&ev[1], SessionEvent::Presence { handle, .. } if &**handle == "bob@hotmail.com"));
+    assert!(
+        matches!(&ev[1], SessionEvent::Presence { handle, .. } if &**handle == "bob@hotmail.com")
+    );
     ns.handle_input(b"QRY 5\r\n").unwrap();
     assert!(matches!(
         events(&mut ns)[..],
@@ -515,7 +517,9 @@ fn presence_events_share_the_roster_strings() {
                     (&presence.personal_message, &c.presence.personal_message),
                 ] {
                     assert!(
-                        e.as_ref().zip(r.as_ref()).is_none_or(|(e, r)| Arc::ptr_eq(e, r)),
+                        e.as_ref()
+                            .zip(r.as_ref())
+                            .is_none_or(|(e, r)| Arc::ptr_eq(e, r)),
                         "{line}"
                     );
                 }
@@ -525,7 +529,10 @@ fn presence_events_share_the_roster_strings() {
         }
     };
 
-    let (first, ch) = input(&mut ns, format!("NLN NLN bob@hotmail.com 1 Bob%20S 0 {obj}\r\n"));
+    let (first, ch) = input(
+        &mut ns,
+        format!("NLN NLN bob@hotmail.com 1 Bob%20S 0 {obj}\r\n"),
+    );
     assert!(ch.status && ch.friendly_name && ch.msn_object);
     assert_eq!(&*first.friendly_name, "Bob S");
     assert_eq!(
@@ -534,14 +541,20 @@ fn presence_events_share_the_roster_strings() {
     );
 
     // The status alone changes: the name and object the roster holds are the same values.
-    let (same, ch) = input(&mut ns, format!("NLN AWY bob@hotmail.com 1 Bob%20S 0 {obj}\r\n"));
+    let (same, ch) = input(
+        &mut ns,
+        format!("NLN AWY bob@hotmail.com 1 Bob%20S 0 {obj}\r\n"),
+    );
     assert!(ch.status && !ch.friendly_name && !ch.msn_object, "{ch:?}");
     assert!(Arc::ptr_eq(&same.friendly_name, &first.friendly_name));
     let (a, b) = (same.presence.msn_object, first.presence.msn_object);
     assert!(Arc::ptr_eq(a.as_ref().unwrap(), b.as_ref().unwrap()));
 
     // A new name replaces it; the object stays.
-    let (renamed, ch) = input(&mut ns, format!("NLN AWY bob@hotmail.com 1 Bob%20T 0 {obj}\r\n"));
+    let (renamed, ch) = input(
+        &mut ns,
+        format!("NLN AWY bob@hotmail.com 1 Bob%20T 0 {obj}\r\n"),
+    );
     assert!(!ch.status && ch.friendly_name && !ch.msn_object, "{ch:?}");
     assert!(!Arc::ptr_eq(&renamed.friendly_name, &first.friendly_name));
     assert_eq!(&*renamed.friendly_name, "Bob T");
@@ -560,7 +573,10 @@ fn presence_events_share_the_roster_strings() {
     assert!(ch.personal_message && !ch.current_media, "{ch:?}");
     let (again, ch) = input(&mut ns, ubx("hi"));
     assert!(!ch.any(), "{ch:?}");
-    let (p, q) = (psm.presence.personal_message, again.presence.personal_message);
+    let (p, q) = (
+        psm.presence.personal_message,
+        again.presence.personal_message,
+    );
     assert!(Arc::ptr_eq(p.as_ref().unwrap(), q.as_ref().unwrap()));
 
     // Offline: the object goes, the name and handle stay shared.

@@ -156,7 +156,9 @@ fn drain(ns: &mut NotificationSession, seen: &mut Seen) {
                 presence,
                 initial,
                 ..
-            } => seen.presence.push((handle.to_string(), presence.status, initial)),
+            } => seen
+                .presence
+                .push((handle.to_string(), presence.status, initial)),
             SessionEvent::RequestDone { request, .. } => seen.done.push(request),
             SessionEvent::RequestFailed { request, code, .. } => {
                 seen.failed.push((request, code.0));
