@@ -233,6 +233,21 @@ impl<'a> UrlText<'a> {
         percent_decode_str(self.0.as_str()).into()
     }
 
+    /// Whether [`decoded`](Self::decoded) equals `plain`, answered without allocating (unless
+    /// `plain` holds U+FFFD), so a receiver can skip an unchanged value cheaply.
+    ///
+    /// ```
+    /// use msnp_proto::UrlText;
+    /// let nick = UrlText::from_wire("Bob%20S%FF").unwrap();
+    /// assert!(nick.decodes_to("Bob S\u{FFFD}"));
+    /// assert!(!nick.decodes_to("Bob S"));
+    /// ```
+    pub fn decodes_to(&self, plain: &str) -> bool {
+        // Lossy decoding differs from the bytes only where it writes U+FFFD.
+        percent_decode_str(self.0.as_str()).eq(plain.bytes())
+            || (plain.contains('\u{FFFD}') && self.decoded() == plain)
+    }
+
     /// An owned, `'static` copy.
     pub fn into_owned(self) -> UrlText<'static> {
         UrlText(self.0.into_owned())

@@ -71,7 +71,7 @@ impl Roster {
                 if r.circles.len() < max_contacts {
                     r.circles.insert(
                         roster::key(&handle).into_owned(),
-                        Circle::new(handle.as_str().to_owned(), lists),
+                        Circle::new(handle.as_str(), lists),
                     );
                 }
                 continue;
@@ -97,7 +97,7 @@ impl Roster {
                 continue;
             };
             if let Some(name) = info.display_name.as_ref().filter(|n| !n.is_empty()) {
-                contact.friendly_name.clone_from(name);
+                contact.friendly_name = name.as_str().into();
             }
             contact.guid.clone_from(&c.contact_id);
             contact.groups = info
@@ -123,7 +123,7 @@ impl Roster {
             .values()
             .map(|c| {
                 (
-                    c.handle.as_str(),
+                    &*c.handle,
                     c.lists,
                     c.network.unwrap_or(NetworkId::PASSPORT),
                 )
@@ -131,7 +131,7 @@ impl Roster {
             .chain(
                 self.circles
                     .values()
-                    .map(|c| (c.address.as_str(), c.lists, NetworkId::CIRCLE)),
+                    .map(|c| (&*c.address, c.lists, NetworkId::CIRCLE)),
             );
         for (account, lists, network) in entries {
             let lists = ListBits(lists.0 & CLIENT_LISTS);

@@ -11,6 +11,7 @@
 //! switchboard); it is compiled as a doctest of this crate.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -173,12 +174,13 @@ pub enum SessionEvent {
         /// Whether the server sent a new list.
         changed: bool,
     },
-    /// A contact's presence changed (`ILN` when `initial`, `NLN`, `FLN`, `UBX`).
+    /// A contact's presence changed (`ILN` when `initial`, `NLN`, `FLN`, `UBX`). The texts are
+    /// the roster's own, shared: emitting this allocates nothing.
     Presence {
         /// The contact's handle as sent.
-        handle: String,
+        handle: Arc<str>,
         /// The friendly name now.
-        friendly_name: String,
+        friendly_name: Arc<str>,
         /// The presence now.
         presence: ContactPresence,
         /// What changed.
@@ -309,9 +311,9 @@ pub enum SessionEvent {
     /// `;via=9:circle`); it updates the circle's member, not the contact list.
     CirclePresence {
         /// The circle's address.
-        circle: String,
+        circle: Arc<str>,
         /// The member's handle as sent (without the `via`).
-        handle: String,
+        handle: Arc<str>,
         /// The member's presence now.
         presence: ContactPresence,
         /// What changed.
@@ -1380,7 +1382,7 @@ impl NotificationSession {
             if let Some(contact) = self.roster.upsert(&h, max) {
                 contact.lists |= lists;
                 if let Some(f) = &c.friendly {
-                    contact.friendly_name.clone_from(f);
+                    contact.friendly_name = Arc::from(f.as_str());
                 }
             }
             if lists.contains(ListBits::REVERSE) || lists.contains(ListBits::PENDING) {
@@ -1559,17 +1561,18 @@ impl NotificationSession {
         apply: impl FnOnce(&mut roster::CircleMember) -> PresenceChanges,
     ) {
         let max = self.config.max_contacts;
-        let Some(circle) = self.roster.circle_of(handle) else {
+        let Some(via) = Roster::circle_of(handle) else {
             return;
         };
-        let Some(c) = self.roster.circle_entry(&circle, max) else {
+        let Some(c) = self.roster.circle_entry(via.as_str(), max) else {
             return;
         };
+        let circle = Arc::clone(&c.address);
         let Some(member) = c.add_member(handle.as_str(), max) else {
             return;
         };
         let changes = apply(member);
-        let (handle, presence) = (member.handle.clone(), member.presence.clone());
+        let (handle, presence) = (Arc::clone(&member.handle), member.presence.clone());
         self.core.emit(SessionEvent::CirclePresence {
             circle,
             handle,
@@ -1581,8 +1584,8 @@ impl NotificationSession {
     fn presence_event(&mut self, key: &str, changes: PresenceChanges, initial: bool) {
         if let Some(c) = self.roster.contacts.get(key) {
             self.core.emit(SessionEvent::Presence {
-                handle: c.handle.clone(),
-                friendly_name: c.friendly_name.clone(),
+                handle: Arc::clone(&c.handle),
+                friendly_name: Arc::clone(&c.friendly_name),
                 presence: c.presence.clone(),
                 changes,
                 initial,
@@ -1778,15 +1781,14 @@ impl NotificationSession {
             }
             Message::Rea(r) => {
                 self.list_version(r.list_version);
-                let name = r.friendly_name.decoded().into_owned();
                 if roster::same_address(&r.handle, &self.handle) {
                     roster::set_property(
                         &mut self.roster.properties,
                         Property::FriendlyName,
-                        Some(name),
+                        Some(r.friendly_name.decoded().into_owned()),
                     );
                 } else if let Some(c) = self.roster.find_mut(r.handle.as_str()) {
-                    c.friendly_name = name;
+                    c.friendly_name = roster::shared(&r.friendly_name);
                 }
                 self.done(r.trid);
             }
@@ -1826,10 +1828,10 @@ impl NotificationSession {
             }
             Message::Sbp(s) => {
                 if let Some(c) = self.roster.find_mut(s.contact_id.as_str()) {
-                    let value = s.value.decoded().into_owned();
                     if s.property == Property::FriendlyName {
-                        c.friendly_name = value;
+                        c.friendly_name = roster::shared(&s.value);
                     } else {
+                        let value = s.value.decoded().into_owned();
                         roster::set_property(&mut c.properties, s.property, Some(value));
                     }
                 }
@@ -1968,16 +1970,16 @@ impl Machine for NotificationSession {
                 self.core.emit(SessionEvent::ChallengeAccepted(t.trid));
             }
             Message::Qng(q) => self.on_qng(q.seconds),
-            Message::Iln(i) if self.roster.circle_of(&i.presence.handle).is_some() => {
+            Message::Iln(i) if Roster::circle_of(&i.presence.handle).is_some() => {
                 self.on_circle_presence(&i.presence.handle, |m| m.apply_presence(&i.presence));
             }
-            Message::Nln(p) if self.roster.circle_of(&p.handle).is_some() => {
+            Message::Nln(p) if Roster::circle_of(&p.handle).is_some() => {
                 self.on_circle_presence(&p.handle, |m| m.apply_presence(&p));
             }
-            Message::Fln(o) if self.roster.circle_of(&o.handle).is_some() => {
+            Message::Fln(o) if Roster::circle_of(&o.handle).is_some() => {
                 self.on_circle_presence(&o.handle, |m| m.apply_offline());
             }
-            Message::Ubx(u) if self.roster.circle_of(&u.handle).is_some() => {
+            Message::Ubx(u) if Roster::circle_of(&u.handle).is_some() => {
                 if let Ok(DataDocument::Data(d)) = DataDocument::parse(&u.payload, &self.config.xml)
                 {
                     self.on_circle_presence(&u.handle, |m| m.apply_data(&d));

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use msnp_proto::message::lists::{BlpMode, GtcMode, Property};
 use msnp_proto::message::{Bpr, Group, ListEntry, Offline, Presence};
@@ -32,7 +33,8 @@ impl ListVersion {
     }
 }
 
-/// A contact's presence and what it publishes.
+/// A contact's presence and what it publishes. The texts are shared: an event carries the
+/// roster's own values, and cloning one is a reference count, not a copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ContactPresence {
@@ -41,11 +43,11 @@ pub struct ContactPresence {
     /// Client capabilities (MSNP8+).
     pub capabilities: Option<ClientCapabilities>,
     /// The display picture's MSN object (decoded XML text), MSNP9+.
-    pub msn_object: Option<String>,
+    pub msn_object: Option<Arc<str>>,
     /// The personal message (`UBX`, MSNP11+).
-    pub personal_message: Option<String>,
+    pub personal_message: Option<Arc<str>>,
     /// The current media (`UBX`, MSNP11+).
-    pub current_media: Option<CurrentMedia>,
+    pub current_media: Option<Arc<CurrentMedia>>,
 }
 
 impl Default for ContactPresence {
@@ -95,10 +97,10 @@ impl PresenceChanges {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Contact {
-    /// The handle as the server wrote it.
-    pub handle: String,
-    /// The friendly name, decoded.
-    pub friendly_name: String,
+    /// The handle as the server wrote it (shared with the presence events).
+    pub handle: Arc<str>,
+    /// The friendly name, decoded (shared with the presence events).
+    pub friendly_name: Arc<str>,
     /// The lists the contact is on.
     pub lists: ListBits,
     /// Group IDs (MSNP7–9) or GUIDs (MSNP10+).
@@ -116,8 +118,8 @@ pub struct Contact {
 impl Contact {
     fn new(handle: &Handle<'_>) -> Self {
         Self {
-            handle: handle.as_str().to_owned(),
-            friendly_name: handle.address().to_owned(),
+            handle: Arc::from(handle.as_str()),
+            friendly_name: Arc::from(handle.address()),
             lists: ListBits::NONE,
             groups: Vec::new(),
             guid: None,
@@ -182,8 +184,8 @@ pub struct Roster {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Circle {
-    /// `00000000-0000-0000-0009-…@live.com`.
-    pub address: String,
+    /// `00000000-0000-0000-0009-…@live.com` (shared with the presence events).
+    pub address: Arc<str>,
     /// The lists it is on.
     pub lists: ListBits,
     /// The members the server named, by lower-cased address.
@@ -192,9 +194,9 @@ pub struct Circle {
 
 impl Circle {
     /// A circle with no members known yet.
-    pub fn new(address: String, lists: ListBits) -> Self {
+    pub fn new(address: impl Into<Arc<str>>, lists: ListBits) -> Self {
         Self {
-            address,
+            address: address.into(),
             lists,
             members: BTreeMap::new(),
         }
@@ -211,10 +213,10 @@ impl Circle {
         let h = Handle::parse(handle).ok()?;
         bounded_entry(&mut self.members, &key(&h), max, || CircleMember {
             handle: match h.network() {
-                Some(n) => format!("{}:{}", n.0, h.address()),
-                None => h.address().to_owned(),
+                Some(n) => Arc::from(format!("{}:{}", n.0, h.address())),
+                None => Arc::from(h.address()),
             },
-            friendly_name: h.address().to_owned(),
+            friendly_name: Arc::from(h.address()),
             presence: ContactPresence::default(),
         })
     }
@@ -245,28 +247,33 @@ impl CircleMember {
 }
 
 /// `ILN`/`NLN` applied to a name and presence.
-fn online(name: &mut String, presence: &mut ContactPresence, p: &Presence<'_>) -> PresenceChanges {
-    // Compared before copied: most presence lines change the status only, and then nothing
-    // is allocated for the name and the object.
-    let new_name = p.friendly_name.decoded();
-    let object = p.msn_object.as_ref().map(UrlText::decoded);
-    let object = object.filter(|o| o != "0");
+fn online(
+    name: &mut Arc<str>,
+    presence: &mut ContactPresence,
+    p: &Presence<'_>,
+) -> PresenceChanges {
+    // Compared in wire form before decoded: most presence lines change the status only, and
+    // then nothing is allocated, and the shared name and object stay the ones events hold.
+    let object = p.msn_object.as_ref().filter(|o| !o.decodes_to("0"));
     let ch = PresenceChanges {
         status: presence.status != p.status,
-        friendly_name: *name != *new_name,
+        friendly_name: !p.friendly_name.decodes_to(name),
         capabilities: p.capabilities.is_some() && presence.capabilities != p.capabilities,
-        msn_object: presence.msn_object.as_deref() != object.as_deref(),
+        msn_object: match (&presence.msn_object, object) {
+            (Some(old), Some(new)) => !new.decodes_to(old),
+            (old, new) => old.is_some() || new.is_some(),
+        },
         ..PresenceChanges::default()
     };
     presence.status = p.status;
     if ch.friendly_name {
-        *name = new_name.into_owned();
+        *name = shared(&p.friendly_name);
     }
     if p.capabilities.is_some() {
         presence.capabilities = p.capabilities;
     }
     if ch.msn_object {
-        presence.msn_object = object.map(Cow::into_owned);
+        presence.msn_object = object.map(shared);
     }
     ch
 }
@@ -291,14 +298,14 @@ fn data(presence: &mut ContactPresence, d: &UserData) -> PresenceChanges {
     let media = d.media().filter(|m| m.enabled);
     let ch = PresenceChanges {
         personal_message: presence.personal_message.as_deref() != psm,
-        current_media: presence.current_media.as_ref() != media,
+        current_media: presence.current_media.as_deref() != media,
         ..PresenceChanges::default()
     };
     if ch.personal_message {
-        presence.personal_message = psm.map(str::to_owned);
+        presence.personal_message = psm.map(Arc::from);
     }
     if ch.current_media {
-        presence.current_media = media.cloned();
+        presence.current_media = media.map(|m| Arc::new(m.clone()));
     }
     ch
 }
@@ -307,10 +314,12 @@ fn data(presence: &mut ContactPresence, d: &UserData) -> PresenceChanges {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CircleMember {
-    /// The member's handle as the server wrote it (`1:bob@hotmail.com`).
-    pub handle: String,
-    /// The friendly name, decoded (the address until a presence line names one).
-    pub friendly_name: String,
+    /// The member's handle as the server wrote it (`1:bob@hotmail.com`), shared with the
+    /// presence events.
+    pub handle: Arc<str>,
+    /// The friendly name, decoded (the address until a presence line names one), shared with
+    /// the presence events.
+    pub friendly_name: Arc<str>,
     /// Presence inside the circle.
     pub presence: ContactPresence,
 }
@@ -336,6 +345,11 @@ fn bounded_entry<'m, V>(
 
 fn decoded(t: &UrlText<'_>) -> String {
     t.decoded().into_owned()
+}
+
+/// The decoded text, shared (one allocation when the text has no escapes).
+pub(crate) fn shared(t: &UrlText<'_>) -> Arc<str> {
+    Arc::from(&*t.decoded())
 }
 
 /// The roster key of a handle: its address, lower-cased (borrowed when it already is, as
@@ -420,10 +434,10 @@ impl Roster {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The circle a presence line is about (`…;via=9:circle@live.com`): its address.
-    pub(crate) fn circle_of(&self, handle: &Handle<'_>) -> Option<String> {
+    /// The circle a presence line is about (`…;via=9:circle@live.com`): its handle.
+    pub(crate) fn circle_of<'h>(handle: &'h Handle<'_>) -> Option<Handle<'h>> {
         let via = Handle::parse(handle.via()?).ok()?;
-        (via.network() == Some(NetworkId::CIRCLE)).then(|| via.address().to_owned())
+        (via.network() == Some(NetworkId::CIRCLE)).then_some(via)
     }
 
     /// The circle with this address, created when there is room (`max` circles).
@@ -464,7 +478,7 @@ impl Roster {
         let accumulate = e.list.is_some();
         let c = self.upsert(handle, max)?;
         if let Some(n) = &e.friendly_name {
-            c.friendly_name = decoded(n);
+            c.friendly_name = shared(n);
         }
         if accumulate {
             c.lists |= e.lists();
@@ -581,7 +595,7 @@ impl Roster {
             c.lists |= b;
         }
         if let Some(n) = friendly_name {
-            c.friendly_name = decoded(n);
+            c.friendly_name = shared(n);
         }
         if let Some(g) = guid {
             c.guid = Some(g.as_str().to_owned());
@@ -612,7 +626,7 @@ impl Roster {
             }
         }
         if c.lists.is_empty() {
-            let k = c.handle.clone();
+            let k = Arc::clone(&c.handle);
             if let Ok(h) = Handle::parse(&k) {
                 self.contacts.remove(&*key(&h));
             }

@@ -72,7 +72,7 @@ fn the_roster_joins_address_book_and_memberships() {
         bob.lists,
         ListBits::FORWARD | ListBits::ALLOW | ListBits::REVERSE
     );
-    assert_eq!(bob.friendly_name, "Bob");
+    assert_eq!(&*bob.friendly_name, "Bob");
     assert_eq!(bob.network, Some(NetworkId::PASSPORT));
     assert!(bob.guid.is_some());
     assert_eq!(
@@ -181,7 +181,7 @@ fn load_address_book_sends_the_initial_adl_and_completes_on_ok() {
             .contact("bob@example.com")
             .unwrap()
             .friendly_name,
-        "Bob"
+        "Bob".into()
     );
 }
 
@@ -305,7 +305,7 @@ fn circles_are_sent_with_their_network_and_follow_nfy_and_via_presence() {
     let ev = events(&mut ns);
     assert!(
         matches!(&ev[..], [SessionEvent::CirclePresence { circle, handle, presence, changes }]
-            if circle == CIRCLE && handle == "1:bob@hotmail.com"
+            if &**circle == CIRCLE && &**handle == "1:bob@hotmail.com"
                 && presence.status == PresenceStatus::Online && changes.status),
         "{ev:?}"
     );
@@ -316,7 +316,14 @@ fn circles_are_sent_with_their_network_and_follow_nfy_and_via_presence() {
         .unwrap()
         .member("bob@hotmail.com")
         .unwrap();
-    assert_eq!(bob.friendly_name, "Bob B");
+    assert_eq!(&*bob.friendly_name, "Bob B");
+    // The event carries the circle's and the member's own strings.
+    let Some(SessionEvent::CirclePresence { circle, handle, .. }) = ev.first() else {
+        unreachable!()
+    };
+    assert!(std::sync::Arc::ptr_eq(handle, &bob.handle));
+    let c = ns.roster().circle(CIRCLE).unwrap();
+    assert!(std::sync::Arc::ptr_eq(circle, &c.address));
     ns.handle_input(format!("FLN 1:bob@hotmail.com;via=9:{CIRCLE} 0:0\r\n").as_bytes())
         .unwrap();
     let ev = events(&mut ns);

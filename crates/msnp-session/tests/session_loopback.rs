@@ -480,7 +480,7 @@ fn era(version: V) {
     )));
     assert!(events.iter().any(|e| matches!(e,
         SessionEvent::Presence { handle, initial: true, presence, .. }
-            if handle == "bob@hotmail.com" && presence.status == PresenceStatus::Online)));
+            if &**handle == "bob@hotmail.com" && presence.status == PresenceStatus::Online)));
     if version >= V::Msnp11 {
         assert_eq!(
             net.ns()
@@ -783,14 +783,14 @@ fn abch_era(version: V) {
     assert!(
         events.iter().any(|e| matches!(e,
         SessionEvent::Presence { handle, initial: i, presence, .. }
-            if handle == "bob@hotmail.com" && presence.status == PresenceStatus::Online
+            if &**handle == "bob@hotmail.com" && presence.status == PresenceStatus::Online
                 && *i == initial)),
         "{version:?}: {events:?}"
     );
     assert!(
         events.iter().any(|e| matches!(e,
         SessionEvent::Presence { handle, initial: false, changes, .. }
-            if handle == "bob@hotmail.com" && changes.personal_message)),
+            if &**handle == "bob@hotmail.com" && changes.personal_message)),
         "{version:?}: {events:?}"
     );
     let bob = net

@@ -211,7 +211,9 @@ fn the_login_events_after_sign_in_are_carried_over() {
         ),
         "{ev:?}"
     );
-    assert!(matches!(&ev[1], SessionEvent::Presence { handle, .. } if handle == "bob@hotmail.com"));
+    assert!(
+        matches!(&ev[1], SessionEvent::Presence { handle, .. } if &**handle == "bob@hotmail.com")
+    );
     ns.handle_input(b"QRY 5\r\n").unwrap();
     assert!(matches!(
         events(&mut ns)[..],
@@ -486,4 +488,100 @@ fn fqy_finds_a_federated_contacts_network() {
         ] if *i1 == a && *i2 == b && *i3 == c && who == "gina@yahoo.com" && code.0 == 241),
         "{ev:?}"
     );
+}
+
+/// A presence event carries the roster's own strings (shared, not copied); a line that repeats
+/// a name, object or personal message keeps the roster's value, and only a new one replaces it.
+#[test]
+fn presence_events_share_the_roster_strings() {
+    use std::sync::Arc;
+    let mut ns = session(V::Msnp15, Instant::now());
+    let obj = "%3Cmsnobj%20Creator%3D%22bob%40hotmail.com%22%2F%3E";
+    let input = |ns: &mut NotificationSession, line: String| {
+        ns.handle_input(line.as_bytes()).unwrap();
+        let mut ev = events(ns);
+        assert_eq!(ev.len(), 1, "{line}: {ev:?}");
+        match ev.pop() {
+            Some(SessionEvent::Presence {
+                handle,
+                friendly_name,
+                presence,
+                changes,
+                ..
+            }) => {
+                let c = ns.roster().contact("bob@hotmail.com").unwrap();
+                assert!(Arc::ptr_eq(&handle, &c.handle), "{line}");
+                assert!(Arc::ptr_eq(&friendly_name, &c.friendly_name), "{line}");
+                for (e, r) in [
+                    (&presence.msn_object, &c.presence.msn_object),
+                    (&presence.personal_message, &c.presence.personal_message),
+                ] {
+                    assert!(
+                        e.as_ref()
+                            .zip(r.as_ref())
+                            .is_none_or(|(e, r)| Arc::ptr_eq(e, r)),
+                        "{line}"
+                    );
+                }
+                (c.clone(), changes)
+            }
+            other => panic!("{line}: {other:?}"),
+        }
+    };
+
+    let (first, ch) = input(
+        &mut ns,
+        format!("NLN NLN bob@hotmail.com 1 Bob%20S 0 {obj}\r\n"),
+    );
+    assert!(ch.status && ch.friendly_name && ch.msn_object);
+    assert_eq!(&*first.friendly_name, "Bob S");
+    assert_eq!(
+        first.presence.msn_object.as_deref(),
+        Some("<msnobj Creator=\"bob@hotmail.com\"/>")
+    );
+
+    // The status alone changes: the name and object the roster holds are the same values.
+    let (same, ch) = input(
+        &mut ns,
+        format!("NLN AWY bob@hotmail.com 1 Bob%20S 0 {obj}\r\n"),
+    );
+    assert!(ch.status && !ch.friendly_name && !ch.msn_object, "{ch:?}");
+    assert!(Arc::ptr_eq(&same.friendly_name, &first.friendly_name));
+    let (a, b) = (same.presence.msn_object, first.presence.msn_object);
+    assert!(Arc::ptr_eq(a.as_ref().unwrap(), b.as_ref().unwrap()));
+
+    // A new name replaces it; the object stays.
+    let (renamed, ch) = input(
+        &mut ns,
+        format!("NLN AWY bob@hotmail.com 1 Bob%20T 0 {obj}\r\n"),
+    );
+    assert!(!ch.status && ch.friendly_name && !ch.msn_object, "{ch:?}");
+    assert!(!Arc::ptr_eq(&renamed.friendly_name, &first.friendly_name));
+    assert_eq!(&*renamed.friendly_name, "Bob T");
+    assert!(Arc::ptr_eq(
+        renamed.presence.msn_object.as_ref().unwrap(),
+        b.as_ref().unwrap()
+    ));
+    assert!(Arc::ptr_eq(&renamed.handle, &first.handle));
+
+    // The personal message, likewise.
+    let ubx = |psm: &str| {
+        let body = format!("<Data><PSM>{psm}</PSM><CurrentMedia></CurrentMedia></Data>");
+        format!("UBX bob@hotmail.com 1 {}\r\n{body}", body.len())
+    };
+    let (psm, ch) = input(&mut ns, ubx("hi"));
+    assert!(ch.personal_message && !ch.current_media, "{ch:?}");
+    let (again, ch) = input(&mut ns, ubx("hi"));
+    assert!(!ch.any(), "{ch:?}");
+    let (p, q) = (
+        psm.presence.personal_message,
+        again.presence.personal_message,
+    );
+    assert!(Arc::ptr_eq(p.as_ref().unwrap(), q.as_ref().unwrap()));
+
+    // Offline: the object goes, the name and handle stay shared.
+    let (gone, ch) = input(&mut ns, "FLN bob@hotmail.com 1 0\r\n".to_owned());
+    assert!(ch.status && ch.msn_object && !ch.friendly_name, "{ch:?}");
+    assert!(Arc::ptr_eq(&gone.friendly_name, &renamed.friendly_name));
+    assert_eq!(gone.presence.msn_object, None);
 }

@@ -156,7 +156,9 @@ fn drain(ns: &mut NotificationSession, seen: &mut Seen) {
                 presence,
                 initial,
                 ..
-            } => seen.presence.push((handle, presence.status, initial)),
+            } => seen
+                .presence
+                .push((handle.to_string(), presence.status, initial)),
             SessionEvent::RequestDone { request, .. } => seen.done.push(request),
             SessionEvent::RequestFailed { request, code, .. } => {
                 seen.failed.push((request, code.0));
@@ -451,7 +453,7 @@ fn msnp11_and_12_guids_psm_and_uux() {
             bob.presence.personal_message.as_deref(),
             Some("Back from holiday & busy")
         );
-        assert_eq!(bob.friendly_name, "Bobby", "{name}: SBP MFN renames");
+        assert_eq!(&*bob.friendly_name, "Bobby", "{name}: SBP MFN renames");
         let carol = ns.roster().contact("carol@msn.com").unwrap();
         assert_eq!(
             carol
