@@ -499,6 +499,36 @@ pub(crate) mod ser {
 mod tests {
     use super::*;
 
+    /// The two length limits at their edges: the address alone, and the whole handle with its
+    /// prefix and suffixes.
+    #[test]
+    fn length_limits_at_their_edges() {
+        let addr = |n: usize| format!("{}@x.com", "a".repeat(n - 6));
+        assert_eq!(
+            Handle::parse(&addr(MAX_ADDRESS_LEN))
+                .unwrap()
+                .address()
+                .len(),
+            MAX_ADDRESS_LEN
+        );
+        assert_eq!(
+            Handle::parse(&addr(MAX_ADDRESS_LEN + 1)).err(),
+            Some(HandleError::TooLong)
+        );
+        // Whole handle: the longest address, then an endpoint filling the rest of the bound.
+        let whole = |n: usize| {
+            let head = format!("{};{{", addr(MAX_ADDRESS_LEN));
+            format!("{head}{}}}", "B".repeat(n - head.len() - 1))
+        };
+        let at_bound = whole(MAX_ADDRESS_LEN + 128);
+        assert_eq!(at_bound.len(), MAX_ADDRESS_LEN + 128);
+        assert!(Handle::parse(&at_bound).unwrap().endpoint().is_some());
+        assert_eq!(
+            Handle::parse(&whole(MAX_ADDRESS_LEN + 129)).err(),
+            Some(HandleError::TooLong)
+        );
+    }
+
     #[test]
     fn network_prefix_is_digits_then_colon() {
         let h = Handle::parse("32:dave@yahoo.com;{A};via=9:x@live.com").unwrap();
