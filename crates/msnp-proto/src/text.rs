@@ -477,6 +477,10 @@ mod tests {
         assert!(Code::new("").is_err());
         assert!(Code::new("A B").is_err());
         assert!(Code::new("ABCDEFGHIJKLMNOPQ").is_err());
+        assert_eq!(
+            Code::new("ABCDEFGHIJKLMNOP").map(|c| c.to_string()),
+            Ok("ABCDEFGHIJKLMNOP".into())
+        );
         assert!(Code::new("é").is_err());
     }
 }

@@ -549,9 +549,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1024))]
 
-        /// On every line the framing gives a mask (short, one space apart), each argument read
-        /// through the mask is the one the table finds, with and without a TrID, and the
-        /// TrID-less reading of a leading number too.
+        /// Each argument, read through the mask (short lines) or the table (the rest, and the
+        /// table on every line), is the one the raw layer's token walk finds, and there is
+        /// none after the last; the same for the TrID-less reading of a leading number.
         #[test]
         fn mask_agrees_with_table(
             verb in prop::sample::select(vec!["MSG", "NLN", "BPR", "RNG", "XFR", "USR", "CHG", "ADD"]),
@@ -570,11 +570,17 @@ mod tests {
             let mut dec = Decoder::new(d, Limits::default());
             if let Ok(Status::Complete { value: raw, .. }) = dec.decode(line.as_bytes()) {
                 prop_assert_eq!(raw.meta.spaces == NO_MASK, raw.line().len() > 64);
+                // What the raw layer's own token walk says the arguments are, then nothing.
+                let expected: Vec<Option<&[u8]>> = raw.args().map(Some).chain([None]).collect();
                 let a = Args::new(&raw);
-                prop_assert_eq!(all(&a), by_table(&a, raw.meta.args_at as usize));
-                if raw.trid().is_some() {
+                prop_assert_eq!(all(&a), expected.clone());
+                prop_assert_eq!(by_table(&a, raw.meta.args_at as usize), expected.clone());
+                if let Some(trid) = raw.trid_token() {
+                    // Read without a TrID, the number comes first.
+                    let expected: Vec<_> = [Some(trid)].into_iter().chain(expected).collect();
                     let a = Args::without_trid(&raw);
-                    prop_assert_eq!(all(&a), by_table(&a, raw.meta.second_at as usize));
+                    prop_assert_eq!(all(&a), expected.clone());
+                    prop_assert_eq!(by_table(&a, raw.meta.second_at as usize), expected);
                 }
             }
         }
