@@ -14,6 +14,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 const MAX_ITEMS: usize = 8192;
 /// Bytes (frames) per batch, whatever the command count.
 const MAX_BYTES: usize = 8 << 20;
+/// The block size of the arenas the sinks copy a batch's commands into
+/// (`RawCommand::to_owned_with`): a few hundred commands share an allocation.
+pub(crate) const ARENA_BLOCK: usize = 64 << 10;
 
 /// The number of threads to work with: `MSNP_THREADS`, or the cores (at most 8).
 fn threads() -> usize {

@@ -588,6 +588,8 @@ struct CheckSink<W: Write> {
     /// Position and connection of the next command, as the input reports them.
     pos: (u64, u64),
     current: Option<u32>,
+    /// Where the batch's commands are copied: one allocation per block, not per command.
+    arena: bytes::BytesMut,
 }
 
 impl<W: Write> CheckSink<W> {
@@ -608,7 +610,7 @@ impl<W: Write> CheckSink<W> {
 impl<W: Write> Sink for CheckSink<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
         let item = Item::Command {
-            cmd: cmd.to_owned_command(),
+            cmd: cmd.to_owned_with(&mut self.arena),
             dialect: *dialect,
             at: self.pos,
             conn: self.current,
@@ -688,6 +690,7 @@ pub fn check(
         }),
         pos: (0, 0),
         current: None,
+        arena: bytes::BytesMut::with_capacity(crate::batch::ARENA_BLOCK),
     };
     crate::input::decode_reader(input, &args.decode.input_config(), &mut sink)?;
     sink.drain()?;

@@ -2,7 +2,7 @@
 //! (`OwnedCommand`): its line, read no further than verb, TrID and payload length; the tokens
 //! are found again when asked for.
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 use crate::scan;
 use crate::verb::{TrId, Verb};
@@ -292,6 +292,36 @@ impl<'a> RawCommand<'a> {
         }
     }
 
+    /// An owned twin copied into `arena`, split off it: commands copied into one arena share
+    /// its allocation, so owning many costs a copy each and an allocation per arena block, not
+    /// one per command. The arena allocates again (at its original capacity, or the frame's
+    /// size if larger) when the room left is too small; a block is freed when the last command
+    /// in it is.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use msnp_proto::{Decoder, Dialect, Limits, ProtocolVersion, Status};
+    /// let mut dec = Decoder::new(Dialect::notification(ProtocolVersion::Msnp12), Limits::default());
+    /// let mut arena = BytesMut::with_capacity(64 << 10);
+    /// let wire = b"PNG\r\nQNG 50\r\n";
+    /// let (mut owned, mut at) = (Vec::new(), 0);
+    /// while let Ok(Status::Complete { value, consumed }) = dec.decode(&wire[at..]) {
+    ///     owned.push(value.to_owned_with(&mut arena));
+    ///     at += consumed;
+    /// }
+    /// assert_eq!(owned[1].frame().as_ref(), b"QNG 50\r\n");
+    /// // Both live in the arena's one block.
+    /// assert_eq!(owned[0].frame().as_ptr_range().end, owned[1].frame().as_ptr());
+    /// ```
+    pub fn to_owned_with(&self, arena: &mut BytesMut) -> OwnedCommand {
+        arena.reserve(self.frame.len());
+        arena.extend_from_slice(self.frame);
+        OwnedCommand {
+            frame: arena.split().freeze(),
+            meta: self.meta,
+        }
+    }
+
     /// An owned twin that shares `source`'s allocation, when this command was decoded from a
     /// slice of `source`; otherwise a copy.
     pub fn to_owned_in(&self, source: &Bytes) -> OwnedCommand {
@@ -353,6 +383,38 @@ impl<'a> From<&RawCommand<'a>> for OwnedCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Commands owned through a small arena keep their own bytes and facts across block
+    /// boundaries, with a frame larger than a block among them, and share blocks otherwise.
+    #[test]
+    fn owned_through_an_arena_across_blocks() {
+        use crate::{Decoder, Dialect, Limits, ProtocolVersion, Status};
+        let d = Dialect::switchboard(ProtocolVersion::Msnp12)
+            .with_direction(crate::Direction::ServerToClient);
+        let mut wire = Vec::new();
+        for i in 0..40 {
+            let body = "x".repeat(if i == 17 { 100 } else { i % 5 });
+            wire.extend_from_slice(format!("MSG a@b.c A {}\r\n{body}", body.len()).as_bytes());
+        }
+        let mut dec = Decoder::new(d, Limits::default());
+        let mut arena = BytesMut::with_capacity(48);
+        let (mut owned, mut copies, mut at) = (Vec::new(), Vec::new(), 0);
+        while let Ok(Status::Complete { value, consumed }) = dec.decode(&wire[at..]) {
+            owned.push(value.to_owned_with(&mut arena));
+            copies.push(value.to_owned_command());
+            at += consumed;
+        }
+        assert_eq!(owned.len(), 40);
+        assert_eq!(owned, copies, "same bytes and facts as a plain copy");
+        let shared = owned
+            .windows(2)
+            .filter(|w| w[0].frame().as_ptr_range().end == w[1].frame().as_ptr())
+            .count();
+        assert!(
+            shared > 0 && shared < 39,
+            "some share a block, not all: {shared}"
+        );
+    }
 
     /// Runs of spaces separate like one; the count bounds the walk, so a payload-length token
     /// past it is not yielded.

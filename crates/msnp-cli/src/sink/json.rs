@@ -18,6 +18,8 @@ pub(crate) struct JsonSink<W: Write> {
     /// `flow` and `ts` of the next records.
     context: (Option<u32>, Option<f64>),
     batch: Batcher<Pending, io::Result<Formatted>>,
+    /// Where the batch's commands are copied: one allocation per block, not per command.
+    arena: bytes::BytesMut,
 }
 
 /// A record waiting to be formatted, in order.
@@ -78,6 +80,7 @@ impl<W: Write> JsonSink<W> {
             errors: 0,
             context: (None, None),
             batch: Batcher::new(move |chunk: &[Pending]| format_chunk(chunk, &xml)),
+            arena: bytes::BytesMut::with_capacity(crate::batch::ARENA_BLOCK),
         }
     }
 
@@ -106,7 +109,7 @@ fn write_done(out: &mut impl Write, errors: &mut u64, r: io::Result<Formatted>) 
 impl<W: Write> Sink for JsonSink<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
         let p = Pending::Command {
-            cmd: cmd.to_owned_command(),
+            cmd: cmd.to_owned_with(&mut self.arena),
             dialect: *dialect,
             context: self.context,
         };
