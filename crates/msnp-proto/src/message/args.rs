@@ -565,6 +565,8 @@ mod tests {
                 line.push_str(t);
             }
             line.push_str("\r\n");
+            // Room for any payload the last number announces, so payload commands complete.
+            line.push_str(&"x".repeat(10_000));
             let mut d = Dialect::notification(version);
             d.direction = dir;
             let mut dec = Decoder::new(d, Limits::default());
