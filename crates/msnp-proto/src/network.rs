@@ -223,6 +223,10 @@ impl fmt::Display for HostPort<'_> {
 /// `nid:` — a run of digits and a colon at the start. A colon after anything else is part of
 /// the address (`tel:+1555…`).
 fn network_prefix(i: &str) -> Res<'_, Option<&str>> {
+    // Only a digit can start one, and most handles are a bare address: no combinator run then.
+    if !i.starts_with(|c: char| c.is_ascii_digit()) {
+        return Ok((i, None));
+    }
     opt(terminated(digit1(), char(':'))).parse_complete(i)
 }
 
@@ -244,12 +248,7 @@ impl<'a> Handle<'a> {
             return Err(HandleError::TooLong);
         }
         let bad = |_| HandleError::BadSuffix;
-        // Only a digit can start a network prefix: most handles are a bare address.
-        let (rest, nid) = if s.starts_with(|c: char| c.is_ascii_digit()) {
-            network_prefix(s).map_err(bad)?
-        } else {
-            (s, None)
-        };
+        let (rest, nid) = network_prefix(s).map_err(bad)?;
         let network = match nid {
             Some(d) => Some(NetworkId(
                 parse_u32(d.as_bytes(), LeadingZeros::Reject).ok_or(HandleError::BadNetwork)?,

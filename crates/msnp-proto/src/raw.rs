@@ -314,7 +314,7 @@ impl<'a> RawCommand<'a> {
     /// assert_eq!(owned[0].frame().as_ptr_range().end, owned[1].frame().as_ptr());
     /// ```
     pub fn to_owned_with(&self, arena: &mut BytesMut) -> OwnedCommand {
-        arena.reserve(self.frame.len());
+        // `extend_from_slice` reserves what is missing.
         arena.extend_from_slice(self.frame);
         OwnedCommand {
             frame: arena.split().freeze(),
