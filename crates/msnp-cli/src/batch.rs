@@ -1,19 +1,26 @@
 //! Ordered parallel work for the sinks: the per-command work that needs no state (typed decode,
-//! payload documents, JSON formatting) runs over a batch on every core, chunk by chunk; results
-//! come back in input order to the sink's sequential part.
+//! payload documents, JSON formatting) runs batch by batch beside the reader; results come back
+//! in input order to the sink's sequential part.
 //!
-//! A batch is bounded in commands and bytes, so memory stays constant in the input size. The
-//! threads live for one batch (scoped): nothing spins or waits between batches, which on a
-//! 2-core machine measured faster than a pool working beside the reader. `MSNP_THREADS=N` sets
-//! the number of threads (default: the cores, at most 8); with one, the work runs inline.
+//! [`Pipeline`] is the one loop: a batch goes whole to an idle worker thread while the reader
+//! goes on framing the next. When every worker is busy, the reader's own thread works the batch
+//! itself, so the cores share the work whichever side is slower, and nothing waits for a batch
+//! to fill. At most a few batches are in flight, each bounded in commands and bytes, so memory
+//! stays constant in the input size. [`Batcher`] fills the batches of a [`Pipeline`] item by
+//! item. `MSNP_THREADS=N` sets the number of threads, the reader's included (default: the
+//! cores, at most 8); with one, the work runs inline.
 
+use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
+use std::thread::JoinHandle;
 
-/// Commands per batch: enough to amortise starting the threads, few enough that a live
-/// stream's records are not held back long.
-const MAX_ITEMS: usize = 8192;
+/// Commands per batch: enough to amortise handing a batch over, few enough that the cores share
+/// the work evenly and a live stream's records are not held back long.
+pub(crate) const MAX_ITEMS: usize = 4096;
 /// Bytes (frames) per batch, whatever the command count.
-const MAX_BYTES: usize = 8 << 20;
+pub(crate) const MAX_BYTES: usize = 4 << 20;
 /// The block size of the arenas the sinks copy a batch's commands into
 /// (`RawCommand::to_owned_with`): a few hundred commands share an allocation.
 pub(crate) const ARENA_BLOCK: usize = 64 << 10;
@@ -27,20 +34,205 @@ fn threads() -> usize {
         .max(1)
 }
 
-/// The work on one chunk.
-type Work<T, R> = dyn Fn(&[T]) -> R + Send + Sync;
+/// The work on one batch.
+type Work<B, R> = dyn Fn(&B) -> R + Send + Sync;
 
-/// Items of type `T` mapped chunk by chunk by a pure function to `R`, a batch at a time on
-/// every core, handed to a consumer chunk by chunk in the order they were pushed. Working on
-/// chunks lets a result share one buffer for many items (a run of NDJSON lines).
-pub(crate) struct Batcher<T, R> {
-    work: Box<Work<T, R>>,
-    filling: Vec<T>,
-    bytes: usize,
-    threads: usize,
+/// A worked batch, or the panic that stopped its work.
+type Outcome<B, R> = (B, std::thread::Result<R>);
+
+/// A thread that works the batches sent to it, one at a time, in order.
+struct Worker<B, R> {
+    jobs: Option<SyncSender<B>>,
+    results: Receiver<Outcome<B, R>>,
+    handle: Option<JoinHandle<()>>,
+    /// A batch of this worker's is in the queue (at most one: an idle worker is one without).
+    busy: bool,
 }
 
-impl<T: Send + Sync, R: Send> Batcher<T, R> {
+/// A batch in the order it was submitted: at a worker, or worked already by the submitter.
+enum Slot<B, R> {
+    At(usize),
+    Done(B, std::thread::Result<R>),
+}
+
+/// Batches of type `B` mapped by a pure function to `R` on worker threads beside the caller,
+/// handed to a consumer in the order they were submitted.
+pub(crate) struct Pipeline<B, R> {
+    work: Arc<Work<B, R>>,
+    /// Worker threads besides the caller's (started when first needed).
+    helpers: usize,
+    workers: Vec<Worker<B, R>>,
+    queue: VecDeque<Slot<B, R>>,
+}
+
+/// A panicked batch's error.
+fn panicked() -> std::io::Error {
+    std::io::Error::other("a worker thread panicked")
+}
+
+impl<B: Send + 'static, R: Send + 'static> Pipeline<B, R> {
+    /// Maps with `work`, on [`threads`] threads.
+    pub(crate) fn new(work: impl Fn(&B) -> R + Send + Sync + 'static) -> Self {
+        Self::with_threads(work, threads())
+    }
+
+    /// Maps with `work` on `threads` threads, the caller's included.
+    pub(crate) fn with_threads(
+        work: impl Fn(&B) -> R + Send + Sync + 'static,
+        threads: usize,
+    ) -> Self {
+        Self {
+            work: Arc::new(work),
+            helpers: threads.max(1) - 1,
+            workers: Vec::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// Batches in flight (at workers or worked and waiting for their turn).
+    fn in_flight(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// An idle worker, started if there are fewer than allowed.
+    fn idle_worker(&mut self) -> Option<usize> {
+        if let Some(i) = self.workers.iter().position(|w| !w.busy) {
+            return Some(i);
+        }
+        if self.workers.len() == self.helpers {
+            return None;
+        }
+        let (jobs, inbox) = mpsc::sync_channel::<B>(1);
+        let (outbox, results) = mpsc::sync_channel::<Outcome<B, R>>(1);
+        let work = Arc::clone(&self.work);
+        let handle = std::thread::Builder::new()
+            .name("msnp-batch".into())
+            .spawn(move || {
+                for batch in inbox {
+                    let r = catch_unwind(AssertUnwindSafe(|| work(&batch)));
+                    if outbox.send((batch, r)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        self.workers.push(Worker {
+            jobs: Some(jobs),
+            results,
+            handle: Some(handle),
+            busy: false,
+        });
+        Some(self.workers.len() - 1)
+    }
+
+    /// Hands the oldest batch to `consume`, waiting for it if `wait`; false when there is none
+    /// (or, without `wait`, when it is not worked yet).
+    fn take_front<E: From<std::io::Error>>(
+        &mut self,
+        wait: bool,
+        consume: &mut impl FnMut(B, R) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        let (batch, r) = match self.queue.front() {
+            None => return Ok(false),
+            Some(Slot::At(w)) => {
+                let worker = &mut self.workers[*w];
+                let got = if wait {
+                    worker.results.recv().map_err(|_| panicked())?
+                } else {
+                    match worker.results.try_recv() {
+                        Ok(got) => got,
+                        Err(TryRecvError::Empty) => return Ok(false),
+                        Err(TryRecvError::Disconnected) => return Err(panicked().into()),
+                    }
+                };
+                worker.busy = false;
+                self.queue.pop_front();
+                got
+            }
+            Some(Slot::Done(..)) => match self.queue.pop_front() {
+                Some(Slot::Done(b, r)) => (b, r),
+                _ => unreachable!("the front was a worked batch"),
+            },
+        };
+        consume(batch, r.map_err(|_| panicked())?)?;
+        Ok(true)
+    }
+
+    /// Works `batch` (at an idle worker, or here when all are busy) and hands `consume` every
+    /// batch that is done, in order.
+    pub(crate) fn submit<E: From<std::io::Error>>(
+        &mut self,
+        batch: B,
+        consume: &mut impl FnMut(B, R) -> Result<(), E>,
+    ) -> Result<(), E> {
+        while self.take_front(false, consume)? {}
+        if self.helpers == 0 {
+            let r = catch_unwind(AssertUnwindSafe(|| (self.work)(&batch)));
+            return consume(batch, r.map_err(|_| panicked())?);
+        }
+        // Bounded: past this the caller waits for the oldest rather than run further ahead.
+        while self.in_flight() > 2 * self.helpers + 1 {
+            self.take_front(true, consume)?;
+        }
+        let batch = match self.idle_worker() {
+            Some(w) => {
+                let worker = &mut self.workers[w];
+                match worker.jobs.as_ref().map(|j| j.send(batch)) {
+                    Some(Ok(())) => {
+                        worker.busy = true;
+                        self.queue.push_back(Slot::At(w));
+                        return Ok(());
+                    }
+                    // The worker is gone (it cannot be, short of an abort): work it here.
+                    Some(Err(mpsc::SendError(b))) => b,
+                    None => return Err(panicked().into()),
+                }
+            }
+            None => batch,
+        };
+        let r = catch_unwind(AssertUnwindSafe(|| (self.work)(&batch)));
+        self.queue.push_back(Slot::Done(batch, r));
+        while self.take_front(false, consume)? {}
+        Ok(())
+    }
+
+    /// Waits for every batch in flight and hands them to `consume`, in order.
+    pub(crate) fn flush<E: From<std::io::Error>>(
+        &mut self,
+        consume: &mut impl FnMut(B, R) -> Result<(), E>,
+    ) -> Result<(), E> {
+        while self.take_front(true, consume)? {}
+        Ok(())
+    }
+}
+
+impl<B, R> Drop for Pipeline<B, R> {
+    fn drop(&mut self) {
+        // Closing the job channels ends the workers' loops; a result they still hold is
+        // dropped with its channel.
+        for w in &mut self.workers {
+            w.jobs = None;
+        }
+        for w in &mut self.workers {
+            // Unblock a worker waiting to hand over a result nobody will take.
+            while w.results.try_recv().is_ok() {}
+            if let Some(h) = w.handle.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+/// Items of type `T` mapped chunk by chunk by a pure function to `R` through a [`Pipeline`],
+/// handed to a consumer chunk by chunk in the order they were pushed. Working on chunks lets a
+/// result share one buffer for many items (a run of NDJSON lines).
+pub(crate) struct Batcher<T, R> {
+    pipeline: Pipeline<Vec<T>, R>,
+    filling: Vec<T>,
+    bytes: usize,
+}
+
+impl<T: Send + Sync + 'static, R: Send + 'static> Batcher<T, R> {
     /// Maps with `work`, on [`threads`] threads.
     pub(crate) fn new(work: impl Fn(&[T]) -> R + Send + Sync + 'static) -> Self {
         Self::with_threads(work, threads())
@@ -52,15 +244,14 @@ impl<T: Send + Sync, R: Send> Batcher<T, R> {
         threads: usize,
     ) -> Self {
         Self {
-            work: Box::new(work),
+            pipeline: Pipeline::with_threads(move |b: &Vec<T>| work(b), threads),
             filling: Vec::new(),
             bytes: 0,
-            threads: threads.max(1),
         }
     }
 
-    /// Adds an item of about `bytes` bytes. When the batch is full, `consume` gets its chunks,
-    /// in order.
+    /// Adds an item of about `bytes` bytes. When the batch is full it goes to work, and
+    /// `consume` gets every batch that is done, in order.
     pub(crate) fn push<E: From<std::io::Error>>(
         &mut self,
         item: T,
@@ -70,62 +261,34 @@ impl<T: Send + Sync, R: Send> Batcher<T, R> {
         self.filling.push(item);
         self.bytes += bytes;
         if self.filling.len() >= MAX_ITEMS || self.bytes >= MAX_BYTES {
-            self.drain(consume)?;
+            let batch = std::mem::replace(&mut self.filling, Vec::with_capacity(MAX_ITEMS));
+            self.bytes = 0;
+            self.pipeline.submit(batch, consume)?;
         }
         Ok(())
     }
 
-    /// Works through everything pushed so far and hands it to `consume`: when a batch is full,
-    /// before the input blocks, and at the end.
+    /// Works through everything pushed so far and hands it to `consume`: before the input
+    /// blocks, and at the end.
     pub(crate) fn drain<E: From<std::io::Error>>(
         &mut self,
         consume: &mut impl FnMut(Vec<T>, R) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut batch = std::mem::take(&mut self.filling);
+        let batch = std::mem::take(&mut self.filling);
         self.bytes = 0;
-        if batch.is_empty() {
-            return Ok(());
+        if !batch.is_empty() {
+            self.pipeline.submit(batch, consume)?;
         }
-        if self.threads == 1 || batch.len() < 2 * MIN_CHUNK {
-            let r = (self.work)(&batch);
-            return consume(batch, r);
-        }
-        let per = batch.len().div_ceil(self.threads).max(MIN_CHUNK);
-        let mut chunks = Vec::with_capacity(self.threads);
-        while batch.len() > per {
-            let rest = batch.split_off(per);
-            chunks.push(std::mem::replace(&mut batch, rest));
-        }
-        chunks.push(batch);
-        let work = &*self.work;
-        let results: Vec<Option<R>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks[1..]
-                .iter()
-                .map(|c| scope.spawn(move || work(c)))
-                .collect();
-            // This thread takes the first chunk itself.
-            let first = catch_unwind(AssertUnwindSafe(|| work(&chunks[0]))).ok();
-            std::iter::once(first)
-                .chain(handles.into_iter().map(|h| h.join().ok()))
-                .collect()
-        });
-        for (c, r) in chunks.into_iter().zip(results) {
-            let r = r.ok_or_else(|| std::io::Error::other("a worker thread panicked"))?;
-            consume(c, r)?;
-        }
-        Ok(())
+        self.pipeline.flush(consume)
     }
 }
-
-/// Fewer items than this are not worth a thread.
-const MIN_CHUNK: usize = 64;
 
 impl<T, R> std::fmt::Debug for Batcher<T, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Batcher")
             .field("filling", &self.filling.len())
             .field("bytes", &self.bytes)
-            .field("threads", &self.threads)
+            .field("in_flight", &self.pipeline.queue.len())
             .finish_non_exhaustive()
     }
 }
@@ -139,7 +302,7 @@ mod tests {
     #[test]
     fn order_and_completeness() {
         for threads in [1, 2, 3] {
-            for n in [0usize, 1, 63, MAX_ITEMS - 1, MAX_ITEMS, 2 * MAX_ITEMS + 5] {
+            for n in [0usize, 1, 63, MAX_ITEMS - 1, MAX_ITEMS, 5 * MAX_ITEMS + 5] {
                 let triple = |xs: &[usize]| xs.iter().map(|x| x * 3).collect::<Vec<_>>();
                 let mut b = Batcher::with_threads(triple, threads);
                 let seen = std::cell::RefCell::new(Vec::new());
@@ -168,20 +331,67 @@ mod tests {
         }
     }
 
-    /// A panicking worker is an error for the caller, not an abort.
+    /// Slow and fast batches mixed: the results still come out in order, and no more than the
+    /// bound are ever in flight.
+    #[test]
+    fn order_with_uneven_work() {
+        for threads in [2, 4] {
+            let slow = |b: &u64| {
+                if b.is_multiple_of(3) {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                b * 2
+            };
+            let mut p = Pipeline::with_threads(slow, threads);
+            let mut seen = Vec::new();
+            let mut consume = |b: u64, r: u64| -> std::io::Result<()> {
+                assert_eq!(r, b * 2);
+                seen.push(b);
+                Ok(())
+            };
+            for b in 0..200u64 {
+                p.submit(b, &mut consume).unwrap();
+                assert!(p.in_flight() <= 2 * (threads - 1) + 2, "{}", p.in_flight());
+            }
+            p.flush(&mut consume).unwrap();
+            assert_eq!(seen, (0..200).collect::<Vec<_>>());
+        }
+    }
+
+    /// The work really runs beside the caller: with two threads, a batch's work can see a
+    /// thread other than the caller's.
+    #[test]
+    fn work_runs_on_a_worker() {
+        let caller = std::thread::current().id();
+        let mut p = Pipeline::with_threads(|_: &()| std::thread::current().id(), 2);
+        let mut others = 0;
+        let mut consume = |(), id| -> std::io::Result<()> {
+            others += usize::from(id != caller);
+            Ok(())
+        };
+        for _ in 0..20 {
+            p.submit((), &mut consume).unwrap();
+        }
+        p.flush(&mut consume).unwrap();
+        assert!(others > 0);
+    }
+
+    /// A panicking worker is an error for the caller, not an abort, on either thread.
     #[test]
     fn worker_panic_is_an_error() {
-        let mut b = Batcher::with_threads(
-            |xs: &[usize]| {
-                assert!(!xs.contains(&500), "boom");
-                xs.len()
-            },
-            2,
-        );
-        let mut consume = |_: Vec<usize>, _: usize| -> std::io::Result<()> { Ok(()) };
-        for i in 0..1000 {
-            b.push(i, 1, &mut consume).unwrap();
+        for threads in [1, 2] {
+            let mut b = Batcher::with_threads(
+                |xs: &[usize]| {
+                    assert!(!xs.contains(&5000), "boom");
+                    xs.len()
+                },
+                threads,
+            );
+            let mut consume = |_: Vec<usize>, _: usize| -> std::io::Result<()> { Ok(()) };
+            let res = (0..3 * MAX_ITEMS)
+                .try_for_each(|i| b.push(i, 1, &mut consume))
+                .and_then(|()| b.drain(&mut consume));
+            assert!(res.is_err(), "{threads} threads");
         }
-        assert!(b.drain(&mut consume).is_err());
     }
 }

@@ -61,7 +61,9 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let xml = args.dialect.xml_limits();
     if args.stats {
         let mut sink = StatsSink::new();
-        match crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink) {
+        let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
+            .and_then(|bytes| sink.finish().map(|()| bytes));
+        match res {
             Ok(bytes) => {
                 let report = sink.report(bytes, started.elapsed().as_secs_f64());
                 eprintln!(

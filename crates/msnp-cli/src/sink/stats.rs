@@ -1,21 +1,30 @@
 //! The counters of `msnp decode --stats`.
 
+use std::collections::BTreeMap;
 use std::io;
 
+use msnp_proto::batch::CommandBatch;
 use msnp_proto::{Dialect, Direction, RawCommand};
 
 use super::Sink;
+use crate::batch::{MAX_BYTES, MAX_ITEMS, Pipeline};
 use crate::record::ErrorBody;
 
-/// Counts per verb (indexed by the verb's three bytes) and per direction.
+/// Counts per verb (indexed by the verb's three bytes) and per direction. The typed check, the
+/// costly part, runs through the batch beside the reader.
 pub(crate) struct StatsSink {
+    pipeline: Pipeline<CommandBatch<Dialect>, Vec<String>>,
+    /// The commands not yet handed to the pipeline.
+    filling: CommandBatch<Dialect>,
+    /// Worked batches, kept for their allocations.
+    spare: Vec<CommandBatch<Dialect>>,
     by_verb: Vec<u64>,
     by_dir: [u64; 3],
     commands: u64,
     payload_bytes: u64,
     /// Framing and typed errors so far.
     pub(crate) errors: u64,
-    error_kinds: std::collections::BTreeMap<String, u64>,
+    error_kinds: BTreeMap<String, u64>,
 }
 
 fn verb_index(v: &[u8; 3]) -> usize {
@@ -52,13 +61,14 @@ impl Sink for StatsSink {
             None => 2,
         }] += 1;
         self.payload_bytes += cmd.payload().map_or(0, |p| p.len() as u64);
-        // The same typed check as the records, so the exit status agrees with a plain decode.
-        if let Err(e) = msnp_proto::message::Message::decode(cmd, dialect) {
-            self.errors += 1;
-            *self
-                .error_kinds
-                .entry(crate::record::error_kind_name(&format!("{e:?}")))
-                .or_default() += 1;
+        self.filling.push(cmd, *dialect);
+        if self.filling.len() >= MAX_ITEMS || self.filling.frame_bytes() >= MAX_BYTES {
+            let next = self.spare.pop().unwrap_or_default();
+            let full = std::mem::replace(&mut self.filling, next);
+            let (errors, kinds, spare) = (&mut self.errors, &mut self.error_kinds, &mut self.spare);
+            self.pipeline.submit(full, &mut |b, found| {
+                count_typed(errors, kinds, spare, b, found)
+            })?;
         }
         Ok(())
     }
@@ -69,10 +79,43 @@ impl Sink for StatsSink {
     }
 }
 
+/// The kinds of the typed errors in a chunk of commands: the same typed check as the records,
+/// so the exit status agrees with a plain decode.
+fn typed_errors(batch: &CommandBatch<Dialect>) -> Vec<String> {
+    batch
+        .iter()
+        .filter_map(|(cmd, dialect)| {
+            msnp_proto::message::Message::decode(&cmd, dialect)
+                .err()
+                .map(|e| crate::record::error_kind_name(&format!("{e:?}")))
+        })
+        .collect()
+}
+
+/// Adds a batch's typed errors to the counts and keeps the batch for reuse.
+fn count_typed(
+    errors: &mut u64,
+    kinds: &mut BTreeMap<String, u64>,
+    spare: &mut Vec<CommandBatch<Dialect>>,
+    mut batch: CommandBatch<Dialect>,
+    found: Vec<String>,
+) -> io::Result<()> {
+    batch.clear();
+    spare.push(batch);
+    for kind in found {
+        *errors += 1;
+        *kinds.entry(kind).or_default() += 1;
+    }
+    Ok(())
+}
+
 impl StatsSink {
     /// No counts yet.
     pub(crate) fn new() -> Self {
         Self {
+            pipeline: Pipeline::new(typed_errors),
+            filling: CommandBatch::new(),
+            spare: Vec::new(),
             by_verb: vec![0; 26 * 26 * 26 + 1000],
             by_dir: [0; 3],
             commands: 0,
@@ -82,7 +125,18 @@ impl StatsSink {
         }
     }
 
-    /// The `--stats` report for `bytes` of input read in `secs`.
+    /// Counts the typed errors of everything still in the batch.
+    pub(crate) fn finish(&mut self) -> io::Result<()> {
+        let (errors, kinds, spare) = (&mut self.errors, &mut self.error_kinds, &mut self.spare);
+        let mut consume = |b, found| count_typed(errors, kinds, spare, b, found);
+        let last = std::mem::take(&mut self.filling);
+        if !last.is_empty() {
+            self.pipeline.submit(last, &mut consume)?;
+        }
+        self.pipeline.flush(&mut consume)
+    }
+
+    /// The `--stats` report for `bytes` of input read in `secs` (after [`finish`](Self::finish)).
     pub(crate) fn report(&self, bytes: u64, secs: f64) -> serde_json::Value {
         let by_verb: serde_json::Map<String, serde_json::Value> = self
             .by_verb
