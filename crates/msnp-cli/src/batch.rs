@@ -170,8 +170,9 @@ impl<B: Send + 'static, R: Send + 'static> Pipeline<B, R> {
             let r = catch_unwind(AssertUnwindSafe(|| (self.work)(&batch)));
             return consume(batch, r.map_err(|_| panicked())?);
         }
-        // Bounded: past this the caller waits for the oldest rather than run further ahead.
-        while self.in_flight() > 2 * self.helpers + 1 {
+        // Bounded: one batch per worker and one worked here; past that the caller waits for
+        // the oldest rather than run further ahead (memory stays a few batches).
+        while self.in_flight() > self.helpers {
             self.take_front(true, consume)?;
         }
         let batch = match self.idle_worker() {
@@ -351,7 +352,7 @@ mod tests {
             };
             for b in 0..200u64 {
                 p.submit(b, &mut consume).unwrap();
-                assert!(p.in_flight() <= 2 * (threads - 1) + 2, "{}", p.in_flight());
+                assert!(p.in_flight() <= threads, "{}", p.in_flight());
             }
             p.flush(&mut consume).unwrap();
             assert_eq!(seen, (0..200).collect::<Vec<_>>());
