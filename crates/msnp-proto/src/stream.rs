@@ -437,9 +437,12 @@ impl StreamDecoder {
                     tracker.observe(&value, dir);
                     let position = if self.line_numbers {
                         self.lines += count_lines(&self.buf[self.counted..self.start]);
-                        self.counted = self.start;
+                        let line = self.lines + 1;
+                        // The command line holds one LF, its end; only a payload needs a scan.
+                        self.lines += 1 + value.payload().map_or(0, count_lines);
+                        self.counted = self.start + consumed;
                         Position {
-                            line: self.lines + 1,
+                            line,
                             offset: self.base + self.start as u64,
                         }
                     } else {
