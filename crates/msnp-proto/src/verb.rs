@@ -17,6 +17,9 @@ use core::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Verb([u8; 3]);
 
+/// Three-letter verbs, `AAA` to `ZZZ`.
+pub(crate) const LETTER_VERBS: usize = 26 * 26 * 26;
+
 macro_rules! verbs {
     ($($name:ident),* $(,)?) => {
         impl Verb {
@@ -113,6 +116,51 @@ impl Verb {
         self.is_error() || Self::KNOWN.binary_search(&self).is_ok()
     }
 
+    /// How many verbs there are: every three-letter one and every three-digit one.
+    pub const COUNT: usize = LETTER_VERBS + 1000;
+
+    /// A dense index in `0..Verb::COUNT`, for tables by verb: letter verbs first in alphabetical
+    /// order, then error replies by code.
+    ///
+    /// ```
+    /// use msnp_proto::Verb;
+    /// assert_eq!(Verb::new(*b"AAA").unwrap().index(), 0);
+    /// assert_eq!(Verb::from_index(Verb::NLN.index()), Some(Verb::NLN));
+    /// assert_eq!(Verb::new(*b"911").unwrap().index(), 26 * 26 * 26 + 911);
+    /// ```
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        let b = self.0;
+        if self.is_error() {
+            LETTER_VERBS
+                + (b[0] - b'0') as usize * 100
+                + (b[1] - b'0') as usize * 10
+                + (b[2] - b'0') as usize
+        } else {
+            ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
+        }
+    }
+
+    /// The verb at `index` ([`index`](Self::index)'s inverse); `None` from `Verb::COUNT` on.
+    pub const fn from_index(index: usize) -> Option<Self> {
+        if index < LETTER_VERBS {
+            Some(Self([
+                b'A' + (index / 676) as u8,
+                b'A' + (index / 26 % 26) as u8,
+                b'A' + (index % 26) as u8,
+            ]))
+        } else if index < Self::COUNT {
+            let code = index - LETTER_VERBS;
+            Some(Self([
+                b'0' + (code / 100) as u8,
+                b'0' + (code / 10 % 10) as u8,
+                b'0' + (code % 10) as u8,
+            ]))
+        } else {
+            None
+        }
+    }
+
     /// The three bytes.
     pub const fn as_bytes(&self) -> &[u8; 3] {
         &self.0
@@ -202,6 +250,30 @@ impl TrIdCounter {
 
 #[cfg(test)]
 mod tests {
+    use super::Verb;
+
+    /// Every verb has one index below `COUNT` and back; indexes follow the verbs' order within
+    /// letters and within digits; nothing maps past `COUNT`.
+    #[test]
+    fn index_is_dense_and_inverse() {
+        let mut last: Option<Verb> = None;
+        for i in 0..Verb::COUNT {
+            let v = Verb::from_index(i).unwrap();
+            assert_eq!(v.index(), i, "{v}");
+            assert_eq!(Verb::new(*v.as_bytes()), Some(v));
+            if let Some(l) = last
+                && l.is_error() == v.is_error()
+            {
+                assert!(l < v, "{l} then {v}");
+            }
+            last = Some(v);
+        }
+        assert_eq!(Verb::from_index(Verb::COUNT), None);
+        assert_eq!(Verb::from_index(usize::MAX), None);
+        assert_eq!(Verb::new(*b"ZZZ").unwrap().index(), 26 * 26 * 26 - 1);
+        assert_eq!(Verb::new(*b"000").unwrap().index(), 26 * 26 * 26);
+    }
+
     /// The word check agrees with the byte rule on every byte in every position.
     #[test]
     fn new_agrees_with_the_byte_rule() {

@@ -31,7 +31,7 @@
 //! assert!(!row.in_dialect(&client));
 //! ```
 
-use crate::verb::Verb;
+use crate::verb::{LETTER_VERBS, Verb};
 use crate::version::{
     Channel, Dialect, Direction, PayloadRule, ProtocolVersion as V, ProtocolVersion, TrIdRule,
 };
@@ -522,15 +522,6 @@ impl RuleMemo {
     }
 }
 
-const LETTER_VERBS: usize = 26 * 26 * 26;
-
-/// The index of a letter verb in [`VERB_INFO`].
-#[inline(always)]
-const fn letter_index(v: Verb) -> usize {
-    let b = v.as_bytes();
-    ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
-}
-
 const fn verb_lt(a: Verb, b: Verb) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     a[0] < b[0] || (a[0] == b[0] && (a[1] < b[1] || (a[1] == b[1] && a[2] < b[2])))
@@ -576,7 +567,7 @@ const fn build_info() -> [u16; LETTER_VERBS] {
         if r.payload.is_some() {
             bits |= INFO_PAYLOAD;
         }
-        t[letter_index(r.verb)] = bits;
+        t[r.verb.index()] = bits;
         i += 1;
     }
     t
@@ -589,7 +580,8 @@ fn info(verb: Verb) -> u16 {
     if verb.is_error() {
         0
     } else {
-        VERB_INFO[letter_index(verb)]
+        // Letter verbs index from 0, so the index is in the table.
+        VERB_INFO[verb.index()]
     }
 }
 

@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 use std::io;
 
 use msnp_proto::batch::CommandBatch;
-use msnp_proto::{Dialect, Direction, RawCommand};
+use msnp_proto::{Dialect, Direction, RawCommand, Verb};
 
 use super::Sink;
 use crate::batch::{MAX_BYTES, MAX_ITEMS, Pipeline};
 use crate::record::ErrorBody;
 
-/// Counts per verb (indexed by the verb's three bytes) and per direction. The typed check, the
+/// Counts per verb (by [`Verb::index`]) and per direction. The typed check, the
 /// costly part, runs through the batch beside the reader.
 pub(crate) struct StatsSink {
     pipeline: Pipeline<CommandBatch<Dialect>, Vec<String>>,
@@ -27,34 +27,10 @@ pub(crate) struct StatsSink {
     error_kinds: BTreeMap<String, u64>,
 }
 
-fn verb_index(v: &[u8; 3]) -> usize {
-    if v[0].is_ascii_digit() {
-        26 * 26 * 26
-            + usize::from(v[0] - b'0') * 100
-            + usize::from(v[1] - b'0') * 10
-            + usize::from(v[2] - b'0')
-    } else {
-        (usize::from(v[0] - b'A') * 26 + usize::from(v[1] - b'A')) * 26 + usize::from(v[2] - b'A')
-    }
-}
-
-fn verb_name(i: usize) -> String {
-    if i >= 26 * 26 * 26 {
-        format!("{:03}", i - 26 * 26 * 26)
-    } else {
-        let b = [
-            (i / 676) as u8 + b'A',
-            (i / 26 % 26) as u8 + b'A',
-            (i % 26) as u8 + b'A',
-        ];
-        String::from_utf8_lossy(&b).into_owned()
-    }
-}
-
 impl Sink for StatsSink {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
         self.commands += 1;
-        self.by_verb[verb_index(cmd.verb().as_bytes())] += 1;
+        self.by_verb[cmd.verb().index()] += 1;
         self.by_dir[match dialect.direction {
             Some(Direction::ClientToServer) => 0,
             Some(Direction::ServerToClient) => 1,
@@ -116,7 +92,7 @@ impl StatsSink {
             pipeline: Pipeline::new(typed_errors),
             filling: CommandBatch::new(),
             spare: Vec::new(),
-            by_verb: vec![0; 26 * 26 * 26 + 1000],
+            by_verb: vec![0; Verb::COUNT],
             by_dir: [0; 3],
             commands: 0,
             payload_bytes: 0,
@@ -143,7 +119,7 @@ impl StatsSink {
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| (verb_name(i), (*n).into()))
+            .filter_map(|(i, n)| Some((Verb::from_index(i)?.to_string(), (*n).into())))
             .collect();
         let secs = secs.max(1e-9);
         serde_json::json!({
