@@ -46,7 +46,21 @@ impl Spans {
     fn table(raw: &RawCommand<'_>, from: usize, n: usize) -> (Self, usize) {
         let mut spans = [(0, 0); MAX_TOKENS];
         let table = spans.get_mut(..n).unwrap_or_default();
-        let n = token_spans(raw.as_bytes(), raw.line().len(), from, table);
+        let line = raw.line();
+        let last = raw.meta.last_at as usize;
+        // Without a payload the last argument is the line's last token, which the framing
+        // found: scan only up to it. A presence line's last token, its MSN object, is most of it.
+        if !raw.meta.has_payload
+            && line.last().is_some_and(|&b| b != b' ')
+            && (from..line.len()).contains(&last)
+            && let Some((tail, head)) = table.split_last_mut()
+        {
+            if token_spans(raw.as_bytes(), last, from, head) == head.len() {
+                *tail = (last as u16, line.len() as u16);
+                return (Self::Table(spans), n);
+            }
+        }
+        let n = token_spans(raw.as_bytes(), line.len(), from, table);
         (Self::Table(spans), n)
     }
 }
