@@ -54,11 +54,10 @@ impl Spans {
             && line.last().is_some_and(|&b| b != b' ')
             && (from..line.len()).contains(&last)
             && let Some((tail, head)) = table.split_last_mut()
+            && token_spans(raw.as_bytes(), last, from, head) == head.len()
         {
-            if token_spans(raw.as_bytes(), last, from, head) == head.len() {
-                *tail = (last as u16, line.len() as u16);
-                return (Self::Table(spans), n);
-            }
+            *tail = (last as u16, line.len() as u16);
+            return (Self::Table(spans), n);
         }
         let n = token_spans(raw.as_bytes(), line.len(), from, table);
         (Self::Table(spans), n)
