@@ -667,6 +667,9 @@ fn attr_value<'a>(
     }
 }
 
+/// Attributes as the tree keeps them.
+type Attrs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
 /// One open element: its name (for the truncation error) and its direct text bytes so far
 /// (for `max_text_len`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -835,6 +838,12 @@ impl<'a> XmlReader<'a> {
     /// Every rejection of this module, as an [`XmlError`] with its byte offset.
     #[allow(clippy::should_implement_trait)] // fallible and lending the input: not an Iterator
     pub fn next(&mut self) -> Result<Option<XmlEvent<'a>>, XmlError> {
+        self.next_with(None)
+    }
+
+    /// [`next`](Self::next), and a start tag's attributes collected into `attrs` (for the
+    /// tree: checked and resolved in one pass).
+    fn next_with(&mut self, attrs: Option<&mut Attrs<'a>>) -> Result<Option<XmlEvent<'a>>, XmlError> {
         if let Some(at) = self.pending_end.take() {
             self.open.pop();
             return Ok(Some(XmlEvent::End(at..at)));
@@ -849,7 +858,7 @@ impl<'a> XmlReader<'a> {
             match event {
                 Event::Start(ref s) | Event::Empty(ref s) => {
                     let empty = matches!(event, Event::Empty(_));
-                    let tag = self.start(s, before, after, empty)?;
+                    let tag = self.start(s, before, after, empty, attrs)?;
                     if empty {
                         self.pending_end = Some(after);
                     }
@@ -960,6 +969,7 @@ impl<'a> XmlReader<'a> {
         before: usize,
         after: usize,
         empty: bool,
+        mut attrs: Option<&mut Attrs<'a>>,
     ) -> Result<Tag<'a>, XmlError> {
         if self.top == Top::Document && self.open.len == 0 && self.roots > 0 {
             return Err(XmlError::NotADocument {
@@ -1016,8 +1026,12 @@ impl<'a> XmlReader<'a> {
                     max: self.limits.max_attr_len,
                 });
             }
-            // Only a reference can fail to resolve.
-            if attr.value.contains('&') {
+            if let Some(sink) = attrs.as_deref_mut() {
+                let value =
+                    attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, before))?;
+                sink.push((Cow::Borrowed(attr.key.0), value));
+            } else if attr.value.contains('&') {
+                // Only a reference can fail to resolve.
                 attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, before))?;
             }
         }
@@ -1056,7 +1070,12 @@ impl<'a> XmlReader<'a> {
     /// The next event inside an open element: `None` at the end of input (which the reader
     /// reports as an error first, so this is only a guard).
     fn inner(&mut self) -> Result<XmlEvent<'a>, XmlError> {
-        self.next()?.ok_or(XmlError::NoRoot {
+        self.inner_with(None)
+    }
+
+    /// [`inner`](Self::inner) with [`next_with`](Self::next_with).
+    fn inner_with(&mut self, attrs: Option<&mut Attrs<'a>>) -> Result<XmlEvent<'a>, XmlError> {
+        self.next_with(attrs)?.ok_or(XmlError::NoRoot {
             offset: self.input.len(),
         })
     }
@@ -1067,17 +1086,24 @@ impl<'a> XmlReader<'a> {
     /// # Errors
     /// As [`next`](Self::next).
     pub fn element(&mut self, tag: Tag<'a>) -> Result<Element<'a>, XmlError> {
-        let open = |t: Tag<'a>| Element {
+        let attrs = tag.attrs().map(|(k, v)| (Cow::Borrowed(k), v)).collect();
+        self.element_with(tag, attrs)
+    }
+
+    /// [`element`](Self::element) with the attributes of `tag` already collected.
+    fn element_with(&mut self, tag: Tag<'a>, attrs: Attrs<'a>) -> Result<Element<'a>, XmlError> {
+        let open = |t: Tag<'a>, attrs: Attrs<'a>| Element {
             name: Cow::Borrowed(t.name),
-            attrs: t.attrs().map(|(k, v)| (Cow::Borrowed(k), v)).collect(),
+            attrs,
             children: Vec::new(),
             span: t.start..t.end,
             inner: t.end..t.end,
         };
-        let mut stack = vec![open(tag)];
+        let mut stack = vec![open(tag, attrs)];
+        let mut attrs = Vec::new();
         loop {
-            match self.inner()? {
-                XmlEvent::Start(t) => stack.push(open(t)),
+            match self.inner_with(Some(&mut attrs))? {
+                XmlEvent::Start(t) => stack.push(open(t, std::mem::take(&mut attrs))),
                 XmlEvent::Text(t) => {
                     if let Some(parent) = stack.last_mut() {
                         push_text(&mut parent.children, t);
@@ -1171,10 +1197,12 @@ fn read_top<'a>(
 ) -> Result<Vec<Element<'a>>, XmlError> {
     let mut reader = XmlReader::new(input, limits, options, top)?;
     let mut roots = Vec::new();
-    while let Some(event) = reader.next()? {
+    let mut attrs = Vec::new();
+    while let Some(event) = reader.next_with(Some(&mut attrs))? {
         // Top-level text is never reported and an end tag always closes a started element.
         if let XmlEvent::Start(tag) = event {
-            roots.push(reader.element(tag)?);
+            let attrs = std::mem::take(&mut attrs);
+            roots.push(reader.element_with(tag, attrs)?);
         }
     }
     Ok(roots)
