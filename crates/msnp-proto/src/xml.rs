@@ -758,6 +758,8 @@ pub struct XmlReader<'a> {
     roots: usize,
     /// The end of the empty-element tag just reported, whose `End` comes next.
     pending_end: Option<usize>,
+    /// Whether an error was reported: the reading is over.
+    failed: bool,
 }
 
 impl<'a> XmlReader<'a> {
@@ -819,6 +821,7 @@ impl<'a> XmlReader<'a> {
             count: 0,
             roots: 0,
             pending_end: None,
+            failed: false,
         })
     }
 
@@ -832,7 +835,8 @@ impl<'a> XmlReader<'a> {
         self.open.len
     }
 
-    /// The next event, or `Ok(None)` at the end of a well-formed input.
+    /// The next event, or `Ok(None)` at the end of a well-formed input (and after an
+    /// error, which ends the reading).
     ///
     /// # Errors
     /// Every rejection of this module, as an [`XmlError`] with its byte offset.
@@ -843,7 +847,20 @@ impl<'a> XmlReader<'a> {
 
     /// [`next`](Self::next), and a start tag's attributes collected into `attrs` (for the
     /// tree: checked and resolved in one pass).
-    fn next_with(&mut self, attrs: Option<&mut Attrs<'a>>) -> Result<Option<XmlEvent<'a>>, XmlError> {
+    fn next_with(
+        &mut self,
+        attrs: Option<&mut Attrs<'a>>,
+    ) -> Result<Option<XmlEvent<'a>>, XmlError> {
+        if self.failed {
+            return Ok(None);
+        }
+        let event = self.step(attrs);
+        self.failed = event.is_err();
+        event
+    }
+
+    /// One event of [`next_with`](Self::next_with).
+    fn step(&mut self, attrs: Option<&mut Attrs<'a>>) -> Result<Option<XmlEvent<'a>>, XmlError> {
         if let Some(at) = self.pending_end.take() {
             self.open.pop();
             return Ok(Some(XmlEvent::End(at..at)));
@@ -1178,6 +1195,52 @@ impl<'a> XmlReader<'a> {
     pub fn finish(&mut self) -> Result<(), XmlError> {
         while self.next()?.is_some() {}
         Ok(())
+    }
+}
+
+/// Reads a payload document from events: `body` is checked for size and UTF-8, then `read`
+/// gets the reader and the root's start tag and reads through the root's end tag. The rest
+/// of the input is checked before `read`'s answer counts, so a malformed document is reported
+/// as such wherever `read` stopped (as when the whole tree was built first).
+pub(crate) fn read_root<'a, T>(
+    body: &'a [u8],
+    limits: &XmlLimits,
+    options: XmlOptions,
+    read: impl FnOnce(&mut XmlReader<'a>, Tag<'a>) -> Result<T, PayloadError>,
+) -> Result<T, PayloadError> {
+    if body.len() > limits.max_size {
+        return Err(PayloadError::TooLarge {
+            size: body.len(),
+            max: limits.max_size,
+        });
+    }
+    let mut reader = XmlReader::document(utf8(body)?, limits, options)?;
+    // A document's first event is its root's start tag (top-level text is never reported).
+    let root = match reader.next()? {
+        Some(XmlEvent::Start(root)) => root,
+        _ => {
+            return Err(PayloadError::Truncated {
+                offset: body.len(),
+                missing: "a root element".into(),
+            });
+        }
+    };
+    let out = read(&mut reader, root);
+    reader.finish()?;
+    out
+}
+
+/// The direct text of the element `tag` just started; child elements are an error.
+pub(crate) fn text_only<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+) -> Result<Cow<'a, str>, PayloadError> {
+    match reader.content()? {
+        Content::Text(t) => Ok(t),
+        Content::Elements { first, .. } => Err(PayloadError::UnexpectedElement {
+            parent: tag.name.to_owned(),
+            found: first.to_owned(),
+        }),
     }
 }
 

@@ -97,7 +97,7 @@ pub enum Payload<'a> {
     /// `ADL`, `RML`, `FQY`: `<ml>`.
     Ml(ml::Ml),
     /// `UUX`, `UBX`: `<Data>` (or a lone endpoint element).
-    Data(data::DataDocument),
+    Data(data::DataDocument<'a>),
     /// `GCF` (MSNP11–12): Shields `<config>`.
     Shields(shields::ShieldsConfig),
     /// `GCF` (MSNP13+): `<Policies>`.
@@ -230,7 +230,7 @@ impl Payload<'_> {
             Self::Empty => Payload::Empty,
             Self::Msg(m) => Payload::Msg(Box::new(m.into_owned())),
             Self::Ml(v) => Payload::Ml(v),
-            Self::Data(v) => Payload::Data(v),
+            Self::Data(v) => Payload::Data(v.into_owned()),
             Self::Shields(v) => Payload::Shields(v),
             Self::Policies(v) => Payload::Policies(v),
             Self::Notification(v) => Payload::Notification(v),
