@@ -901,7 +901,7 @@ impl<'a> XmlReader<'a> {
                         }
                         continue;
                     }
-                    if let Some(t) = self.text(text, before)? {
+                    if let Some(t) = self.count_text(text, before)? {
                         return Ok(Some(t));
                     }
                 }
@@ -913,7 +913,7 @@ impl<'a> XmlReader<'a> {
                         });
                     }
                     // Line ends are normalised in CDATA as everywhere else in the document.
-                    if let Some(t) = self.text(c.xml_content(XmlVersion::Implicit1_0), before)? {
+                    if let Some(t) = self.count_text(c.xml_content(XmlVersion::Implicit1_0), before)? {
                         return Ok(Some(t));
                     }
                 }
@@ -954,7 +954,7 @@ impl<'a> XmlReader<'a> {
                         }
                         ch.to_string()
                     };
-                    if let Some(t) = self.text(Cow::Owned(text), before)? {
+                    if let Some(t) = self.count_text(Cow::Owned(text), before)? {
                         return Ok(Some(t));
                     }
                 }
@@ -1067,7 +1067,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Counts a text piece of the innermost open element; empty pieces are not reported.
-    fn text(
+    fn count_text(
         &mut self,
         text: Cow<'a, str>,
         offset: usize,
@@ -1171,8 +1171,7 @@ impl<'a> XmlReader<'a> {
         let mut text = Cow::Borrowed("");
         loop {
             match self.inner()? {
-                XmlEvent::Text(t) if text.is_empty() => text = t,
-                XmlEvent::Text(t) => text.to_mut().push_str(&t),
+                XmlEvent::Text(t) => append(&mut text, t),
                 XmlEvent::End(_) => return Ok(Content::Text(text)),
                 XmlEvent::Start(child) => {
                     let first = child.name;
@@ -1186,6 +1185,33 @@ impl<'a> XmlReader<'a> {
                 }
             }
         }
+    }
+
+    /// Reads the direct text of the element just started, through its end tag: text pieces
+    /// joined, child elements skipped (as [`Element::text`]).
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn text(&mut self) -> Result<Cow<'a, str>, XmlError> {
+        let mut text = Cow::Borrowed("");
+        loop {
+            match self.inner()? {
+                XmlEvent::Text(t) => append(&mut text, t),
+                XmlEvent::End(_) => return Ok(text),
+                XmlEvent::Start(_) => {
+                    self.skip()?;
+                }
+            }
+        }
+    }
+
+    /// Reads the rest of the element `tag` just started as an owned [`XmlElement`] (for
+    /// elements no typed parser knows).
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn owned_element(&mut self, tag: Tag<'a>) -> Result<XmlElement, XmlError> {
+        Ok(self.element(tag)?.to_owned_element(self.input))
     }
 
     /// Reads to the end of input, checking everything.
@@ -1228,6 +1254,30 @@ pub(crate) fn read_root<'a, T>(
     let out = read(&mut reader, root);
     reader.finish()?;
     out
+}
+
+/// Joins a text piece to the text so far (borrowed while there is one piece).
+pub(crate) fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else {
+        text.to_mut().push_str(&piece);
+    }
+}
+
+/// The child elements of the element just started, through its end tag: `each` gets every
+/// child's start tag and reads the child through its end tag. Direct text is ignored.
+pub(crate) fn children<'a>(
+    reader: &mut XmlReader<'a>,
+    mut each: impl FnMut(&mut XmlReader<'a>, Tag<'a>) -> Result<(), PayloadError>,
+) -> Result<(), PayloadError> {
+    loop {
+        match reader.next()? {
+            Some(XmlEvent::Start(c)) => each(reader, c)?,
+            Some(XmlEvent::Text(_)) => {}
+            Some(XmlEvent::End(_)) | None => return Ok(()),
+        }
+    }
 }
 
 /// The direct text of the element `tag` just started; child elements are an error.

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use super::error::PayloadError;
 use super::msnobj::MsnObject;
 use super::xml::{
-    Content, Tag, XmlElement, XmlEvent, XmlLimits, XmlOptions, XmlReader, push_attr,
+    Content, Tag, XmlElement, XmlLimits, XmlOptions, XmlReader, children, push_attr,
     push_text_element, read_root, text_only,
 };
 
@@ -438,26 +438,6 @@ impl<'a> DataDocument<'a> {
     }
 }
 
-/// The child elements of the element `parent` just started, through its end tag: `each` gets
-/// every child's start tag and reads the child through its end tag. Direct text is ignored.
-fn children<'a>(
-    r: &mut XmlReader<'a>,
-    mut each: impl FnMut(&mut XmlReader<'a>, Tag<'a>) -> Result<(), PayloadError>,
-) -> Result<(), PayloadError> {
-    loop {
-        match r.next()? {
-            Some(XmlEvent::Start(c)) => each(r, c)?,
-            Some(XmlEvent::Text(_)) => {}
-            Some(XmlEvent::End(_)) | None => return Ok(()),
-        }
-    }
-}
-
-/// A child element no typed field takes, kept whole.
-fn unknown<'a>(r: &mut XmlReader<'a>, c: Tag<'a>) -> Result<XmlElement, PayloadError> {
-    Ok(r.element(c)?.to_owned_element(r.source()))
-}
-
 fn read_user_data<'a>(r: &mut XmlReader<'a>, _root: &Tag<'a>) -> Result<UserData<'a>, PayloadError> {
     let mut d = UserData::default();
     children(r, |r, c| {
@@ -489,7 +469,7 @@ fn read_user_data<'a>(r: &mut XmlReader<'a>, _root: &Tag<'a>) -> Result<UserData
                 return Ok(());
             }
             _ => {
-                d.unknown.push(unknown(r, c)?);
+                d.unknown.push(r.owned_element(c)?);
                 return Ok(());
             }
         };
@@ -520,7 +500,7 @@ fn read_endpoint<'a>(r: &mut XmlReader<'a>, e: &Tag<'a>) -> Result<EndpointData,
     children(r, |r, c| {
         match c.name {
             "Capabilities" => out.capabilities = Some(Capabilities::parse(&text_only(r, &c)?)?),
-            _ => out.unknown.push(unknown(r, c)?),
+            _ => out.unknown.push(r.owned_element(c)?),
         }
         Ok(())
     })?;
@@ -553,7 +533,7 @@ fn read_private<'a>(
                 })?);
             }
             "State" => out.state = Some(text_only(r, &c)?.into_owned()),
-            _ => out.unknown.push(unknown(r, c)?),
+            _ => out.unknown.push(r.owned_element(c)?),
         }
         Ok(())
     })?;

@@ -9,10 +9,12 @@
 //! assert_eq!(n.to.as_ref().unwrap().name.as_deref(), Some("alice@hotmail.com"));
 //! ```
 
+use std::borrow::Cow;
+
 use super::error::PayloadError;
 use super::xml::{
-    Element, XmlElement, XmlLimits, XmlOptions, expect_root, parse_document_with, push_attr,
-    push_text_element,
+    Tag, XmlElement, XmlEvent, XmlLimits, XmlOptions, XmlReader, append, children, push_attr,
+    push_text_element, read_root,
 };
 
 /// Parse options for notifications.
@@ -142,22 +144,22 @@ pub struct NotificationDocument {
     pub other: Vec<XmlElement>,
 }
 
-fn num_attr(e: &Element<'_>, a: &str) -> Result<Option<u32>, PayloadError> {
+fn num_attr(e: &Tag<'_>, a: &str) -> Result<Option<u32>, PayloadError> {
     match e.attr(a) {
         None => Ok(None),
         Some(v) if v.trim().is_empty() => Ok(None),
         Some(v) => v.trim().parse().map(Some).map_err(|_| {
             PayloadError::invalid(
                 format!("<{}> attribute {a}", e.name),
-                v,
+                &v,
                 "not a decimal number",
             )
         }),
     }
 }
 
-fn owned(e: &Element<'_>, a: &str) -> Option<String> {
-    e.attr(a).map(str::to_owned)
+fn owned(e: &Tag<'_>, a: &str) -> Option<String> {
+    e.attr(a).map(Cow::into_owned)
 }
 
 impl NotificationDocument {
@@ -178,37 +180,50 @@ impl NotificationDocument {
                 max: limits.max_size,
             });
         }
-        let src = super::error::utf8(body)?;
-        let doc = parse_document_with(
-            src,
-            limits,
-            XmlOptions {
-                lenient_ampersand: opts.lenient_ampersand,
-            },
-        )?;
-        let root = &doc.root;
-        expect_root(root, "NOTIFICATION")?;
-        let mut n = Self {
-            ver: num_attr(root, "ver")?,
-            id: num_attr(root, "id")?,
-            site_id: num_attr(root, "siteid")?,
-            site_url: owned(root, "siteurl"),
-            ..Self::default()
+        let options = XmlOptions {
+            lenient_ampersand: opts.lenient_ampersand,
         };
-        for c in root.elements() {
-            match c.name.as_ref() {
-                "TO" => {
-                    n.to = Some(NotificationTo {
-                        pid: owned(c, "pid"),
-                        name: owned(c, "name"),
-                        via: c.child("VIA").and_then(|v| owned(v, "agent")),
-                    });
-                }
-                "MSG" => n.messages.push(parse_msg(c, src, limits, opts)),
-                _ => n.other.push(c.to_owned_element(src)),
+        read_root(body, limits, options, |r, root| {
+            if root.name != "NOTIFICATION" {
+                return Err(PayloadError::UnexpectedRoot {
+                    expected: "NOTIFICATION",
+                    found: root.name.to_owned(),
+                });
             }
-        }
-        Ok(n)
+            let mut n = Self {
+                ver: num_attr(&root, "ver")?,
+                id: num_attr(&root, "id")?,
+                site_id: num_attr(&root, "siteid")?,
+                site_url: owned(&root, "siteurl"),
+                ..Self::default()
+            };
+            children(r, |r, c| {
+                match c.name {
+                    "TO" => {
+                        let mut via = None;
+                        // The first `VIA` counts, as `Element::child` finds it.
+                        let mut seen = false;
+                        children(r, |r, v| {
+                            if v.name == "VIA" && !seen {
+                                seen = true;
+                                via = owned(&v, "agent");
+                            }
+                            r.skip()?;
+                            Ok(())
+                        })?;
+                        n.to = Some(NotificationTo {
+                            pid: owned(&c, "pid"),
+                            name: owned(&c, "name"),
+                            via,
+                        });
+                    }
+                    "MSG" => n.messages.push(read_msg(r, &c, limits, opts)?),
+                    _ => n.other.push(r.owned_element(c)?),
+                }
+                Ok(())
+            })?;
+            Ok(n)
+        })
     }
 
     /// Serialises the document.
@@ -297,45 +312,65 @@ impl NotificationDocument {
     }
 }
 
-fn parse_msg(
-    m: &Element<'_>,
-    src: &str,
+fn read_msg<'a>(
+    r: &mut XmlReader<'a>,
+    m: &Tag<'a>,
     limits: &XmlLimits,
     opts: NotificationOptions,
-) -> NotificationMessage {
+) -> Result<NotificationMessage, PayloadError> {
     let mut out = NotificationMessage {
         id: owned(m, "id"),
         pri: owned(m, "pri"),
         ..NotificationMessage::default()
     };
-    for c in m.elements() {
-        match c.name.as_ref() {
-            "ACTION" => out.action_url = owned(c, "url"),
-            "SUBSCR" => out.subscr_url = owned(c, "url"),
-            "CAT" => out.category_id = owned(c, "id"),
+    children(r, |r, c| {
+        match c.name {
+            "ACTION" => out.action_url = owned(&c, "url"),
+            "SUBSCR" => out.subscr_url = owned(&c, "url"),
+            "CAT" => out.category_id = owned(&c, "id"),
             "BODY" => {
-                let mut b = NotificationBody {
-                    lang: owned(c, "lang"),
-                    icon: owned(c, "icon"),
-                    raw_text: c.text().into_owned(),
-                    ..NotificationBody::default()
-                };
-                for bc in c.elements() {
-                    match bc.name.as_ref() {
-                        "TEXT" => b.text = Some(bc.text().into_owned()),
-                        "TEXTX" => b.textx = Some(bc.text().into_owned()),
-                        _ => b.other.push(bc.to_owned_element(src)),
-                    }
-                }
-                if opts.decode_notification_data {
-                    b.notification_data = parse_notification_data(&b.raw_text, limits);
-                }
-                out.body = Some(b);
+                out.body = Some(read_body(r, &c, limits, opts)?);
+                return Ok(());
             }
-            _ => out.other.push(c.to_owned_element(src)),
+            _ => {
+                out.other.push(r.owned_element(c)?);
+                return Ok(());
+            }
+        }
+        r.skip()?;
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn read_body<'a>(
+    r: &mut XmlReader<'a>,
+    c: &Tag<'a>,
+    limits: &XmlLimits,
+    opts: NotificationOptions,
+) -> Result<NotificationBody, PayloadError> {
+    let mut b = NotificationBody {
+        lang: owned(c, "lang"),
+        icon: owned(c, "icon"),
+        ..NotificationBody::default()
+    };
+    let mut raw = Cow::Borrowed("");
+    loop {
+        match r.next()? {
+            Some(XmlEvent::Text(t)) => append(&mut raw, t),
+            Some(XmlEvent::Start(bc)) => match bc.name {
+                "TEXT" => b.text = Some(r.text()?.into_owned()),
+                "TEXTX" => b.textx = Some(r.text()?.into_owned()),
+                _ => b.other.push(r.owned_element(bc)?),
+            },
+            Some(XmlEvent::End(_)) | None => break,
         }
     }
-    out
+    if opts.decode_notification_data {
+        b.notification_data = parse_notification_data(&raw, limits);
+    }
+    b.raw_text = raw.into_owned();
+    Ok(b)
 }
 
 /// Decodes the `<NotificationData>` document found (unescaped) in a `BODY`; `None` when the
@@ -345,23 +380,29 @@ pub fn parse_notification_data(text: &str, limits: &XmlLimits) -> Option<Notific
     if !t.starts_with('<') {
         return None;
     }
-    let doc = super::xml::parse_document(t, limits).ok()?;
-    if doc.root.name != "NotificationData" {
-        return None;
-    }
-    let mut d = NotificationData::default();
-    for c in doc.root.elements() {
-        let v = c.text().into_owned();
-        match c.name.as_ref() {
-            "Service" => d.service = Some(v.clone()),
-            "CID" => d.cid = Some(v.clone()),
-            "LastModifiedDate" => d.last_modified_date = Some(v.clone()),
-            "HasNewItem" => d.has_new_item = v.trim().parse().ok(),
-            "CircleId" => d.circle_id = Some(v.clone()),
-            "Role" => d.role = Some(v.clone()),
-            _ => {}
+    read_root(t.as_bytes(), limits, XmlOptions::default(), |r, root| {
+        if root.name != "NotificationData" {
+            return Err(PayloadError::UnexpectedRoot {
+                expected: "NotificationData",
+                found: String::new(),
+            });
         }
-        d.fields.push((c.name.to_string(), v));
-    }
-    Some(d)
+        let mut d = NotificationData::default();
+        children(r, |r, c| {
+            let v = r.text()?.into_owned();
+            match c.name {
+                "Service" => d.service = Some(v.clone()),
+                "CID" => d.cid = Some(v.clone()),
+                "LastModifiedDate" => d.last_modified_date = Some(v.clone()),
+                "HasNewItem" => d.has_new_item = v.trim().parse().ok(),
+                "CircleId" => d.circle_id = Some(v.clone()),
+                "Role" => d.role = Some(v.clone()),
+                _ => {}
+            }
+            d.fields.push((c.name.to_owned(), v));
+            Ok(())
+        })?;
+        Ok(d)
+    })
+    .ok()
 }
