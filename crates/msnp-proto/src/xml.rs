@@ -28,7 +28,8 @@ use std::ops::Range;
 use quick_xml::XmlVersion;
 use quick_xml::escape::EscapeError;
 use quick_xml::events::Event;
-use quick_xml::events::attributes::Attributes;
+use quick_xml::events::attributes::{Attribute, Attributes};
+use quick_xml::name::QName;
 use quick_xml::reader::Reader;
 
 use crate::payload::error::{PayloadError, utf8};
@@ -613,6 +614,19 @@ pub struct Tag<'a> {
     /// Whether this is an empty-element tag (`<a/>`).
     pub empty: bool,
     lenient_ampersand: bool,
+    /// Where the first attributes lie in `content`, found while checking them (so reading
+    /// them parses nothing again); `None` when there were more than [`INLINE_ATTRS`].
+    spans: Option<AttrSpans>,
+}
+
+/// How many attribute positions a [`Tag`] keeps.
+const INLINE_ATTRS: usize = 8;
+
+/// Positions of a tag's attributes in its content: key and raw value ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct AttrSpans {
+    len: u8,
+    at: [[u32; 4]; INLINE_ATTRS],
 }
 
 impl<'a> Tag<'a> {
@@ -620,19 +634,63 @@ impl<'a> Tag<'a> {
     /// declarations included).
     pub fn attrs(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + 'a {
         let lenient = self.lenient_ampersand;
-        let mut it = Attributes::new(self.content, self.name.len());
-        it.with_checks(false);
-        // Every attribute was checked when the reader read the tag, so nothing fails here.
-        it.filter_map(move |a| {
-            let a = a.ok()?;
-            let value = attr_value(&a, lenient).ok()?;
-            Some((a.key.0, value))
-        })
+        self.raw_attrs()
+            .filter_map(move |a| Some((a.key.0, attr_value(&a, lenient).ok()?)))
+    }
+
+    /// The attributes unresolved. Every attribute was checked when the reader read the tag,
+    /// so nothing fails here.
+    fn raw_attrs(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        let content = self.content;
+        let (spans, mut rest) = match self.spans {
+            Some(s) => (s, None),
+            None => {
+                let mut it = Attributes::new(content, self.name.len());
+                it.with_checks(false);
+                (AttrSpans::default(), Some(it))
+            }
+        };
+        let known = spans.at.into_iter().take(usize::from(spans.len));
+        let known = known.filter_map(move |[k0, k1, v0, v1]| {
+            let range = |a: u32, b: u32| content.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?);
+            Some(Attribute {
+                key: QName(range(k0, k1)?),
+                value: Cow::Borrowed(range(v0, v1)?),
+            })
+        });
+        known.chain(std::iter::from_fn(move || rest.as_mut()?.next()?.ok()))
     }
 
     /// Value of the attribute `name` (exact match), if present.
     pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
-        self.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
+        let [v] = self.attrs_named([name]);
+        v
+    }
+
+    /// Values of the attributes `names` (exact match; the first of each name), read in one
+    /// pass.
+    ///
+    /// ```
+    /// use msnp_proto::xml::{XmlEvent, XmlLimits, XmlOptions, XmlReader};
+    /// let mut r = XmlReader::document("<a x='1' y='&amp;'/>", &XmlLimits::default(), XmlOptions::default()).unwrap();
+    /// let Some(XmlEvent::Start(a)) = r.next().unwrap() else { panic!() };
+    /// let [y, z, x] = a.attrs_named(["y", "z", "x"]);
+    /// assert_eq!((x.as_deref(), y.as_deref(), z), (Some("1"), Some("&"), None));
+    /// ```
+    pub fn attrs_named<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
+        let mut out = [const { None }; N];
+        if self.content.len() == self.name.len() {
+            return out;
+        }
+        for a in self.raw_attrs() {
+            let Some(i) = names.iter().position(|n| *n == a.key.0) else {
+                continue;
+            };
+            if let Some(slot @ None) = out.get_mut(i) {
+                *slot = attr_value(&a, self.lenient_ampersand).ok();
+            }
+        }
+        out
     }
 
     /// Byte range of the tag in the input.
@@ -657,13 +715,29 @@ pub enum Content<'a> {
 
 /// An attribute value with references resolved, leniently when asked.
 fn attr_value<'a>(
-    a: &quick_xml::events::attributes::Attribute<'a>,
+    a: &Attribute<'a>,
     lenient: bool,
 ) -> Result<Cow<'a, str>, quick_xml::Error> {
     match a.normalized_value(XmlVersion::Implicit1_0) {
         Ok(v) => Ok(v),
         Err(quick_xml::Error::Escape(_)) if lenient => Ok(Cow::Owned(lenient_unescape(&a.value))),
         Err(e) => Err(e),
+    }
+}
+
+impl AttrSpans {
+    /// These spans and `attr`'s (a slice of `content`), or `None` when full.
+    fn with(mut self, content: &str, attr: &Attribute<'_>) -> Option<Self> {
+        let at = |s: &str| {
+            let start = (s.as_ptr() as usize).checked_sub(content.as_ptr() as usize)?;
+            let end = start.checked_add(s.len()).filter(|e| *e <= content.len())?;
+            Some([u32::try_from(start).ok()?, u32::try_from(end).ok()?])
+        };
+        let [k0, k1] = at(attr.key.0)?;
+        let [v0, v1] = at(&attr.value)?;
+        *self.at.get_mut(usize::from(self.len))? = [k0, k1, v0, v1];
+        self.len += 1;
+        Some(self)
     }
 }
 
@@ -1021,6 +1095,7 @@ impl<'a> XmlReader<'a> {
         let content = within(self.input, s).ok_or_else(malformed)?;
         let name = content.get(..s.name().0.len()).ok_or_else(malformed)?;
         let mut counted = 0usize;
+        let mut spans = Some(AttrSpans::default());
         for attr in Attributes::new(content, name.len()).with_checks(true) {
             let attr = attr.map_err(|e| XmlError::Malformed {
                 offset: before,
@@ -1043,6 +1118,7 @@ impl<'a> XmlReader<'a> {
                     max: self.limits.max_attr_len,
                 });
             }
+            spans = spans.and_then(|s| s.with(content, &attr));
             if let Some(sink) = attrs.as_deref_mut() {
                 let value =
                     attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, before))?;
@@ -1063,6 +1139,7 @@ impl<'a> XmlReader<'a> {
             end: after,
             empty,
             lenient_ampersand: self.lenient_ampersand,
+            spans,
         })
     }
 

@@ -144,8 +144,8 @@ pub struct NotificationDocument {
     pub other: Vec<XmlElement>,
 }
 
-fn num_attr(e: &Tag<'_>, a: &str) -> Result<Option<u32>, PayloadError> {
-    match e.attr(a) {
+fn num_attr(e: &Tag<'_>, a: &str, v: Option<Cow<'_, str>>) -> Result<Option<u32>, PayloadError> {
+    match v {
         None => Ok(None),
         Some(v) if v.trim().is_empty() => Ok(None),
         Some(v) => v.trim().parse().map(Some).map_err(|_| {
@@ -158,8 +158,9 @@ fn num_attr(e: &Tag<'_>, a: &str) -> Result<Option<u32>, PayloadError> {
     }
 }
 
-fn owned(e: &Tag<'_>, a: &str) -> Option<String> {
-    e.attr(a).map(Cow::into_owned)
+/// Owned values of the attributes `names` of `e`.
+fn owned<const N: usize>(e: &Tag<'_>, names: [&str; N]) -> [Option<String>; N] {
+    e.attrs_named(names).map(|v| v.map(Cow::into_owned))
 }
 
 impl NotificationDocument {
@@ -190,11 +191,12 @@ impl NotificationDocument {
                     found: root.name.to_owned(),
                 });
             }
+            let [ver, id, site_id, site_url] = root.attrs_named(["ver", "id", "siteid", "siteurl"]);
             let mut n = Self {
-                ver: num_attr(&root, "ver")?,
-                id: num_attr(&root, "id")?,
-                site_id: num_attr(&root, "siteid")?,
-                site_url: owned(&root, "siteurl"),
+                ver: num_attr(&root, "ver", ver)?,
+                id: num_attr(&root, "id", id)?,
+                site_id: num_attr(&root, "siteid", site_id)?,
+                site_url: site_url.map(Cow::into_owned),
                 ..Self::default()
             };
             children(r, |r, c| {
@@ -206,16 +208,13 @@ impl NotificationDocument {
                         children(r, |r, v| {
                             if v.name == "VIA" && !seen {
                                 seen = true;
-                                via = owned(&v, "agent");
+                                [via] = owned(&v, ["agent"]);
                             }
                             r.skip()?;
                             Ok(())
                         })?;
-                        n.to = Some(NotificationTo {
-                            pid: owned(&c, "pid"),
-                            name: owned(&c, "name"),
-                            via,
-                        });
+                        let [pid, name] = owned(&c, ["pid", "name"]);
+                        n.to = Some(NotificationTo { pid, name, via });
                     }
                     "MSG" => n.messages.push(read_msg(r, &c, limits, opts)?),
                     _ => n.other.push(r.owned_element(c)?),
@@ -318,16 +317,17 @@ fn read_msg<'a>(
     limits: &XmlLimits,
     opts: NotificationOptions,
 ) -> Result<NotificationMessage, PayloadError> {
+    let [id, pri] = owned(m, ["id", "pri"]);
     let mut out = NotificationMessage {
-        id: owned(m, "id"),
-        pri: owned(m, "pri"),
+        id,
+        pri,
         ..NotificationMessage::default()
     };
     children(r, |r, c| {
         match c.name {
-            "ACTION" => out.action_url = owned(&c, "url"),
-            "SUBSCR" => out.subscr_url = owned(&c, "url"),
-            "CAT" => out.category_id = owned(&c, "id"),
+            "ACTION" => [out.action_url] = owned(&c, ["url"]),
+            "SUBSCR" => [out.subscr_url] = owned(&c, ["url"]),
+            "CAT" => [out.category_id] = owned(&c, ["id"]),
             "BODY" => {
                 out.body = Some(read_body(r, &c, limits, opts)?);
                 return Ok(());
@@ -349,9 +349,10 @@ fn read_body<'a>(
     limits: &XmlLimits,
     opts: NotificationOptions,
 ) -> Result<NotificationBody, PayloadError> {
+    let [lang, icon] = owned(c, ["lang", "icon"]);
     let mut b = NotificationBody {
-        lang: owned(c, "lang"),
-        icon: owned(c, "icon"),
+        lang,
+        icon,
         ..NotificationBody::default()
     };
     let mut raw = Cow::Borrowed("");
