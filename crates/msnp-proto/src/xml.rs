@@ -652,7 +652,8 @@ impl<'a> Tag<'a> {
         };
         let known = spans.at.into_iter().take(usize::from(spans.len));
         let known = known.filter_map(move |[k0, k1, v0, v1]| {
-            let range = |a: u32, b: u32| content.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?);
+            let range =
+                |a: u32, b: u32| content.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?);
             Some(Attribute {
                 key: QName(range(k0, k1)?),
                 value: Cow::Borrowed(range(v0, v1)?),
@@ -714,10 +715,7 @@ pub enum Content<'a> {
 }
 
 /// An attribute value with references resolved, leniently when asked.
-fn attr_value<'a>(
-    a: &Attribute<'a>,
-    lenient: bool,
-) -> Result<Cow<'a, str>, quick_xml::Error> {
+fn attr_value<'a>(a: &Attribute<'a>, lenient: bool) -> Result<Cow<'a, str>, quick_xml::Error> {
     match a.normalized_value(XmlVersion::Implicit1_0) {
         Ok(v) => Ok(v),
         Err(quick_xml::Error::Escape(_)) if lenient => Ok(Cow::Owned(lenient_unescape(&a.value))),
@@ -987,7 +985,9 @@ impl<'a> XmlReader<'a> {
                         });
                     }
                     // Line ends are normalised in CDATA as everywhere else in the document.
-                    if let Some(t) = self.count_text(c.xml_content(XmlVersion::Implicit1_0), before)? {
+                    if let Some(t) =
+                        self.count_text(c.xml_content(XmlVersion::Implicit1_0), before)?
+                    {
                         return Ok(Some(t));
                     }
                 }
@@ -1007,10 +1007,7 @@ impl<'a> XmlReader<'a> {
                                 Ok(None) | Err(_) => {
                                     return Err(XmlError::Malformed {
                                         offset: before,
-                                        message: format!(
-                                            "invalid character reference `&{};`",
-                                            &*r
-                                        ),
+                                        message: format!("invalid character reference `&{};`", &*r),
                                     });
                                 }
                             }
@@ -1120,8 +1117,8 @@ impl<'a> XmlReader<'a> {
             }
             spans = spans.and_then(|s| s.with(content, &attr));
             if let Some(sink) = attrs.as_deref_mut() {
-                let value =
-                    attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, before))?;
+                let value = attr_value(&attr, self.lenient_ampersand)
+                    .map_err(|e| map_xml_err(e, before))?;
                 sink.push((Cow::Borrowed(attr.key.0), value));
             } else if attr.value.contains('&') {
                 // Only a reference can fail to resolve.

@@ -438,7 +438,10 @@ impl<'a> DataDocument<'a> {
     }
 }
 
-fn read_user_data<'a>(r: &mut XmlReader<'a>, _root: &Tag<'a>) -> Result<UserData<'a>, PayloadError> {
+fn read_user_data<'a>(
+    r: &mut XmlReader<'a>,
+    _root: &Tag<'a>,
+) -> Result<UserData<'a>, PayloadError> {
     let mut d = UserData::default();
     children(r, |r, c| {
         let slot = match c.name {
