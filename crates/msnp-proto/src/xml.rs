@@ -1316,14 +1316,11 @@ pub(crate) fn read_root<'a, T>(
     }
     let mut reader = XmlReader::document(utf8(body)?, limits, options)?;
     // A document's first event is its root's start tag (top-level text is never reported).
-    let root = match reader.next()? {
-        Some(XmlEvent::Start(root)) => root,
-        _ => {
-            return Err(PayloadError::Truncated {
-                offset: body.len(),
-                missing: "a root element".into(),
-            });
-        }
+    let Some(XmlEvent::Start(root)) = reader.next()? else {
+        return Err(PayloadError::Truncated {
+            offset: body.len(),
+            missing: "a root element".into(),
+        });
     };
     let out = read(&mut reader, root);
     reader.finish()?;

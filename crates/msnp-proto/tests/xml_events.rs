@@ -16,7 +16,7 @@ use proptest::prelude::*;
 /// A generated element: name, attributes, and children (elements or raw markup pieces).
 #[derive(Debug, Clone)]
 enum Gen {
-    El(&'static str, Vec<(&'static str, &'static str)>, Vec<Gen>),
+    El(&'static str, Vec<(&'static str, &'static str)>, Vec<Self>),
     Raw(&'static str),
 }
 
@@ -195,18 +195,16 @@ fn rebuild(input: &str, fragment: bool) -> Result<Vec<Element<'_>>, XmlError> {
     Ok(roots)
 }
 
+/// `PSM`, `MachineGuid`, `DDP` and `CurrentMedia` of a `<Data>`.
+type DataFields = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<MediaField>,
+);
+
 /// `<Data>` read from the tree: the reading the event reader replaced.
-fn data_from_tree(
-    src: &str,
-) -> Result<
-    (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<MediaField>,
-    ),
-    PayloadError,
-> {
+fn data_from_tree(src: &str) -> Result<DataFields, PayloadError> {
     let doc = parse_document(src, &XmlLimits::default())?;
     if doc.root.name != "Data" {
         return Err(PayloadError::UnexpectedRoot {
