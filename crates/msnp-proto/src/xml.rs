@@ -28,7 +28,7 @@ use std::ops::Range;
 use quick_xml::XmlVersion;
 use quick_xml::escape::EscapeError;
 use quick_xml::events::Event;
-use quick_xml::events::attributes::{Attribute, Attributes};
+use quick_xml::events::attributes::{AttrError, Attribute, Attributes};
 use quick_xml::name::QName;
 use quick_xml::reader::Reader;
 
@@ -724,6 +724,20 @@ fn attr_value<'a>(a: &Attribute<'a>, lenient: bool) -> Result<Cow<'a, str>, quic
 }
 
 impl AttrSpans {
+    /// quick-xml's error for `attr` when its key is one of these (positions in `content`).
+    fn repeated(&self, content: &str, attr: &Attribute<'_>) -> Option<AttrError> {
+        let key = attr.key.0;
+        let start = (key.as_ptr() as usize).checked_sub(content.as_ptr() as usize)?;
+        self.at
+            .iter()
+            .take(usize::from(self.len))
+            .find_map(|&[k0, k1, _, _]| {
+                let prev = content.get(usize::try_from(k0).ok()?..usize::try_from(k1).ok()?)?;
+                (prev == key)
+                    .then(|| AttrError::Duplicated(start, usize::try_from(k0).unwrap_or(0)))
+            })
+    }
+
     /// These spans and `attr`'s (a slice of `content`), or `None` when full.
     fn with(mut self, content: &str, attr: &Attribute<'_>) -> Option<Self> {
         let at = |s: &str| {
@@ -1091,40 +1105,18 @@ impl<'a> XmlReader<'a> {
         // The event borrows from the reader; the same bytes, borrowed from the input.
         let content = within(self.input, s).ok_or_else(malformed)?;
         let name = content.get(..s.name().0.len()).ok_or_else(malformed)?;
-        let mut counted = 0usize;
-        let mut spans = Some(AttrSpans::default());
-        for attr in Attributes::new(content, name.len()).with_checks(true) {
-            let attr = attr.map_err(|e| XmlError::Malformed {
-                offset: before,
-                message: e.to_string(),
-            })?;
-            if attr.key.as_namespace_binding().is_none() {
-                counted += 1;
-                if counted > self.limits.max_attributes {
-                    return Err(XmlError::TooManyAttributes {
-                        offset: before,
-                        max: self.limits.max_attributes,
-                    });
+        // Up to `INLINE_ATTRS` attributes, repeated keys are found among the kept positions;
+        // past that, the tag is read again with quick-xml's own check (which allocates).
+        let spans =
+            match self.check_attrs(content, name.len(), before, attrs.as_deref_mut(), false)? {
+                Some(spans) => Some(spans),
+                None => {
+                    if let Some(sink) = attrs.as_deref_mut() {
+                        sink.clear();
+                    }
+                    self.check_attrs(content, name.len(), before, attrs, true)?
                 }
-            }
-            if attr.value.len() > self.limits.max_attr_len {
-                return Err(XmlError::AttributeTooLong {
-                    offset: before,
-                    name: attr.key.0.to_owned(),
-                    len: attr.value.len(),
-                    max: self.limits.max_attr_len,
-                });
-            }
-            spans = spans.and_then(|s| s.with(content, &attr));
-            if let Some(sink) = attrs.as_deref_mut() {
-                let value = attr_value(&attr, self.lenient_ampersand)
-                    .map_err(|e| map_xml_err(e, before))?;
-                sink.push((Cow::Borrowed(attr.key.0), value));
-            } else if attr.value.contains('&') {
-                // Only a reference can fail to resolve.
-                attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, before))?;
-            }
-        }
+            };
         if self.open.len == 0 {
             self.roots += 1;
         }
@@ -1138,6 +1130,68 @@ impl<'a> XmlReader<'a> {
             lenient_ampersand: self.lenient_ampersand,
             spans,
         })
+    }
+
+    /// Checks the attributes of a tag (`content`, attributes from `at`): well-formed, unique,
+    /// within the limits, references resolvable; collects them into `sink` when given. Without
+    /// `quick_checks`, uniqueness is checked on the kept positions, and `None` means there were
+    /// too many to keep (check again with `quick_checks`).
+    fn check_attrs(
+        &self,
+        content: &'a str,
+        at: usize,
+        offset: usize,
+        mut sink: Option<&mut Attrs<'a>>,
+        quick_checks: bool,
+    ) -> Result<Option<AttrSpans>, XmlError> {
+        let mut counted = 0usize;
+        let mut spans = Some(AttrSpans::default());
+        for attr in Attributes::new(content, at).with_checks(quick_checks) {
+            let attr = attr.map_err(|e| XmlError::Malformed {
+                offset,
+                message: e.to_string(),
+            })?;
+            if !quick_checks {
+                // Where quick-xml's check would have failed: before the limits.
+                let Some(kept) = spans else { return Ok(None) };
+                if let Some(dup) = kept.repeated(content, &attr) {
+                    return Err(XmlError::Malformed {
+                        offset,
+                        message: dup.to_string(),
+                    });
+                }
+            }
+            if attr.key.as_namespace_binding().is_none() {
+                counted += 1;
+                if counted > self.limits.max_attributes {
+                    return Err(XmlError::TooManyAttributes {
+                        offset,
+                        max: self.limits.max_attributes,
+                    });
+                }
+            }
+            if attr.value.len() > self.limits.max_attr_len {
+                return Err(XmlError::AttributeTooLong {
+                    offset,
+                    name: attr.key.0.to_owned(),
+                    len: attr.value.len(),
+                    max: self.limits.max_attr_len,
+                });
+            }
+            spans = spans.and_then(|s| s.with(content, &attr));
+            if spans.is_none() && !quick_checks {
+                return Ok(None);
+            }
+            if let Some(sink) = sink.as_deref_mut() {
+                let value = attr_value(&attr, self.lenient_ampersand)
+                    .map_err(|e| map_xml_err(e, offset))?;
+                sink.push((Cow::Borrowed(attr.key.0), value));
+            } else if attr.value.contains('&') {
+                // Only a reference can fail to resolve.
+                attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, offset))?;
+            }
+        }
+        Ok(spans)
     }
 
     /// Counts a text piece of the innermost open element; empty pieces are not reported.

@@ -399,3 +399,40 @@ fn generated_documents_are_mostly_well_formed() {
     assert!(ok * 2 > total, "{ok} of {total} well-formed");
     assert!(data * 10 > total, "{data} of {total} read as <Data>");
 }
+
+/// A repeated attribute is refused with quick-xml's own message, whether the tag keeps its
+/// attributes' positions or has too many and is checked by quick-xml.
+#[test]
+fn repeated_attributes() {
+    let limits = XmlLimits::default();
+    for doc in [
+        r#"<a x="1" y="2" x="3"/>"#,
+        r#"<a k0="0" k1="1" k2="2" k3="3" k4="4" k5="5" k6="6" k7="7" k8="8" k1="9"/>"#,
+        r#"<a k0="0" k1="1" k2="2" k3="3" k4="4" k5="5" k6="6" k7="7" k8="8" k9="9" k9="9"/>"#,
+    ] {
+        // quick-xml's answer on the tag's content (between `<` and `/>`).
+        let content = &doc[1..doc.len() - 2];
+        let dup = quick_xml::events::attributes::Attributes::new(content, 1)
+            .find_map(Result::err)
+            .expect("a repeated key")
+            .to_string();
+        assert!(dup.contains("duplicated"), "{dup}");
+        let err = read_document(doc, &limits, XmlOptions::default()).unwrap_err();
+        assert_eq!(
+            err,
+            XmlError::Malformed {
+                offset: 0,
+                message: dup.clone()
+            },
+            "{doc}"
+        );
+        let mut r = XmlReader::document(doc, &limits, XmlOptions::default()).unwrap();
+        assert_eq!(
+            r.next().unwrap_err(),
+            XmlError::Malformed {
+                offset: 0,
+                message: dup
+            }
+        );
+    }
+}
