@@ -626,7 +626,7 @@ const INLINE_ATTRS: usize = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct AttrSpans {
     len: u8,
-    at: [[u32; 4]; INLINE_ATTRS],
+    at: [[u16; 4]; INLINE_ATTRS],
 }
 
 impl<'a> Tag<'a> {
@@ -652,8 +652,7 @@ impl<'a> Tag<'a> {
         };
         let known = spans.at.into_iter().take(usize::from(spans.len));
         let known = known.filter_map(move |[k0, k1, v0, v1]| {
-            let range =
-                |a: u32, b: u32| content.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?);
+            let range = |a: u16, b: u16| content.get(usize::from(a)..usize::from(b));
             Some(Attribute {
                 key: QName(range(k0, k1)?),
                 value: Cow::Borrowed(range(v0, v1)?),
@@ -732,9 +731,8 @@ impl AttrSpans {
             .iter()
             .take(usize::from(self.len))
             .find_map(|&[k0, k1, _, _]| {
-                let prev = content.get(usize::try_from(k0).ok()?..usize::try_from(k1).ok()?)?;
-                (prev == key)
-                    .then(|| AttrError::Duplicated(start, usize::try_from(k0).unwrap_or(0)))
+                let prev = content.get(usize::from(k0)..usize::from(k1))?;
+                (prev == key).then(|| AttrError::Duplicated(start, usize::from(k0)))
             })
     }
 
@@ -743,7 +741,7 @@ impl AttrSpans {
         let at = |s: &str| {
             let start = (s.as_ptr() as usize).checked_sub(content.as_ptr() as usize)?;
             let end = start.checked_add(s.len()).filter(|e| *e <= content.len())?;
-            Some([u32::try_from(start).ok()?, u32::try_from(end).ok()?])
+            Some([u16::try_from(start).ok()?, u16::try_from(end).ok()?])
         };
         let [k0, k1] = at(attr.key.0)?;
         let [v0, v1] = at(&attr.value)?;
