@@ -436,3 +436,24 @@ fn repeated_attributes() {
         );
     }
 }
+
+/// A tag longer than the kept positions can address is read as well (quick-xml's path).
+#[test]
+fn long_tags() {
+    let limits = XmlLimits {
+        max_attr_len: 1 << 20,
+        max_size: 1 << 21,
+        ..XmlLimits::default()
+    };
+    let long = "v".repeat(70_000);
+    let doc = format!(r#"<a x="{long}" y="2"/>"#);
+    let mut r = XmlReader::document(&doc, &limits, XmlOptions::default()).unwrap();
+    let Some(XmlEvent::Start(t)) = r.next().unwrap() else {
+        panic!()
+    };
+    assert_eq!(t.attr("y").as_deref(), Some("2"));
+    assert_eq!(t.attr("x").map(|v| v.len()), Some(70_000));
+    let dup = format!(r#"<a x="{long}" y="2" y="3"/>"#);
+    let err = read_document(&dup, &limits, XmlOptions::default()).unwrap_err();
+    assert!(matches!(&err, XmlError::Malformed { message, .. } if message.contains("duplicated")), "{err:?}");
+}
