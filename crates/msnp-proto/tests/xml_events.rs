@@ -301,11 +301,13 @@ proptest! {
                     prop_assert_eq!(m.body.is_some(), body.is_some());
                     if let (Some(b), Some(be)) = (&m.body, e.elements().filter(|c| c.name == "BODY").last()) {
                         prop_assert_eq!(&b.raw_text, &be.text());
-                        prop_assert_eq!(b.text.clone(), be.elements().filter(|c| c.name == "TEXT").last().map(|c| c.text().into_owned()));
+                        let text = be.elements().filter(|c| c.name == "TEXT").last().map(|c| c.text());
+                        prop_assert_eq!(b.text.as_deref(), text.as_deref());
                     }
                 }
                 let to = t.root.elements().filter(|e| e.name == "TO").last();
-                prop_assert_eq!(n.to.as_ref().and_then(|t| t.via.clone()), to.and_then(|t| t.child("VIA")).and_then(|v| v.attr("agent")).map(str::to_owned));
+                prop_assert_eq!(n.to.as_ref().and_then(|t| t.via.as_deref()), to.and_then(|t| t.child("VIA")).and_then(|v| v.attr("agent")));
+                prop_assert_eq!(&n.clone().into_owned(), &n);
                 let others = t.root.elements().filter(|e| !matches!(&*e.name, "TO" | "MSG")).count();
                 prop_assert_eq!(n.other.len(), others);
             }
@@ -455,5 +457,8 @@ fn long_tags() {
     assert_eq!(t.attr("x").map(|v| v.len()), Some(70_000));
     let dup = format!(r#"<a x="{long}" y="2" y="3"/>"#);
     let err = read_document(&dup, &limits, XmlOptions::default()).unwrap_err();
-    assert!(matches!(&err, XmlError::Malformed { message, .. } if message.contains("duplicated")), "{err:?}");
+    assert!(
+        matches!(&err, XmlError::Malformed { message, .. } if message.contains("duplicated")),
+        "{err:?}"
+    );
 }

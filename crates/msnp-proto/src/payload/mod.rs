@@ -103,7 +103,7 @@ pub enum Payload<'a> {
     /// `GCF` (MSNP13+): `<Policies>`.
     Policies(policies::Policies),
     /// `NOT`, `IPG`: `<NOTIFICATION>`.
-    Notification(notification::NotificationDocument),
+    Notification(notification::NotificationDocument<'a>),
     /// `UUN`, `UBN`.
     Uun(uun::UunBody<'a>),
     /// `NFY`, `PUT`, `DEL`, `SDG`: routed MIME.
@@ -233,7 +233,7 @@ impl Payload<'_> {
             Self::Data(v) => Payload::Data(v.into_owned()),
             Self::Shields(v) => Payload::Shields(v),
             Self::Policies(v) => Payload::Policies(v),
-            Self::Notification(v) => Payload::Notification(v),
+            Self::Notification(v) => Payload::Notification(v.into_owned()),
             Self::Uun(v) => Payload::Uun(v.into_owned()),
             Self::Routed(v) => Payload::Routed(v.into_owned()),
             Self::Page(v) => Payload::Page(v),

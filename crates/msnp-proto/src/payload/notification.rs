@@ -38,16 +38,16 @@ impl Default for NotificationOptions {
 /// `<TO pid=… name=…><VIA agent=…/></TO>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationTo {
+pub struct NotificationTo<'a> {
     /// `pid`: `0x…:0x…` member id halves, kept opaque (servers disagree on the order).
-    pub pid: Option<String>,
+    pub pid: Option<Cow<'a, str>>,
     /// `name`: recipient account.
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// `VIA@agent`: `messenger`, `email` or `mobile`.
-    pub via: Option<String>,
+    pub via: Option<Cow<'a, str>>,
 }
 
-impl NotificationTo {
+impl NotificationTo<'_> {
     /// The two hexadecimal halves of `pid` (`0xAAAA:0xBBBB`) in the order written; which
     /// half is the high one differs between servers.
     pub fn pid_parts(&self) -> Option<(u32, u32)> {
@@ -87,17 +87,17 @@ pub struct NotificationData {
 /// `<BODY lang=… icon=…>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationBody {
+pub struct NotificationBody<'a> {
     /// `lang` (LCID).
-    pub lang: Option<String>,
+    pub lang: Option<Cow<'a, str>>,
     /// `icon` URL.
-    pub icon: Option<String>,
+    pub icon: Option<Cow<'a, str>>,
     /// `<TEXT>`: toast text.
-    pub text: Option<String>,
+    pub text: Option<Cow<'a, str>>,
     /// `<TEXTX>` (MSNP9+): rich (HTML) text, unescaped.
-    pub textx: Option<String>,
+    pub textx: Option<Cow<'a, str>>,
     /// Direct text of `BODY` (MSNP13+ carries escaped XML here), unescaped.
-    pub raw_text: String,
+    pub raw_text: Cow<'a, str>,
     /// `raw_text` decoded as `<NotificationData>`, when it is one.
     pub notification_data: Option<NotificationData>,
     /// Other children, preserved.
@@ -107,27 +107,28 @@ pub struct NotificationBody {
 /// `<MSG pri=… id=…>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationMessage {
+pub struct NotificationMessage<'a> {
     /// `id`.
-    pub id: Option<String>,
+    pub id: Option<Cow<'a, str>>,
     /// `pri` (priority, often empty).
-    pub pri: Option<String>,
+    pub pri: Option<Cow<'a, str>>,
     /// `ACTION@url` (relative to `siteurl`).
-    pub action_url: Option<String>,
+    pub action_url: Option<Cow<'a, str>>,
     /// `SUBSCR@url`.
-    pub subscr_url: Option<String>,
+    pub subscr_url: Option<Cow<'a, str>>,
     /// `CAT@id`.
-    pub category_id: Option<String>,
+    pub category_id: Option<Cow<'a, str>>,
     /// `BODY`.
-    pub body: Option<NotificationBody>,
+    pub body: Option<NotificationBody<'a>>,
     /// Other children, preserved.
     pub other: Vec<XmlElement>,
 }
 
-/// A `<NOTIFICATION>` document.
+/// A `<NOTIFICATION>` document. Its texts borrow from the payload when they needed no
+/// unescaping; [`into_owned`](Self::into_owned) detaches them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationDocument {
+pub struct NotificationDocument<'a> {
     /// `ver`.
     pub ver: Option<u32>,
     /// `id`.
@@ -135,11 +136,11 @@ pub struct NotificationDocument {
     /// `siteid` (.NET Alerts site; `45705` = ABCH).
     pub site_id: Option<u32>,
     /// `siteurl`: base for relative URLs.
-    pub site_url: Option<String>,
+    pub site_url: Option<Cow<'a, str>>,
     /// `TO`.
-    pub to: Option<NotificationTo>,
+    pub to: Option<NotificationTo<'a>>,
     /// `MSG` elements.
-    pub messages: Vec<NotificationMessage>,
+    pub messages: Vec<NotificationMessage<'a>>,
     /// Other children, preserved.
     pub other: Vec<XmlElement>,
 }
@@ -158,20 +159,78 @@ fn num_attr(e: &Tag<'_>, a: &str, v: Option<Cow<'_, str>>) -> Result<Option<u32>
     }
 }
 
-/// Owned values of the attributes `names` of `e`.
-fn owned<const N: usize>(e: &Tag<'_>, names: [&str; N]) -> [Option<String>; N] {
-    e.attrs_named(names).map(|v| v.map(Cow::into_owned))
+/// Detaches an optional text from the payload.
+fn own(v: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    v.map(|v| Cow::Owned(v.into_owned()))
 }
 
-impl NotificationDocument {
+impl NotificationTo<'_> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationTo<'static> {
+        NotificationTo {
+            pid: own(self.pid),
+            name: own(self.name),
+            via: own(self.via),
+        }
+    }
+}
+
+impl NotificationBody<'_> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationBody<'static> {
+        NotificationBody {
+            lang: own(self.lang),
+            icon: own(self.icon),
+            text: own(self.text),
+            textx: own(self.textx),
+            raw_text: Cow::Owned(self.raw_text.into_owned()),
+            notification_data: self.notification_data,
+            other: self.other,
+        }
+    }
+}
+
+impl NotificationMessage<'_> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationMessage<'static> {
+        NotificationMessage {
+            id: own(self.id),
+            pri: own(self.pri),
+            action_url: own(self.action_url),
+            subscr_url: own(self.subscr_url),
+            category_id: own(self.category_id),
+            body: self.body.map(NotificationBody::into_owned),
+            other: self.other,
+        }
+    }
+}
+
+impl<'a> NotificationDocument<'a> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationDocument<'static> {
+        NotificationDocument {
+            ver: self.ver,
+            id: self.id,
+            site_id: self.site_id,
+            site_url: own(self.site_url),
+            to: self.to.map(NotificationTo::into_owned),
+            messages: self
+                .messages
+                .into_iter()
+                .map(NotificationMessage::into_owned)
+                .collect(),
+            other: self.other,
+        }
+    }
+
     /// Parses with default [`NotificationOptions`].
-    pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
+    pub fn parse(body: &'a [u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
         Self::parse_with(body, limits, NotificationOptions::default())
     }
 
     /// Parses a `NOT`/`IPG` body.
     pub fn parse_with(
-        body: &[u8],
+        body: &'a [u8],
         limits: &XmlLimits,
         opts: NotificationOptions,
     ) -> Result<Self, PayloadError> {
@@ -196,7 +255,7 @@ impl NotificationDocument {
                 ver: num_attr(&root, "ver", ver)?,
                 id: num_attr(&root, "id", id)?,
                 site_id: num_attr(&root, "siteid", site_id)?,
-                site_url: site_url.map(Cow::into_owned),
+                site_url,
                 ..Self::default()
             };
             children(r, |r, c| {
@@ -208,12 +267,12 @@ impl NotificationDocument {
                         children(r, |r, v| {
                             if v.name == "VIA" && !seen {
                                 seen = true;
-                                [via] = owned(&v, ["agent"]);
+                                [via] = v.attrs_named(["agent"]);
                             }
                             r.skip()?;
                             Ok(())
                         })?;
-                        let [pid, name] = owned(&c, ["pid", "name"]);
+                        let [pid, name] = c.attrs_named(["pid", "name"]);
                         n.to = Some(NotificationTo { pid, name, via });
                     }
                     "MSG" => n.messages.push(read_msg(r, &c, limits, opts)?),
@@ -266,7 +325,7 @@ impl NotificationDocument {
                 push_attr(&mut s, "id", v);
             }
             s.push('>');
-            let url_el = |s: &mut String, name: &str, attr: &str, v: &Option<String>| {
+            let url_el = |s: &mut String, name: &str, attr: &str, v: &Option<Cow<'_, str>>| {
                 if let Some(v) = v {
                     s.push('<');
                     s.push_str(name);
@@ -316,8 +375,8 @@ fn read_msg<'a>(
     m: &Tag<'a>,
     limits: &XmlLimits,
     opts: NotificationOptions,
-) -> Result<NotificationMessage, PayloadError> {
-    let [id, pri] = owned(m, ["id", "pri"]);
+) -> Result<NotificationMessage<'a>, PayloadError> {
+    let [id, pri] = m.attrs_named(["id", "pri"]);
     let mut out = NotificationMessage {
         id,
         pri,
@@ -325,9 +384,9 @@ fn read_msg<'a>(
     };
     children(r, |r, c| {
         match c.name {
-            "ACTION" => [out.action_url] = owned(&c, ["url"]),
-            "SUBSCR" => [out.subscr_url] = owned(&c, ["url"]),
-            "CAT" => [out.category_id] = owned(&c, ["id"]),
+            "ACTION" => [out.action_url] = c.attrs_named(["url"]),
+            "SUBSCR" => [out.subscr_url] = c.attrs_named(["url"]),
+            "CAT" => [out.category_id] = c.attrs_named(["id"]),
             "BODY" => {
                 out.body = Some(read_body(r, &c, limits, opts)?);
                 return Ok(());
@@ -348,8 +407,8 @@ fn read_body<'a>(
     c: &Tag<'a>,
     limits: &XmlLimits,
     opts: NotificationOptions,
-) -> Result<NotificationBody, PayloadError> {
-    let [lang, icon] = owned(c, ["lang", "icon"]);
+) -> Result<NotificationBody<'a>, PayloadError> {
+    let [lang, icon] = c.attrs_named(["lang", "icon"]);
     let mut b = NotificationBody {
         lang,
         icon,
@@ -360,8 +419,8 @@ fn read_body<'a>(
         match r.next()? {
             Some(XmlEvent::Text(t)) => append(&mut raw, t),
             Some(XmlEvent::Start(bc)) => match bc.name {
-                "TEXT" => b.text = Some(r.text()?.into_owned()),
-                "TEXTX" => b.textx = Some(r.text()?.into_owned()),
+                "TEXT" => b.text = Some(r.text()?),
+                "TEXTX" => b.textx = Some(r.text()?),
                 _ => b.other.push(r.owned_element(bc)?),
             },
             Some(XmlEvent::End(_)) | None => break,
@@ -370,7 +429,7 @@ fn read_body<'a>(
     if opts.decode_notification_data {
         b.notification_data = parse_notification_data(&raw, limits);
     }
-    b.raw_text = raw.into_owned();
+    b.raw_text = raw;
     Ok(b)
 }
 
