@@ -1,8 +1,10 @@
 //! The hardened XML reader: the one reader of untrusted XML in the workspace (payload documents
 //! here, SOAP envelopes in msnp-soap), and the escaping helpers of the payload builders.
 //!
-//! Documents are read with quick-xml's pull parser into a small borrowed tree ([`Element`])
-//! under explicit [`XmlLimits`]. The reader:
+//! Documents are read with quick-xml's pull parser under explicit [`XmlLimits`], as borrowed
+//! events ([`XmlReader`]) or as a small borrowed tree built from them ([`Element`],
+//! [`read_document`]). Payload parsers read hot documents from the events; the rules live in
+//! the one reader either way. The reader:
 //!
 //! * rejects invalid UTF-8, `<!DOCTYPE …>` (and so every entity declaration — nothing
 //!   is ever expanded beyond the five predefined entities and character references),
