@@ -729,27 +729,29 @@ impl AttrSpans {
     fn repeated(&self, content: &str, attr: &Attribute<'_>) -> Option<AttrError> {
         let key = attr.key.0;
         let start = (key.as_ptr() as usize).checked_sub(content.as_ptr() as usize)?;
-        self.at
-            .iter()
-            .take(usize::from(self.len))
-            .find_map(|&[k0, k1, _, _]| {
-                let prev = content.get(usize::from(k0)..usize::from(k1))?;
-                (prev == key).then(|| AttrError::Duplicated(start, usize::from(k0)))
-            })
+        let kept = self.at.get(..usize::from(self.len)).unwrap_or_default();
+        kept.iter().find_map(|&[k0, k1, _, _]| {
+            let prev = content.as_bytes().get(usize::from(k0)..usize::from(k1))?;
+            (prev == key.as_bytes()).then(|| AttrError::Duplicated(start, usize::from(k0)))
+        })
     }
 
-    /// These spans and `attr`'s (a slice of `content`), or `None` when full.
-    fn with(mut self, content: &str, attr: &Attribute<'_>) -> Option<Self> {
+    /// Keeps `attr`'s positions (it is a slice of `content`); `false` when there is no room.
+    fn push(&mut self, content: &str, attr: &Attribute<'_>) -> bool {
         let at = |s: &str| {
             let start = (s.as_ptr() as usize).checked_sub(content.as_ptr() as usize)?;
             let end = start.checked_add(s.len()).filter(|e| *e <= content.len())?;
             Some([u16::try_from(start).ok()?, u16::try_from(end).ok()?])
         };
-        let [k0, k1] = at(attr.key.0)?;
-        let [v0, v1] = at(&attr.value)?;
-        *self.at.get_mut(usize::from(self.len))? = [k0, k1, v0, v1];
+        let (Some([k0, k1]), Some([v0, v1])) = (at(attr.key.0), at(&attr.value)) else {
+            return false;
+        };
+        let Some(slot) = self.at.get_mut(usize::from(self.len)) else {
+            return false;
+        };
+        *slot = [k0, k1, v0, v1];
         self.len += 1;
-        Some(self)
+        true
     }
 }
 
@@ -1133,9 +1135,10 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Checks the attributes of a tag (`content`, attributes from `at`): well-formed, unique,
-    /// within the limits, references resolvable; collects them into `sink` when given. Without
-    /// `quick_checks`, uniqueness is checked on the kept positions, and `None` means there were
-    /// too many to keep (check again with `quick_checks`).
+    /// within the limits, references resolvable; collects them into `sink` when given. With
+    /// `quick_checks`, quick-xml checks uniqueness and nothing is kept (`None`); without,
+    /// uniqueness is checked on the kept positions, and `None` means there were too many to
+    /// keep (check again with `quick_checks`).
     fn check_attrs(
         &self,
         content: &'a str,
@@ -1145,16 +1148,16 @@ impl<'a> XmlReader<'a> {
         quick_checks: bool,
     ) -> Result<Option<AttrSpans>, XmlError> {
         let mut counted = 0usize;
-        let mut spans = Some(AttrSpans::default());
+        let mut spans = AttrSpans::default();
         for attr in Attributes::new(content, at).with_checks(quick_checks) {
             let attr = attr.map_err(|e| XmlError::Malformed {
                 offset,
                 message: e.to_string(),
             })?;
             if !quick_checks {
-                // Where quick-xml's check would have failed: before the limits.
-                let Some(kept) = spans else { return Ok(None) };
-                if let Some(dup) = kept.repeated(content, &attr) {
+                // Where quick-xml's check would have failed: before the limits. (Every
+                // attribute so far is kept, or this pass has ended.)
+                if let Some(dup) = spans.repeated(content, &attr) {
                     return Err(XmlError::Malformed {
                         offset,
                         message: dup.to_string(),
@@ -1178,8 +1181,7 @@ impl<'a> XmlReader<'a> {
                     max: self.limits.max_attr_len,
                 });
             }
-            spans = spans.and_then(|s| s.with(content, &attr));
-            if spans.is_none() && !quick_checks {
+            if !quick_checks && !spans.push(content, &attr) {
                 return Ok(None);
             }
             if let Some(sink) = sink.as_deref_mut() {
@@ -1191,7 +1193,7 @@ impl<'a> XmlReader<'a> {
                 attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, offset))?;
             }
         }
-        Ok(spans)
+        Ok((!quick_checks).then_some(spans))
     }
 
     /// Counts a text piece of the innermost open element; empty pieces are not reported.
