@@ -716,6 +716,7 @@ pub enum Content<'a> {
 }
 
 /// An attribute value with references resolved, leniently when asked.
+#[inline]
 fn attr_value<'a>(a: &Attribute<'a>, lenient: bool) -> Result<Cow<'a, str>, quick_xml::Error> {
     match a.normalized_value(XmlVersion::Implicit1_0) {
         Ok(v) => Ok(v),
