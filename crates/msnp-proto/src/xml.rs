@@ -616,8 +616,9 @@ pub struct Tag<'a> {
     /// Whether this is an empty-element tag (`<a/>`).
     pub empty: bool,
     lenient_ampersand: bool,
-    /// Where the first attributes lie in `content`, found while checking them (so reading
-    /// them parses nothing again); `None` when there were more than [`INLINE_ATTRS`].
+    /// Where the attributes lie in `content`, found while checking them (so reading them
+    /// parses nothing again); `None` when there were more than [`INLINE_ATTRS`] or the tag is
+    /// longer than a `u16` can address.
     spans: Option<AttrSpans>,
 }
 
