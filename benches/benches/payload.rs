@@ -7,6 +7,7 @@ use msnp_proto::Verb;
 use msnp_proto::payload::data::DataDocument;
 use msnp_proto::payload::mime::MimeMessage;
 use msnp_proto::payload::ml::Ml;
+use msnp_proto::payload::notification::NotificationDocument;
 use msnp_proto::payload::{XmlLimits, parse_payload};
 
 fn ml_doc(contacts: usize) -> String {
@@ -58,6 +59,18 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("parse", |b| {
         b.iter(|| DataDocument::parse(black_box(data), &limits).is_ok())
+    });
+    g.finish();
+
+    // A Hotmail notice as `NOT` carries it.
+    let not = br#"<NOTIFICATION ver="2" id="1" siteid="0" siteurl="http://www.hotmail.com"><TO pid="0x00060000:0x81ee5a43" name="alice@hotmail.com"/><MSG id="0"><SUBSCR url="s.htm"/><ACTION url="a.htm"/><BODY lang="1033"><TEXT>You have new mail.</TEXT></BODY></MSG></NOTIFICATION>"#;
+    let mut g = c.benchmark_group("payload/notification");
+    g.throughput(Throughput::ElementsAndBytes {
+        elements: 1,
+        bytes: not.len() as u64,
+    });
+    g.bench_function("parse", |b| {
+        b.iter(|| NotificationDocument::parse(black_box(not), &limits).is_ok())
     });
     g.finish();
 }

@@ -1,8 +1,10 @@
 //! The hardened XML reader: the one reader of untrusted XML in the workspace (payload documents
 //! here, SOAP envelopes in msnp-soap), and the escaping helpers of the payload builders.
 //!
-//! Documents are read with quick-xml's pull parser into a small borrowed tree ([`Element`])
-//! under explicit [`XmlLimits`]. The reader:
+//! Documents are read with quick-xml's pull parser under explicit [`XmlLimits`], as borrowed
+//! events ([`XmlReader`]) or as a small borrowed tree built from them ([`Element`],
+//! [`read_document`]). Payload parsers read hot documents from the events; the rules live in
+//! the one reader either way. The reader:
 //!
 //! * rejects invalid UTF-8, `<!DOCTYPE …>` (and so every entity declaration — nothing
 //!   is ever expanded beyond the five predefined entities and character references),
@@ -28,6 +30,8 @@ use std::ops::Range;
 use quick_xml::XmlVersion;
 use quick_xml::escape::EscapeError;
 use quick_xml::events::Event;
+use quick_xml::events::attributes::{AttrError, Attribute, Attributes};
+use quick_xml::name::QName;
 use quick_xml::reader::Reader;
 
 use crate::payload::error::{PayloadError, utf8};
@@ -575,7 +579,7 @@ pub fn read_fragment<'a>(
 }
 
 /// How many top-level elements the input may have.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Top {
     /// One (a document).
     Document,
@@ -583,254 +587,867 @@ enum Top {
     Fragment,
 }
 
-/// The one reading loop: the top-level elements of `input`.
-fn read_top<'a>(
-    input: &'a str,
-    limits: &XmlLimits,
-    options: XmlOptions,
-    top: Top,
-) -> Result<Vec<Element<'a>>, XmlError> {
-    if input.len() > limits.max_size {
-        return Err(XmlError::TooLarge {
-            size: input.len(),
-            max: limits.max_size,
-        });
+/// One event of [`XmlReader`]: borrowed from the input where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XmlEvent<'a> {
+    /// A start tag (or an empty-element tag, which is followed at once by its
+    /// [`End`](Self::End)).
+    Start(Tag<'a>),
+    /// A piece of character data of the innermost open element: literal text, a CDATA
+    /// section or one resolved reference. Adjacent pieces are not merged; never empty.
+    Text(Cow<'a, str>),
+    /// The end of the innermost open element: the byte range of its end tag (an empty range
+    /// at the end of an empty-element tag).
+    End(Range<usize>),
+}
+
+/// A start tag whose name and attributes the reader has already checked (XML name,
+/// well-formed and unique attributes, their count and length, references).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag<'a> {
+    /// The qualified name as written (`ns:name` kept).
+    pub name: &'a str,
+    /// The tag between `<` and `>` (or `/>`): name and attributes.
+    content: &'a str,
+    /// Offset of the `<`.
+    pub start: usize,
+    /// Offset just past the `>`.
+    pub end: usize,
+    /// Whether this is an empty-element tag (`<a/>`).
+    pub empty: bool,
+    lenient_ampersand: bool,
+    /// Where the attributes lie in `content`, found while checking them (so reading them
+    /// parses nothing again); `None` when there were more than [`INLINE_ATTRS`] or the tag is
+    /// longer than a `u16` can address.
+    spans: Option<AttrSpans>,
+}
+
+/// How many attribute positions a [`Tag`] keeps.
+const INLINE_ATTRS: usize = 8;
+
+/// Positions of a tag's attributes in its content: key and raw value ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct AttrSpans {
+    len: u8,
+    at: [[u16; 4]; INLINE_ATTRS],
+}
+
+impl<'a> Tag<'a> {
+    /// The attributes in document order, values with references resolved (namespace
+    /// declarations included).
+    pub fn attrs(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + 'a {
+        let lenient = self.lenient_ampersand;
+        self.raw_attrs()
+            .filter_map(move |a| Some((a.key.0, attr_value(&a, lenient).ok()?)))
     }
-    let mut reader = Reader::from_str(input);
-    {
-        let cfg = reader.config_mut();
-        cfg.check_end_names = true;
-        cfg.allow_unmatched_ends = false;
-        cfg.expand_empty_elements = false;
-        cfg.trim_text_start = false;
-        cfg.trim_text_end = false;
-        cfg.allow_dangling_amp = options.lenient_ampersand;
-    }
-    let mut stack: Vec<Element<'a>> = Vec::new();
-    // Direct text bytes of each open element, for `max_text_len`.
-    let mut text_lens: Vec<usize> = Vec::new();
-    let mut roots: Vec<Element<'a>> = Vec::new();
-    let mut count = 0usize;
-    loop {
-        let before = pos(reader.buffer_position());
-        let event = reader.read_event().map_err(|e| match e {
-            quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(name)) => {
-                XmlError::Truncated {
-                    offset: input.len(),
-                    missing: format!("</{name}>"),
-                    open: stack.len(),
-                }
+
+    /// The attributes unresolved. Every attribute was checked when the reader read the tag,
+    /// so nothing fails here.
+    fn raw_attrs(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        let content = self.content;
+        let (spans, mut rest) = match self.spans {
+            Some(s) => (s, None),
+            None => {
+                let mut it = Attributes::new(content, self.name.len());
+                it.with_checks(false);
+                (AttrSpans::default(), Some(it))
             }
-            e => map_xml_err(e, pos(reader.error_position())),
-        })?;
-        let after = pos(reader.buffer_position());
-        match event {
-            Event::Start(ref s) | Event::Empty(ref s) => {
-                let is_empty = matches!(event, Event::Empty(_));
-                if top == Top::Document && stack.is_empty() && !roots.is_empty() {
-                    return Err(XmlError::NotADocument {
-                        offset: before,
-                        message: "content after the root element",
-                    });
-                }
-                count += 1;
-                if count > limits.max_elements {
-                    return Err(XmlError::TooManyElements {
-                        offset: before,
-                        max: limits.max_elements,
-                    });
-                }
-                if stack.len() >= limits.max_depth {
-                    return Err(XmlError::TooDeep {
-                        offset: before,
-                        max: limits.max_depth,
-                    });
-                }
-                // `QName` borrows from the event; re-borrow the slice from `input`.
-                let qname = s.name();
-                if !is_qname(qname.0.as_bytes()) {
-                    return Err(XmlError::Malformed {
-                        offset: before,
-                        message: "element name is not an XML name".into(),
-                    });
-                }
-                let name = borrow_from(input, qname.0);
-                let mut attrs = Vec::new();
-                let mut counted = 0usize;
-                for attr in s.attributes().with_checks(true) {
-                    let attr = attr.map_err(|e| XmlError::Malformed {
-                        offset: before,
-                        message: e.to_string(),
-                    })?;
-                    let key = attr.key.0;
-                    if attr.key.as_namespace_binding().is_none() {
-                        counted += 1;
-                        if counted > limits.max_attributes {
-                            return Err(XmlError::TooManyAttributes {
-                                offset: before,
-                                max: limits.max_attributes,
-                            });
-                        }
+        };
+        let known = spans.at.into_iter().take(usize::from(spans.len));
+        let known = known.filter_map(move |[k0, k1, v0, v1]| {
+            let range = |a: u16, b: u16| content.get(usize::from(a)..usize::from(b));
+            Some(Attribute {
+                key: QName(range(k0, k1)?),
+                value: Cow::Borrowed(range(v0, v1)?),
+            })
+        });
+        known.chain(std::iter::from_fn(move || rest.as_mut()?.next()?.ok()))
+    }
+
+    /// Value of the attribute `name` (exact match), if present.
+    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        let [v] = self.attrs_named([name]);
+        v
+    }
+
+    /// Values of the attributes `names` (exact match; the first of each name), read in one
+    /// pass.
+    ///
+    /// ```
+    /// use msnp_proto::xml::{XmlEvent, XmlLimits, XmlOptions, XmlReader};
+    /// let mut r = XmlReader::document("<a x='1' y='&amp;'/>", &XmlLimits::default(), XmlOptions::default()).unwrap();
+    /// let Some(XmlEvent::Start(a)) = r.next().unwrap() else { panic!() };
+    /// let [y, z, x] = a.attrs_named(["y", "z", "x"]);
+    /// assert_eq!((x.as_deref(), y.as_deref(), z), (Some("1"), Some("&"), None));
+    /// ```
+    pub fn attrs_named<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
+        let mut out = [const { None }; N];
+        if self.content.len() == self.name.len() {
+            return out;
+        }
+        for a in self.raw_attrs() {
+            let Some(i) = names.iter().position(|n| *n == a.key.0) else {
+                continue;
+            };
+            if let Some(slot @ None) = out.get_mut(i) {
+                *slot = attr_value(&a, self.lenient_ampersand).ok();
+            }
+        }
+        out
+    }
+
+    /// Byte range of the tag in the input.
+    pub fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// An element's direct content as read by [`XmlReader::content`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content<'a> {
+    /// Only character data (pieces joined; borrowed when there was one piece or none).
+    Text(Cow<'a, str>),
+    /// The element has child elements: the first one's name, and the element's end tag.
+    Elements {
+        /// Name of the first child element.
+        first: &'a str,
+        /// Byte range of the element's end tag.
+        end: Range<usize>,
+    },
+}
+
+/// An attribute value with references resolved, leniently when asked.
+#[inline]
+fn attr_value<'a>(a: &Attribute<'a>, lenient: bool) -> Result<Cow<'a, str>, quick_xml::Error> {
+    match a.normalized_value(XmlVersion::Implicit1_0) {
+        Ok(v) => Ok(v),
+        Err(quick_xml::Error::Escape(_)) if lenient => Ok(Cow::Owned(lenient_unescape(&a.value))),
+        Err(e) => Err(e),
+    }
+}
+
+impl AttrSpans {
+    /// quick-xml's error for `attr` when its key is one of these (positions in `content`).
+    fn repeated(&self, content: &str, attr: &Attribute<'_>) -> Option<AttrError> {
+        let key = attr.key.0;
+        let start = (key.as_ptr() as usize).checked_sub(content.as_ptr() as usize)?;
+        let kept = self.at.get(..usize::from(self.len)).unwrap_or_default();
+        kept.iter().find_map(|&[k0, k1, _, _]| {
+            let prev = content.as_bytes().get(usize::from(k0)..usize::from(k1))?;
+            (prev == key.as_bytes()).then(|| AttrError::Duplicated(start, usize::from(k0)))
+        })
+    }
+
+    /// Keeps `attr`'s positions (it is a slice of `content`); `false` when there is no room.
+    fn push(&mut self, content: &str, attr: &Attribute<'_>) -> bool {
+        let at = |s: &str| {
+            let start = (s.as_ptr() as usize).checked_sub(content.as_ptr() as usize)?;
+            let end = start.checked_add(s.len()).filter(|e| *e <= content.len())?;
+            Some([u16::try_from(start).ok()?, u16::try_from(end).ok()?])
+        };
+        let (Some([k0, k1]), Some([v0, v1])) = (at(attr.key.0), at(&attr.value)) else {
+            return false;
+        };
+        let Some(slot) = self.at.get_mut(usize::from(self.len)) else {
+            return false;
+        };
+        *slot = [k0, k1, v0, v1];
+        self.len += 1;
+        true
+    }
+}
+
+/// Attributes as the tree keeps them.
+type Attrs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
+/// One open element: its name (for the truncation error) and its direct text bytes so far
+/// (for `max_text_len`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Open<'a> {
+    name: &'a str,
+    text: usize,
+}
+
+/// How many open elements [`OpenStack`] keeps without allocating.
+const INLINE_OPEN: usize = 16;
+
+/// The open elements: the first [`INLINE_OPEN`] in place, so that documents of ordinary depth
+/// cost no allocation here.
+#[derive(Debug)]
+struct OpenStack<'a> {
+    inline: [Open<'a>; INLINE_OPEN],
+    len: usize,
+    spill: Vec<Open<'a>>,
+}
+
+impl<'a> OpenStack<'a> {
+    fn new() -> Self {
+        Self {
+            inline: [Open::default(); INLINE_OPEN],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, o: Open<'a>) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = o,
+            None => self.spill.push(o),
+        }
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<Open<'a>> {
+        self.len = self.len.checked_sub(1)?;
+        match self.inline.get(self.len) {
+            Some(o) => Some(*o),
+            None => self.spill.pop(),
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Open<'a>> {
+        let i = self.len.checked_sub(1)?;
+        if i < INLINE_OPEN {
+            self.inline.get_mut(i)
+        } else {
+            self.spill.last_mut()
+        }
+    }
+}
+
+/// The hardened pull reader: quick-xml's events with every rule of this module applied
+/// ([`XmlLimits`], [`XmlOptions`], names, references, single root). The tree
+/// ([`read_document`], [`read_fragment`]) is built from it; hot payload parsers read from it
+/// directly.
+///
+/// Events come as [`XmlEvent`]s; [`next`](Self::next) gives `Ok(None)` once the input ended
+/// well. An error ends the reading (later calls may give anything but a panic).
+///
+/// ```
+/// use msnp_proto::xml::{XmlEvent, XmlLimits, XmlOptions, XmlReader};
+/// let mut r = XmlReader::document("<a x='1'>hi<b/></a>", &XmlLimits::default(), XmlOptions::default()).unwrap();
+/// let Some(XmlEvent::Start(a)) = r.next().unwrap() else { panic!() };
+/// assert_eq!((a.name, a.attr("x").as_deref()), ("a", Some("1")));
+/// assert_eq!(r.next().unwrap(), Some(XmlEvent::Text("hi".into())));
+/// assert!(matches!(r.next().unwrap(), Some(XmlEvent::Start(b)) if b.empty));
+/// assert_eq!(r.next().unwrap(), Some(XmlEvent::End(15..15)));
+/// assert_eq!(r.next().unwrap(), Some(XmlEvent::End(15..19)));
+/// assert_eq!(r.next().unwrap(), None);
+/// ```
+#[derive(Debug)]
+pub struct XmlReader<'a> {
+    input: &'a str,
+    reader: Reader<&'a [u8]>,
+    limits: XmlLimits,
+    lenient_ampersand: bool,
+    top: Top,
+    open: OpenStack<'a>,
+    /// Elements started so far.
+    count: usize,
+    /// Top-level elements started so far.
+    roots: usize,
+    /// The end of the empty-element tag just reported, whose `End` comes next.
+    pending_end: Option<usize>,
+    /// Whether an error was reported: the reading is over.
+    failed: bool,
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader of a complete document: exactly one root element, with only an XML
+    /// declaration, comments, processing instructions and whitespace around it.
+    ///
+    /// # Errors
+    /// [`XmlError::TooLarge`] when `input` exceeds [`XmlLimits::max_size`].
+    pub fn document(
+        input: &'a str,
+        limits: &XmlLimits,
+        options: XmlOptions,
+    ) -> Result<Self, XmlError> {
+        Self::new(input, limits, options, Top::Document)
+    }
+
+    /// A reader of a fragment: like [`document`](Self::document), but any number of
+    /// top-level elements, at least one.
+    ///
+    /// # Errors
+    /// [`XmlError::TooLarge`] when `input` exceeds [`XmlLimits::max_size`].
+    pub fn fragment(
+        input: &'a str,
+        limits: &XmlLimits,
+        options: XmlOptions,
+    ) -> Result<Self, XmlError> {
+        Self::new(input, limits, options, Top::Fragment)
+    }
+
+    fn new(
+        input: &'a str,
+        limits: &XmlLimits,
+        options: XmlOptions,
+        top: Top,
+    ) -> Result<Self, XmlError> {
+        if input.len() > limits.max_size {
+            return Err(XmlError::TooLarge {
+                size: input.len(),
+                max: limits.max_size,
+            });
+        }
+        let mut reader = Reader::from_str(input);
+        {
+            let cfg = reader.config_mut();
+            cfg.check_end_names = true;
+            cfg.allow_unmatched_ends = false;
+            cfg.expand_empty_elements = false;
+            cfg.trim_text_start = false;
+            cfg.trim_text_end = false;
+            cfg.allow_dangling_amp = options.lenient_ampersand;
+        }
+        Ok(Self {
+            input,
+            reader,
+            limits: *limits,
+            lenient_ampersand: options.lenient_ampersand,
+            top,
+            open: OpenStack::new(),
+            count: 0,
+            roots: 0,
+            pending_end: None,
+            failed: false,
+        })
+    }
+
+    /// The input being read.
+    pub fn source(&self) -> &'a str {
+        self.input
+    }
+
+    /// How many elements are open.
+    pub fn depth(&self) -> usize {
+        self.open.len
+    }
+
+    /// The next event, or `Ok(None)` at the end of a well-formed input (and after an
+    /// error, which ends the reading).
+    ///
+    /// # Errors
+    /// Every rejection of this module, as an [`XmlError`] with its byte offset.
+    #[allow(clippy::should_implement_trait)] // fallible and lending the input: not an Iterator
+    pub fn next(&mut self) -> Result<Option<XmlEvent<'a>>, XmlError> {
+        self.next_with(None)
+    }
+
+    /// [`next`](Self::next), and a start tag's attributes collected into `attrs` (for the
+    /// tree: checked and resolved in one pass).
+    fn next_with(
+        &mut self,
+        attrs: Option<&mut Attrs<'a>>,
+    ) -> Result<Option<XmlEvent<'a>>, XmlError> {
+        if self.failed {
+            return Ok(None);
+        }
+        let event = self.step(attrs);
+        self.failed = event.is_err();
+        event
+    }
+
+    /// One event of [`next_with`](Self::next_with).
+    fn step(&mut self, attrs: Option<&mut Attrs<'a>>) -> Result<Option<XmlEvent<'a>>, XmlError> {
+        if let Some(at) = self.pending_end.take() {
+            self.open.pop();
+            return Ok(Some(XmlEvent::End(at..at)));
+        }
+        loop {
+            let before = pos(self.reader.buffer_position());
+            let event = self
+                .reader
+                .read_event()
+                .map_err(|e| map_xml_err(e, pos(self.reader.error_position())))?;
+            let after = pos(self.reader.buffer_position());
+            match event {
+                Event::Start(ref s) | Event::Empty(ref s) => {
+                    let empty = matches!(event, Event::Empty(_));
+                    let tag = self.start(s, before, after, empty, attrs)?;
+                    if empty {
+                        self.pending_end = Some(after);
                     }
-                    if attr.value.len() > limits.max_attr_len {
-                        return Err(XmlError::AttributeTooLong {
+                    return Ok(Some(XmlEvent::Start(tag)));
+                }
+                Event::End(_) => {
+                    if self.open.pop().is_none() {
+                        return Err(XmlError::Malformed {
                             offset: before,
-                            name: key.to_owned(),
-                            len: attr.value.len(),
-                            max: limits.max_attr_len,
+                            message: "unmatched end tag".into(),
                         });
                     }
-                    let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
-                        Ok(v) => v,
-                        Err(quick_xml::Error::Escape(_)) if options.lenient_ampersand => {
-                            Cow::Owned(lenient_unescape(&attr.value))
-                        }
-                        Err(e) => return Err(map_xml_err(e, before)),
-                    };
-                    let key = borrow_from(input, key);
-                    let value = match value {
-                        Cow::Borrowed(v) => borrow_from(input, v),
-                        Cow::Owned(v) => Cow::Owned(v),
-                    };
-                    attrs.push((key, value));
+                    return Ok(Some(XmlEvent::End(before..after)));
                 }
-                let el = Element {
-                    name,
-                    attrs,
-                    children: Vec::new(),
-                    span: before..after,
-                    inner: after..after,
-                };
-                if is_empty {
-                    attach(&mut stack, &mut roots, el);
-                } else {
-                    stack.push(el);
-                    text_lens.push(0);
-                }
-            }
-            Event::End(_) => {
-                let Some(mut el) = stack.pop() else {
-                    return Err(XmlError::Malformed {
-                        offset: before,
-                        message: "unmatched end tag".into(),
-                    });
-                };
-                text_lens.pop();
-                el.inner = el.span.end..before;
-                el.span = el.span.start..after;
-                attach(&mut stack, &mut roots, el);
-            }
-            Event::Text(t) => {
-                let text = t.xml_content(XmlVersion::Implicit1_0);
-                match stack.last_mut() {
-                    Some(parent) => {
-                        add_text(&mut text_lens, text.len(), limits, before)?;
-                        let text = match text {
-                            Cow::Borrowed(b) => borrow_from(input, b),
-                            Cow::Owned(o) => Cow::Owned(o),
-                        };
-                        push_text(&mut parent.children, text);
-                    }
-                    None => {
+                Event::Text(t) => {
+                    let text = t.xml_content(XmlVersion::Implicit1_0);
+                    if self.open.len == 0 {
                         if !text.trim().is_empty() {
                             return Err(XmlError::NotADocument {
                                 offset: before,
                                 message: "text outside the root element",
                             });
                         }
+                        continue;
+                    }
+                    if let Some(t) = self.count_text(text, before)? {
+                        return Ok(Some(t));
                     }
                 }
-            }
-            Event::CData(c) => {
-                // Line ends are normalised in CDATA as everywhere else in the document.
-                let text = c.xml_content(XmlVersion::Implicit1_0);
-                match stack.last_mut() {
-                    Some(parent) => {
-                        add_text(&mut text_lens, text.len(), limits, before)?;
-                        push_text(&mut parent.children, Cow::Owned(text.into_owned()));
-                    }
-                    None => {
+                Event::CData(c) => {
+                    if self.open.len == 0 {
                         return Err(XmlError::NotADocument {
                             offset: before,
                             message: "CDATA outside the root element",
                         });
                     }
-                }
-            }
-            Event::GeneralRef(r) => {
-                if options.lenient_ampersand && !r.is_char_ref() && predefined(&r).is_none() {
-                    if let Some(parent) = stack.last_mut() {
-                        add_text(&mut text_lens, r.len() + 2, limits, before)?;
-                        push_text(&mut parent.children, Cow::Owned(format!("&{};", &*r)));
+                    // Line ends are normalised in CDATA as everywhere else in the document.
+                    if let Some(t) =
+                        self.count_text(c.xml_content(XmlVersion::Implicit1_0), before)?
+                    {
+                        return Ok(Some(t));
                     }
-                    continue;
                 }
-                let ch = if r.is_char_ref() {
-                    match r.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        Ok(None) | Err(_) => {
-                            return Err(XmlError::Malformed {
-                                offset: before,
-                                message: format!("invalid character reference `&{};`", &*r),
-                            });
+                Event::GeneralRef(r) => {
+                    let text = if self.lenient_ampersand
+                        && !r.is_char_ref()
+                        && predefined(&r).is_none()
+                    {
+                        if self.open.len == 0 {
+                            continue;
                         }
-                    }
-                } else {
-                    match predefined(&r) {
-                        Some(c) => c,
-                        None => {
-                            return Err(XmlError::UnknownEntity {
+                        format!("&{};", &*r)
+                    } else {
+                        let ch = if r.is_char_ref() {
+                            match r.resolve_char_ref() {
+                                Ok(Some(c)) => c,
+                                Ok(None) | Err(_) => {
+                                    return Err(XmlError::Malformed {
+                                        offset: before,
+                                        message: format!("invalid character reference `&{};`", &*r),
+                                    });
+                                }
+                            }
+                        } else {
+                            predefined(&r).ok_or_else(|| XmlError::UnknownEntity {
                                 offset: before,
                                 entity: r.to_string(),
+                            })?
+                        };
+                        if self.open.len == 0 {
+                            return Err(XmlError::NotADocument {
+                                offset: before,
+                                message: "reference outside the root element",
                             });
                         }
+                        ch.to_string()
+                    };
+                    if let Some(t) = self.count_text(Cow::Owned(text), before)? {
+                        return Ok(Some(t));
                     }
-                };
-                match stack.last_mut() {
-                    Some(parent) => {
-                        add_text(&mut text_lens, ch.len_utf8(), limits, before)?;
-                        push_text(&mut parent.children, Cow::Owned(ch.to_string()));
-                    }
-                    None => {
-                        return Err(XmlError::NotADocument {
-                            offset: before,
-                            message: "reference outside the root element",
+                }
+                Event::DocType(_) => return Err(XmlError::Doctype { offset: before }),
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => {
+                    if let Some(last) = self.open.last_mut() {
+                        return Err(XmlError::Truncated {
+                            offset: self.input.len(),
+                            missing: format!("</{}>", last.name),
+                            open: self.open.len,
                         });
+                    }
+                    if self.roots == 0 {
+                        return Err(XmlError::NoRoot {
+                            offset: self.input.len(),
+                        });
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    /// Checks a start tag and opens its element.
+    fn start(
+        &mut self,
+        s: &quick_xml::events::BytesStart<'_>,
+        before: usize,
+        after: usize,
+        empty: bool,
+        mut attrs: Option<&mut Attrs<'a>>,
+    ) -> Result<Tag<'a>, XmlError> {
+        if self.top == Top::Document && self.open.len == 0 && self.roots > 0 {
+            return Err(XmlError::NotADocument {
+                offset: before,
+                message: "content after the root element",
+            });
+        }
+        self.count += 1;
+        if self.count > self.limits.max_elements {
+            return Err(XmlError::TooManyElements {
+                offset: before,
+                max: self.limits.max_elements,
+            });
+        }
+        if self.open.len >= self.limits.max_depth {
+            return Err(XmlError::TooDeep {
+                offset: before,
+                max: self.limits.max_depth,
+            });
+        }
+        if !is_qname(s.name().0.as_bytes()) {
+            return Err(XmlError::Malformed {
+                offset: before,
+                message: "element name is not an XML name".into(),
+            });
+        }
+        let malformed = || XmlError::Malformed {
+            offset: before,
+            message: "tag outside the input".into(),
+        };
+        // The event borrows from the reader; the same bytes, borrowed from the input.
+        let content = within(self.input, s).ok_or_else(malformed)?;
+        let name = content.get(..s.name().0.len()).ok_or_else(malformed)?;
+        // Up to `INLINE_ATTRS` attributes, repeated keys are found among the kept positions;
+        // past that, the tag is read again with quick-xml's own check (which allocates).
+        let spans =
+            match self.check_attrs(content, name.len(), before, attrs.as_deref_mut(), false)? {
+                Some(spans) => Some(spans),
+                None => {
+                    if let Some(sink) = attrs.as_deref_mut() {
+                        sink.clear();
+                    }
+                    self.check_attrs(content, name.len(), before, attrs, true)?
+                }
+            };
+        if self.open.len == 0 {
+            self.roots += 1;
+        }
+        self.open.push(Open { name, text: 0 });
+        Ok(Tag {
+            name,
+            content,
+            start: before,
+            end: after,
+            empty,
+            lenient_ampersand: self.lenient_ampersand,
+            spans,
+        })
+    }
+
+    /// Checks the attributes of a tag (`content`, attributes from `at`): well-formed, unique,
+    /// within the limits, references resolvable; collects them into `sink` when given. With
+    /// `quick_checks`, quick-xml checks uniqueness and nothing is kept (`None`); without,
+    /// uniqueness is checked on the kept positions, and `None` means there were too many to
+    /// keep (check again with `quick_checks`).
+    fn check_attrs(
+        &self,
+        content: &'a str,
+        at: usize,
+        offset: usize,
+        mut sink: Option<&mut Attrs<'a>>,
+        quick_checks: bool,
+    ) -> Result<Option<AttrSpans>, XmlError> {
+        let mut counted = 0usize;
+        let mut spans = AttrSpans::default();
+        for attr in Attributes::new(content, at).with_checks(quick_checks) {
+            let attr = attr.map_err(|e| XmlError::Malformed {
+                offset,
+                message: e.to_string(),
+            })?;
+            if !quick_checks {
+                // Where quick-xml's check would have failed: before the limits. (Every
+                // attribute so far is kept, or this pass has ended.)
+                if let Some(dup) = spans.repeated(content, &attr) {
+                    return Err(XmlError::Malformed {
+                        offset,
+                        message: dup.to_string(),
+                    });
+                }
+            }
+            if attr.key.as_namespace_binding().is_none() {
+                counted += 1;
+                if counted > self.limits.max_attributes {
+                    return Err(XmlError::TooManyAttributes {
+                        offset,
+                        max: self.limits.max_attributes,
+                    });
+                }
+            }
+            if attr.value.len() > self.limits.max_attr_len {
+                return Err(XmlError::AttributeTooLong {
+                    offset,
+                    name: attr.key.0.to_owned(),
+                    len: attr.value.len(),
+                    max: self.limits.max_attr_len,
+                });
+            }
+            if !quick_checks && !spans.push(content, &attr) {
+                return Ok(None);
+            }
+            if let Some(sink) = sink.as_deref_mut() {
+                let value = attr_value(&attr, self.lenient_ampersand)
+                    .map_err(|e| map_xml_err(e, offset))?;
+                sink.push((Cow::Borrowed(attr.key.0), value));
+            } else if attr.value.contains('&') {
+                // Only a reference can fail to resolve.
+                attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, offset))?;
+            }
+        }
+        Ok((!quick_checks).then_some(spans))
+    }
+
+    /// Counts a text piece of the innermost open element; empty pieces are not reported.
+    fn count_text(
+        &mut self,
+        text: Cow<'a, str>,
+        offset: usize,
+    ) -> Result<Option<XmlEvent<'a>>, XmlError> {
+        if let Some(o) = self.open.last_mut() {
+            o.text = o.text.saturating_add(text.len());
+            if o.text > self.limits.max_text_len {
+                return Err(XmlError::TextTooLong {
+                    offset,
+                    max: self.limits.max_text_len,
+                });
+            }
+        }
+        Ok((!text.is_empty()).then_some(XmlEvent::Text(text)))
+    }
+
+    /// The next event inside an open element: `None` at the end of input (which the reader
+    /// reports as an error first, so this is only a guard).
+    fn inner(&mut self) -> Result<XmlEvent<'a>, XmlError> {
+        self.inner_with(None)
+    }
+
+    /// [`inner`](Self::inner) with [`next_with`](Self::next_with).
+    fn inner_with(&mut self, attrs: Option<&mut Attrs<'a>>) -> Result<XmlEvent<'a>, XmlError> {
+        self.next_with(attrs)?.ok_or(XmlError::NoRoot {
+            offset: self.input.len(),
+        })
+    }
+
+    /// Reads the rest of the element `tag` just started (its [`Start`](XmlEvent::Start) was
+    /// the last event) as a tree, through its end tag.
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn element(&mut self, tag: Tag<'a>) -> Result<Element<'a>, XmlError> {
+        let attrs = tag.attrs().map(|(k, v)| (Cow::Borrowed(k), v)).collect();
+        self.element_with(tag, attrs)
+    }
+
+    /// [`element`](Self::element) with the attributes of `tag` already collected.
+    fn element_with(&mut self, tag: Tag<'a>, attrs: Attrs<'a>) -> Result<Element<'a>, XmlError> {
+        let open = |t: Tag<'a>, attrs: Attrs<'a>| Element {
+            name: Cow::Borrowed(t.name),
+            attrs,
+            children: Vec::new(),
+            span: t.start..t.end,
+            inner: t.end..t.end,
+        };
+        let mut stack = vec![open(tag, attrs)];
+        let mut attrs = Vec::new();
+        loop {
+            match self.inner_with(Some(&mut attrs))? {
+                XmlEvent::Start(t) => stack.push(open(t, std::mem::take(&mut attrs))),
+                XmlEvent::Text(t) => {
+                    if let Some(parent) = stack.last_mut() {
+                        push_text(&mut parent.children, t);
+                    }
+                }
+                XmlEvent::End(end) => {
+                    let Some(mut el) = stack.pop() else {
+                        continue;
+                    };
+                    el.inner = el.inner.start..end.start;
+                    el.span = el.span.start..end.end;
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(Node::Element(el)),
+                        None => return Ok(el),
                     }
                 }
             }
-            Event::DocType(_) => return Err(XmlError::Doctype { offset: before }),
-            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-            Event::Eof => break,
         }
     }
-    if let Some(last) = stack.last() {
-        return Err(XmlError::Truncated {
-            offset: input.len(),
-            missing: format!("</{}>", last.name),
-            open: stack.len(),
-        });
+
+    /// Skips the rest of the element just started, through its end tag (still checking
+    /// everything), and returns the end tag's byte range.
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn skip(&mut self) -> Result<Range<usize>, XmlError> {
+        let mut depth = 1usize;
+        loop {
+            match self.inner()? {
+                XmlEvent::Start(_) => depth += 1,
+                XmlEvent::Text(_) => {}
+                XmlEvent::End(end) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(end);
+                    }
+                }
+            }
+        }
     }
-    Ok(roots)
+
+    /// Reads the direct content of the element just started, through its end tag: its text,
+    /// or (at its first child element) the name of that child, the rest skipped.
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn content(&mut self) -> Result<Content<'a>, XmlError> {
+        let mut text = Cow::Borrowed("");
+        loop {
+            match self.inner()? {
+                XmlEvent::Text(t) => append(&mut text, t),
+                XmlEvent::End(_) => return Ok(Content::Text(text)),
+                XmlEvent::Start(child) => {
+                    let first = child.name;
+                    if !child.empty {
+                        self.skip()?;
+                    } else {
+                        self.next()?;
+                    }
+                    let end = self.skip()?;
+                    return Ok(Content::Elements { first, end });
+                }
+            }
+        }
+    }
+
+    /// Reads the direct text of the element just started, through its end tag: text pieces
+    /// joined, child elements skipped (as [`Element::text`]).
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn text(&mut self) -> Result<Cow<'a, str>, XmlError> {
+        let mut text = Cow::Borrowed("");
+        loop {
+            match self.inner()? {
+                XmlEvent::Text(t) => append(&mut text, t),
+                XmlEvent::End(_) => return Ok(text),
+                XmlEvent::Start(_) => {
+                    self.skip()?;
+                }
+            }
+        }
+    }
+
+    /// Reads the rest of the element `tag` just started as an owned [`XmlElement`] (for
+    /// elements no typed parser knows).
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn owned_element(&mut self, tag: Tag<'a>) -> Result<XmlElement, XmlError> {
+        Ok(self.element(tag)?.to_owned_element(self.input))
+    }
+
+    /// Reads to the end of input, checking everything.
+    ///
+    /// # Errors
+    /// As [`next`](Self::next).
+    pub fn finish(&mut self) -> Result<(), XmlError> {
+        while self.next()?.is_some() {}
+        Ok(())
+    }
 }
 
-/// Counts `len` more text bytes in the innermost open element.
-fn add_text(
-    text_lens: &mut [usize],
-    len: usize,
+/// Reads a payload document from events: `body` is checked for size and UTF-8, then `read`
+/// gets the reader and the root's start tag and reads through the root's end tag. The rest
+/// of the input is checked before `read`'s answer counts, so a malformed document is reported
+/// as such wherever `read` stopped (as when the whole tree was built first).
+pub(crate) fn read_root<'a, T>(
+    body: &'a [u8],
     limits: &XmlLimits,
-    offset: usize,
-) -> Result<(), XmlError> {
-    if let Some(l) = text_lens.last_mut() {
-        *l = l.saturating_add(len);
-        if *l > limits.max_text_len {
-            return Err(XmlError::TextTooLong {
-                offset,
-                max: limits.max_text_len,
-            });
+    options: XmlOptions,
+    read: impl FnOnce(&mut XmlReader<'a>, Tag<'a>) -> Result<T, PayloadError>,
+) -> Result<T, PayloadError> {
+    if body.len() > limits.max_size {
+        return Err(PayloadError::TooLarge {
+            size: body.len(),
+            max: limits.max_size,
+        });
+    }
+    let mut reader = XmlReader::document(utf8(body)?, limits, options)?;
+    // A document's first event is its root's start tag (top-level text is never reported).
+    let Some(XmlEvent::Start(root)) = reader.next()? else {
+        return Err(PayloadError::Truncated {
+            offset: body.len(),
+            missing: "a root element".into(),
+        });
+    };
+    let out = read(&mut reader, root);
+    reader.finish()?;
+    out
+}
+
+/// Joins a text piece to the text so far (borrowed while there is one piece).
+pub(crate) fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else {
+        text.to_mut().push_str(&piece);
+    }
+}
+
+/// The child elements of the element just started, through its end tag: `each` gets every
+/// child's start tag and reads the child through its end tag. Direct text is ignored.
+pub(crate) fn children<'a>(
+    reader: &mut XmlReader<'a>,
+    mut each: impl FnMut(&mut XmlReader<'a>, Tag<'a>) -> Result<(), PayloadError>,
+) -> Result<(), PayloadError> {
+    loop {
+        match reader.next()? {
+            Some(XmlEvent::Start(c)) => each(reader, c)?,
+            Some(XmlEvent::Text(_)) => {}
+            Some(XmlEvent::End(_)) | None => return Ok(()),
         }
     }
-    Ok(())
+}
+
+/// The direct text of the element `tag` just started; child elements are an error.
+pub(crate) fn text_only<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+) -> Result<Cow<'a, str>, PayloadError> {
+    match reader.content()? {
+        Content::Text(t) => Ok(t),
+        Content::Elements { first, .. } => Err(PayloadError::UnexpectedElement {
+            parent: tag.name.to_owned(),
+            found: first.to_owned(),
+        }),
+    }
+}
+
+/// `s` as a slice of `input`, when it lies inside it (so the result lives as long as the
+/// input).
+fn within<'a>(input: &'a str, s: &str) -> Option<&'a str> {
+    let start = (s.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+    input.get(start..start.checked_add(s.len())?)
+}
+
+/// The one reading loop: the top-level elements of `input`, as trees.
+fn read_top<'a>(
+    input: &'a str,
+    limits: &XmlLimits,
+    options: XmlOptions,
+    top: Top,
+) -> Result<Vec<Element<'a>>, XmlError> {
+    let mut reader = XmlReader::new(input, limits, options, top)?;
+    let mut roots = Vec::new();
+    let mut attrs = Vec::new();
+    while let Some(event) = reader.next_with(Some(&mut attrs))? {
+        // Top-level text is never reported and an end tag always closes a started element.
+        if let XmlEvent::Start(tag) = event {
+            let attrs = std::mem::take(&mut attrs);
+            roots.push(reader.element_with(tag, attrs)?);
+        }
+    }
+    Ok(roots)
 }
 
 /// Whether `name` is an XML (qualified) name: quick-xml takes everything up to the first blank
@@ -908,27 +1525,6 @@ fn lenient_unescape(raw: &str) -> String {
     }
     push_normalized(&mut out, rest);
     out
-}
-
-fn attach<'a>(stack: &mut [Element<'a>], roots: &mut Vec<Element<'a>>, el: Element<'a>) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(Node::Element(el)),
-        None => roots.push(el),
-    }
-}
-
-/// Returns `s` as a slice of `input` when it lies inside it (so the result lives as long
-/// as the input), otherwise an owned copy.
-fn borrow_from<'a>(input: &'a str, s: &str) -> Cow<'a, str> {
-    let base = input.as_ptr() as usize;
-    let p = s.as_ptr() as usize;
-    if p >= base && p + s.len() <= base + input.len() {
-        let start = p - base;
-        if let Some(sub) = input.get(start..start + s.len()) {
-            return Cow::Borrowed(sub);
-        }
-    }
-    Cow::Owned(s.to_owned())
 }
 
 /// Escapes text content for XML (`&`, `<`, `>`).

@@ -134,7 +134,7 @@ fn private() -> impl Strategy<Value = PrivateEndpointData> {
         )
 }
 
-fn user_data() -> impl Strategy<Value = UserData> {
+fn user_data() -> impl Strategy<Value = UserData<'static>> {
     (
         proptest::option::of(text()),
         proptest::option::of(media()),
@@ -158,13 +158,13 @@ fn user_data() -> impl Strategy<Value = UserData> {
                 endpoints,
                 private_endpoints,
             )| UserData {
-                psm,
+                psm: psm.map(Into::into),
                 current_media,
-                machine_guid,
-                ddp,
-                signature_sound,
-                scene,
-                color_scheme,
+                machine_guid: machine_guid.map(Into::into),
+                ddp: ddp.map(Into::into),
+                signature_sound: signature_sound.map(Into::into),
+                scene: scene.map(Into::into),
+                color_scheme: color_scheme.map(Into::into),
                 endpoints,
                 private_endpoints,
                 unknown: vec![],
@@ -213,13 +213,25 @@ proptest! {
     fn data_roundtrip(d in user_data()) {
         let xml = d.to_xml();
         let back = DataDocument::parse(xml.as_bytes(), &XmlLimits::default()).unwrap();
+        // The `<Data>`-only reading gives the same document, borrowing every text that
+        // needed no unescaping.
+        let data = UserData::parse(xml.as_bytes(), &XmlLimits::default()).unwrap();
+        for (text, read) in [(&d.psm, &data.psm), (&d.ddp, &data.ddp), (&d.scene, &data.scene)] {
+            if let (Some(t), Some(r)) = (text, read) {
+                let plain = !t.contains(['&', '<', '>', '\r']);
+                prop_assert_eq!(matches!(r, std::borrow::Cow::Borrowed(_)), plain, "{:?}", r);
+            }
+        }
+        prop_assert_eq!(&data, &d);
+        prop_assert_eq!(data.clone().into_owned(), d.clone());
         prop_assert_eq!(back, DataDocument::Data(Box::new(d)));
     }
 
     #[test]
     fn private_endpoint_roundtrip(p in private()) {
         let doc = DataDocument::PrivateEndpoint(p);
-        prop_assert_eq!(DataDocument::parse(doc.to_xml().as_bytes(), &XmlLimits::default()).unwrap(), doc);
+        let xml = doc.to_xml();
+        prop_assert_eq!(DataDocument::parse(xml.as_bytes(), &XmlLimits::default()).unwrap(), doc);
     }
 
     #[test]

@@ -375,8 +375,9 @@ fn not_abch_and_alerts() {
         Some("<P>Flight <B>42</B> is delayed.</P>")
     );
     // re-encoding and re-parsing gives the same value
+    let xml = n.to_xml();
     let again = msnp_proto::payload::notification::NotificationDocument::parse(
-        n.to_xml().as_bytes(),
+        xml.as_bytes(),
         &XmlLimits::default(),
     )
     .unwrap();

@@ -737,7 +737,7 @@ impl NotificationSession {
         media: Option<CurrentMedia>,
     ) -> Result<TrId, SessionError> {
         let data = UserData {
-            psm: Some(message.to_owned()),
+            psm: Some(message.into()),
             current_media: Some(media.map_or(MediaField::Empty, MediaField::Media)),
             ..UserData::default()
         };
@@ -750,7 +750,7 @@ impl NotificationSession {
     ///
     /// # Errors
     /// [`SessionError::WrongState`] before MSNP11 or when not open.
-    pub fn set_user_data(&mut self, data: &DataDocument) -> Result<TrId, SessionError> {
+    pub fn set_user_data(&mut self, data: &DataDocument<'_>) -> Result<TrId, SessionError> {
         self.require_open("set_user_data")?;
         if self.version < V::Msnp11 {
             return Err(SessionError::WrongState {
@@ -1980,8 +1980,7 @@ impl Machine for NotificationSession {
                 self.on_circle_presence(&o.handle, |m| m.apply_offline());
             }
             Message::Ubx(u) if Roster::circle_of(&u.handle).is_some() => {
-                if let Ok(DataDocument::Data(d)) = DataDocument::parse(&u.payload, &self.config.xml)
-                {
+                if let Ok(d) = UserData::parse(&u.payload, &self.config.xml) {
                     self.on_circle_presence(&u.handle, |m| m.apply_data(&d));
                 }
             }
@@ -2010,8 +2009,9 @@ impl Machine for NotificationSession {
                     self.presence_event(&k, ch, false);
                 }
             }
-            Message::Ubx(u) => match DataDocument::parse(&u.payload, &self.config.xml) {
-                Ok(DataDocument::Data(d)) => {
+            // Only a `<Data>` document is presence; anything else goes to the user as it came.
+            Message::Ubx(u) => match UserData::parse(&u.payload, &self.config.xml) {
+                Ok(d) => {
                     if let Some((k, ch)) = self.roster.apply_data(&u.handle, &d, max) {
                         self.presence_event(&k, ch, false);
                     }

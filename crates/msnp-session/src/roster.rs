@@ -241,7 +241,7 @@ impl CircleMember {
     }
 
     /// `UBX` inside the circle.
-    pub(crate) fn apply_data(&mut self, d: &UserData) -> PresenceChanges {
+    pub(crate) fn apply_data(&mut self, d: &UserData<'_>) -> PresenceChanges {
         data(&mut self.presence, d)
     }
 }
@@ -293,7 +293,7 @@ fn offline(presence: &mut ContactPresence) -> PresenceChanges {
 }
 
 /// `UBX`: the personal message and current media.
-fn data(presence: &mut ContactPresence, d: &UserData) -> PresenceChanges {
+fn data(presence: &mut ContactPresence, d: &UserData<'_>) -> PresenceChanges {
     let psm = d.psm.as_deref().filter(|p| !p.is_empty());
     let media = d.media().filter(|m| m.enabled);
     let ch = PresenceChanges {
@@ -568,7 +568,7 @@ impl Roster {
     pub(crate) fn apply_data<'h>(
         &mut self,
         handle: &'h Handle<'_>,
-        d: &UserData,
+        d: &UserData<'_>,
         max: usize,
     ) -> Option<(Cow<'h, str>, PresenceChanges)> {
         let k = key(handle);

@@ -11,9 +11,14 @@
 //! assert_eq!(d.to_xml(), std::str::from_utf8(body).unwrap());
 //! ```
 
+use std::borrow::Cow;
+
 use super::error::PayloadError;
 use super::msnobj::MsnObject;
-use super::xml::{Element, XmlElement, XmlLimits, parse_bytes, push_attr, push_text_element};
+use super::xml::{
+    Content, Tag, XmlElement, XmlLimits, XmlOptions, XmlReader, children, push_attr,
+    push_text_element, read_root, text_only,
+};
 
 /// The separator of `CurrentMedia` fields: backslash and zero (not a NUL byte).
 pub const MEDIA_SEPARATOR: &str = "\\0";
@@ -230,24 +235,26 @@ pub struct PrivateEndpointData {
     pub unknown: Vec<XmlElement>,
 }
 
-/// A `<Data>` document.
+/// A `<Data>` document. The texts borrow from the payload when it needed no unescaping
+/// (so reading a plain document allocates only for the media, endpoints and unknown
+/// elements); [`into_owned`](Self::into_owned) detaches them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct UserData {
+pub struct UserData<'a> {
     /// `PSM`: personal status message (unescaped). `Some("")` = empty element.
-    pub psm: Option<String>,
+    pub psm: Option<Cow<'a, str>>,
     /// `CurrentMedia`.
     pub current_media: Option<MediaField>,
     /// `MachineGuid` (braced GUID).
-    pub machine_guid: Option<String>,
+    pub machine_guid: Option<Cow<'a, str>>,
     /// `DDP`: dynamic display picture msnobj (unescaped XML text).
-    pub ddp: Option<String>,
+    pub ddp: Option<Cow<'a, str>>,
     /// `SignatureSound`: msnobj or URL.
-    pub signature_sound: Option<String>,
+    pub signature_sound: Option<Cow<'a, str>>,
     /// `Scene`: scene msnobj.
-    pub scene: Option<String>,
+    pub scene: Option<Cow<'a, str>>,
     /// `ColorScheme` as sent (a signed decimal in practice, see [`color_scheme_value`](Self::color_scheme_value)).
-    pub color_scheme: Option<String>,
+    pub color_scheme: Option<Cow<'a, str>>,
     /// `EndpointData` elements.
     pub endpoints: Vec<EndpointData>,
     /// `PrivateEndpointData` elements.
@@ -256,7 +263,50 @@ pub struct UserData {
     pub unknown: Vec<XmlElement>,
 }
 
-impl UserData {
+impl<'a> UserData<'a> {
+    /// Reads a `<Data>` document (any other root is [`PayloadError::UnexpectedRoot`]);
+    /// [`DataDocument::parse`] reads every document `UUX`/`UBX` carry.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use msnp_proto::payload::data::UserData;
+    /// use msnp_proto::payload::xml::XmlLimits;
+    /// let d = UserData::parse(b"<Data><PSM>hi</PSM><MachineGuid>{1}</MachineGuid></Data>", &XmlLimits::default()).unwrap();
+    /// assert!(matches!(d.psm, Some(Cow::Borrowed("hi"))));
+    /// assert!(UserData::parse(b"<EndpointData/>", &XmlLimits::default()).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// XML errors, and the errors of the known elements' contents.
+    pub fn parse(body: &'a [u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
+        read_root(body, limits, XmlOptions::default(), |r, root| {
+            match root.name {
+                "Data" => read_user_data(r, &root),
+                other => Err(PayloadError::UnexpectedRoot {
+                    expected: "Data",
+                    found: other.to_owned(),
+                }),
+            }
+        })
+    }
+
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> UserData<'static> {
+        let own = |v: Option<Cow<'_, str>>| v.map(|v| Cow::Owned(v.into_owned()));
+        UserData {
+            psm: own(self.psm),
+            current_media: self.current_media,
+            machine_guid: own(self.machine_guid),
+            ddp: own(self.ddp),
+            signature_sound: own(self.signature_sound),
+            scene: own(self.scene),
+            color_scheme: own(self.color_scheme),
+            endpoints: self.endpoints,
+            private_endpoints: self.private_endpoints,
+            unknown: self.unknown,
+        }
+    }
+
     /// The decoded media, if one is set.
     pub fn media(&self) -> Option<&CurrentMedia> {
         match &self.current_media {
@@ -286,7 +336,7 @@ impl UserData {
     /// unknown ones verbatim), escaping text.
     pub fn to_xml(&self) -> String {
         let mut out = String::from("<Data>");
-        let simple = |out: &mut String, name: &str, v: &Option<String>| {
+        let simple = |out: &mut String, name: &str, v: &Option<Cow<'_, str>>| {
             if let Some(v) = v {
                 push_text_element(out, name, v);
             }
@@ -333,28 +383,40 @@ fn msnobj_field(v: Option<&str>, limits: &XmlLimits) -> Option<Result<MsnObject,
     serde(tag = "root", content = "value", rename_all = "snake_case")
 )]
 #[non_exhaustive]
-pub enum DataDocument {
+pub enum DataDocument<'a> {
     /// `<Data>…</Data>` (boxed: it is much larger than the other variants).
-    Data(Box<UserData>),
+    Data(Box<UserData<'a>>),
     /// `<EndpointData>…</EndpointData>`.
     Endpoint(EndpointData),
     /// `<PrivateEndpointData>…</PrivateEndpointData>`.
     PrivateEndpoint(PrivateEndpointData),
 }
 
-impl DataDocument {
+impl<'a> DataDocument<'a> {
     /// Parses a `UUX`/`UBX` payload.
-    pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
-        let doc = parse_bytes(body, limits)?;
-        let root = &doc.root;
-        match root.name.as_ref() {
-            "Data" => parse_user_data(root, doc.source).map(|d| Self::Data(Box::new(d))),
-            "EndpointData" => parse_endpoint(root, doc.source).map(Self::Endpoint),
-            "PrivateEndpointData" => parse_private(root, doc.source).map(Self::PrivateEndpoint),
-            other => Err(PayloadError::UnexpectedRoot {
-                expected: "Data, EndpointData or PrivateEndpointData",
-                found: other.to_owned(),
-            }),
+    ///
+    /// # Errors
+    /// XML errors, an unknown root, and the errors of the known elements' contents.
+    pub fn parse(body: &'a [u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
+        read_root(body, limits, XmlOptions::default(), |r, root| {
+            match root.name {
+                "Data" => read_user_data(r, &root).map(|d| Self::Data(Box::new(d))),
+                "EndpointData" => read_endpoint(r, &root).map(Self::Endpoint),
+                "PrivateEndpointData" => read_private(r, &root).map(Self::PrivateEndpoint),
+                other => Err(PayloadError::UnexpectedRoot {
+                    expected: "Data, EndpointData or PrivateEndpointData",
+                    found: other.to_owned(),
+                }),
+            }
+        })
+    }
+
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> DataDocument<'static> {
+        match self {
+            Self::Data(d) => DataDocument::Data(Box::new(d.into_owned())),
+            Self::Endpoint(e) => DataDocument::Endpoint(e),
+            Self::PrivateEndpoint(p) => DataDocument::PrivateEndpoint(p),
         }
     }
 
@@ -376,25 +438,13 @@ impl DataDocument {
     }
 }
 
-fn no_children(e: &Element<'_>) -> Result<(), PayloadError> {
-    match e.elements().next() {
-        None => Ok(()),
-        Some(c) => Err(PayloadError::UnexpectedElement {
-            parent: e.name.to_string(),
-            found: c.name.to_string(),
-        }),
-    }
-}
-
-fn text_of(e: &Element<'_>) -> Result<String, PayloadError> {
-    no_children(e)?;
-    Ok(e.text().into_owned())
-}
-
-fn parse_user_data(root: &Element<'_>, src: &str) -> Result<UserData, PayloadError> {
+fn read_user_data<'a>(
+    r: &mut XmlReader<'a>,
+    _root: &Tag<'a>,
+) -> Result<UserData<'a>, PayloadError> {
     let mut d = UserData::default();
-    for c in root.elements() {
-        let slot = match c.name.as_ref() {
+    children(r, |r, c| {
+        let slot = match c.name {
             "PSM" => &mut d.psm,
             "MachineGuid" => &mut d.machine_guid,
             "DDP" => &mut d.ddp,
@@ -402,65 +452,77 @@ fn parse_user_data(root: &Element<'_>, src: &str) -> Result<UserData, PayloadErr
             "Scene" => &mut d.scene,
             "ColorScheme" => &mut d.color_scheme,
             "CurrentMedia" => {
-                let t = text_of(c)?;
+                let t = text_only(r, &c)?;
                 d.current_media = Some(if t.is_empty() {
                     MediaField::Empty
                 } else {
                     match CurrentMedia::parse(&t) {
                         Ok(m) => MediaField::Media(m),
-                        Err(_) => MediaField::Invalid(t),
+                        Err(_) => MediaField::Invalid(t.into_owned()),
                     }
                 });
-                continue;
+                return Ok(());
             }
             "EndpointData" => {
-                d.endpoints.push(parse_endpoint(c, src)?);
-                continue;
+                d.endpoints.push(read_endpoint(r, &c)?);
+                return Ok(());
             }
             "PrivateEndpointData" => {
-                d.private_endpoints.push(parse_private(c, src)?);
-                continue;
+                d.private_endpoints.push(read_private(r, &c)?);
+                return Ok(());
             }
             _ => {
-                d.unknown.push(c.to_owned_element(src));
-                continue;
+                d.unknown.push(r.owned_element(c)?);
+                return Ok(());
             }
         };
-        let is_msnobj_field = matches!(c.name.as_ref(), "DDP" | "SignatureSound" | "Scene");
-        *slot = Some(if is_msnobj_field && c.elements().next().is_some() {
+        let is_msnobj_field = matches!(c.name, "DDP" | "SignatureSound" | "Scene");
+        *slot = Some(match r.content()? {
+            Content::Text(t) => t,
             // Lenient: an unescaped `<msnobj/>` child is kept as its XML text.
-            src.get(c.inner.clone()).unwrap_or("").to_owned()
-        } else {
-            text_of(c)?
+            Content::Elements { end, .. } if is_msnobj_field => {
+                Cow::Borrowed(r.source().get(c.end..end.start).unwrap_or(""))
+            }
+            Content::Elements { first, .. } => {
+                return Err(PayloadError::UnexpectedElement {
+                    parent: c.name.to_owned(),
+                    found: first.to_owned(),
+                });
+            }
         });
-    }
+        Ok(())
+    })?;
     Ok(d)
 }
 
-fn parse_endpoint(e: &Element<'_>, src: &str) -> Result<EndpointData, PayloadError> {
+fn read_endpoint<'a>(r: &mut XmlReader<'a>, e: &Tag<'a>) -> Result<EndpointData, PayloadError> {
     let mut out = EndpointData {
-        id: e.attr("id").map(str::to_owned),
+        id: e.attr("id").map(Cow::into_owned),
         ..EndpointData::default()
     };
-    for c in e.elements() {
-        match c.name.as_ref() {
-            "Capabilities" => out.capabilities = Some(Capabilities::parse(&text_of(c)?)?),
-            _ => out.unknown.push(c.to_owned_element(src)),
+    children(r, |r, c| {
+        match c.name {
+            "Capabilities" => out.capabilities = Some(Capabilities::parse(&text_only(r, &c)?)?),
+            _ => out.unknown.push(r.owned_element(c)?),
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
-fn parse_private(e: &Element<'_>, src: &str) -> Result<PrivateEndpointData, PayloadError> {
+fn read_private<'a>(
+    r: &mut XmlReader<'a>,
+    e: &Tag<'a>,
+) -> Result<PrivateEndpointData, PayloadError> {
     let mut out = PrivateEndpointData {
-        id: e.attr("id").map(str::to_owned),
+        id: e.attr("id").map(Cow::into_owned),
         ..PrivateEndpointData::default()
     };
-    for c in e.elements() {
-        match c.name.as_ref() {
-            "EpName" => out.ep_name = Some(text_of(c)?),
+    children(r, |r, c| {
+        match c.name {
+            "EpName" => out.ep_name = Some(text_only(r, &c)?.into_owned()),
             "Idle" => {
-                let t = text_of(c)?;
+                let t = text_only(r, &c)?;
                 out.idle = Some(match t.trim() {
                     "true" | "True" | "1" => true,
                     "false" | "False" | "0" => false,
@@ -468,15 +530,16 @@ fn parse_private(e: &Element<'_>, src: &str) -> Result<PrivateEndpointData, Payl
                 });
             }
             "ClientType" => {
-                let t = text_of(c)?;
+                let t = text_only(r, &c)?;
                 out.client_type = Some(t.trim().parse().map_err(|_| {
                     PayloadError::invalid("ClientType", &t, "not a decimal number")
                 })?);
             }
-            "State" => out.state = Some(text_of(c)?),
-            _ => out.unknown.push(c.to_owned_element(src)),
+            "State" => out.state = Some(text_only(r, &c)?.into_owned()),
+            _ => out.unknown.push(r.owned_element(c)?),
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -97,13 +97,13 @@ pub enum Payload<'a> {
     /// `ADL`, `RML`, `FQY`: `<ml>`.
     Ml(ml::Ml),
     /// `UUX`, `UBX`: `<Data>` (or a lone endpoint element).
-    Data(data::DataDocument),
+    Data(data::DataDocument<'a>),
     /// `GCF` (MSNP11–12): Shields `<config>`.
     Shields(shields::ShieldsConfig),
     /// `GCF` (MSNP13+): `<Policies>`.
     Policies(policies::Policies),
     /// `NOT`, `IPG`: `<NOTIFICATION>`.
-    Notification(notification::NotificationDocument),
+    Notification(notification::NotificationDocument<'a>),
     /// `UUN`, `UBN`.
     Uun(uun::UunBody<'a>),
     /// `NFY`, `PUT`, `DEL`, `SDG`: routed MIME.
@@ -230,10 +230,10 @@ impl Payload<'_> {
             Self::Empty => Payload::Empty,
             Self::Msg(m) => Payload::Msg(Box::new(m.into_owned())),
             Self::Ml(v) => Payload::Ml(v),
-            Self::Data(v) => Payload::Data(v),
+            Self::Data(v) => Payload::Data(v.into_owned()),
             Self::Shields(v) => Payload::Shields(v),
             Self::Policies(v) => Payload::Policies(v),
-            Self::Notification(v) => Payload::Notification(v),
+            Self::Notification(v) => Payload::Notification(v.into_owned()),
             Self::Uun(v) => Payload::Uun(v.into_owned()),
             Self::Routed(v) => Payload::Routed(v.into_owned()),
             Self::Page(v) => Payload::Page(v),

@@ -9,10 +9,12 @@
 //! assert_eq!(n.to.as_ref().unwrap().name.as_deref(), Some("alice@hotmail.com"));
 //! ```
 
+use std::borrow::Cow;
+
 use super::error::PayloadError;
 use super::xml::{
-    Element, XmlElement, XmlLimits, XmlOptions, expect_root, parse_document_with, push_attr,
-    push_text_element,
+    Tag, XmlElement, XmlEvent, XmlLimits, XmlOptions, XmlReader, append, children, push_attr,
+    push_text_element, read_root,
 };
 
 /// Parse options for notifications.
@@ -36,16 +38,16 @@ impl Default for NotificationOptions {
 /// `<TO pid=… name=…><VIA agent=…/></TO>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationTo {
+pub struct NotificationTo<'a> {
     /// `pid`: `0x…:0x…` member id halves, kept opaque (servers disagree on the order).
-    pub pid: Option<String>,
+    pub pid: Option<Cow<'a, str>>,
     /// `name`: recipient account.
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// `VIA@agent`: `messenger`, `email` or `mobile`.
-    pub via: Option<String>,
+    pub via: Option<Cow<'a, str>>,
 }
 
-impl NotificationTo {
+impl NotificationTo<'_> {
     /// The two hexadecimal halves of `pid` (`0xAAAA:0xBBBB`) in the order written; which
     /// half is the high one differs between servers.
     pub fn pid_parts(&self) -> Option<(u32, u32)> {
@@ -85,17 +87,17 @@ pub struct NotificationData {
 /// `<BODY lang=… icon=…>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationBody {
+pub struct NotificationBody<'a> {
     /// `lang` (LCID).
-    pub lang: Option<String>,
+    pub lang: Option<Cow<'a, str>>,
     /// `icon` URL.
-    pub icon: Option<String>,
+    pub icon: Option<Cow<'a, str>>,
     /// `<TEXT>`: toast text.
-    pub text: Option<String>,
+    pub text: Option<Cow<'a, str>>,
     /// `<TEXTX>` (MSNP9+): rich (HTML) text, unescaped.
-    pub textx: Option<String>,
+    pub textx: Option<Cow<'a, str>>,
     /// Direct text of `BODY` (MSNP13+ carries escaped XML here), unescaped.
-    pub raw_text: String,
+    pub raw_text: Cow<'a, str>,
     /// `raw_text` decoded as `<NotificationData>`, when it is one.
     pub notification_data: Option<NotificationData>,
     /// Other children, preserved.
@@ -105,27 +107,28 @@ pub struct NotificationBody {
 /// `<MSG pri=… id=…>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationMessage {
+pub struct NotificationMessage<'a> {
     /// `id`.
-    pub id: Option<String>,
+    pub id: Option<Cow<'a, str>>,
     /// `pri` (priority, often empty).
-    pub pri: Option<String>,
+    pub pri: Option<Cow<'a, str>>,
     /// `ACTION@url` (relative to `siteurl`).
-    pub action_url: Option<String>,
+    pub action_url: Option<Cow<'a, str>>,
     /// `SUBSCR@url`.
-    pub subscr_url: Option<String>,
+    pub subscr_url: Option<Cow<'a, str>>,
     /// `CAT@id`.
-    pub category_id: Option<String>,
+    pub category_id: Option<Cow<'a, str>>,
     /// `BODY`.
-    pub body: Option<NotificationBody>,
+    pub body: Option<NotificationBody<'a>>,
     /// Other children, preserved.
     pub other: Vec<XmlElement>,
 }
 
-/// A `<NOTIFICATION>` document.
+/// A `<NOTIFICATION>` document. Its texts borrow from the payload when they needed no
+/// unescaping; [`into_owned`](Self::into_owned) detaches them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NotificationDocument {
+pub struct NotificationDocument<'a> {
     /// `ver`.
     pub ver: Option<u32>,
     /// `id`.
@@ -133,42 +136,101 @@ pub struct NotificationDocument {
     /// `siteid` (.NET Alerts site; `45705` = ABCH).
     pub site_id: Option<u32>,
     /// `siteurl`: base for relative URLs.
-    pub site_url: Option<String>,
+    pub site_url: Option<Cow<'a, str>>,
     /// `TO`.
-    pub to: Option<NotificationTo>,
+    pub to: Option<NotificationTo<'a>>,
     /// `MSG` elements.
-    pub messages: Vec<NotificationMessage>,
+    pub messages: Vec<NotificationMessage<'a>>,
     /// Other children, preserved.
     pub other: Vec<XmlElement>,
 }
 
-fn num_attr(e: &Element<'_>, a: &str) -> Result<Option<u32>, PayloadError> {
-    match e.attr(a) {
+fn num_attr(e: &Tag<'_>, a: &str, v: Option<Cow<'_, str>>) -> Result<Option<u32>, PayloadError> {
+    match v {
         None => Ok(None),
         Some(v) if v.trim().is_empty() => Ok(None),
         Some(v) => v.trim().parse().map(Some).map_err(|_| {
             PayloadError::invalid(
                 format!("<{}> attribute {a}", e.name),
-                v,
+                &v,
                 "not a decimal number",
             )
         }),
     }
 }
 
-fn owned(e: &Element<'_>, a: &str) -> Option<String> {
-    e.attr(a).map(str::to_owned)
+/// Detaches an optional text from the payload.
+fn own(v: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    v.map(|v| Cow::Owned(v.into_owned()))
 }
 
-impl NotificationDocument {
+impl NotificationTo<'_> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationTo<'static> {
+        NotificationTo {
+            pid: own(self.pid),
+            name: own(self.name),
+            via: own(self.via),
+        }
+    }
+}
+
+impl NotificationBody<'_> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationBody<'static> {
+        NotificationBody {
+            lang: own(self.lang),
+            icon: own(self.icon),
+            text: own(self.text),
+            textx: own(self.textx),
+            raw_text: Cow::Owned(self.raw_text.into_owned()),
+            notification_data: self.notification_data,
+            other: self.other,
+        }
+    }
+}
+
+impl NotificationMessage<'_> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationMessage<'static> {
+        NotificationMessage {
+            id: own(self.id),
+            pri: own(self.pri),
+            action_url: own(self.action_url),
+            subscr_url: own(self.subscr_url),
+            category_id: own(self.category_id),
+            body: self.body.map(NotificationBody::into_owned),
+            other: self.other,
+        }
+    }
+}
+
+impl<'a> NotificationDocument<'a> {
+    /// An owned copy, independent of the payload.
+    pub fn into_owned(self) -> NotificationDocument<'static> {
+        NotificationDocument {
+            ver: self.ver,
+            id: self.id,
+            site_id: self.site_id,
+            site_url: own(self.site_url),
+            to: self.to.map(NotificationTo::into_owned),
+            messages: self
+                .messages
+                .into_iter()
+                .map(NotificationMessage::into_owned)
+                .collect(),
+            other: self.other,
+        }
+    }
+
     /// Parses with default [`NotificationOptions`].
-    pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
+    pub fn parse(body: &'a [u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
         Self::parse_with(body, limits, NotificationOptions::default())
     }
 
     /// Parses a `NOT`/`IPG` body.
     pub fn parse_with(
-        body: &[u8],
+        body: &'a [u8],
         limits: &XmlLimits,
         opts: NotificationOptions,
     ) -> Result<Self, PayloadError> {
@@ -178,37 +240,48 @@ impl NotificationDocument {
                 max: limits.max_size,
             });
         }
-        let src = super::error::utf8(body)?;
-        let doc = parse_document_with(
-            src,
-            limits,
-            XmlOptions {
-                lenient_ampersand: opts.lenient_ampersand,
-            },
-        )?;
-        let root = &doc.root;
-        expect_root(root, "NOTIFICATION")?;
-        let mut n = Self {
-            ver: num_attr(root, "ver")?,
-            id: num_attr(root, "id")?,
-            site_id: num_attr(root, "siteid")?,
-            site_url: owned(root, "siteurl"),
-            ..Self::default()
+        let options = XmlOptions {
+            lenient_ampersand: opts.lenient_ampersand,
         };
-        for c in root.elements() {
-            match c.name.as_ref() {
-                "TO" => {
-                    n.to = Some(NotificationTo {
-                        pid: owned(c, "pid"),
-                        name: owned(c, "name"),
-                        via: c.child("VIA").and_then(|v| owned(v, "agent")),
-                    });
-                }
-                "MSG" => n.messages.push(parse_msg(c, src, limits, opts)),
-                _ => n.other.push(c.to_owned_element(src)),
+        read_root(body, limits, options, |r, root| {
+            if root.name != "NOTIFICATION" {
+                return Err(PayloadError::UnexpectedRoot {
+                    expected: "NOTIFICATION",
+                    found: root.name.to_owned(),
+                });
             }
-        }
-        Ok(n)
+            let [ver, id, site_id, site_url] = root.attrs_named(["ver", "id", "siteid", "siteurl"]);
+            let mut n = Self {
+                ver: num_attr(&root, "ver", ver)?,
+                id: num_attr(&root, "id", id)?,
+                site_id: num_attr(&root, "siteid", site_id)?,
+                site_url,
+                ..Self::default()
+            };
+            children(r, |r, c| {
+                match c.name {
+                    "TO" => {
+                        let mut via = None;
+                        // The first `VIA` counts, as `Element::child` finds it.
+                        let mut seen = false;
+                        children(r, |r, v| {
+                            if v.name == "VIA" && !seen {
+                                seen = true;
+                                [via] = v.attrs_named(["agent"]);
+                            }
+                            r.skip()?;
+                            Ok(())
+                        })?;
+                        let [pid, name] = c.attrs_named(["pid", "name"]);
+                        n.to = Some(NotificationTo { pid, name, via });
+                    }
+                    "MSG" => n.messages.push(read_msg(r, &c, limits, opts)?),
+                    _ => n.other.push(r.owned_element(c)?),
+                }
+                Ok(())
+            })?;
+            Ok(n)
+        })
     }
 
     /// Serialises the document.
@@ -252,7 +325,7 @@ impl NotificationDocument {
                 push_attr(&mut s, "id", v);
             }
             s.push('>');
-            let url_el = |s: &mut String, name: &str, attr: &str, v: &Option<String>| {
+            let url_el = |s: &mut String, name: &str, attr: &str, v: &Option<Cow<'_, str>>| {
                 if let Some(v) = v {
                     s.push('<');
                     s.push_str(name);
@@ -297,45 +370,67 @@ impl NotificationDocument {
     }
 }
 
-fn parse_msg(
-    m: &Element<'_>,
-    src: &str,
+fn read_msg<'a>(
+    r: &mut XmlReader<'a>,
+    m: &Tag<'a>,
     limits: &XmlLimits,
     opts: NotificationOptions,
-) -> NotificationMessage {
+) -> Result<NotificationMessage<'a>, PayloadError> {
+    let [id, pri] = m.attrs_named(["id", "pri"]);
     let mut out = NotificationMessage {
-        id: owned(m, "id"),
-        pri: owned(m, "pri"),
+        id,
+        pri,
         ..NotificationMessage::default()
     };
-    for c in m.elements() {
-        match c.name.as_ref() {
-            "ACTION" => out.action_url = owned(c, "url"),
-            "SUBSCR" => out.subscr_url = owned(c, "url"),
-            "CAT" => out.category_id = owned(c, "id"),
+    children(r, |r, c| {
+        match c.name {
+            "ACTION" => [out.action_url] = c.attrs_named(["url"]),
+            "SUBSCR" => [out.subscr_url] = c.attrs_named(["url"]),
+            "CAT" => [out.category_id] = c.attrs_named(["id"]),
             "BODY" => {
-                let mut b = NotificationBody {
-                    lang: owned(c, "lang"),
-                    icon: owned(c, "icon"),
-                    raw_text: c.text().into_owned(),
-                    ..NotificationBody::default()
-                };
-                for bc in c.elements() {
-                    match bc.name.as_ref() {
-                        "TEXT" => b.text = Some(bc.text().into_owned()),
-                        "TEXTX" => b.textx = Some(bc.text().into_owned()),
-                        _ => b.other.push(bc.to_owned_element(src)),
-                    }
-                }
-                if opts.decode_notification_data {
-                    b.notification_data = parse_notification_data(&b.raw_text, limits);
-                }
-                out.body = Some(b);
+                out.body = Some(read_body(r, &c, limits, opts)?);
+                return Ok(());
             }
-            _ => out.other.push(c.to_owned_element(src)),
+            _ => {
+                out.other.push(r.owned_element(c)?);
+                return Ok(());
+            }
+        }
+        r.skip()?;
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn read_body<'a>(
+    r: &mut XmlReader<'a>,
+    c: &Tag<'a>,
+    limits: &XmlLimits,
+    opts: NotificationOptions,
+) -> Result<NotificationBody<'a>, PayloadError> {
+    let [lang, icon] = c.attrs_named(["lang", "icon"]);
+    let mut b = NotificationBody {
+        lang,
+        icon,
+        ..NotificationBody::default()
+    };
+    let mut raw = Cow::Borrowed("");
+    loop {
+        match r.next()? {
+            Some(XmlEvent::Text(t)) => append(&mut raw, t),
+            Some(XmlEvent::Start(bc)) => match bc.name {
+                "TEXT" => b.text = Some(r.text()?),
+                "TEXTX" => b.textx = Some(r.text()?),
+                _ => b.other.push(r.owned_element(bc)?),
+            },
+            Some(XmlEvent::End(_)) | None => break,
         }
     }
-    out
+    if opts.decode_notification_data {
+        b.notification_data = parse_notification_data(&raw, limits);
+    }
+    b.raw_text = raw;
+    Ok(b)
 }
 
 /// Decodes the `<NotificationData>` document found (unescaped) in a `BODY`; `None` when the
@@ -345,23 +440,29 @@ pub fn parse_notification_data(text: &str, limits: &XmlLimits) -> Option<Notific
     if !t.starts_with('<') {
         return None;
     }
-    let doc = super::xml::parse_document(t, limits).ok()?;
-    if doc.root.name != "NotificationData" {
-        return None;
-    }
-    let mut d = NotificationData::default();
-    for c in doc.root.elements() {
-        let v = c.text().into_owned();
-        match c.name.as_ref() {
-            "Service" => d.service = Some(v.clone()),
-            "CID" => d.cid = Some(v.clone()),
-            "LastModifiedDate" => d.last_modified_date = Some(v.clone()),
-            "HasNewItem" => d.has_new_item = v.trim().parse().ok(),
-            "CircleId" => d.circle_id = Some(v.clone()),
-            "Role" => d.role = Some(v.clone()),
-            _ => {}
+    read_root(t.as_bytes(), limits, XmlOptions::default(), |r, root| {
+        if root.name != "NotificationData" {
+            return Err(PayloadError::UnexpectedRoot {
+                expected: "NotificationData",
+                found: String::new(),
+            });
         }
-        d.fields.push((c.name.to_string(), v));
-    }
-    Some(d)
+        let mut d = NotificationData::default();
+        children(r, |r, c| {
+            let v = r.text()?.into_owned();
+            match c.name {
+                "Service" => d.service = Some(v.clone()),
+                "CID" => d.cid = Some(v.clone()),
+                "LastModifiedDate" => d.last_modified_date = Some(v.clone()),
+                "HasNewItem" => d.has_new_item = v.trim().parse().ok(),
+                "CircleId" => d.circle_id = Some(v.clone()),
+                "Role" => d.role = Some(v.clone()),
+                _ => {}
+            }
+            d.fields.push((c.name.to_owned(), v));
+            Ok(())
+        })?;
+        Ok(d)
+    })
+    .ok()
 }
