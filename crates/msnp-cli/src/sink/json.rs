@@ -1,6 +1,7 @@
 //! The NDJSON writer of `msnp decode`.
 
 use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
 
 use msnp_proto::payload::XmlLimits;
 use msnp_proto::{Dialect, RawCommand};
@@ -20,6 +21,7 @@ pub(crate) struct JsonSink<W: Write> {
     batch: Batcher<Pending, io::Result<Formatted>>,
     /// Where the batch's commands are copied: one allocation per block, not per command.
     arena: bytes::BytesMut,
+    spare: Spare,
 }
 
 /// A record waiting to be formatted, in order.
@@ -55,9 +57,21 @@ fn format_record(
     Ok(u64::from(rec.error.is_some()))
 }
 
-/// Formats a run of records into one buffer.
-fn format_chunk(chunk: &[Pending], xml: &XmlLimits) -> io::Result<Formatted> {
-    let mut lines = Vec::with_capacity(chunk.len() * 256);
+/// Output buffers written out and kept for the next batches: a batch's JSON is megabytes, and
+/// a fresh allocation of that size is fresh pages to fault in every time.
+type Spare = Arc<Mutex<Vec<Vec<u8>>>>;
+/// Output buffers kept at most.
+const SPARE_BUFFERS: usize = 4;
+/// The largest output buffer kept (bytes of capacity).
+const SPARE_CAPACITY: usize = 8 << 20;
+
+/// Formats a run of records into one buffer (a spare one when there is).
+fn format_chunk(chunk: &[Pending], xml: &XmlLimits, spare: &Spare) -> io::Result<Formatted> {
+    let mut lines = spare
+        .lock()
+        .ok()
+        .and_then(|mut s| s.pop())
+        .unwrap_or_else(|| Vec::with_capacity(chunk.len() * 256));
     let mut flagged = 0;
     for p in chunk {
         match p {
@@ -75,35 +89,55 @@ fn format_chunk(chunk: &[Pending], xml: &XmlLimits) -> io::Result<Formatted> {
 impl<W: Write> JsonSink<W> {
     /// A writer to `out`, decoding payload documents within `xml`.
     pub(crate) fn new(out: W, xml: XmlLimits) -> Self {
+        let spare = Spare::default();
         Self {
             out,
             errors: 0,
             context: (None, None),
-            batch: Batcher::new(move |chunk: &[Pending]| format_chunk(chunk, &xml)),
+            batch: Batcher::new({
+                let spare = Arc::clone(&spare);
+                move |chunk: &[Pending]| format_chunk(chunk, &xml, &spare)
+            }),
+            spare,
             arena: bytes::BytesMut::with_capacity(crate::batch::ARENA_BLOCK),
         }
     }
 
     /// Hands `p` to the batch; writes what is done.
     fn push(&mut self, p: Pending, bytes: usize) -> io::Result<()> {
-        let (out, errors) = (&mut self.out, &mut self.errors);
+        let (out, errors, spare) = (&mut self.out, &mut self.errors, &self.spare);
         self.batch
-            .push(p, bytes, &mut |_, r| write_done(out, errors, r))
+            .push(p, bytes, &mut |_, r| write_done(out, errors, spare, r))
     }
 
     /// Writes everything still batched and flushes the output.
     pub(crate) fn finish(&mut self) -> io::Result<()> {
-        let (out, errors) = (&mut self.out, &mut self.errors);
-        self.batch.drain(&mut |_, r| write_done(out, errors, r))?;
+        let (out, errors, spare) = (&mut self.out, &mut self.errors, &self.spare);
+        self.batch
+            .drain(&mut |_, r| write_done(out, errors, spare, r))?;
         self.out.flush()
     }
 }
 
-/// Writes a finished run of records.
-fn write_done(out: &mut impl Write, errors: &mut u64, r: io::Result<Formatted>) -> io::Result<()> {
-    let f = r?;
+/// Writes a finished run of records and keeps its buffer.
+fn write_done(
+    out: &mut impl Write,
+    errors: &mut u64,
+    spare: &Spare,
+    r: io::Result<Formatted>,
+) -> io::Result<()> {
+    let mut f = r?;
     *errors += f.flagged;
-    out.write_all(&f.lines)
+    out.write_all(&f.lines)?;
+    f.lines.clear();
+    if let Ok(mut s) = spare.lock() {
+        // About as many as are in flight, and none that a batch of big payloads blew up: the
+        // pool must not hold more memory than the batches themselves do.
+        if s.len() < SPARE_BUFFERS && f.lines.capacity() <= SPARE_CAPACITY {
+            s.push(f.lines);
+        }
+    }
+    Ok(())
 }
 
 impl<W: Write> Sink for JsonSink<W> {
