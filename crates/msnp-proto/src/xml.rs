@@ -1075,7 +1075,7 @@ impl<'a> XmlReader<'a> {
         before: usize,
         after: usize,
         empty: bool,
-        mut attrs: Option<&mut Attrs<'a>>,
+        attrs: Option<&mut Attrs<'a>>,
     ) -> Result<Tag<'a>, XmlError> {
         if self.top == Top::Document && self.open.len == 0 && self.roots > 0 {
             return Err(XmlError::NotADocument {
@@ -1109,18 +1109,17 @@ impl<'a> XmlReader<'a> {
         // The event borrows from the reader; the same bytes, borrowed from the input.
         let content = within(self.input, s).ok_or_else(malformed)?;
         let name = content.get(..s.name().0.len()).ok_or_else(malformed)?;
-        // Up to `INLINE_ATTRS` attributes, repeated keys are found among the kept positions;
-        // past that, the tag is read again with quick-xml's own check (which allocates).
-        let spans =
-            match self.check_attrs(content, name.len(), before, attrs.as_deref_mut(), false)? {
+        // The tree collects the attributes as they are checked, with quick-xml's own check
+        // for repeated keys (it allocates, as the tree does anyway). An event's tag keeps up to
+        // `INLINE_ATTRS` positions instead, and finds repeated keys among them; past that, the
+        // tag is read again with quick-xml's check.
+        let spans = match attrs {
+            Some(sink) => self.check_attrs(content, name.len(), before, Some(sink), true)?,
+            None => match self.check_attrs(content, name.len(), before, None, false)? {
                 Some(spans) => Some(spans),
-                None => {
-                    if let Some(sink) = attrs.as_deref_mut() {
-                        sink.clear();
-                    }
-                    self.check_attrs(content, name.len(), before, attrs, true)?
-                }
-            };
+                None => self.check_attrs(content, name.len(), before, None, true)?,
+            },
+        };
         if self.open.len == 0 {
             self.roots += 1;
         }
