@@ -158,7 +158,8 @@ impl<B: Send + 'static, R: Send + 'static> Pipeline<B, R> {
             }
             Some(Slot::Done(..)) => match self.queue.pop_front() {
                 Some(Slot::Done(b, r)) => (b, r),
-                _ => unreachable!("the front was a worked batch"),
+                // The front was just seen to be a worked batch.
+                _ => return Ok(false),
             },
         };
         consume(batch, r.map_err(|_| panicked())?)?;
