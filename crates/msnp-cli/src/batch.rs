@@ -342,6 +342,151 @@ mod tests {
         }
     }
 
+    /// A batch is cut exactly at the item bound or at the item that reaches the byte bound,
+    /// not before: on one thread, `consume` runs inside the push that fills it.
+    #[test]
+    fn batches_are_cut_at_their_bounds() {
+        let mut b = Batcher::with_threads(|xs: &[usize]| xs.len(), 1);
+        let sizes = std::cell::RefCell::new(Vec::new());
+        let mut consume = |items: Vec<usize>, n: usize| -> std::io::Result<()> {
+            assert_eq!(items.len(), n);
+            sizes.borrow_mut().push(n);
+            Ok(())
+        };
+        for i in 0..MAX_ITEMS - 1 {
+            b.push(i, 1, &mut consume).unwrap();
+        }
+        assert!(sizes.borrow().is_empty(), "cut before the item bound");
+        b.push(0, 1, &mut consume).unwrap();
+        assert_eq!(*sizes.borrow(), [MAX_ITEMS]);
+        b.push(0, MAX_BYTES - 2, &mut consume).unwrap();
+        b.push(0, 1, &mut consume).unwrap();
+        assert_eq!(sizes.borrow().len(), 1, "cut before the byte bound");
+        b.push(0, 1, &mut consume).unwrap();
+        assert_eq!(*sizes.borrow(), [MAX_ITEMS, 3]);
+        assert!(format!("{b:?}").contains("filling: 0"));
+    }
+
+    /// With the workers held, the reader runs ahead by exactly the bound: the workers' queues
+    /// fill first (each new batch to the shortest), then batches are worked here, then it waits
+    /// for the oldest.
+    #[test]
+    fn the_reader_runs_ahead_by_the_bound_and_no_further() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        for threads in [2, 3] {
+            let helpers = threads - 1;
+            let held = Arc::new(AtomicBool::new(true));
+            let gate = Arc::clone(&held);
+            // Batch `b < helpers` holds the worker it lands on (one each: an idle worker or a
+            // new one is chosen before a busy one).
+            let work = move |b: &usize| {
+                while *b < helpers && gate.load(Ordering::SeqCst) {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                (*b, std::thread::current().id())
+            };
+            let mut p = Pipeline::with_threads(work, threads);
+            let caller = std::thread::current().id();
+            let mut seen = Vec::new();
+            let mut consume = |b: usize, (r, id)| -> std::io::Result<()> {
+                assert_eq!(b, r);
+                seen.push((b, id == caller));
+                Ok(())
+            };
+            let ahead = (QUEUE + 1) * helpers + 1;
+            for b in 0..ahead {
+                p.submit(b, &mut consume).unwrap();
+            }
+            assert_eq!(
+                p.in_flight(),
+                ahead,
+                "{threads} threads: ran ahead by the bound"
+            );
+            let release = {
+                let held = Arc::clone(&held);
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    held.store(false, Ordering::SeqCst);
+                })
+            };
+            p.submit(ahead, &mut consume).unwrap();
+            assert!(
+                !held.load(Ordering::SeqCst),
+                "one past the bound waited for the oldest"
+            );
+            release.join().unwrap();
+            p.flush(&mut consume).unwrap();
+            let order: Vec<_> = seen.iter().map(|s| s.0).collect();
+            assert_eq!(order, (0..=ahead).collect::<Vec<_>>());
+            // The queues took the first batches; the caller worked the rest while held.
+            let here: Vec<_> = seen.iter().filter(|s| s.1).map(|s| s.0).collect();
+            let queued = QUEUE * helpers;
+            assert!(
+                here.iter().all(|&b| b >= queued),
+                "{threads} threads: {here:?}"
+            );
+            assert!(
+                (queued..ahead).all(|b| here.contains(&b)),
+                "{threads} threads: {here:?}"
+            );
+        }
+    }
+
+    /// An idle worker is reused rather than another started: batches submitted one at a time
+    /// all run on the same worker thread.
+    #[test]
+    fn one_idle_worker_takes_one_batch_at_a_time() {
+        let mut p = Pipeline::with_threads(|_: &()| std::thread::current().id(), 3);
+        let mut ids = Vec::new();
+        for _ in 0..10 {
+            let mut consume = |(), id| -> std::io::Result<()> {
+                ids.push(id);
+                Ok(())
+            };
+            p.submit((), &mut consume).unwrap();
+            p.flush(&mut consume).unwrap();
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{ids:?}");
+        assert_ne!(ids[0], std::thread::current().id());
+    }
+
+    /// Once everything is taken back the worker is idle again: every batch submitted after a
+    /// flush goes to it, none is worked by the caller.
+    #[test]
+    fn an_idle_worker_gets_the_next_batch() {
+        let caller = std::thread::current().id();
+        let mut p = Pipeline::with_threads(|_: &()| std::thread::current().id(), 2);
+        let mut here = 0;
+        let mut consume = |(), id| -> std::io::Result<()> {
+            here += usize::from(id == caller);
+            Ok(())
+        };
+        for _ in 0..10 {
+            p.submit((), &mut consume).unwrap();
+            p.flush(&mut consume).unwrap();
+        }
+        assert_eq!(here, 0);
+    }
+
+    /// Dropping a pipeline ends and joins its workers: nothing of the work outlives it.
+    #[test]
+    fn drop_joins_the_workers() {
+        let alive = Arc::new(());
+        let held = Arc::clone(&alive);
+        let mut p = Pipeline::with_threads(
+            move |_: &()| {
+                let _keep = &held;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            },
+            2,
+        );
+        p.submit((), &mut |(), ()| -> std::io::Result<()> { Ok(()) })
+            .unwrap();
+        drop(p);
+        assert_eq!(Arc::strong_count(&alive), 1);
+    }
+
     /// Slow and fast batches mixed: the results still come out in order, and no more than the
     /// bound are ever in flight.
     #[test]
