@@ -34,7 +34,7 @@ use quick_xml::events::attributes::{AttrError, Attribute, Attributes};
 use quick_xml::name::QName;
 use quick_xml::reader::Reader;
 
-use crate::payload::error::{PayloadError, utf8};
+use crate::payload::error::PayloadError;
 
 /// Explicit resource limits for XML parsing. The defaults suit payload documents; msnp-soap
 /// has larger ones for SOAP responses (an address book is hundreds of KiB).
@@ -391,15 +391,23 @@ impl<'a> Document<'a> {
     }
 }
 
-/// Parses bytes as a document: UTF-8 is validated first.
-pub fn parse_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'a>, PayloadError> {
+/// `input` as text once it is within [`XmlLimits::max_size`] (checked first, so an oversized
+/// input is not scanned) and valid UTF-8: the start of every reading of bytes.
+fn sized_text<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<&'a str, XmlError> {
     if input.len() > limits.max_size {
-        return Err(PayloadError::TooLarge {
+        return Err(XmlError::TooLarge {
             size: input.len(),
             max: limits.max_size,
         });
     }
-    parse_document(utf8(input)?, limits)
+    core::str::from_utf8(input).map_err(|e| XmlError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })
+}
+
+/// Parses bytes as a document: UTF-8 is validated first.
+pub fn parse_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'a>, PayloadError> {
+    parse_document(sized_text(input, limits)?, limits)
 }
 
 /// Parses bytes as a [fragment](read_fragment) with default [`XmlOptions`]: the size limit is
@@ -408,13 +416,11 @@ pub fn parse_fragment_bytes<'a>(
     input: &'a [u8],
     limits: &XmlLimits,
 ) -> Result<Fragment<'a>, PayloadError> {
-    if input.len() > limits.max_size {
-        return Err(PayloadError::TooLarge {
-            size: input.len(),
-            max: limits.max_size,
-        });
-    }
-    Ok(read_fragment(utf8(input)?, limits, XmlOptions::default())?)
+    Ok(read_fragment(
+        sized_text(input, limits)?,
+        limits,
+        XmlOptions::default(),
+    )?)
 }
 
 /// Parses a complete document with default [`XmlOptions`].
@@ -444,16 +450,7 @@ pub fn parse_document_with<'a>(
 /// assert!(matches!(read_bytes(b"<a>\xff</a>", &limits), Err(XmlError::InvalidUtf8 { offset: 3 })));
 /// ```
 pub fn read_bytes<'a>(input: &'a [u8], limits: &XmlLimits) -> Result<Document<'a>, XmlError> {
-    if input.len() > limits.max_size {
-        return Err(XmlError::TooLarge {
-            size: input.len(),
-            max: limits.max_size,
-        });
-    }
-    let text = core::str::from_utf8(input).map_err(|e| XmlError::InvalidUtf8 {
-        offset: e.valid_up_to(),
-    })?;
-    read_document(text, limits, XmlOptions::default())
+    read_document(sized_text(input, limits)?, limits, XmlOptions::default())
 }
 
 fn predefined(name: &str) -> Option<char> {
@@ -1372,13 +1369,7 @@ pub(crate) fn read_root<'a, T>(
     options: XmlOptions,
     read: impl FnOnce(&mut XmlReader<'a>, Tag<'a>) -> Result<T, PayloadError>,
 ) -> Result<T, PayloadError> {
-    if body.len() > limits.max_size {
-        return Err(PayloadError::TooLarge {
-            size: body.len(),
-            max: limits.max_size,
-        });
-    }
-    let mut reader = XmlReader::document(utf8(body)?, limits, options)?;
+    let mut reader = XmlReader::document(sized_text(body, limits)?, limits, options)?;
     // A document's first event is its root's start tag (top-level text is never reported).
     let Some(XmlEvent::Start(root)) = reader.next()? else {
         return Err(PayloadError::Truncated {

@@ -234,12 +234,6 @@ impl<'a> NotificationDocument<'a> {
         limits: &XmlLimits,
         opts: NotificationOptions,
     ) -> Result<Self, PayloadError> {
-        if body.len() > limits.max_size {
-            return Err(PayloadError::TooLarge {
-                size: body.len(),
-                max: limits.max_size,
-            });
-        }
         let options = XmlOptions {
             lenient_ampersand: opts.lenient_ampersand,
         };
