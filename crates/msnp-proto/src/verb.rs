@@ -131,13 +131,11 @@ impl Verb {
     #[inline(always)]
     pub const fn index(self) -> usize {
         let b = self.0;
-        if self.is_error() {
-            LETTER_VERBS
-                + (b[0] - b'0') as usize * 100
-                + (b[1] - b'0') as usize * 10
-                + (b[2] - b'0') as usize
-        } else {
-            ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
+        match self.error_code() {
+            Some(code) => LETTER_VERBS + code as usize,
+            None => {
+                ((b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize) * 26 + (b[2] - b'A') as usize
+            }
         }
     }
 
