@@ -18,9 +18,14 @@ use std::thread::JoinHandle;
 
 /// Commands per batch: enough to amortise handing a batch over, few enough that the cores share
 /// the work evenly and a live stream's records are not held back long.
-pub(crate) const MAX_ITEMS: usize = 4096;
+const MAX_ITEMS: usize = 4096;
 /// Bytes (frames) per batch, whatever the command count.
-pub(crate) const MAX_BYTES: usize = 4 << 20;
+const MAX_BYTES: usize = 4 << 20;
+
+/// Whether a batch of `items` items and `bytes` bytes is full: the one rule of every batch.
+pub(crate) fn is_full(items: usize, bytes: usize) -> bool {
+    items >= MAX_ITEMS || bytes >= MAX_BYTES
+}
 /// The block size of the arenas the sinks copy a batch's commands into
 /// (`RawCommand::to_owned_with`): a few hundred commands share an allocation.
 pub(crate) const ARENA_BLOCK: usize = 64 << 10;
@@ -271,7 +276,7 @@ impl<T: Send + Sync + 'static, R: Send + 'static> Batcher<T, R> {
     ) -> Result<(), E> {
         self.filling.push(item);
         self.bytes += bytes;
-        if self.filling.len() >= MAX_ITEMS || self.bytes >= MAX_BYTES {
+        if is_full(self.filling.len(), self.bytes) {
             let batch = std::mem::replace(&mut self.filling, Vec::with_capacity(MAX_ITEMS));
             self.bytes = 0;
             self.pipeline.submit(batch, consume)?;

@@ -7,7 +7,7 @@ use msnp_proto::batch::CommandBatch;
 use msnp_proto::{Dialect, Direction, RawCommand, Verb};
 
 use super::Sink;
-use crate::batch::{MAX_BYTES, MAX_ITEMS, Pipeline};
+use crate::batch::{Pipeline, is_full};
 use crate::record::ErrorBody;
 
 /// Counts per verb (by [`Verb::index`]) and per direction. The typed check, the
@@ -38,7 +38,7 @@ impl Sink for StatsSink {
         }] += 1;
         self.payload_bytes += cmd.payload().map_or(0, |p| p.len() as u64);
         self.filling.push(cmd, *dialect);
-        if self.filling.len() >= MAX_ITEMS || self.filling.frame_bytes() >= MAX_BYTES {
+        if is_full(self.filling.len(), self.filling.frame_bytes()) {
             let next = self.spare.pop().unwrap_or_default();
             let full = std::mem::replace(&mut self.filling, next);
             let (errors, kinds, spare) = (&mut self.errors, &mut self.error_kinds, &mut self.spare);
