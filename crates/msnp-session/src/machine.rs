@@ -42,6 +42,11 @@ pub(crate) trait Machine {
     ) -> Result<(), SessionError>;
 }
 
+/// The size of the blocks the input is buffered in and outbound commands are encoded into.
+const BLOCK: usize = 4096;
+/// The free room below which a new outbound block is reserved before encoding.
+const OUT_ROOM: usize = 512;
+
 /// Buffered input, queues and the TrID counter of one machine.
 #[derive(Clone, Debug)]
 pub(crate) struct Core<E> {
@@ -49,6 +54,9 @@ pub(crate) struct Core<E> {
     /// Input not yet framed. Each command's bytes are split off it, not copied: the command
     /// shares the allocation, which is reused once the commands of it are dropped.
     buf: BytesMut,
+    /// Where outbound commands are encoded. Each is split off it, so a block serves many
+    /// commands, and is reused once the commands in it are dropped.
+    out_buf: BytesMut,
     /// The dialect of the commands this side sends.
     pub(crate) out: Dialect,
     /// The readings of inbound commands the machine accepts beyond the reference.
@@ -64,6 +72,7 @@ impl<E> Core<E> {
         Self {
             decoder: Decoder::new(inbound, limits),
             buf: BytesMut::new(),
+            out_buf: BytesMut::new(),
             out,
             quirks: Quirks::default(),
             trids: TrIdCounter::default(),
@@ -95,6 +104,11 @@ impl<E> Core<E> {
     }
 
     fn push_input(&mut self, bytes: &[u8]) {
+        // By whole blocks: while events still hold slices of the commands split off before,
+        // growing by just the piece written would allocate a new small buffer per piece.
+        if self.buf.capacity() - self.buf.len() < bytes.len() {
+            self.buf.reserve(bytes.len().max(BLOCK));
+        }
         self.buf.extend_from_slice(bytes);
     }
 
@@ -111,8 +125,15 @@ impl<E> Core<E> {
 
     /// Encodes `msg` in the outbound dialect and queues it.
     pub(crate) fn send(&mut self, msg: &Message<'_>) -> Result<(), SessionError> {
-        let bytes = msg.to_vec(&self.out)?;
-        let cmd = OwnedCommand::from_frame(bytes.into(), &self.out, &Limits::MAX)?;
+        // Room for an ordinary command before encoding, so the buffer grows by whole blocks and
+        // not by each piece written.
+        if self.out_buf.capacity() - self.out_buf.len() < OUT_ROOM {
+            self.out_buf.reserve(BLOCK);
+        }
+        // On an error nothing was written (the encoder checks before it writes).
+        msg.encode(&self.out, &mut self.out_buf)?;
+        let bytes = self.out_buf.split().freeze();
+        let cmd = OwnedCommand::from_frame(bytes, &self.out, &Limits::MAX)?;
         self.transmit.push_back(cmd);
         Ok(())
     }
@@ -122,6 +143,7 @@ impl<E> Core<E> {
         let core = Core {
             decoder: self.decoder,
             buf: self.buf,
+            out_buf: self.out_buf,
             out: self.out,
             quirks: self.quirks,
             trids: self.trids,
