@@ -20,6 +20,7 @@ fn allocation_counts() {
     raw_decode_allocates_nothing();
     typed_decode_allocates_nothing();
     session_allocations_per_command();
+    switchboard_allocations_per_command();
 }
 
 /// A signed-in notification session, fed the server's traffic of the shared MSNP15 transcript
@@ -208,4 +209,103 @@ fn typed_decode_allocates_nothing() {
         }
     }
     assert!(by_verb.is_empty(), "allocations per verb: {by_verb:?}");
+}
+
+/// A switchboard in a chat: receiving messages and typing notifications from the participants,
+/// and sending messages and reading their `ACK`s, allocates nothing per command. A message's
+/// sender and name are shared strings the session keeps for its last few senders; its payload is
+/// a slice of the input; outbound commands are encoded into blocks reused across commands.
+fn switchboard_allocations_per_command() {
+    use msnp_proto::ProtocolVersion;
+    use msnp_proto::message::AckMode;
+    use msnp_session::{SwitchboardConfig, SwitchboardEvent, SwitchboardPhase, SwitchboardSession};
+
+    fn msg(sender: &str, name: &str, payload: &str) -> Vec<u8> {
+        format!("MSG {sender} {name} {}\r\n{payload}", payload.len()).into_bytes()
+    }
+    for (version, joi) in [
+        (ProtocolVersion::Msnp8, "JOI carol@hotmail.com Carol\r\n"),
+        (
+            ProtocolVersion::Msnp12,
+            "JOI carol@hotmail.com Carol 1342177280\r\n",
+        ),
+    ] {
+        let cfg = SwitchboardConfig::new("alice@hotmail.com", version);
+        let mut sb =
+            SwitchboardSession::invite(cfg, "17262740.1062764400.8131", &["bob@hotmail.com"])
+                .expect("session");
+        sb.handle_input(b"USR 1 OK alice@hotmail.com Alice\r\n")
+            .expect("USR");
+        sb.handle_input(b"CAL 2 RINGING 11752013\r\n").expect("CAL");
+        sb.handle_input(
+            joi.replace("carol", "bob")
+                .replace("Carol", "Bob")
+                .as_bytes(),
+        )
+        .expect("JOI");
+        sb.handle_input(joi.as_bytes()).expect("JOI");
+        while sb.poll_event().is_some() {}
+        while sb.poll_transmit().is_some() {}
+        let text = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nX-MMS-IM-Format: FN=Segoe%20UI; EF=; CO=0; CS=1; PF=0\r\n\r\nhello there";
+        let typing = "MIME-Version: 1.0\r\nContent-Type: text/x-msmsgscontrol\r\nTypingUser: bob@hotmail.com\r\n\r\n";
+        let inbound = [
+            msg("bob@hotmail.com", "Bob", typing),
+            msg("bob@hotmail.com", "Bob", text),
+            msg("carol@hotmail.com", "Carol%20C.", text),
+            msg("bob@hotmail.com", "Bob", text),
+        ];
+        // Once to warm up: the first message of each sender makes its shared texts, the first
+        // sent message the outbound buffer.
+        for m in &inbound {
+            sb.handle_input(m).expect("MSG");
+        }
+        let trid = sb
+            .send_message(AckMode::Acknowledged, text.as_bytes())
+            .expect("send");
+        sb.handle_input(format!("ACK {}\r\n", trid.0).as_bytes())
+            .expect("ACK");
+        while sb.poll_event().is_some() {}
+        while sb.poll_transmit().is_some() {}
+        const ROUNDS: usize = 100;
+        let region = Region::new(GLOBAL);
+        let mut messages = 0;
+        let mut delivered = 0;
+        for _ in 0..ROUNDS {
+            // Events drained after each command, as a client's loop does: an event held keeps
+            // the input block its payload is a slice of.
+            for m in &inbound {
+                sb.handle_input(m).expect("MSG");
+                while let Some(e) = sb.poll_event() {
+                    assert!(matches!(e, SwitchboardEvent::Message { .. }), "{e:?}");
+                    messages += 1;
+                }
+            }
+            let trid = sb
+                .send_message(AckMode::Acknowledged, text.as_bytes())
+                .expect("send");
+            while let Some(cmd) = sb.poll_transmit() {
+                assert!(cmd.frame().ends_with(b"hello there"));
+            }
+            // The `ACK` in two pieces, as a socket may deliver it.
+            let mut ack = [0u8; 16];
+            let len = {
+                use std::io::Write;
+                let mut w = &mut ack[..];
+                write!(w, "ACK {}\r\n", trid.0).expect("fits");
+                16 - w.len()
+            };
+            sb.handle_input(&ack[..len - 2]).expect("ACK");
+            sb.handle_input(&ack[len - 2..len]).expect("ACK");
+            while let Some(e) = sb.poll_event() {
+                assert_eq!(e, SwitchboardEvent::Delivered(trid));
+                delivered += 1;
+            }
+        }
+        let stats = region.change();
+        assert_eq!((messages, delivered), (4 * ROUNDS, ROUNDS));
+        assert_eq!(sb.phase(), SwitchboardPhase::Open);
+        eprintln!("{version:?} switchboard, {ROUNDS} rounds of 6 commands: {stats:?}");
+        assert_eq!(stats.allocations, 0, "{version:?}: {stats:?}");
+        assert_eq!(stats.reallocations, 0, "{version:?}: {stats:?}");
+    }
 }

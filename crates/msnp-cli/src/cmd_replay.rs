@@ -841,7 +841,11 @@ fn describe_switchboard(ev: &SwitchboardEvent) -> String {
         SwitchboardEvent::OwnEndpoint(p) => format!("own endpoint {}", p.address()),
         SwitchboardEvent::OwnEndpointLeft(h) => format!("own endpoint left {}", h.address()),
         SwitchboardEvent::Left { handle, .. } => format!("left {}", handle.address()),
-        SwitchboardEvent::Message { sender, .. } => format!("message from {}", sender.address()),
+        SwitchboardEvent::Message { sender, .. } => format!(
+            "message from {}",
+            msnp_proto::Handle::parse(sender)
+                .map_or_else(|_| sender.to_string(), |h| h.address().to_owned())
+        ),
         SwitchboardEvent::Delivered(t) => format!("delivered {t}"),
         SwitchboardEvent::NotDelivered(t) => format!("not delivered {t}"),
         SwitchboardEvent::Command(c) => format!("command {}", c.as_raw().verb()),

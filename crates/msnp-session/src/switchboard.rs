@@ -1,6 +1,7 @@
 //! [`SwitchboardSession`]: the client side of one switchboard (chat) connection.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
@@ -164,12 +165,14 @@ pub enum SwitchboardEvent {
         /// The trailing `1`: the session closed because of idleness.
         idle: bool,
     },
-    /// A message relayed from a participant.
+    /// A message relayed from a participant. The texts are shared with the session's copy of
+    /// the sender's: a message from someone who sent before allocates nothing.
     Message {
-        /// The sender's handle.
-        sender: Handle<'static>,
-        /// The sender's friendly name.
-        friendly_name: UrlText<'static>,
+        /// The sender's handle as sent (`bob@hotmail.com`; parse it with
+        /// [`Handle::parse`]).
+        sender: Arc<str>,
+        /// The sender's friendly name, decoded.
+        friendly_name: Arc<str>,
         /// The MIME payload.
         payload: Bytes,
     },
@@ -245,7 +248,40 @@ pub struct SwitchboardSession {
     /// Messages awaiting `ACK`/`NAK`.
     pending: VecDeque<(TrId, AckMode)>,
     participants: Vec<Participant>,
+    senders: Senders,
     core: Core<SwitchboardEvent>,
+}
+
+/// How many senders' texts [`Senders`] keeps.
+const KEPT_SENDERS: usize = 8;
+
+/// The texts of the last few senders, as the shared strings the `Message` events carry. A
+/// chat's messages come from a few people, so they are made once, not per message. A kept pair
+/// is only reused when the handle and the name on the wire match it, so it is never stale.
+#[derive(Debug, Default)]
+struct Senders {
+    /// `(handle as sent, friendly name decoded)`, the most recent last.
+    kept: Vec<(Arc<str>, Arc<str>)>,
+}
+
+impl Senders {
+    /// The shared texts of `handle` named `name`.
+    fn get(&mut self, handle: &Handle<'_>, name: &UrlText<'_>) -> (Arc<str>, Arc<str>) {
+        let wire = handle.as_str();
+        if let Some(kept) = self
+            .kept
+            .iter()
+            .find(|(h, n)| **h == *wire && name.decodes_to(n))
+        {
+            return kept.clone();
+        }
+        if self.kept.len() >= KEPT_SENDERS {
+            self.kept.remove(0);
+        }
+        let made = (Arc::from(wire), Arc::from(&*name.decoded()));
+        self.kept.push(made.clone());
+        made
+    }
 }
 
 fn valid(s: &str) -> bool {
@@ -287,6 +323,7 @@ impl SwitchboardSession {
             calls: VecDeque::new(),
             pending: VecDeque::new(),
             participants: Vec::new(),
+            senders: Senders::default(),
         })
     }
 
@@ -707,9 +744,10 @@ impl Machine for SwitchboardSession {
                     .payload()
                     .map(|p| cmd.frame().slice_ref(p))
                     .unwrap_or_default();
+                let (sender, friendly_name) = self.senders.get(&m.sender, &m.sender_name);
                 self.core.emit(SwitchboardEvent::Message {
-                    sender: m.sender.into_owned(),
-                    friendly_name: m.sender_name.into_owned(),
+                    sender,
+                    friendly_name,
                     payload,
                 });
             }
@@ -731,5 +769,68 @@ impl Machine for SwitchboardSession {
             _ => self.core.emit(SwitchboardEvent::Command(cmd.clone())),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open() -> SwitchboardSession {
+        let cfg = SwitchboardConfig::new("alice@hotmail.com", V::Msnp8);
+        let mut sb = SwitchboardSession::invite(cfg, "1.2.3", &[]).unwrap();
+        sb.handle_input(b"USR 1 OK alice@hotmail.com Alice\r\n")
+            .unwrap();
+        while sb.poll_event().is_some() {}
+        sb
+    }
+
+    /// The sender and name of the next message `sender name` relays.
+    fn relay(sb: &mut SwitchboardSession, sender: &str, name: &str) -> (Arc<str>, Arc<str>) {
+        sb.handle_input(format!("MSG {sender} {name} 2\r\nhi").as_bytes())
+            .unwrap();
+        match sb.poll_event() {
+            Some(SwitchboardEvent::Message {
+                sender,
+                friendly_name,
+                payload,
+            }) => {
+                assert_eq!(&payload[..], b"hi");
+                (sender, friendly_name)
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn message_texts_are_shared_and_never_stale() {
+        let mut sb = open();
+        let first = relay(&mut sb, "bob@hotmail.com", "Bob%20B");
+        assert_eq!((&*first.0, &*first.1), ("bob@hotmail.com", "Bob B"));
+        let again = relay(&mut sb, "bob@hotmail.com", "Bob%20B");
+        assert!(Arc::ptr_eq(&first.0, &again.0) && Arc::ptr_eq(&first.1, &again.1));
+        // Same name, other escaping: the decoded text is the same, so the copy serves.
+        let escaped = relay(&mut sb, "bob@hotmail.com", "Bob%20%42");
+        assert!(Arc::ptr_eq(&first.1, &escaped.1));
+        // A new name is the new name, and the old one comes back as itself.
+        let renamed = relay(&mut sb, "bob@hotmail.com", "Robert");
+        assert_eq!(&*renamed.1, "Robert");
+        assert_eq!(&*relay(&mut sb, "bob@hotmail.com", "Bob%20B").1, "Bob B");
+        // Handles are compared as sent.
+        assert_eq!(
+            &*relay(&mut sb, "BOB@hotmail.com", "Bob%20B").0,
+            "BOB@hotmail.com"
+        );
+        // The copies are bounded; a sender whose copy was dropped gets a correct new one.
+        for i in 0..2 * KEPT_SENDERS {
+            let (s, n) = relay(&mut sb, &format!("c{i}@hotmail.com"), &format!("C{i}"));
+            assert_eq!(
+                (&*s, &*n),
+                (&*format!("c{i}@hotmail.com"), &*format!("C{i}"))
+            );
+        }
+        assert_eq!(sb.senders.kept.len(), KEPT_SENDERS);
+        let back = relay(&mut sb, "bob@hotmail.com", "Bob%20B");
+        assert_eq!((&*back.0, &*back.1), ("bob@hotmail.com", "Bob B"));
     }
 }

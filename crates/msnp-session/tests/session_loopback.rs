@@ -917,7 +917,7 @@ fn abch_era(version: V) {
     assert!(events.contains(&SwitchboardEvent::Delivered(msg)));
     assert!(events.iter().any(|e| matches!(e,
         SwitchboardEvent::Message { sender, payload, .. }
-            if sender.as_str() == "bob@hotmail.com" && payload.ends_with(b"hi Alice"))));
+            if &**sender == "bob@hotmail.com" && payload.ends_with(b"hi Alice"))));
     // Bob, once per endpoint the server announced; never the user.
     let endpoints = if version >= V::Msnp16 { 2 } else { 1 };
     assert_eq!(
