@@ -257,10 +257,12 @@ const KEPT_SENDERS: usize = 8;
 
 /// The texts of the last few senders, as the shared strings the `Message` events carry. A
 /// chat's messages come from a few people, so they are made once, not per message. A kept pair
-/// is only reused when the handle and the name on the wire match it, so it is never stale.
+/// is only reused for the same handle as sent and a name that decodes to the same text, so it
+/// is never stale.
 #[derive(Debug, Default)]
 struct Senders {
-    /// `(handle as sent, friendly name decoded)`, the most recent last.
+    /// `(handle as sent, friendly name decoded)`, in the order first seen (the oldest goes
+    /// first when the list is full).
     kept: Vec<(Arc<str>, Arc<str>)>,
 }
 
