@@ -24,7 +24,8 @@ pub(crate) struct CommandRecord<'a> {
     pub(crate) channel: &'static str,
     pub(crate) cmd: &'a str,
     pub(crate) trid: Option<u32>,
-    pub(crate) args: Vec<&'a str>,
+    /// The command (its arguments are read from it as they are written: no list per record).
+    raw: RawCommand<'a>,
     pub(crate) payload: Option<PayloadOut<'a>>,
     pub(crate) fields: Fields<'a>,
     /// Set when the command frames but is not a valid typed message in its dialect.
@@ -108,7 +109,7 @@ impl CommandRecord<'_> {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"args\":[");
-        for (i, a) in self.args.iter().enumerate() {
+        for (i, a) in self.args().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -196,11 +197,6 @@ impl<'a> CommandRecord<'a> {
         verb: &'a str,
         xml: &XmlLimits,
     ) -> Self {
-        // The decoder has checked that every token is ASCII or valid UTF-8.
-        let args = cmd
-            .args()
-            .map(|a| core::str::from_utf8(a).unwrap_or("\u{fffd}"))
-            .collect();
         let payload = cmd.payload().map(|p| match core::str::from_utf8(p) {
             Ok(text) => PayloadOut {
                 len: p.len(),
@@ -220,7 +216,7 @@ impl<'a> CommandRecord<'a> {
             channel: channel_name(dialect.channel),
             cmd: verb,
             trid: cmd.trid().map(|t| t.0),
-            args,
+            raw: *cmd,
             payload,
             fields: Fields {
                 payload: cmd
@@ -237,6 +233,14 @@ impl<'a> CommandRecord<'a> {
 }
 
 impl<'a> CommandRecord<'a> {
+    /// The arguments as text.
+    pub(crate) fn args(&self) -> impl Iterator<Item = &'a str> + 'a {
+        // The decoder has checked that every token is ASCII or valid UTF-8.
+        self.raw
+            .args()
+            .map(|a| core::str::from_utf8(a).unwrap_or("\u{fffd}"))
+    }
+
     fn with_typed(mut self, typed: Result<Message<'a>, msnp_proto::message::MessageError>) -> Self {
         match typed {
             Ok(m) => self.fields.message = Some(m),

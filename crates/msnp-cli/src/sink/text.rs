@@ -243,7 +243,7 @@ pub(crate) fn push_detail(out: &mut String, rec: &CommandRecord<'_>) {
     match &rec.fields.message {
         Some(m) => push_fields(out, &m.fields()),
         None => {
-            for a in &rec.args {
+            for a in rec.args() {
                 out.push(' ');
                 push_value(out, a, MAX_VALUE);
             }
