@@ -10,7 +10,6 @@
 
 use memchr::{memchr_iter, memchr2, memchr3};
 use quick_xml::errors::{Error, IllFormedError, SyntaxError};
-use quick_xml::events::Event;
 use quick_xml::parser::{CommentParser, ElementParser, Parser, PiParser};
 use quick_xml::reader::Reader;
 use quick_xml::utils::{is_whitespace, name_len};
@@ -28,7 +27,7 @@ pub(super) enum Token<'a> {
         /// Whether the tag ends with `/>`.
         empty: bool,
     },
-    /// An end tag's name, trailing blanks trimmed (as quick-xml compares it).
+    /// An end tag's name.
     End(&'a str),
     /// Literal character data, line ends as written: up to the next `<` or `&`, or (with
     /// dangling `&` allowed) a `&` that starts no reference and what follows it up to the next
@@ -153,7 +152,8 @@ impl<'a> Tokens<'a> {
             Some(b'!') => self.bang(rest),
             Some(b'/') => {
                 let tag = self.tag(rest)?;
-                // Between `</` and `>`.
+                // Between `</` and `>`, trailing blanks trimmed unless all are blank (as
+                // quick-xml compares it).
                 let content = tag.get(2..tag.len().saturating_sub(1)).unwrap_or_default();
                 let len = content
                     .bytes()
@@ -233,18 +233,16 @@ impl<'a> Tokens<'a> {
                 }
             }
             Some(b'D' | b'd') => {
-                // A DOCTYPE is always refused; only where it ends (its internal subset
-                // parsed, which quick-xml's parser for it does not expose) and quick-xml's
-                // error for it matter. Its reader sees the DOCTYPE as its first event and
-                // allocates nothing for it.
+                // A DOCTYPE is always refused, so only whether it is complete matters: its
+                // internal subset has to be parsed to know, and quick-xml does not expose its
+                // parser for that. A `Reader` of the rest sees the DOCTYPE as its first event
+                // (and allocates nothing for it).
                 let mut reader = Reader::from_str(self.input.get(start..).unwrap_or_default());
                 match reader.read_event() {
-                    Ok(Event::DocType(_)) => {
-                        let len = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-                        self.take(len);
+                    Ok(_) => {
+                        self.take(usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX));
                         Ok(Some(Token::Doctype))
                     }
-                    Ok(_) => Ok(Some(Token::Doctype)),
                     Err(error) => {
                         let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
                         fault(error, start.saturating_add(at))
