@@ -1,10 +1,11 @@
 //! The hardened XML reader: the one reader of untrusted XML in the workspace (payload documents
 //! here, SOAP envelopes in msnp-soap), and the escaping helpers of the payload builders.
 //!
-//! Documents are read with quick-xml's pull parser under explicit [`XmlLimits`], as borrowed
-//! events ([`XmlReader`]) or as a small borrowed tree built from them ([`Element`],
-//! [`read_document`]). Payload parsers read hot documents from the events; the rules live in
-//! the one reader either way. The reader:
+//! Documents are read under explicit [`XmlLimits`], as borrowed events ([`XmlReader`]) or as
+//! a small borrowed tree built from them ([`Element`], [`read_document`]). Payload parsers read
+//! hot documents from the events; the rules live in the one reader either way. The reader
+//! drives quick-xml's parsers with a tokenizer of its own, which allocates nothing: quick-xml's
+//! `Reader` allocates a stack of open names per document. The reader:
 //!
 //! * rejects invalid UTF-8, `<!DOCTYPE …>` (and so every entity declaration — nothing
 //!   is ever expanded beyond the five predefined entities and character references),
@@ -28,13 +29,17 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use quick_xml::XmlVersion;
+use quick_xml::errors::IllFormedError;
 use quick_xml::escape::EscapeError;
-use quick_xml::events::Event;
 use quick_xml::events::attributes::{AttrError, Attribute, Attributes};
+use quick_xml::events::{BytesCData, BytesRef, BytesText};
 use quick_xml::name::QName;
-use quick_xml::reader::Reader;
 
 use crate::payload::error::PayloadError;
+
+mod tokens;
+
+use tokens::{Token, Tokens};
 
 /// Explicit resource limits for XML parsing. The defaults suit payload documents; msnp-soap
 /// has larger ones for SOAP responses (an address book is hundreds of KiB).
@@ -511,11 +516,6 @@ fn map_xml_err(e: quick_xml::Error, offset: usize) -> XmlError {
     }
 }
 
-/// Position as `usize` (inputs are bounded by `max_size`, so this never saturates in practice).
-fn pos(p: u64) -> usize {
-    usize::try_from(p).unwrap_or(usize::MAX)
-}
-
 /// Reads a complete document.
 ///
 /// The document may start with an XML declaration, comments and whitespace; exactly one
@@ -812,7 +812,7 @@ impl<'a> OpenStack<'a> {
     }
 }
 
-/// The hardened pull reader: quick-xml's events with every rule of this module applied
+/// The hardened pull reader: the document's events with every rule of this module applied
 /// ([`XmlLimits`], [`XmlOptions`], names, references, single root). The tree
 /// ([`read_document`], [`read_fragment`]) is built from it; hot payload parsers read from it
 /// directly.
@@ -834,7 +834,7 @@ impl<'a> OpenStack<'a> {
 #[derive(Debug)]
 pub struct XmlReader<'a> {
     input: &'a str,
-    reader: Reader<&'a [u8]>,
+    tokens: Tokens<'a>,
     limits: XmlLimits,
     lenient_ampersand: bool,
     top: Top,
@@ -888,19 +888,9 @@ impl<'a> XmlReader<'a> {
                 max: limits.max_size,
             });
         }
-        let mut reader = Reader::from_str(input);
-        {
-            let cfg = reader.config_mut();
-            cfg.check_end_names = true;
-            cfg.allow_unmatched_ends = false;
-            cfg.expand_empty_elements = false;
-            cfg.trim_text_start = false;
-            cfg.trim_text_end = false;
-            cfg.allow_dangling_amp = options.lenient_ampersand;
-        }
         Ok(Self {
             input,
-            reader,
+            tokens: Tokens::new(input, options.lenient_ampersand),
             limits: *limits,
             lenient_ampersand: options.lenient_ampersand,
             top,
@@ -953,32 +943,40 @@ impl<'a> XmlReader<'a> {
             return Ok(Some(XmlEvent::End(at..at)));
         }
         loop {
-            let before = pos(self.reader.buffer_position());
-            let event = self
-                .reader
-                .read_event()
-                .map_err(|e| map_xml_err(e, pos(self.reader.error_position())))?;
-            let after = pos(self.reader.buffer_position());
-            match event {
-                Event::Start(ref s) | Event::Empty(ref s) => {
-                    let empty = matches!(event, Event::Empty(_));
-                    let tag = self.start(s, before, after, empty, attrs)?;
+            let token = self
+                .tokens
+                .next()
+                .map_err(|f| map_xml_err(f.error, f.offset))?;
+            let before = self.tokens.start();
+            match token {
+                Token::Start {
+                    content,
+                    name_len,
+                    empty,
+                } => {
+                    let after = self.tokens.pos();
+                    let tag = self.start(content, name_len, before, after, empty, attrs)?;
                     if empty {
                         self.pending_end = Some(after);
                     }
                     return Ok(Some(XmlEvent::Start(tag)));
                 }
-                Event::End(_) => {
-                    if self.open.pop().is_none() {
-                        return Err(XmlError::Malformed {
-                            offset: before,
-                            message: "unmatched end tag".into(),
-                        });
-                    }
-                    return Ok(Some(XmlEvent::End(before..after)));
+                Token::End(name) => {
+                    // The end tag must close the innermost open element, by the same name.
+                    let error = match self.open.pop() {
+                        Some(open) if open.name == name => {
+                            return Ok(Some(XmlEvent::End(before..self.tokens.pos())));
+                        }
+                        Some(open) => IllFormedError::MismatchedEndTag {
+                            expected: open.name.to_owned(),
+                            found: name.to_owned(),
+                        },
+                        None => IllFormedError::UnmatchedEndTag(name.to_owned()),
+                    };
+                    return Err(map_xml_err(quick_xml::Error::IllFormed(error), before));
                 }
-                Event::Text(t) => {
-                    let text = t.xml_content(XmlVersion::Implicit1_0);
+                Token::Text(raw) => {
+                    let text = BytesText::from_escaped(raw).xml_content(XmlVersion::Implicit1_0);
                     if self.open.len == 0 {
                         if !text.trim().is_empty() {
                             return Err(XmlError::NotADocument {
@@ -992,7 +990,7 @@ impl<'a> XmlReader<'a> {
                         return Ok(Some(t));
                     }
                 }
-                Event::CData(c) => {
+                Token::CData(raw) => {
                     if self.open.len == 0 {
                         return Err(XmlError::NotADocument {
                             offset: before,
@@ -1000,13 +998,13 @@ impl<'a> XmlReader<'a> {
                         });
                     }
                     // Line ends are normalised in CDATA as everywhere else in the document.
-                    if let Some(t) =
-                        self.count_text(c.xml_content(XmlVersion::Implicit1_0), before)?
-                    {
+                    let text = BytesCData::new(raw).xml_content(XmlVersion::Implicit1_0);
+                    if let Some(t) = self.count_text(text, before)? {
                         return Ok(Some(t));
                     }
                 }
-                Event::GeneralRef(r) => {
+                Token::Ref(name) => {
+                    let r = BytesRef::new(name);
                     let text = if self.lenient_ampersand
                         && !r.is_char_ref()
                         && predefined(&r).is_none()
@@ -1044,9 +1042,8 @@ impl<'a> XmlReader<'a> {
                         return Ok(Some(t));
                     }
                 }
-                Event::DocType(_) => return Err(XmlError::Doctype { offset: before }),
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Eof => {
+                Token::Doctype => return Err(XmlError::Doctype { offset: before }),
+                Token::Eof => {
                     if let Some(last) = self.open.last_mut() {
                         return Err(XmlError::Truncated {
                             offset: self.input.len(),
@@ -1065,10 +1062,12 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Checks a start tag and opens its element.
+    /// Checks a start tag (`content` between `<` and `>` or `/>`, its name `name_len` bytes
+    /// long) and opens its element.
     fn start(
         &mut self,
-        s: &quick_xml::events::BytesStart<'_>,
+        content: &'a str,
+        name_len: usize,
         before: usize,
         after: usize,
         empty: bool,
@@ -1093,19 +1092,13 @@ impl<'a> XmlReader<'a> {
                 max: self.limits.max_depth,
             });
         }
-        if !is_qname(s.name().0.as_bytes()) {
+        let name = content.get(..name_len).unwrap_or_default();
+        if !is_qname(name.as_bytes()) {
             return Err(XmlError::Malformed {
                 offset: before,
                 message: "element name is not an XML name".into(),
             });
         }
-        let malformed = || XmlError::Malformed {
-            offset: before,
-            message: "tag outside the input".into(),
-        };
-        // The event borrows from the reader; the same bytes, borrowed from the input.
-        let content = within(self.input, s).ok_or_else(malformed)?;
-        let name = content.get(..s.name().0.len()).ok_or_else(malformed)?;
         // The tree collects the attributes as they are checked, with quick-xml's own check
         // for repeated keys (it allocates, as the tree does anyway). An event's tag keeps up to
         // `INLINE_ATTRS` positions instead, and finds repeated keys among them; past that, the
@@ -1418,13 +1411,6 @@ pub(crate) fn text_only<'a>(
             found: first.to_owned(),
         }),
     }
-}
-
-/// `s` as a slice of `input`, when it lies inside it (so the result lives as long as the
-/// input).
-fn within<'a>(input: &'a str, s: &str) -> Option<&'a str> {
-    let start = (s.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
-    input.get(start..start.checked_add(s.len())?)
 }
 
 /// The one reading loop: the top-level elements of `input`, as trees.
