@@ -784,6 +784,7 @@ mod tests {
         sb.handle_input(b"USR 1 OK alice@hotmail.com Alice\r\n")
             .unwrap();
         while sb.poll_event().is_some() {}
+        while sb.poll_transmit().is_some() {}
         sb
     }
 
@@ -834,5 +835,45 @@ mod tests {
         assert_eq!(sb.senders.kept.len(), KEPT_SENDERS);
         let back = relay(&mut sb, "bob@hotmail.com", "Bob%20B");
         assert_eq!((&*back.0, &*back.1), ("bob@hotmail.com", "Bob B"));
+    }
+
+    /// Outbound commands are encoded into shared blocks: every frame stays exact whatever
+    /// its size against the block and its free room, whether the earlier frames are still held
+    /// (a new block) or dropped (the block reused).
+    #[test]
+    fn sent_frames_are_exact_around_the_block_size() {
+        let mut sb = open();
+        let sizes = [
+            1usize, 100, 511, 512, 513, 3000, 3583, 3584, 3585, 4095, 4096, 4097, 9000, 2,
+        ];
+        let mut carried = Vec::new();
+        for round in 0..3 {
+            let mut held = Vec::new();
+            for (i, &n) in sizes.iter().enumerate() {
+                let payload: Vec<u8> = (0..n)
+                    .map(|k| b'a' + ((k + i + round) % 26) as u8)
+                    .collect();
+                let trid = sb.send_message(AckMode::Unacknowledged, &payload).unwrap();
+                let frame = sb.poll_transmit().unwrap();
+                if let Some(extra) = sb.poll_transmit() {
+                    panic!("{:?} then {:?}", frame.as_raw(), extra.as_raw());
+                }
+                let mut want = format!("MSG {} U {n}\r\n", trid.0).into_bytes();
+                want.extend_from_slice(&payload);
+                assert_eq!(&frame.frame()[..], &want[..], "round {round}, {n} bytes");
+                held.push((frame, want));
+            }
+            // Still exact while every frame shares the blocks with those sent after it.
+            for (frame, want) in &held {
+                assert_eq!(&frame.frame()[..], &want[..]);
+            }
+            // Round 0's frames stay held through round 1 (its blocks cannot be reused); round
+            // 1 drops them all, so round 2 starts from blocks nobody else holds.
+            if round == 0 {
+                carried = held;
+            } else {
+                carried.clear();
+            }
+        }
     }
 }
