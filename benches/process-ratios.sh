@@ -2,8 +2,9 @@
 # Whole-process speed and memory of the `msnp` binary, as ratios to the yardstick process
 # (benches/src/bin/yardstick.rs: a memchr line + token split of the same file):
 #   bash benches/process-ratios.sh [MEGABYTES] [RUNS]
-# Times every mode RUNS times (default 3, best kept) over a generated MSNP12 notification-server
-# stream of MEGABYTES (default 100), and the same bytes as a pcap capture against wire input;
+# Times every mode RUNS times (default 3, best kept), each run alternating with a run of the
+# yardstick, over a generated MSNP12 notification-server stream of MEGABYTES (default 100), and
+# the same bytes as a pcap capture against wire input;
 # then measures peak RSS (/usr/bin/time -v) on that file and on one ten times larger: constant
 # memory means the two agree within 10 % (each the highest of 3 runs).
 set -euo pipefail
@@ -18,29 +19,40 @@ trap 'rm -rf "$dir"' EXIT
 "$bin/gen-corpus" "$mb" > "$dir/small.bin"
 bytes=$(stat -c %s "$dir/small.bin")
 wire=(--input wire --direction server --dialect MSNP12)
-best() { # best wall seconds (to the millisecond) of $runs runs of "$@" (output discarded)
-  local b="" t s
+timed() { # wall seconds (to the millisecond) of one run of "$@" (output discarded)
+  local s=$EPOCHREALTIME
+  "$@" >/dev/null 2>&1 || true
+  awk -v s="$s" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.3f", e - s }'
+}
+lower() { awk -v a="$1" -v t="$2" 'BEGIN { print (a == "" || t < a) ? t : a }'; }
+# paired A B...: the best wall seconds of the command in the array named A and of the command
+# B over $runs rounds that alternate them, so that a drift in the machine's speed during the
+# measurement hits both alike. Prints "A B".
+paired() {
+  local -n a=$1
+  shift
+  local ba="" bb=""
   for _ in $(seq "$runs"); do
-    s=$EPOCHREALTIME
-    "$@" >/dev/null 2>&1 || true
-    t=$(awk -v s="$s" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.3f", e - s }')
-    b=$(awk -v a="$b" -v t="$t" 'BEGIN { print (a == "" || t < a) ? t : a }')
+    ba=$(lower "$ba" "$(timed "${a[@]}")")
+    bb=$(lower "$bb" "$(timed "$@")")
   done
-  echo "$b"
+  echo "$ba $bb"
 }
-y=$(best "$bin/yardstick" "$dir/small.bin")
-printf '%-22s %8s s %8.0f MB/s\n' yardstick "$y" "$(awk -v b="$bytes" -v t="$y" 'BEGIN { print b / t / 1e6 }')"
-report() { # name seconds
-  awk -v n="$1" -v t="$2" -v y="$y" -v b="$bytes" \
-    'BEGIN { printf "%-22s %8s s %8.0f MB/s %6.2fx yardstick\n", n, t, b / t / 1e6, y / t }'
+report() { # name seconds yardstick-seconds
+  awk -v n="$1" -v t="$2" -v y="$3" -v b="$bytes" \
+    'BEGIN { printf "%-22s %8s s %8.0f MB/s %6.2fx yardstick (%s s)\n", n, t, b / t / 1e6, y / t, y }'
 }
-report "decode --stats" "$(best "$bin/msnp" decode "${wire[@]}" --stats "$dir/small.bin")"
-report "decode (NDJSON)" "$(best "$bin/msnp" decode "${wire[@]}" "$dir/small.bin")"
-report "check" "$(best "$bin/msnp" check "${wire[@]}" "$dir/small.bin")"
+yardstick=("$bin/yardstick" "$dir/small.bin")
+read -r y t <<<"$(paired yardstick "$bin/msnp" decode "${wire[@]}" --stats "$dir/small.bin")"
+report "decode --stats" "$t" "$y"
+read -r y t <<<"$(paired yardstick "$bin/msnp" decode "${wire[@]}" "$dir/small.bin")"
+report "decode (NDJSON)" "$t" "$y"
+read -r y t <<<"$(paired yardstick "$bin/msnp" check "${wire[@]}" "$dir/small.bin")"
+report "check" "$t" "$y"
 # The same bytes as one TCP connection in a pcap file (1460-byte segments), against wire input.
 "$bin/gen-corpus" --pcap "$mb" > "$dir/small.pcap"
-w=$(best "$bin/msnp" decode "${wire[@]}" --stats "$dir/small.bin")
-p=$(best "$bin/msnp" decode --dialect MSNP12 --stats "$dir/small.pcap")
+wire_stats=("$bin/msnp" decode "${wire[@]}" --stats "$dir/small.bin")
+read -r w p <<<"$(paired wire_stats "$bin/msnp" decode --dialect MSNP12 --stats "$dir/small.pcap")"
 awk -v w="$w" -v p="$p" -v b="$bytes" \
   'BEGIN { printf "%-22s %8s s %8.0f MB/s %6.2fx wire input (%s s)\n", "pcap --stats", p, b / p / 1e6, w / p, w }'
 
