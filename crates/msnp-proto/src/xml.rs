@@ -1176,15 +1176,8 @@ impl<'a> XmlReader<'a> {
                 return Ok(None);
             }
             if let Some(sink) = sink.as_deref_mut() {
-                // Matched in place, not mapped: moving the large `Result` around measured 15 %
-                // slower on the tree path.
-                let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
-                    Ok(v) => v,
-                    Err(quick_xml::Error::Escape(_)) if self.lenient_ampersand => {
-                        Cow::Owned(lenient_unescape(&attr.value))
-                    }
-                    Err(e) => return Err(map_xml_err(e, offset)),
-                };
+                let value = attr_value(&attr, self.lenient_ampersand)
+                    .map_err(|e| map_xml_err(e, offset))?;
                 sink.push((Cow::Borrowed(attr.key.0), value));
             } else if attr.value.contains('&') {
                 // Only a reference can fail to resolve.
