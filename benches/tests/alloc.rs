@@ -126,13 +126,8 @@ fn session_allocations_per_command() {
             .expect("CHG");
         while session.poll_transmit().is_some() {}
         let mut reply = [0u8; 32];
-        let len = {
-            use std::io::Write;
-            let mut w = &mut reply[..];
-            write!(w, "CHG {} AWY 0\r\n", trid.0).expect("fits");
-            32 - w.len()
-        };
-        session.handle_input(&reply[..len]).expect("CHG");
+        let reply = line(&mut reply, format_args!("CHG {} AWY 0\r\n", trid.0));
+        session.handle_input(reply).expect("CHG");
         let mut done = 0;
         while let Some(e) = session.poll_event() {
             done += usize::from(matches!(e, SessionEvent::RequestDone { id, .. } if id == trid));
@@ -208,6 +203,16 @@ fn raw_decode_allocates_nothing() {
     assert_eq!(commands, 2 * c.commands());
     assert_eq!(stats.allocations, 0, "{stats:?}");
     assert_eq!(stats.reallocations, 0, "{stats:?}");
+}
+
+/// A command line written into `buf` without allocating (a `format!` would be counted).
+fn line<'b>(buf: &'b mut [u8], args: std::fmt::Arguments<'_>) -> &'b [u8] {
+    use std::io::Write;
+    let room = buf.len();
+    let mut w = &mut buf[..];
+    w.write_fmt(args).expect("fits");
+    let len = room - w.len();
+    &buf[..len]
 }
 
 fn the_counter_counts() {
@@ -317,14 +322,10 @@ fn switchboard_allocations_per_command() {
             }
             // The `ACK` in two pieces, as a socket may deliver it.
             let mut ack = [0u8; 16];
-            let len = {
-                use std::io::Write;
-                let mut w = &mut ack[..];
-                write!(w, "ACK {}\r\n", trid.0).expect("fits");
-                16 - w.len()
-            };
-            sb.handle_input(&ack[..len - 2]).expect("ACK");
-            sb.handle_input(&ack[len - 2..len]).expect("ACK");
+            let ack = line(&mut ack, format_args!("ACK {}\r\n", trid.0));
+            let (head, tail) = ack.split_at(ack.len() - 2);
+            sb.handle_input(head).expect("ACK");
+            sb.handle_input(tail).expect("ACK");
             while let Some(e) = sb.poll_event() {
                 assert_eq!(e, SwitchboardEvent::Delivered(trid));
                 delivered += 1;
