@@ -17,6 +17,13 @@ impl Own for Cow<'_, [u8]> {
     }
 }
 
+impl Own for Cow<'_, str> {
+    type Owned = Cow<'static, str>;
+    fn own(self) -> Cow<'static, str> {
+        Cow::Owned(self.into_owned())
+    }
+}
+
 impl<T: Own> Own for Option<T> {
     type Owned = Option<T::Owned>;
     fn own(self) -> Self::Owned {

@@ -360,6 +360,8 @@ pub struct XmlElement {
     pub raw: String,
 }
 
+crate::own::owned_copy!(XmlElement);
+
 impl XmlElement {
     /// Value of attribute `name`.
     pub fn attr(&self, name: &str) -> Option<&str> {

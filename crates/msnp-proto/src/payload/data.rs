@@ -263,6 +263,20 @@ pub struct UserData<'a> {
     pub unknown: Vec<XmlElement>,
 }
 
+crate::own::owned_copy!(MediaField, EndpointData, PrivateEndpointData);
+crate::own::owned!(UserData {
+    psm,
+    current_media,
+    machine_guid,
+    ddp,
+    signature_sound,
+    scene,
+    color_scheme,
+    endpoints,
+    private_endpoints,
+    unknown,
+});
+
 impl<'a> UserData<'a> {
     /// Reads a `<Data>` document (any other root is [`PayloadError::UnexpectedRoot`]);
     /// [`DataDocument::parse`] reads every document `UUX`/`UBX` carry.
@@ -288,23 +302,6 @@ impl<'a> UserData<'a> {
                 }),
             }
         })
-    }
-
-    /// An owned copy, independent of the payload.
-    pub fn into_owned(self) -> UserData<'static> {
-        let own = |v: Option<Cow<'_, str>>| v.map(|v| Cow::Owned(v.into_owned()));
-        UserData {
-            psm: own(self.psm),
-            current_media: self.current_media,
-            machine_guid: own(self.machine_guid),
-            ddp: own(self.ddp),
-            signature_sound: own(self.signature_sound),
-            scene: own(self.scene),
-            color_scheme: own(self.color_scheme),
-            endpoints: self.endpoints,
-            private_endpoints: self.private_endpoints,
-            unknown: self.unknown,
-        }
     }
 
     /// The decoded media, if one is set.

@@ -159,70 +159,37 @@ fn num_attr(e: &Tag<'_>, a: &str, v: Option<Cow<'_, str>>) -> Result<Option<u32>
     }
 }
 
-/// Detaches an optional text from the payload.
-fn own(v: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
-    v.map(|v| Cow::Owned(v.into_owned()))
-}
-
-impl NotificationTo<'_> {
-    /// An owned copy, independent of the payload.
-    pub fn into_owned(self) -> NotificationTo<'static> {
-        NotificationTo {
-            pid: own(self.pid),
-            name: own(self.name),
-            via: own(self.via),
-        }
-    }
-}
-
-impl NotificationBody<'_> {
-    /// An owned copy, independent of the payload.
-    pub fn into_owned(self) -> NotificationBody<'static> {
-        NotificationBody {
-            lang: own(self.lang),
-            icon: own(self.icon),
-            text: own(self.text),
-            textx: own(self.textx),
-            raw_text: Cow::Owned(self.raw_text.into_owned()),
-            notification_data: self.notification_data,
-            other: self.other,
-        }
-    }
-}
-
-impl NotificationMessage<'_> {
-    /// An owned copy, independent of the payload.
-    pub fn into_owned(self) -> NotificationMessage<'static> {
-        NotificationMessage {
-            id: own(self.id),
-            pri: own(self.pri),
-            action_url: own(self.action_url),
-            subscr_url: own(self.subscr_url),
-            category_id: own(self.category_id),
-            body: self.body.map(NotificationBody::into_owned),
-            other: self.other,
-        }
-    }
-}
+crate::own::owned_copy!(NotificationData);
+crate::own::owned!(NotificationTo { pid, name, via });
+crate::own::owned!(NotificationBody {
+    lang,
+    icon,
+    text,
+    textx,
+    raw_text,
+    notification_data,
+    other,
+});
+crate::own::owned!(NotificationMessage {
+    id,
+    pri,
+    action_url,
+    subscr_url,
+    category_id,
+    body,
+    other,
+});
+crate::own::owned!(NotificationDocument {
+    ver,
+    id,
+    site_id,
+    site_url,
+    to,
+    messages,
+    other,
+});
 
 impl<'a> NotificationDocument<'a> {
-    /// An owned copy, independent of the payload.
-    pub fn into_owned(self) -> NotificationDocument<'static> {
-        NotificationDocument {
-            ver: self.ver,
-            id: self.id,
-            site_id: self.site_id,
-            site_url: own(self.site_url),
-            to: self.to.map(NotificationTo::into_owned),
-            messages: self
-                .messages
-                .into_iter()
-                .map(NotificationMessage::into_owned)
-                .collect(),
-            other: self.other,
-        }
-    }
-
     /// Parses with default [`NotificationOptions`].
     pub fn parse(body: &'a [u8], limits: &XmlLimits) -> Result<Self, PayloadError> {
         Self::parse_with(body, limits, NotificationOptions::default())
