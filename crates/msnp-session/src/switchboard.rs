@@ -280,7 +280,7 @@ impl Senders {
         if self.kept.len() >= KEPT_SENDERS {
             self.kept.remove(0);
         }
-        let made = (Arc::from(wire), Arc::from(&*name.decoded()));
+        let made = (Arc::from(wire), crate::roster::shared(name));
         self.kept.push(made.clone());
         made
     }
