@@ -955,9 +955,10 @@ impl<'a> XmlReader<'a> {
                     content,
                     name_len,
                     empty,
+                    simple,
                 } => {
                     let after = self.tokens.pos();
-                    let tag = self.start(content, name_len, before, after, empty, attrs)?;
+                    let tag = self.start(content, name_len, before, after, empty, simple, attrs)?;
                     if empty {
                         self.pending_end = Some(after);
                     }
@@ -1065,7 +1066,9 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Checks a start tag (`content` between `<` and `>` or `/>`, its name `name_len` bytes
-    /// long) and opens its element.
+    /// long; with `simple`, its attributes are where the tokenizer found them) and opens its
+    /// element.
+    #[allow(clippy::too_many_arguments)]
     fn start(
         &mut self,
         content: &'a str,
@@ -1073,7 +1076,8 @@ impl<'a> XmlReader<'a> {
         before: usize,
         after: usize,
         empty: bool,
-        attrs: Option<&mut Attrs<'a>>,
+        simple: bool,
+        mut attrs: Option<&mut Attrs<'a>>,
     ) -> Result<Tag<'a>, XmlError> {
         if self.top == Top::Document && self.open.len == 0 && self.roots > 0 {
             return Err(XmlError::NotADocument {
@@ -1101,11 +1105,14 @@ impl<'a> XmlReader<'a> {
                 message: "element name is not an XML name".into(),
             });
         }
-        // The tree collects the attributes as they are checked, with quick-xml's own check
-        // for repeated keys (it allocates, as the tree does anyway). An event's tag keeps up to
-        // `INLINE_ATTRS` positions instead, and finds repeated keys among them; past that, the
-        // tag is read again with quick-xml's check.
+        // Attributes the tokenizer found are only checked. Otherwise quick-xml reads them: the
+        // tree collects them as they are checked, with quick-xml's own check for repeated keys
+        // (it allocates, as the tree does anyway). An event's tag keeps up to `INLINE_ATTRS`
+        // positions instead, and finds repeated keys among them; past that, the tag is read
+        // again with quick-xml's check.
+        let pass = simple && self.found_attrs_pass(content, attrs.as_deref_mut());
         let spans = match attrs {
+            _ if pass => Some(*self.tokens.found()),
             Some(sink) => self.check_attrs(content, name.len(), before, Some(sink), true)?,
             None => match self.check_attrs(content, name.len(), before, None, false)? {
                 Some(spans) => Some(spans),
@@ -1125,6 +1132,55 @@ impl<'a> XmlReader<'a> {
             lenient_ampersand: self.lenient_ampersand,
             spans,
         })
+    }
+
+    /// Whether the attributes the tokenizer found (well-formed by their shape) pass the
+    /// checks of [`check_attrs`](Self::check_attrs): unique, within the limits, references
+    /// resolvable; with `sink`, they are collected as they are checked. On `false` the sink is
+    /// as it was, and `check_attrs` reads the tag again for the error (quick-xml's, or the
+    /// limit's, as the first failing attribute gives it).
+    fn found_attrs_pass(&self, content: &'a str, mut sink: Option<&mut Attrs<'a>>) -> bool {
+        let found = self.tokens.found();
+        let kept = sink.as_ref().map_or(0, |s| s.len());
+        let range = |a: u16, b: u16| content.get(usize::from(a)..usize::from(b));
+        let spans = found.at.get(..usize::from(found.len)).unwrap_or_default();
+        let mut counted = 0usize;
+        let pass = spans.iter().enumerate().all(|(i, &[k0, k1, v0, v1])| {
+            let (Some(key), Some(value)) = (range(k0, k1), range(v0, v1)) else {
+                return false;
+            };
+            let earlier = spans.get(..i).unwrap_or_default();
+            if earlier
+                .iter()
+                .any(|&[p0, p1, _, _]| range(p0, p1) == Some(key))
+            {
+                return false;
+            }
+            let attr = Attribute {
+                key: QName(key),
+                value: Cow::Borrowed(value),
+            };
+            if attr.key.as_namespace_binding().is_none() {
+                counted += 1;
+            }
+            if counted > self.limits.max_attributes || value.len() > self.limits.max_attr_len {
+                return false;
+            }
+            match sink.as_deref_mut() {
+                Some(sink) => match attr_value(&attr, self.lenient_ampersand) {
+                    Ok(v) => {
+                        sink.push((Cow::Borrowed(key), v));
+                        true
+                    }
+                    Err(_) => false,
+                },
+                None => !value.contains('&') || attr_value(&attr, self.lenient_ampersand).is_ok(),
+            }
+        });
+        if !pass && let Some(sink) = sink {
+            sink.truncate(kept);
+        }
+        pass
     }
 
     /// Checks the attributes of a tag (`content`, attributes from `at`): well-formed, unique,

@@ -20,14 +20,16 @@ use quick_xml::reader::Reader;
 
 mod xml_gen;
 
-/// An event as both readers can state it. A start tag's name, span and kind fix what the
-/// reader hands to the attribute code (the tag's content), which is not under test here.
+/// An event as both readers can state it: a start tag with its attributes (key, and value
+/// with references resolved; `None` where the oracle cannot resolve it, a reference the
+/// lenient reader keeps as written, so that any value matches).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Ev {
     Start {
         name: String,
         span: Range<usize>,
         empty: bool,
+        attrs: Vec<(String, Option<String>)>,
     },
     Text(String),
     End(Range<usize>),
@@ -74,6 +76,10 @@ fn read_new(input: &str, s: Setup) -> Reading {
                 name: t.name.to_owned(),
                 span: t.span(),
                 empty: t.empty,
+                attrs: t
+                    .attrs()
+                    .map(|(k, v)| (k.to_owned(), Some(v.into_owned())))
+                    .collect(),
             }),
             Ok(Some(XmlEvent::Text(t))) => events.push(Ev::Text(t.into_owned())),
             Ok(Some(XmlEvent::End(r))) => events.push(Ev::End(r)),
@@ -148,7 +154,7 @@ fn oracle(input: &str, s: Setup, events: &mut Vec<Ev>) -> Result<(), XmlError> {
                         message: "element name is not an XML name".into(),
                     });
                 }
-                check_attrs(t, name.len(), before, s)?;
+                let attrs = check_attrs(t, name.len(), before, s)?;
                 if open.is_empty() {
                     roots += 1;
                 }
@@ -156,6 +162,7 @@ fn oracle(input: &str, s: Setup, events: &mut Vec<Ev>) -> Result<(), XmlError> {
                     name: name.clone(),
                     span: before..after,
                     empty,
+                    attrs,
                 });
                 if empty {
                     events.push(Ev::End(after..after));
@@ -267,15 +274,16 @@ fn oracle(input: &str, s: Setup, events: &mut Vec<Ev>) -> Result<(), XmlError> {
 }
 
 /// The attribute checks of a start tag: well-formed and unique (quick-xml's checks), count,
-/// length, references.
+/// length, references; the attributes, resolved.
 fn check_attrs(
     t: &quick_xml::events::BytesStart<'_>,
     name_len: usize,
     offset: usize,
     s: Setup,
-) -> Result<(), XmlError> {
+) -> Result<Vec<(String, Option<String>)>, XmlError> {
     let content: &str = t;
     let mut counted = 0;
+    let mut attrs = Vec::new();
     for attr in Attributes::new(content, name_len) {
         let attr = attr.map_err(|e| XmlError::Malformed {
             offset,
@@ -298,13 +306,50 @@ fn check_attrs(
                 max: s.limits.max_attr_len,
             });
         }
-        match attr.normalized_value(XmlVersion::Implicit1_0) {
-            Ok(_) => {}
-            Err(quick_xml::Error::Escape(_)) if s.lenient => {}
+        let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
+            Ok(v) => Some(v.into_owned()),
+            Err(quick_xml::Error::Escape(_)) if s.lenient => None,
             Err(e) => return Err(map_err(e, offset)),
+        };
+        attrs.push((attr.key.0.to_owned(), value));
+    }
+    Ok(attrs)
+}
+
+/// The attributes of a start event.
+fn attrs_of(e: &Ev) -> Option<&[(String, Option<String>)]> {
+    match e {
+        Ev::Start { attrs, .. } => Some(attrs),
+        _ => None,
+    }
+}
+
+/// `new` with a value wherever `old` has none (see [`Ev`]), where the two agree on the key.
+fn unresolved_as_in(new: &mut Reading, old: &Reading) {
+    for (n, o) in new.0.iter_mut().zip(&old.0) {
+        if let (Ev::Start { attrs, .. }, Some(theirs)) = (n, attrs_of(o)) {
+            for ((k, v), (ok, ov)) in attrs.iter_mut().zip(theirs) {
+                if k == ok && ov.is_none() {
+                    *v = None;
+                }
+            }
         }
     }
-    Ok(())
+}
+
+/// Every element's attributes in document order (the tree's reading, as events list them).
+fn tree_attrs(e: &msnp_proto::xml::Element<'_>, out: &mut Vec<Vec<(String, Option<String>)>>) {
+    out.push(
+        e.attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect(),
+    );
+    for c in &e.children {
+        if let msnp_proto::xml::Node::Element(c) = c {
+            tree_attrs(c, out);
+        }
+    }
 }
 
 /// quick-xml's errors as the reader reports them.
@@ -350,15 +395,36 @@ fn is_qname(name: &str) -> bool {
 
 /// Both readings agree, and the tree agrees with the error.
 fn same(input: &str, s: Setup) -> Result<(), TestCaseError> {
-    let new = read_new(input, s);
+    let mut new = read_new(input, s);
     let old = read_oracle(input, s);
+    unresolved_as_in(&mut new, &old);
     prop_assert_eq!(&new, &old, "{:?} with {:?}", input, s);
     if !s.fragment {
         let options = XmlOptions {
             lenient_ampersand: s.lenient,
         };
-        let tree = read_document(input, &s.limits, options).err();
-        prop_assert_eq!(tree, old.1, "tree of {:?} with {:?}", input, s);
+        match read_document(input, &s.limits, options) {
+            Ok(doc) => {
+                prop_assert_eq!(&old.1, &None, "tree of {:?} with {:?}", input, s);
+                // The tree collects attributes on its own path through the reader.
+                let mut tree = Vec::new();
+                tree_attrs(&doc.root, &mut tree);
+                let mut events = old.0.iter().filter_map(attrs_of);
+                for got in &tree {
+                    let want = events.next();
+                    prop_assert!(want.is_some(), "tree of {:?}: more elements", input);
+                    let want = want.unwrap_or_default();
+                    prop_assert_eq!(got.len(), want.len(), "tree of {:?}", input);
+                    for ((k, v), (wk, wv)) in got.iter().zip(want) {
+                        prop_assert_eq!(k, wk, "tree of {:?}", input);
+                        if wv.is_some() {
+                            prop_assert_eq!(v, wv, "tree of {:?}", input);
+                        }
+                    }
+                }
+            }
+            Err(e) => prop_assert_eq!(Some(e), old.1, "tree of {:?} with {:?}", input, s),
+        }
     }
     Ok(())
 }
@@ -391,6 +457,34 @@ const SPLICES: &[&str] = &[
     "<é/>",
     "<a b/>",
     "<a b=1/>",
+    // Attribute shapes, for splicing inside tags too (see `damaged`).
+    " k='v'",
+    " k = \"v\"",
+    " k\t=\r\n'v'",
+    "a='1'b='2'",
+    " x=\"a>b/>\"",
+    " x='a\"b'",
+    " =\"v\"",
+    " k",
+    " k=",
+    " k=v",
+    " k='",
+    " xmlns='u'",
+    " xmlns:x='u'",
+    " id='1' id='2'",
+    " a='&amp;&#10;'",
+    " a='&bogus;'",
+    " a='&'",
+    " a='<'",
+    " a='\t\r\n'",
+    " é='1'",
+    " a1_.:-b='1'",
+    " a='1' b='2' c='3' d='4' e='5' f='6' g='7' h='8' i='9'",
+    "/ ",
+    " /",
+    "<a\tb='1'\n/>",
+    "<a b='1'c='2'>",
+    "</a\t>",
     "&bogus;",
     "&amp;",
     "&AMP;",
@@ -448,14 +542,27 @@ const SPLICES: &[&str] = &[
     "<?pi a>b?>",
 ];
 
+/// Where a splice goes.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Anywhere,
+    /// Just after a tag, between constructs.
+    AfterTag,
+    /// Inside a tag, just before its `>` (or `/>`): among its attributes.
+    InTag,
+}
+
 /// A generated document with more damage: splices anywhere, maybe a byte order mark, maybe cut.
 fn damaged() -> impl Strategy<Value = String> {
-    // Half the splices go just after a tag, between constructs.
     let splices = proptest::collection::vec(
         (
             any::<proptest::sample::Index>(),
             proptest::sample::select(SPLICES),
-            any::<bool>(),
+            prop_oneof![
+                Just(Place::Anywhere),
+                Just(Place::AfterTag),
+                Just(Place::InTag)
+            ],
         ),
         0..4,
     );
@@ -467,10 +574,15 @@ fn damaged() -> impl Strategy<Value = String> {
         cut,
     )
         .prop_map(|(mut s, splices, bom, cut)| {
-            for (at, piece, after_tag) in splices {
+            for (at, piece, place) in splices {
                 let mut i = boundary(&s, at.index(s.len() + 1));
-                if after_tag {
-                    i = s[i..].find('>').map_or(s.len(), |j| i + j + 1);
+                let close = s[i..].find('>').map(|j| i + j);
+                match place {
+                    Place::Anywhere => {}
+                    Place::AfterTag => i = close.map_or(s.len(), |j| j + 1),
+                    Place::InTag => {
+                        i = close.map_or(s.len(), |j| j - usize::from(s[..j].ends_with('/')))
+                    }
                 }
                 s.insert_str(i, piece);
             }
@@ -560,14 +672,16 @@ fn the_oracle_reads() {
             Ev::Start {
                 name: "a".into(),
                 span: 0..9,
-                empty: false
+                empty: false,
+                attrs: vec![("x".into(), Some("1".into()))],
             },
             Ev::Text("t".into()),
             Ev::Text("&".into()),
             Ev::Start {
                 name: "b".into(),
                 span: 15..19,
-                empty: true
+                empty: true,
+                attrs: vec![],
             },
             Ev::End(19..19),
             Ev::End(19..23),
@@ -593,7 +707,8 @@ fn offsets_count_the_byte_order_mark() {
         Ev::Start {
             name: "a".into(),
             span: 3..7,
-            empty: true
+            empty: true,
+            attrs: vec![],
         }
     );
     let mut r = Reader::from_str("\u{feff}<a/>");

@@ -14,6 +14,8 @@ use quick_xml::parser::{CommentParser, ElementParser, Parser, PiParser};
 use quick_xml::reader::Reader;
 use quick_xml::utils::{is_whitespace, name_len};
 
+use super::AttrSpans;
+
 /// One construct of the input. Comments, processing instructions and XML declarations are
 /// skipped.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +28,10 @@ pub(super) enum Token<'a> {
         name_len: usize,
         /// Whether the tag ends with `/>`.
         empty: bool,
+        /// Whether the tag has the plain shape [`simple_tag`] reads: then
+        /// [`Tokens::found`] has its attributes' spans in `content`; otherwise the caller
+        /// finds them.
+        simple: bool,
     },
     /// An end tag's name.
     End(&'a str),
@@ -58,6 +64,9 @@ pub(super) struct Tokens<'a> {
     start: usize,
     pos: usize,
     dangling_amp: bool,
+    /// The attributes of the last start tag of the plain shape (kept here rather than in the
+    /// token, which is moved around and should stay small).
+    found: AttrSpans,
 }
 
 /// Boxed so that a token's `Result` stays small on the hot path.
@@ -76,7 +85,13 @@ impl<'a> Tokens<'a> {
             // A byte order mark is not part of the document (quick-xml drops it too).
             pos: if input.starts_with('\u{feff}') { 3 } else { 0 },
             dangling_amp,
+            found: AttrSpans::default(),
         }
+    }
+
+    /// The attribute spans of the last start tag read as [`Token::Start`] with `simple`.
+    pub(super) fn found(&self) -> &AttrSpans {
+        &self.found
     }
 
     /// Offset of the last token.
@@ -151,7 +166,20 @@ impl<'a> Tokens<'a> {
             None => fault(Error::Syntax(SyntaxError::UnclosedTag), start),
             Some(b'!') => self.bang(rest),
             Some(b'/') => {
-                let tag = self.tag(rest)?;
+                // `</name>`, blanks allowed before `>`: no quote can open before that `>`, so
+                // it is where quick-xml's parser ends the tag too.
+                let name_end = 2 + rest.iter().skip(2).take_while(|&&b| name_byte(b)).count();
+                let close = name_end
+                    + rest
+                        .iter()
+                        .skip(name_end)
+                        .take_while(|&&b| is_whitespace(b))
+                        .count();
+                let tag = if name_end > 2 && rest.get(close) == Some(&b'>') {
+                    self.take(close + 1)
+                } else {
+                    self.tag(rest)?
+                };
                 // Between `</` and `>`, trailing blanks trimmed unless all are blank (as
                 // quick-xml compares it).
                 let content = tag.get(2..tag.len().saturating_sub(1)).unwrap_or_default();
@@ -177,6 +205,16 @@ impl<'a> Tokens<'a> {
                 }
             }
             Some(_) => {
+                if let Some((len, name_len, empty)) = simple_tag(rest, &mut self.found) {
+                    let tag = self.take(len);
+                    let end = len - if empty { 2 } else { 1 };
+                    return Ok(Some(Token::Start {
+                        content: tag.get(1..end).unwrap_or_default(),
+                        name_len,
+                        empty,
+                        simple: true,
+                    }));
+                }
                 let tag = self.tag(rest)?;
                 let inner = tag.get(1..tag.len().saturating_sub(1)).unwrap_or_default();
                 let (content, empty) = match inner.strip_suffix('/') {
@@ -187,6 +225,7 @@ impl<'a> Tokens<'a> {
                     content,
                     name_len: name_len(content.as_bytes()),
                     empty,
+                    simple: false,
                 }))
             }
         }
@@ -250,6 +289,161 @@ impl<'a> Tokens<'a> {
                 }
             }
             _ => fault(Error::Syntax(SyntaxError::InvalidBangMarkup), start),
+        }
+    }
+}
+
+/// A byte of the names [`simple_tag`] reads: ASCII letters, digits, `_`, `:`, `.` and `-`
+/// (never a blank, `=`, a quote, `/` or `>`).
+#[inline]
+fn name_byte(b: u8) -> bool {
+    NAME_BYTES[usize::from(b)]
+}
+
+/// [`name_byte`] as a table: one load per byte on the hot path of every tag.
+const NAME_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-');
+        b += 1;
+    }
+    t
+};
+
+/// Reads a start tag of the plain shape nearly every document has, in one pass: `<name`, then
+/// blank-separated `key="value"` or `key='value'` (blanks allowed around `=`), then `>` or
+/// `/>`, with ASCII names and at most [`INLINE_ATTRS`](super::INLINE_ATTRS) attributes. Returns the tag's length
+/// through `>`, its name's length and whether it is empty, with its attributes' spans in the content (the bytes
+/// after `<`) in `spans`.
+///
+/// `None` for any other shape; the general path then reads the tag (quick-xml's parsers, with
+/// their errors). On the plain shape both agree: its names hold no quote or `>`, so quick-xml's
+/// end is the first `>` after the last value, and its attribute reader splits the same keys and
+/// values.
+fn simple_tag(rest: &[u8], spans: &mut AttrSpans) -> Option<(usize, usize, bool)> {
+    let blanks = |mut i: usize| {
+        while rest.get(i).copied().is_some_and(is_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let name = |mut i: usize| {
+        while rest.get(i).copied().is_some_and(name_byte) {
+            i += 1;
+        }
+        i
+    };
+    // Positions in the content, which starts after the `<`.
+    let at = |i: usize| u16::try_from(i - 1).ok();
+    spans.len = 0;
+    let mut i = name(1);
+    let name_len = i - 1;
+    if name_len == 0 {
+        return None;
+    }
+    loop {
+        let after_value = i;
+        i = blanks(i);
+        match *rest.get(i)? {
+            b'>' => return Some((i + 1, name_len, false)),
+            b'/' => return (rest.get(i + 1) == Some(&b'>')).then_some((i + 2, name_len, true)),
+            // A key, after at least one blank.
+            b if name_byte(b) && i > after_value => {
+                let (k0, k1) = (i, name(i));
+                i = blanks(k1);
+                if rest.get(i) != Some(&b'=') {
+                    return None;
+                }
+                i = blanks(i + 1);
+                let quote = *rest.get(i).filter(|&&q| q == b'"' || q == b'\'')?;
+                let v0 = i + 1;
+                let v1 = v0 + memchr::memchr(quote, rest.get(v0..)?)?;
+                i = v1 + 1;
+                let slot = spans.at.get_mut(usize::from(spans.len))?;
+                *slot = [at(k0)?, at(k1)?, at(v0)?, at(v1)?];
+                spans.len += 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain tag's length, name length, emptiness and `(key, value)` texts.
+    type Plain<'a> = (usize, usize, bool, Vec<(&'a str, &'a str)>);
+
+    fn read(tag: &str) -> Option<Plain<'_>> {
+        let mut spans = AttrSpans::default();
+        let (len, name_len, empty) = simple_tag(tag.as_bytes(), &mut spans)?;
+        let content = &tag[1..];
+        let attrs = spans.at[..usize::from(spans.len)]
+            .iter()
+            .map(|&[k0, k1, v0, v1]| {
+                let s = |a: u16, b: u16| &content[usize::from(a)..usize::from(b)];
+                (s(k0, k1), s(v0, v1))
+            })
+            .collect();
+        Some((len, name_len, empty, attrs))
+    }
+
+    /// The shapes payload documents are written in take the one-pass path, and what it finds
+    /// is what quick-xml's reader finds (the differential test in `tests/xml_tokens.rs`
+    /// checks that on generated documents; here, that the path is taken at all).
+    #[test]
+    fn plain_tags_are_read_in_one_pass() {
+        let t = r#"<NOTIFICATION ver="2" id="1" siteurl="http://www.hotmail.com">rest"#;
+        assert_eq!(
+            read(t),
+            Some((
+                t.find('>').unwrap() + 1,
+                12,
+                false,
+                vec![
+                    ("ver", "2"),
+                    ("id", "1"),
+                    ("siteurl", "http://www.hotmail.com")
+                ]
+            ))
+        );
+        assert_eq!(
+            read("<TO pid='0x1:0x2' name=\"a'b\"/>"),
+            Some((30, 2, true, vec![("pid", "0x1:0x2"), ("name", "a'b")]))
+        );
+        assert_eq!(
+            read("<a\tx = 'v>w'\r\n />"),
+            Some((17, 1, true, vec![("x", "v>w")]))
+        );
+        assert_eq!(read("<Data>"), Some((6, 4, false, vec![])));
+        assert_eq!(read("<x:y/>"), Some((6, 3, true, vec![])));
+        let eight = "<a b='1' c='2' d='3' e='4' f='5' g='6' h='7' i='8'>";
+        assert_eq!(read(eight).map(|r| r.3.len()), Some(8));
+    }
+
+    /// Anything else is left to quick-xml's parsers, for their reading and their errors.
+    #[test]
+    fn other_tags_are_left_to_the_general_path() {
+        for tag in [
+            "<a b='1' c='2' d='3' e='4' f='5' g='6' h='7' i='8' j='9'>",
+            "<a b='1'c='2'>",
+            "<a b=1>",
+            "<a b>",
+            "<a b='1'",
+            "<a b='1",
+            "<a =''>",
+            "<é/>",
+            "<a é='1'>",
+            "<a/ >",
+            "<a//>",
+            "<>",
+            "< a>",
+            "<a",
+        ] {
+            assert_eq!(read(tag), None, "{tag}");
         }
     }
 }
