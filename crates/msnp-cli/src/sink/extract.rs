@@ -111,7 +111,9 @@ impl<'s, S: Sink> ExtractSink<'s, S> {
         let Ok(mime) = MimeMessage::parse(body) else {
             return Ok(());
         };
-        if mime.content_type().map(|c| c.media_type).as_deref() != Some("application/x-msnmsgrp2p")
+        if !mime
+            .media_type()
+            .is_some_and(|t| t.eq_ignore_ascii_case("application/x-msnmsgrp2p"))
         {
             return Ok(());
         }

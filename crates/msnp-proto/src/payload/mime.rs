@@ -61,11 +61,17 @@ pub struct ContentType {
     pub params: Vec<(String, String)>,
 }
 
+/// The media type of a `Content-Type` value: before the first `;`, blanks trimmed.
+fn media_type_of(v: &str) -> &str {
+    v.split(';').next().unwrap_or_default().trim()
+}
+
 impl ContentType {
     /// Parses a `Content-Type` value.
     pub fn parse(v: &str) -> Self {
         let mut parts = v.split(';');
-        let media_type = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        parts.next();
+        let media_type = media_type_of(v).to_ascii_lowercase();
         let params = parts
             .filter_map(|p| {
                 let (k, v) = p.split_once('=')?;
@@ -159,6 +165,20 @@ impl<'a> MimeMessage<'a> {
         self.header("Content-Type").map(ContentType::parse)
     }
 
+    /// The media type of `Content-Type` as written, parameters and blanks dropped, case kept
+    /// (compare with `eq_ignore_ascii_case`): [`ContentType::media_type`] without building
+    /// the rest.
+    ///
+    /// ```
+    /// use msnp_proto::payload::mime::MimeMessage;
+    /// let m = MimeMessage::parse(b"Content-Type: Text/Plain; charset=UTF-8\r\n\r\nhi").unwrap();
+    /// assert_eq!(m.media_type(), Some("Text/Plain"));
+    /// assert_eq!(m.content_type().unwrap().media_type, "text/plain");
+    /// ```
+    pub fn media_type(&self) -> Option<&str> {
+        self.header("Content-Type").map(media_type_of)
+    }
+
     /// Owned copy.
     pub fn into_owned(self) -> MimeMessage<'static> {
         MimeMessage {
@@ -195,15 +215,25 @@ impl<'a> MimeMessage<'a> {
         version: ProtocolVersion,
         limits: &XmlLimits,
     ) -> Result<MsgBody<'_>, PayloadError> {
-        let ct = self
-            .content_type()
+        let media = self
+            .media_type()
             .ok_or(PayloadError::MissingHeader("Content-Type"))?;
+        // Lower-cased on the stack: every type matched below fits.
+        let mut buf = [0u8; 48];
+        let lower = match buf.get_mut(..media.len()) {
+            Some(b) => {
+                b.copy_from_slice(media.as_bytes());
+                b.make_ascii_lowercase();
+                Cow::Borrowed(core::str::from_utf8(b).unwrap_or_default())
+            }
+            None => Cow::Owned(media.to_ascii_lowercase()),
+        };
         let text = || utf8(&self.body);
         let kv = || -> Result<Vec<(String, String)>, PayloadError> {
             let t = text()?;
             Ok(parse_header_lines(t, 0)?.0.to_pairs())
         };
-        Ok(match ct.media_type.as_str() {
+        Ok(match lower.as_ref() {
             "text/plain" => MsgBody::Text(TextMessage {
                 format: self.header("X-MMS-IM-Format").map(ImFormat::parse),
                 text: text()?.to_owned(),
@@ -245,7 +275,7 @@ impl<'a> MimeMessage<'a> {
                 &self.body,
             )?),
             _ => MsgBody::Other {
-                content_type: ct.media_type,
+                content_type: lower.into_owned(),
             },
         })
     }

@@ -73,7 +73,7 @@ impl serde::Serialize for MsgPayload<'_> {
         let mut st = s.serialize_struct("MsgPayload", 3)?;
         st.serialize_field(
             "content_type",
-            &self.mime.content_type().map(|c| c.media_type),
+            &self.mime.media_type().map(str::to_ascii_lowercase),
         )?;
         st.serialize_field("headers", &self.mime.headers)?;
         st.serialize_field("body", &self.body)?;
