@@ -280,7 +280,7 @@ impl<W: Write> Checker<W> {
         }
         match history {
             Some(Message::Ver(v)) => {
-                conn.offered = Some(v.versions.iter().filter_map(known).collect());
+                conn.offered = Some(v.versions.iter().filter_map(VersionName::version).collect());
             }
             Some(Message::QryRequest(q)) => {
                 findings.extend(check_qry(q, dialect, conn.challenge.as_deref()));
@@ -356,7 +356,7 @@ impl<W: Write> Checker<W> {
             }
             Some(Message::Ver(v)) => {
                 if let (Some(offered), Some(chosen)) = (&conn.offered, v.versions.first()) {
-                    match known(chosen) {
+                    match chosen.version() {
                         Some(v) if !offered.contains(&v) => {
                             findings.push((
                                 Level::Error,
@@ -400,14 +400,6 @@ impl<W: Write> Checker<W> {
             )?;
         }
         Ok(())
-    }
-}
-
-/// A `VER` entry's dialect, when it names one.
-fn known(name: &VersionName<'_>) -> Option<ProtocolVersion> {
-    match name {
-        VersionName::Known(v) => Some(*v),
-        _ => None,
     }
 }
 

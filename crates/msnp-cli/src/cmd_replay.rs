@@ -218,10 +218,8 @@ fn login_config(args: &ReplayArgs, lines: &[Line]) -> Result<LoginConfig, Stop> 
         })
         .ok_or_else(|| Stop::Usage("the transcript has no client VER line".into()))?
         .iter()
-        .filter_map(|v| match v {
-            VersionName::Known(v) if *v != ProtocolVersion::Cvr0 => Some(*v),
-            _ => None,
-        })
+        .filter_map(VersionName::version)
+        .filter(|v| *v != ProtocolVersion::Cvr0)
         .collect();
     let client = typed(Verb::CVR)
         .find_map(|m| match m {
