@@ -517,6 +517,7 @@ fn alone(cmd: &RawCommand<'_>, dialect: &Dialect, xml: &msnp_proto::payload::Xml
     typed_alone(cmd, dialect, xml, Message::decode(cmd, dialect).as_ref())
 }
 
+/// [`alone`] on the command's typed decode.
 fn typed_alone(
     cmd: &RawCommand<'_>,
     dialect: &Dialect,
