@@ -7,6 +7,10 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use msnp_proto::message::{
+    AckMode, AuthPackage, AuthStage, Message, MessageError, QryRequest, Usr, UsrCredentials,
+    VersionName,
+};
 use msnp_proto::{Channel, Dialect, Direction, ProtocolVersion, RawCommand, Verb};
 use serde::Serialize;
 
@@ -102,12 +106,15 @@ struct Checker<W: Write> {
     counts: [u64; 3],
 }
 
-/// Client commands that get no reply carrying their TrID.
-fn expects_reply(cmd: &RawCommand<'_>) -> bool {
+/// Whether a client command gets a reply carrying its TrID; `typed` is its typed decode.
+fn expects_reply(cmd: &RawCommand<'_>, typed: Result<&Message<'_>, &MessageError>) -> bool {
     match cmd.verb() {
         Verb::PNG | Verb::OUT | Verb::PAG | Verb::PGD | Verb::UUM => false,
-        // U: never acknowledged; N: NAK only on failure.
-        Verb::MSG => !matches!(cmd.arg(0), Some(b"U" | b"N")),
+        // U: never acknowledged; N: NAK only on failure. A malformed `MSG` gets an error reply.
+        Verb::MSG => !matches!(
+            typed,
+            Ok(Message::MsgSend(m)) if matches!(m.ack_mode, AckMode::Unacknowledged | AckMode::NakOnly)
+        ),
         _ => true,
     }
 }
@@ -120,20 +127,32 @@ fn reply_uncertain(cmd: &RawCommand<'_>, dialect: &Dialect) -> bool {
 }
 
 /// The switchboard session ID of `RNG`, a server's `CAL … RINGING` and a client's `ANS`.
-fn session_id<'a>(cmd: &RawCommand<'a>, direction: Option<Direction>) -> Option<&'a [u8]> {
-    match (cmd.verb(), direction) {
-        (Verb::RNG, _) => cmd.arg(0),
-        (Verb::CAL, Some(Direction::ServerToClient)) if cmd.arg(0) == Some(b"RINGING") => {
-            cmd.arg(1)
-        }
-        (Verb::ANS, Some(Direction::ClientToServer)) => cmd.arg(2),
+fn session_id<'m>(msg: &'m Message<'_>, direction: Option<Direction>) -> Option<&'m str> {
+    match (msg, direction) {
+        (Message::Rng(r), _) => Some(r.session_id.as_str()),
+        (Message::CalReply(c), Some(Direction::ServerToClient)) => Some(c.session_id.as_str()),
+        (Message::Ans(a), Some(Direction::ClientToServer)) => Some(a.session_id.as_str()),
         _ => None,
     }
 }
 
 /// Whether a session ID is written as the references write it: a decimal without leading zeros.
-fn is_canonical_session_id(id: &[u8]) -> bool {
+fn is_canonical_session_id(id: &str) -> bool {
+    let id = id.as_bytes();
     !id.is_empty() && id.iter().all(u8::is_ascii_digit) && (id.len() == 1 || id[0] != b'0')
+}
+
+/// Whether the connection's history needs this command's typed fields: the login's few
+/// commands, copied out of the worker's decode (every other command is left borrowed and
+/// dropped there).
+fn needs_history(msg: &Message<'_>) -> bool {
+    matches!(
+        msg,
+        Message::Ver(_)
+            | Message::Usr(Usr::Challenge(_) | Usr::Credentials(_))
+            | Message::Chl(_)
+            | Message::QryRequest(_)
+    )
 }
 
 impl<W: Write> Checker<W> {
@@ -211,7 +230,14 @@ impl<W: Write> Checker<W> {
         Ok(())
     }
 
-    fn client(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect) -> io::Result<()> {
+    /// A client command; `expects_reply` and `history` as in [`Alone`] and [`Rare`].
+    fn client(
+        &mut self,
+        cmd: &RawCommand<'_>,
+        dialect: &Dialect,
+        expects_reply: bool,
+        history: Option<&Message<'_>>,
+    ) -> io::Result<()> {
         let at = self.pos;
         let verb = cmd.verb();
         let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
@@ -247,49 +273,23 @@ impl<W: Write> Checker<W> {
                     line: at.0,
                     offset: at.1,
                     answered: false,
-                    expects_reply: expects_reply(cmd),
+                    expects_reply,
                     reply_uncertain: reply_uncertain(cmd, dialect),
                 },
             );
         }
-        if verb == Verb::VER {
-            conn.offered = Some(cmd.args().filter_map(ProtocolVersion::parse).collect());
-        }
-        if verb == Verb::QRY {
-            findings.extend(check_qry(cmd, dialect, conn.challenge.as_deref()));
-        }
-        if verb == Verb::USR && cmd.arg(1) == Some(b"S") {
-            let text = |i: usize| cmd.arg(i).and_then(|a| core::str::from_utf8(a).ok());
-            match (text(0), conn.usr_challenge.as_deref()) {
-                (Some("MD5"), Some(salt)) => {
-                    if let (Some(pw), Some(hash)) = (&self.password, text(2)) {
-                        match msnp_auth::md5_login_hash(salt, pw) {
-                            Ok(want) if !want.eq_ignore_ascii_case(hash) => findings.push((
-                                Level::Error,
-                                "md5_wrong_hash",
-                                format!("USR MD5 hash {hash} for salt {salt} should be {want}"),
-                            )),
-                            _ => {}
-                        }
-                    }
-                }
-                (Some("SSO"), Some(nonce)) => {
-                    if let (Some(secret), Some(blob)) = (&self.sso_secret, text(3)) {
-                        let ok = msnp_auth::MbiBlob::from_base64(blob)
-                            .and_then(|b| b.verify(secret, nonce));
-                        match ok {
-                            Ok(true) => {}
-                            Ok(false) => findings.push((
-                                Level::Error,
-                                "sso_wrong_blob",
-                                "the MBI blob does not verify with this secret and the server's nonce".into(),
-                            )),
-                            Err(e) => findings.push((Level::Error, "sso_bad_blob", format!("the MBI blob is malformed: {e}"))),
-                        }
-                    }
-                }
-                _ => {}
+        match history {
+            Some(Message::Ver(v)) => {
+                conn.offered = Some(v.versions.iter().filter_map(VersionName::version).collect());
             }
+            Some(Message::QryRequest(q)) => {
+                findings.extend(check_qry(q, dialect, conn.challenge.as_deref()));
+            }
+            Some(Message::Usr(Usr::Credentials(c))) if c.stage == AuthStage::Subsequent => {
+                let secrets = (self.password.as_deref(), self.sso_secret.as_deref());
+                findings.extend(check_credentials(c, conn.usr_challenge.as_deref(), secrets));
+            }
+            _ => {}
         }
         // Login order on a notification connection from MSNP8: VER, CVR, USR.
         if dialect.channel == Channel::Notification
@@ -325,7 +325,8 @@ impl<W: Write> Checker<W> {
         Ok(())
     }
 
-    fn server(&mut self, cmd: &RawCommand<'_>) -> io::Result<()> {
+    /// A server command; `history` as in [`Rare`].
+    fn server(&mut self, cmd: &RawCommand<'_>, history: Option<&Message<'_>>) -> io::Result<()> {
         let at = self.pos;
         let verb = cmd.verb();
         let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
@@ -341,38 +342,40 @@ impl<W: Write> Checker<W> {
                 None => {}
             }
         }
-        if verb == Verb::CHL {
-            conn.challenge = cmd.arg(0).map(|c| String::from_utf8_lossy(c).into_owned());
-        }
-        if verb == Verb::USR && cmd.arg(1) == Some(b"S") {
-            // MD5: `USR trid MD5 S salt`; SSO: `USR trid SSO S policy nonce`.
-            let i = if cmd.arg(0) == Some(b"SSO") { 3 } else { 2 };
-            conn.usr_challenge = cmd.arg(i).map(|c| String::from_utf8_lossy(c).into_owned());
-        }
-        if verb == Verb::VER {
-            let chosen = cmd.arg(0);
-            if let (Some(offered), Some(chosen)) = (&conn.offered, chosen) {
-                match ProtocolVersion::parse(chosen) {
-                    Some(v) if !offered.contains(&v) => {
-                        findings.push((
-                            Level::Error,
-                            "ver_not_offered",
-                            format!("server chose {v}, which the client did not offer"),
-                        ));
+        match history {
+            Some(Message::Chl(c)) => {
+                conn.challenge = c.challenge.as_ref().map(|t| t.as_str().to_owned());
+            }
+            Some(Message::Usr(Usr::Challenge(c))) => {
+                // MD5: the salt; SSO: the nonce after the policy.
+                let challenge = match c.package {
+                    AuthPackage::Sso => &c.nonce,
+                    _ => &c.challenge,
+                };
+                conn.usr_challenge = challenge.as_ref().map(|t| t.as_str().to_owned());
+            }
+            Some(Message::Ver(v)) => {
+                if let (Some(offered), Some(chosen)) = (&conn.offered, v.versions.first()) {
+                    match chosen.version() {
+                        Some(v) if !offered.contains(&v) => {
+                            findings.push((
+                                Level::Error,
+                                "ver_not_offered",
+                                format!("server chose {v}, which the client did not offer"),
+                            ));
+                        }
+                        None if chosen.as_str() != "0" => {
+                            findings.push((
+                                Level::Error,
+                                "ver_unknown",
+                                format!("server chose {:?}, not a dialect", chosen.as_str()),
+                            ));
+                        }
+                        _ => {}
                     }
-                    None if chosen != b"0" => {
-                        findings.push((
-                            Level::Error,
-                            "ver_unknown",
-                            format!(
-                                "server chose {:?}, not a dialect",
-                                String::from_utf8_lossy(chosen)
-                            ),
-                        ));
-                    }
-                    _ => {}
                 }
             }
+            _ => {}
         }
         if let Some(code) = verb.error_code() {
             let req = cmd
@@ -400,15 +403,58 @@ impl<W: Write> Checker<W> {
     }
 }
 
+/// Verifies a client's `USR … S` credential against the server's challenge (`salt_or_nonce`)
+/// with the secrets given: the MD5 hash with the password, the SSO MBI blob with the binary
+/// secret.
+fn check_credentials(
+    c: &UsrCredentials<'_>,
+    salt_or_nonce: Option<&str>,
+    (password, sso_secret): (Option<&str>, Option<&[u8]>),
+) -> Option<(Level, &'static str, String)> {
+    let challenge = salt_or_nonce?;
+    match c.package {
+        AuthPackage::Md5 => {
+            let (salt, hash) = (challenge, c.credential.as_str());
+            match msnp_auth::md5_login_hash(salt, password?) {
+                Ok(want) if !want.eq_ignore_ascii_case(hash) => Some((
+                    Level::Error,
+                    "md5_wrong_hash",
+                    format!("USR MD5 hash {hash} for salt {salt} should be {want}"),
+                )),
+                _ => None,
+            }
+        }
+        AuthPackage::Sso => {
+            let (secret, blob) = (sso_secret?, c.response.as_ref()?);
+            match msnp_auth::MbiBlob::from_base64(blob.as_str())
+                .and_then(|b| b.verify(secret, challenge))
+            {
+                Ok(true) => None,
+                Ok(false) => Some((
+                    Level::Error,
+                    "sso_wrong_blob",
+                    "the MBI blob does not verify with this secret and the server's nonce".into(),
+                )),
+                Err(e) => Some((
+                    Level::Error,
+                    "sso_bad_blob",
+                    format!("the MBI blob is malformed: {e}"),
+                )),
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Recomputes a client's `QRY` answer to the last `CHL` challenge.
 fn check_qry(
-    cmd: &RawCommand<'_>,
+    q: &QryRequest<'_>,
     dialect: &Dialect,
     challenge: Option<&str>,
 ) -> Option<(Level, &'static str, String)> {
     let challenge = challenge?;
-    let product = cmd.arg(0).and_then(|p| core::str::from_utf8(p).ok())?;
-    let answer = cmd.payload().and_then(|p| core::str::from_utf8(p).ok())?;
+    let product = q.product_id.as_str();
+    let answer = core::str::from_utf8(&q.answer).ok()?;
     let Some(known) = msnp_auth::product_by_id(product) else {
         return Some((
             Level::Info,
@@ -445,15 +491,40 @@ fn check_qry(
 }
 
 /// What `check` finds in one command on its own, without the connection's history: the
-/// typed decode and the payload document, the costly part, run on every core.
+/// typed decode and the payload document, the costly part, run on every core. It also hands
+/// the history the typed facts it needs, so that the reader thread decodes nothing again.
+#[derive(Default)]
 struct Alone {
     typed: Option<(Level, &'static str, String)>,
     payload: Option<String>,
+    /// For a client command: whether a reply carrying its TrID is due.
+    expects_reply: bool,
+    /// Boxed: few commands have any, and an `Alone` waits for every command.
+    rare: Option<Box<Rare>>,
+}
+
+/// The rarer part of [`Alone`].
+struct Rare {
+    /// A switchboard session ID that is not written as the references write it.
+    session_id: Option<String>,
+    /// The typed command, when [`needs_history`].
+    history: Option<Message<'static>>,
 }
 
 fn alone(cmd: &RawCommand<'_>, dialect: &Dialect, xml: &msnp_proto::payload::XmlLimits) -> Alone {
-    // The typed layer knows every command's shape per version, channel and direction.
-    let typed = match msnp_proto::message::Message::decode(cmd, dialect) {
+    // The typed layer knows every command's shape per version, channel and direction. Read by
+    // reference where it was made: moving the result out costs a copy of the whole `Message`.
+    typed_alone(cmd, dialect, xml, Message::decode(cmd, dialect).as_ref())
+}
+
+/// [`alone`] on the command's typed decode.
+fn typed_alone(
+    cmd: &RawCommand<'_>,
+    dialect: &Dialect,
+    xml: &msnp_proto::payload::XmlLimits,
+    decoded: Result<&Message<'_>, &MessageError>,
+) -> Alone {
+    let typed = match decoded {
         Err(e) => Some((Level::Error, "bad_arguments", e.to_string())),
         Ok(m) if m.is_unknown() && dialect.direction.is_some() => {
             let what = if cmd.verb().is_known() {
@@ -479,12 +550,37 @@ fn alone(cmd: &RawCommand<'_>, dialect: &Dialect, xml: &msnp_proto::payload::Xml
         Ok(_) => None,
     };
     let payload = cmd.payload().filter(|p| !p.is_empty()).and_then(|p| {
-        let uun_type = crate::record::uun_type(cmd);
+        // A `UUN`/`UBN` the typed layer does not read has no known notification type.
+        let uun_type = decoded.ok().and_then(Message::uun_type);
         msnp_proto::payload::parse_payload_in(cmd.verb(), uun_type, p, dialect.version, xml)
             .err()
             .map(|e| e.to_string())
     });
-    Alone { typed, payload }
+    let expects_reply = expects_reply(cmd, decoded);
+    let session_id = decoded
+        .ok()
+        .and_then(|m| session_id(m, dialect.direction))
+        .filter(|id| !is_canonical_session_id(id))
+        .map(str::to_owned);
+    let history = match decoded {
+        Ok(m) if needs_history(m) => Some(m.clone().into_owned()),
+        _ => None,
+    };
+    // Not `bool::then`: its closure would take (copy) the whole `Option<Message>` every time.
+    let rare = if session_id.is_some() || history.is_some() {
+        Some(Box::new(Rare {
+            session_id,
+            history,
+        }))
+    } else {
+        None
+    };
+    Alone {
+        typed,
+        payload,
+        expects_reply,
+        rare,
+    }
 }
 
 /// One input event, waiting in order for its command's [`Alone`] findings.
@@ -510,10 +606,17 @@ impl<W: Write> Checker<W> {
     fn command(&mut self, cmd: &RawCommand<'_>, dialect: &Dialect, found: Alone) -> io::Result<()> {
         let at = self.pos;
         let verb = Some(cmd.verb());
-        if let Some((level, code, message)) = found.typed {
+        // Taken apart, so that each part is dropped where it is used up.
+        let Alone {
+            typed,
+            payload,
+            expects_reply,
+            mut rare,
+        } = found;
+        if let Some((level, code, message)) = typed {
             self.emit(level, code, message, at, verb, dialect.direction)?;
         }
-        if let Some(message) = found.payload {
+        if let Some(message) = payload {
             self.emit(
                 Level::Warning,
                 "bad_payload",
@@ -523,24 +626,22 @@ impl<W: Write> Checker<W> {
                 dialect.direction,
             )?;
         }
-        if let Some(id) =
-            session_id(cmd, dialect.direction).filter(|id| !is_canonical_session_id(id))
-        {
+        if let Some(id) = rare.as_mut().and_then(|r| r.session_id.take()) {
             self.emit(
                 Level::Info,
                 "session_id_not_decimal",
                 format!(
-                    "switchboard session ID {} is not a decimal (some servers send hex; it is an opaque token)",
-                    String::from_utf8_lossy(id)
+                    "switchboard session ID {id} is not a decimal (some servers send hex; it is an opaque token)"
                 ),
                 at,
                 verb,
                 dialect.direction,
             )?;
         }
+        let history = rare.as_ref().and_then(|r| r.history.as_ref());
         match dialect.direction {
-            Some(Direction::ClientToServer) => self.client(cmd, dialect),
-            Some(Direction::ServerToClient) => self.server(cmd),
+            Some(Direction::ClientToServer) => self.client(cmd, dialect, expects_reply, history),
+            Some(Direction::ServerToClient) => self.server(cmd, history),
             None => Ok(()),
         }
     }
@@ -681,10 +782,7 @@ pub fn check(
                 .iter()
                 .map(|item| match item {
                     Item::Command { cmd, dialect, .. } => alone(&cmd.as_raw(), dialect, &xml),
-                    Item::Error { .. } => Alone {
-                        typed: None,
-                        payload: None,
-                    },
+                    Item::Error { .. } => Alone::default(),
                 })
                 .collect()
         }),

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use base64::Engine;
 use msnp_auth::MbiBlob;
-use msnp_proto::message::{Property, Prp};
+use msnp_proto::message::{AuthStage, Property, Prp, Usr, UsrCredentials, VersionName};
 use msnp_proto::negotiation::DialectTracker;
 use msnp_proto::payload::data::DataDocument;
 use msnp_proto::payload::ml::Ml;
@@ -79,19 +79,27 @@ struct Line {
 }
 
 impl Line {
-    fn arg(&self, i: usize) -> Option<String> {
-        self.cmd
-            .as_raw()
-            .arg(i)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-    }
     fn verb(&self) -> Verb {
         self.cmd.as_raw().verb()
     }
-    fn is_usr_s(&self) -> bool {
-        self.dir == Direction::ClientToServer
-            && self.verb() == Verb::USR
-            && self.arg(1).as_deref() == Some("S")
+    /// The line as a typed message; `None` when the typed layer rejects it.
+    fn typed(&self) -> Option<Message<'_>> {
+        Message::decode(&self.cmd.as_raw(), &self.dialect).ok()
+    }
+    /// A client's `USR … S`: its ticket, MBI blob and machine GUID.
+    fn usr_s(&self) -> Option<UsrCredentials<'_>> {
+        if self.dir != Direction::ClientToServer || self.verb() != Verb::USR {
+            return None;
+        }
+        usr_s_credentials(self.typed()?)
+    }
+}
+
+/// The credentials of a client's `USR … S`.
+fn usr_s_credentials(msg: Message<'_>) -> Option<UsrCredentials<'_>> {
+    match msg {
+        Message::Usr(Usr::Credentials(c)) if c.stage == AuthStage::Subsequent => Some(c),
+        _ => None,
     }
 }
 
@@ -197,34 +205,41 @@ fn read_lines(text: &str) -> Result<Vec<Line>, Stop> {
 fn login_config(args: &ReplayArgs, lines: &[Line]) -> Result<LoginConfig, Stop> {
     let ns = || lines.iter().filter(|l| !l.sb);
     let client_lines = || ns().filter(|l| l.dir == Direction::ClientToServer);
-    let ver = client_lines()
-        .find(|l| l.verb() == Verb::VER)
-        .ok_or_else(|| Stop::Usage("the transcript has no client VER line".into()))?;
-    let versions: Vec<ProtocolVersion> = ver
-        .cmd
-        .as_raw()
-        .args()
-        .filter(|a| *a != b"CVR0")
-        .filter_map(ProtocolVersion::parse)
-        .collect();
-    let client =
+    // Each fact from the first client line of its verb that the typed layer reads.
+    let typed = |verb: Verb| {
         client_lines()
-            .find(|l| l.verb() == Verb::CVR)
-            .map_or_else(ClientInfo::wlm_8_1, |l| {
-                let a = |i| l.arg(i).unwrap_or_default();
-                ClientInfo {
-                    locale: a(0),
-                    os_type: a(1),
-                    os_version: a(2),
-                    arch: a(3),
-                    library: a(4),
-                    client_version: a(5),
-                    client_id: a(6),
-                }
-            });
-    let handle = client_lines()
-        .find(|l| l.verb() == Verb::USR && l.arg(1).as_deref() == Some("I"))
-        .and_then(|l| l.arg(2))
+            .filter(move |l| l.verb() == verb)
+            .filter_map(Line::typed)
+    };
+    let versions: Vec<ProtocolVersion> = typed(Verb::VER)
+        .find_map(|m| match m {
+            Message::Ver(v) => Some(v.versions),
+            _ => None,
+        })
+        .ok_or_else(|| Stop::Usage("the transcript has no client VER line".into()))?
+        .iter()
+        .filter_map(VersionName::version)
+        .filter(|v| *v != ProtocolVersion::Cvr0)
+        .collect();
+    let client = typed(Verb::CVR)
+        .find_map(|m| match m {
+            Message::CvrRequest(c) => Some(ClientInfo {
+                locale: c.locale.as_str().into(),
+                os_type: c.os_type.as_str().into(),
+                os_version: c.os_version.as_str().into(),
+                arch: c.arch.as_str().into(),
+                library: c.library.as_str().into(),
+                client_version: c.client_version.as_str().into(),
+                client_id: c.client_id.map(|t| t.as_str().into()).unwrap_or_default(),
+            }),
+            _ => None,
+        })
+        .unwrap_or_else(ClientInfo::wlm_8_1);
+    let handle = typed(Verb::USR)
+        .find_map(|m| match m {
+            Message::Usr(Usr::Initial(u)) => Some(u.handle.as_str().to_owned()),
+            _ => None,
+        })
         .ok_or_else(|| Stop::Usage("the transcript has no USR … I line".into()))?;
     let credentials = match &args.password {
         Some(p) => Credentials::Password(p.clone()),
@@ -232,18 +247,19 @@ fn login_config(args: &ReplayArgs, lines: &[Line]) -> Result<LoginConfig, Stop> 
     };
     let mut config = LoginConfig::new(handle, versions, client, credentials);
     let guid = args.machine_guid.clone().or_else(|| {
-        client_lines()
-            .filter(|l| l.is_usr_s())
-            .find_map(|l| l.arg(4))
+        typed(Verb::USR)
+            .filter_map(usr_s_credentials)
+            .find_map(|c| c.machine_guid)
+            .map(|g| g.as_str().to_owned())
             .filter(|g| g.starts_with('{'))
     });
     if let Some(g) = guid {
         config = config.with_machine_guid(g);
     }
-    if let Some(id) = client_lines()
-        .find(|l| l.verb() == Verb::QRY)
-        .and_then(|l| l.arg(0))
-        && let Some(p) = ProductPair::known(&id)
+    if let Some(id) = typed(Verb::QRY).find_map(|m| match m {
+        Message::QryRequest(q) => Some(q.product_id),
+        _ => None,
+    }) && let Some(p) = ProductPair::known(id.as_str())
     {
         config = config.with_product(p);
     }
@@ -401,12 +417,12 @@ impl<'a> Replay<'a> {
         let usr_s = self.lines[i + 1..]
             .iter()
             .find(|l| !l.sb && l.dir == Direction::ClientToServer)
-            .filter(|l| l.is_usr_s());
+            .and_then(Line::usr_s);
         let ticket = self
             .args
             .ticket
             .clone()
-            .or_else(|| usr_s.and_then(|l| l.arg(2)))
+            .or_else(|| usr_s.as_ref().map(|c| c.credential.as_str().to_owned()))
             .ok_or("no ticket: pass --ticket (the transcript shows none)")?;
         let Some(login) = &mut self.login else {
             return Ok(());
@@ -414,8 +430,9 @@ impl<'a> Replay<'a> {
         match req {
             TicketRequest::Sso { .. } => {
                 let theirs = usr_s
-                    .and_then(|l| l.arg(3))
-                    .and_then(|b| MbiBlob::from_base64(&b).ok());
+                    .as_ref()
+                    .and_then(|c| c.response.as_ref())
+                    .and_then(|b| MbiBlob::from_base64(b.as_str()).ok());
                 let iv = self
                     .sso_iv
                     .or_else(|| theirs.map(|b| b.iv))
@@ -508,7 +525,13 @@ impl<'a> Replay<'a> {
         if cmd.frame() == line.cmd.frame() {
             return Ok(());
         }
-        if self.blob_by_shape && line.is_usr_s() && same_but_blob(&cmd, &line.cmd) {
+        if self.blob_by_shape
+            && let Some(theirs) = line.usr_s()
+            && Message::decode(&cmd.as_raw(), &line.dialect)
+                .ok()
+                .and_then(usr_s_credentials)
+                .is_some_and(|ours| same_but_blob(&ours, &theirs))
+        {
             out.push_str(
                 "# the MBI blob differs only in what the token's secret decides \
                  (same IV and shape; pass --sso-secret to compare it)\n",
@@ -521,21 +544,24 @@ impl<'a> Replay<'a> {
 
 /// `USR … SSO S ticket blob [guid]` lines equal but for the blob's hash and cipher (the
 /// secret's part), with the same IV and cipher length.
-fn same_but_blob(ours: &OwnedCommand, theirs: &OwnedCommand) -> bool {
-    let (a, b) = (ours.as_raw(), theirs.as_raw());
-    if a.verb() != b.verb() || a.trid() != b.trid() || a.arg_count() != b.arg_count() {
-        return false;
-    }
-    let blob = |x: Option<&[u8]>| {
-        x.and_then(|s| std::str::from_utf8(s).ok())
-            .and_then(|s| MbiBlob::from_base64(s).ok())
+fn same_but_blob(ours: &UsrCredentials<'_>, theirs: &UsrCredentials<'_>) -> bool {
+    let blob = |c: &UsrCredentials<'_>| {
+        c.response
+            .as_ref()
+            .and_then(|b| MbiBlob::from_base64(b.as_str()).ok())
     };
-    let (Some(x), Some(y)) = (blob(a.arg(3)), blob(b.arg(3))) else {
+    let (Some(x), Some(y)) = (blob(ours), blob(theirs)) else {
         return false;
     };
     x.iv == y.iv
         && x.cipher.len() == y.cipher.len()
-        && (0..a.arg_count()).all(|k| k == 3 || a.arg(k) == b.arg(k))
+        && UsrCredentials {
+            response: None,
+            ..ours.clone()
+        } == UsrCredentials {
+            response: None,
+            ..theirs.clone()
+        }
 }
 
 fn parse_iv(s: &str) -> Result<[u8; 8], Stop> {

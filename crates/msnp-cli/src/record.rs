@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use msnp_proto::message::Message;
 use msnp_proto::payload::{Payload, PayloadError, XmlLimits, parse_payload_in};
-use msnp_proto::{Channel, Dialect, Direction, RawCommand, Verb};
+use msnp_proto::{Channel, Dialect, Direction, RawCommand};
 use serde::{Deserialize, Serialize};
 
 use crate::json;
@@ -171,17 +171,6 @@ pub(crate) fn error_kind_name(dbg: &str) -> String {
     out
 }
 
-/// The notification type of `UUN trid handle type len` / `UBN handle type len`.
-pub(crate) fn uun_type(cmd: &RawCommand<'_>) -> Option<u32> {
-    if cmd.verb() == Verb::UUN || cmd.verb() == Verb::UBN {
-        cmd.arg(1)
-            .and_then(|t| core::str::from_utf8(t).ok())
-            .and_then(|t| t.parse().ok())
-    } else {
-        None
-    }
-}
-
 /// A payload: text when it is valid UTF-8, base64 otherwise.
 #[derive(Debug)]
 pub(crate) struct PayloadOut<'a> {
@@ -210,6 +199,8 @@ impl<'a> CommandRecord<'a> {
             },
         });
         let typed = Message::decode(cmd, dialect);
+        // A `UUN`/`UBN` the typed layer does not read has no known notification type.
+        let uun_type = typed.as_ref().ok().and_then(Message::uun_type);
         Self {
             dir: dir_code(dialect.direction),
             dialect: dialect.version.name(),
@@ -221,7 +212,7 @@ impl<'a> CommandRecord<'a> {
             fields: Fields {
                 payload: cmd
                     .payload()
-                    .map(|p| parse_payload_in(cmd.verb(), uun_type(cmd), p, dialect.version, xml)),
+                    .map(|p| parse_payload_in(cmd.verb(), uun_type, p, dialect.version, xml)),
                 message: None,
             },
             error: None,

@@ -120,3 +120,155 @@ fn login_secrets_are_verified() {
     assert_eq!(code, 1);
     assert_eq!(codes(&f), ["sso_wrong_blob"]);
 }
+
+fn of_code<'a>(f: &'a [serde_json::Value], code: &str) -> Vec<&'a str> {
+    f.iter()
+        .filter(|f| f["code"] == code)
+        .map(|f| f["message"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_servers_ver_choice_is_checked_against_the_offer() {
+    let good = transcript("msnp12.md");
+    // A name that is no dialect.
+    let (code, f) = check(&good.replacen("S: VER 1 MSNP12", "S: VER 1 MSNP24", 1));
+    assert_eq!(code, 1);
+    assert_eq!(
+        of_code(&f, "ver_unknown"),
+        [r#"server chose "MSNP24", not a dialect"#]
+    );
+    // `0`: the server accepts none of them, which is no defect of the exchange.
+    let (_, f) = check(&good.replacen("S: VER 1 MSNP12", "S: VER 1 0", 1));
+    assert!(of_code(&f, "ver_unknown").is_empty(), "{f:?}");
+    assert!(of_code(&f, "ver_not_offered").is_empty(), "{f:?}");
+    // Names are read as the negotiation reads them, ignoring case, on both sides.
+    let (code, f) = check(
+        &good
+            .replacen("C: VER 1 MSNP12 MSNP11", "C: VER 1 msnp12 MSNP11", 1)
+            .replacen("S: VER 1 MSNP12", "S: VER 1 msnp12", 1),
+    );
+    assert_eq!(code, 0, "{f:?}");
+    assert_eq!(codes(&f), Vec::<&str>::new());
+    // The offer is the client's whole list, not its first entry.
+    let (code, f) = check(&good.replacen("S: VER 1 MSNP12", "S: VER 1 MSNP10", 1));
+    assert!(of_code(&f, "ver_not_offered").is_empty(), "{code} {f:?}");
+    let (_, f) = check(&good.replacen("S: VER 1 MSNP12", "S: VER 1 MSNP9", 1));
+    assert_eq!(
+        of_code(&f, "ver_not_offered"),
+        ["server chose MSNP9, which the client did not offer"]
+    );
+}
+
+#[test]
+fn msg_ack_modes_decide_which_messages_await_a_reply() {
+    let good = transcript("msnp12.md");
+    // Without its ACK only `MSG 4 A` is left open: `U` is never acknowledged, `N` only on
+    // failure.
+    let (_, f) = check(&good.replacen("S: ACK 4\n", "", 1));
+    assert_eq!(of_code(&f, "unanswered_request"), ["MSG 4 got no reply"]);
+    // `N` answered by nothing stays unflagged; `D` (MSNP9+) awaits its ACK like `A`.
+    let (_, f) = check(&good.replacen("C: MSG 4 A 153", "C: MSG 4 D 153", 1));
+    assert!(of_code(&f, "unanswered_request").is_empty(), "{f:?}");
+    let (_, f) = check(
+        &good
+            .replacen("C: MSG 4 A 153", "C: MSG 4 D 153", 1)
+            .replacen("S: ACK 4\n", "", 1),
+    );
+    assert_eq!(of_code(&f, "unanswered_request"), ["MSG 4 got no reply"]);
+    // A mode that is none of U, N, A, D is malformed; a server answers it with an error,
+    // so it awaits a reply like any malformed command.
+    let (code, f) = check(&good.replacen("C: MSG 3 U 90", "C: MSG 3 X 90", 1));
+    assert_eq!(code, 1);
+    assert!(codes(&f).contains(&"bad_arguments"), "{f:?}");
+    assert_eq!(of_code(&f, "unanswered_request"), ["MSG 3 got no reply"]);
+}
+
+#[test]
+fn login_secrets_are_checked_against_the_servers_challenge() {
+    // The hash is checked against the salt of the server's `USR MD5 S`.
+    let md5 = transcript("msnp2.md");
+    let (code, f) = check_with(
+        &md5.replacen(
+            "S: USR 6 MD5 S 939912345.12345",
+            "S: USR 6 MD5 S 939912345.99999",
+            1,
+        ),
+        &["--password", "s3cret"],
+    );
+    assert_eq!(code, 1);
+    let wrong = of_code(&f, "md5_wrong_hash");
+    assert_eq!(wrong.len(), 1, "{f:?}");
+    assert!(
+        wrong[0].starts_with(
+            "USR MD5 hash 5f6f22edbfde8b0c814c1ee1438ba7a3 for salt 939912345.99999 should be "
+        ),
+        "{wrong:?}"
+    );
+    // Without the password nothing is checked.
+    let (code, f) = check(&md5.replacen("939912345.12345", "939912345.99999", 1));
+    assert_eq!(code, 0, "{f:?}");
+    // An MBI blob that is not one: the response argument, not the ticket, is read.
+    let sso = transcript("msnp15.md");
+    let blob = sso
+        .lines()
+        .find(|l| l.starts_with("C: USR 7 SSO S "))
+        .and_then(|l| l.split(' ').nth(6))
+        .unwrap()
+        .to_owned();
+    let (code, f) = check_with(
+        &sso.replacen(&blob, "AAAA", 1),
+        &["--sso-secret", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(codes(&f), ["sso_bad_blob"]);
+}
+
+#[test]
+fn qry_is_checked_against_the_last_challenge_and_its_product() {
+    let good = transcript("msnp12.md");
+    // Another challenge: the same answer is now wrong, and the message names the challenge.
+    let (code, f) = check(&good.replacen(
+        "S: CHL 0 22210219642164014968",
+        "S: CHL 0 22210219642164014969",
+        1,
+    ));
+    assert_eq!(code, 1);
+    let wrong = of_code(&f, "qry_wrong_answer");
+    assert_eq!(wrong.len(), 1, "{f:?}");
+    assert!(
+        wrong[0].starts_with(
+            "QRY answer 64812169fe9717715f03c678fa4ab938 to challenge 22210219642164014969 should be "
+        ),
+        "{wrong:?}"
+    );
+    // A product whose key is not known cannot be verified: a note, not an error.
+    let (code, f) = check(&good.replacen(
+        "C: QRY 12 PROD0101{0RM?UBW 32",
+        "C: QRY 12 PROD9999XXXXXXXX 32",
+        1,
+    ));
+    assert_eq!(code, 0, "{f:?}");
+    assert_eq!(
+        of_code(&f, "qry_unverifiable"),
+        ["product ID PROD9999XXXXXXXX has no known key"]
+    );
+}
+
+#[test]
+fn session_ids_with_leading_zeros_are_noted_on_their_own_commands() {
+    let good = transcript("msnp12.md");
+    let (code, f) = check(
+        &good
+            .replacen("S: CAL 2 RINGING 11752013", "S: CAL 2 RINGING 011752013", 1)
+            .replace("11752099", "011752099"),
+    );
+    assert_eq!(code, 0, "{f:?}");
+    let notes: Vec<(&str, &str)> = f
+        .iter()
+        .filter(|f| f["code"] == "session_id_not_decimal")
+        .map(|f| (f["cmd"].as_str().unwrap(), f["dir"].as_str().unwrap()))
+        .collect();
+    // The server's CAL reply, the RNG that offers the session and the client's ANS.
+    assert_eq!(notes, [("CAL", "S"), ("RNG", "S"), ("ANS", "C")], "{f:?}");
+}

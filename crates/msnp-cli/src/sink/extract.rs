@@ -16,7 +16,7 @@ use msnp_proto::p2p::slp::{SessionRequest, SlpContentType, StartLine, euf_guid, 
 use msnp_proto::p2p::{P2pPayload, SlpMessage};
 use msnp_proto::payload::XmlLimits;
 use msnp_proto::payload::mime::{MimeMessage, P2pMimeBody};
-use msnp_proto::{Dialect, Direction, RawCommand, Verb};
+use msnp_proto::{Dialect, Direction, Message, RawCommand, Verb};
 
 use super::Sink;
 use crate::input::InputConfig;
@@ -127,11 +127,10 @@ impl<'s, S: Sink> ExtractSink<'s, S> {
         };
         // From the server, `MSG handle nick len` names the sender; from the client, it is us.
         let sender = match dialect.direction {
-            Some(Direction::ServerToClient) => cmd
-                .arg(0)
-                .and_then(|a| core::str::from_utf8(a).ok())
-                .unwrap_or_default()
-                .to_ascii_lowercase(),
+            Some(Direction::ServerToClient) => match Message::decode(cmd, dialect) {
+                Ok(Message::MsgReceive(m)) => m.sender.as_str().to_ascii_lowercase(),
+                _ => String::new(),
+            },
             _ => String::new(),
         };
         let dest = p2p.dest.as_deref().unwrap_or_default().to_ascii_lowercase();

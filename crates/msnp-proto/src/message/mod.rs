@@ -989,10 +989,23 @@ impl<'a> Message<'a> {
     /// ```
     pub fn payload(&self, limits: &XmlLimits) -> Option<Result<Payload<'_>, PayloadError>> {
         let body = self.payload_bytes()?;
-        let uun_type = match self {
+        Some(parse_payload(self.verb(), self.uun_type(), body, limits))
+    }
+
+    /// The notification type of `UUN`/`UBN`, which decides how their payload reads (the
+    /// `uun_type` of [`parse_payload`]); `None` for every other command.
+    ///
+    /// ```
+    /// use msnp_proto::{Decoder, Dialect, Direction, Limits, Message, ProtocolVersion, Status};
+    /// let d = Dialect::notification(ProtocolVersion::Msnp13).with_direction(Direction::ServerToClient);
+    /// let wire = b"UBN bob@hotmail.com 5 7\r\n<Data/>";
+    /// let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(wire) else { panic!() };
+    /// assert_eq!(Message::decode(&value, &d).unwrap().uun_type(), Some(5));
+    /// ```
+    pub fn uun_type(&self) -> Option<u32> {
+        match self {
             Self::Uun(x) | Self::Ubn(x) => Some(x.kind),
             _ => None,
-        };
-        Some(parse_payload(self.verb(), uun_type, body, limits))
+        }
     }
 }

@@ -32,6 +32,23 @@ impl VersionName<'_> {
             Self::Other(t) => t.as_str(),
         }
     }
+
+    /// The dialect the name selects, read as the negotiation reads it
+    /// ([`ProtocolVersion::parse`](crate::ProtocolVersion::parse), which ignores case): a
+    /// lower-case `msnp12` is kept as `Other`, to be written back as sent, yet selects MSNP12.
+    ///
+    /// ```
+    /// use msnp_proto::{ProtocolVersion, message::VersionName, text::Token};
+    /// assert_eq!(VersionName::Known(ProtocolVersion::Msnp12).version(), Some(ProtocolVersion::Msnp12));
+    /// assert_eq!(VersionName::Other(Token::from_static("msnp12")).version(), Some(ProtocolVersion::Msnp12));
+    /// assert_eq!(VersionName::Other(Token::from_static("0")).version(), None);
+    /// ```
+    pub fn version(&self) -> Option<V> {
+        match self {
+            Self::Known(v) => Some(*v),
+            Self::Other(t) => V::parse(t.as_bytes()),
+        }
+    }
 }
 
 impl super::own::Own for VersionName<'_> {
