@@ -802,8 +802,10 @@ impl ClientLogin {
             self.fail(LoginError::VersionRejected);
             return Ok(());
         }
-        let v = match chosen {
-            VersionName::Known(v) if self.config.versions.contains(v) => *v,
+        // Read as the negotiation tracker reads it (case ignored), so that a decoder and this
+        // machine agree on the dialect a server's answer selects.
+        let v = match chosen.version() {
+            Some(v) if self.config.versions.contains(&v) => v,
             _ => {
                 let chosen = match chosen {
                     VersionName::Known(v) => VersionName::Known(*v),

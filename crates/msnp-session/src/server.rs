@@ -558,10 +558,8 @@ impl ServerLogin {
         let chosen = ver
             .versions
             .iter()
-            .filter_map(|n| match n {
-                VersionName::Known(v) => Some(*v),
-                _ => None,
-            })
+            // Names read as the negotiation tracker reads them (case ignored).
+            .filter_map(VersionName::version)
             .filter(|v| self.config.versions.contains(v) && *v != V::Cvr0)
             .max();
         let Some(v) = chosen else {

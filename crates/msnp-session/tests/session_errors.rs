@@ -178,6 +178,24 @@ fn ver_zero_and_unoffered_versions() {
     );
 }
 
+/// A server's answer in another letter case selects the version it names, as the negotiation
+/// tracker (and so every decoder of the stream) reads it.
+#[test]
+fn ver_answer_case_is_ignored_as_the_tracker_ignores_it() {
+    let mut l = login(vec![V::Msnp12, V::Msnp11], Credentials::Ticket);
+    drain_tx(&mut l);
+    l.handle_input(b"VER 1 msnp11\r\n").unwrap();
+    assert_eq!(drain_ev(&mut l), [LoginEvent::Negotiated(V::Msnp11)]);
+    assert!(drain_tx(&mut l)[0].starts_with("CVR 2 "));
+
+    let mut l = login(vec![V::Msnp12], Credentials::Ticket);
+    l.handle_input(b"VER 1 msnp9\r\n").unwrap();
+    assert!(matches!(
+        drain_ev(&mut l)[..],
+        [LoginEvent::Failed(LoginError::VersionNotOffered { .. })]
+    ));
+}
+
 #[test]
 fn unexpected_commands_fail_the_login() {
     // A reply to the pending TrID that is the wrong command.

@@ -338,6 +338,11 @@ fn server_error_paths() {
     s.handle_input(b"VER 1 MSNP18 CVR0\r\n").unwrap();
     assert_eq!(&s.poll_transmit().unwrap().frame()[..], b"VER 1 0\r\n");
     assert_eq!(s.phase(), ServerPhase::Finished);
+    // An offer in another letter case names the version it would select in the tracker; the
+    // answer is written canonically.
+    let mut s = ServerLogin::new(ServerConfig::new(vec![V::Msnp8], cvr.clone())).unwrap();
+    s.handle_input(b"VER 1 msnp8 CVR0\r\n").unwrap();
+    assert_eq!(&s.poll_transmit().unwrap().frame()[..], b"VER 1 MSNP8\r\n");
     // Wrong QRY answer: 540.
     let mut s = ServerLogin::new(ServerConfig::new(vec![V::Msnp8], cvr.clone())).unwrap();
     s.handle_input(b"VER 1 MSNP8 CVR0\r\nCVR 2 a b c d e f alice@hotmail.com\r\nUSR 3 TWN I alice@hotmail.com\r\n")
