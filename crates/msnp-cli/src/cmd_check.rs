@@ -3,7 +3,7 @@
 //! requests never answered, replies to nothing, TrIDs that go backwards, a `VER` answer the
 //! client did not offer, wrong `QRY` challenge answers, login steps out of order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -34,7 +34,16 @@ pub struct CheckArgs {
     /// The SSO binary secret (base64, from the RST2 proof token): verifies MSNP15+ MBI blobs.
     #[arg(long)]
     pub(crate) sso_secret: Option<String>,
+    /// Client requests remembered per connection, the most recent: an older one is forgotten
+    /// (and reported unanswered if it still awaited a reply), so memory stays bounded
+    /// whatever the input.
+    #[arg(long, default_value_t = DEFAULT_MAX_PENDING, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_pending: u32,
 }
+
+/// The default of `--max-pending`: far more requests than a client leaves waiting (a few
+/// hundred bytes each at most).
+pub const DEFAULT_MAX_PENDING: u32 = 4096;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -73,6 +82,8 @@ struct Finding<'a> {
 
 #[derive(Debug)]
 struct Request {
+    /// When it was kept, counted per connection (see [`Connection::order`]).
+    seq: u64,
     verb: Verb,
     line: u64,
     offset: u64,
@@ -85,6 +96,12 @@ struct Request {
 #[derive(Debug, Default)]
 struct Connection {
     requests: HashMap<u32, Request>,
+    /// The kept requests' TrIDs and sequence numbers, oldest first: a TrID sent again leaves
+    /// its older entry behind, which no longer matches and is skipped when it comes up.
+    order: VecDeque<(u32, u64)>,
+    next_seq: u64,
+    /// Whether a request was ever forgotten for `--max-pending`.
+    forgot: bool,
     last_client_trid: Option<u32>,
     offered: Option<Vec<ProtocolVersion>>,
     client_seen: bool,
@@ -100,7 +117,12 @@ struct Checker<W: Write> {
     text: Option<Style>,
     password: Option<String>,
     sso_secret: Option<Vec<u8>>,
-    conns: HashMap<Option<u32>, Connection>,
+    /// Connections in the order first seen; `index` finds them by id.
+    conns: Vec<Connection>,
+    index: HashMap<Option<u32>, usize>,
+    /// The last connection looked up: nearly every command is on the same one as the last.
+    last: Option<(Option<u32>, usize)>,
+    max_pending: usize,
     current: Option<u32>,
     pos: (u64, u64),
     counts: [u64; 3],
@@ -194,13 +216,53 @@ impl<W: Write> Checker<W> {
         self.out.write_all(b"\n")
     }
 
+    /// The current connection's place in `conns`, added when new.
+    fn conn_index(&mut self) -> usize {
+        if let Some((id, i)) = self.last
+            && id == self.current
+        {
+            return i;
+        }
+        let next = self.conns.len();
+        let i = *self.index.entry(self.current).or_insert(next);
+        if i == next {
+            self.conns.push(Connection::default());
+        }
+        self.last = Some((self.current, i));
+        i
+    }
+
+    /// Reports a request that got no reply: at the end of its connection, or (`forgotten`)
+    /// when `--max-pending` newer requests pushed it out.
+    fn unanswered(&mut self, trid: u32, r: &Request, forgotten: bool) -> io::Result<()> {
+        let (level, why) = if r.reply_uncertain {
+            (Level::Info, " (the spec is not sure it gets one)")
+        } else {
+            (Level::Warning, "")
+        };
+        let within = if forgotten {
+            format!(" within the next {} requests", self.max_pending)
+        } else {
+            String::new()
+        };
+        self.emit(
+            level,
+            "unanswered_request",
+            format!("{} {trid} got no reply{within}{why}", r.verb),
+            (r.line, r.offset),
+            Some(r.verb),
+            Some(Direction::ClientToServer),
+        )
+    }
+
     fn close_connection(&mut self, id: Option<u32>) -> io::Result<()> {
-        let Some(conn) = self.conns.get_mut(&id) else {
+        let Some(conn) = self.index.get(&id).and_then(|&i| self.conns.get_mut(i)) else {
             return Ok(());
         };
         if !conn.client_seen {
             return Ok(());
         }
+        conn.order.clear();
         let mut open: Vec<_> = conn
             .requests
             .drain()
@@ -212,19 +274,7 @@ impl<W: Write> Checker<W> {
         let saved = self.current;
         self.current = id;
         for (trid, r) in open {
-            let (level, why) = if r.reply_uncertain {
-                (Level::Info, " (the spec is not sure it gets one)")
-            } else {
-                (Level::Warning, "")
-            };
-            self.emit(
-                level,
-                "unanswered_request",
-                format!("{} {trid} got no reply{why}", r.verb),
-                (r.line, r.offset),
-                Some(r.verb),
-                Some(Direction::ClientToServer),
-            )?;
+            self.unanswered(trid, &r, false)?;
         }
         self.current = saved;
         Ok(())
@@ -241,7 +291,10 @@ impl<W: Write> Checker<W> {
         let at = self.pos;
         let verb = cmd.verb();
         let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
-        let conn = self.conns.entry(self.current).or_default();
+        let max_pending = self.max_pending;
+        let i = self.conn_index();
+        let conn = &mut self.conns[i];
+        let mut forgotten = None;
         conn.client_seen = true;
         if conn.client_commands.len() < 3 {
             conn.client_commands.push(verb);
@@ -266,9 +319,13 @@ impl<W: Write> Checker<W> {
                 ));
             }
             conn.last_client_trid = Some(t.0);
+            let seq = conn.next_seq;
+            conn.next_seq += 1;
+            conn.order.push_back((t.0, seq));
             conn.requests.insert(
                 t.0,
                 Request {
+                    seq,
                     verb,
                     line: at.0,
                     offset: at.1,
@@ -277,6 +334,14 @@ impl<W: Write> Checker<W> {
                     reply_uncertain: reply_uncertain(cmd, dialect),
                 },
             );
+            // One in, at most one out: the oldest, unless its TrID was sent again since.
+            if conn.order.len() > max_pending
+                && let Some((old, seq)) = conn.order.pop_front()
+                && conn.requests.get(&old).is_some_and(|r| r.seq == seq)
+            {
+                forgotten = conn.requests.remove(&old).map(|r| (old, r));
+                conn.forgot = true;
+            }
         }
         match history {
             Some(Message::Ver(v)) => {
@@ -322,6 +387,9 @@ impl<W: Write> Checker<W> {
                 Some(Direction::ClientToServer),
             )?;
         }
+        if let Some((trid, r)) = forgotten.filter(|(_, r)| r.expects_reply && !r.answered) {
+            self.unanswered(trid, &r, true)?;
+        }
         Ok(())
     }
 
@@ -330,14 +398,22 @@ impl<W: Write> Checker<W> {
         let at = self.pos;
         let verb = cmd.verb();
         let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
-        let conn = self.conns.entry(self.current).or_default();
+        let i = self.conn_index();
+        let conn = &mut self.conns[i];
         if let Some(t) = cmd.trid().filter(|t| t.0 != 0) {
             match conn.requests.get_mut(&t.0) {
                 Some(r) => r.answered = true,
                 None if conn.client_seen => findings.push((
                     Level::Warning,
                     "reply_without_request",
-                    format!("no client command with TrID {t} on this connection"),
+                    if conn.forgot {
+                        format!(
+                            "no client command with TrID {t} among the last {} on this connection",
+                            self.max_pending
+                        )
+                    } else {
+                        format!("no client command with TrID {t} on this connection")
+                    },
                 )),
                 None => {}
             }
@@ -770,7 +846,10 @@ pub fn check(
         out,
         text: (args.decode.output.format == OutputFormat::Text)
             .then(|| Style::new(args.decode.output.colour())),
-        conns: HashMap::new(),
+        conns: Vec::new(),
+        index: HashMap::new(),
+        last: None,
+        max_pending: args.max_pending as usize,
         current: None,
         pos: (0, 0),
         counts: [0; 3],
@@ -793,7 +872,7 @@ pub fn check(
     crate::input::decode_reader(input, &args.decode.input_config(), &mut sink)?;
     sink.drain()?;
     let mut checker = sink.checker;
-    let mut ids: Vec<_> = checker.conns.keys().copied().collect();
+    let mut ids: Vec<_> = checker.index.keys().copied().collect();
     ids.sort();
     for id in ids {
         checker.close_connection(id)?;

@@ -272,3 +272,87 @@ fn session_ids_with_leading_zeros_are_noted_on_their_own_commands() {
     // The server's CAL reply, the RNG that offers the session and the client's ANS.
     assert_eq!(notes, [("CAL", "S"), ("RNG", "S"), ("ANS", "C")], "{f:?}");
 }
+
+/// `--max-pending`: a client's requests are remembered up to the bound per connection, so
+/// memory stays bounded. An older one is forgotten, and reported unanswered then if it still
+/// awaited a reply; a TrID sent again keeps its newer request; a reply to a forgotten request
+/// says it looked only among the last ones.
+#[test]
+fn requests_are_remembered_up_to_max_pending() {
+    let mut wire = String::new();
+    for t in [1, 2, 3, 2, 4, 5] {
+        wire.push_str(&format!("CHG {t} NLN 0\r\n"));
+    }
+    let args = [
+        "check",
+        "--input",
+        "wire",
+        "--direction",
+        "client",
+        "--dialect",
+        "MSNP12",
+    ];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = args.iter().chain(extra).copied().collect();
+        let (code, out, _) = util::run_msnp(&args, wire.as_bytes());
+        (code, util::records(&out))
+    };
+    let unanswered = |f: &[serde_json::Value]| -> Vec<(u64, String)> {
+        f.iter()
+            .filter(|f| f["code"] == "unanswered_request")
+            .map(|f| {
+                let m = f["message"].as_str().unwrap();
+                (f["offset"].as_u64().unwrap(), m.to_owned())
+            })
+            .collect()
+    };
+    // Unbounded enough: every request is reported at the end, in order. TrID 2 sent again is
+    // reported once for its first sending (duplicate_trid) and once unanswered, for the newer.
+    let (_, all) = run(&[]);
+    let at = |i: u64| i * 13; // every line is 13 bytes
+    assert_eq!(
+        unanswered(&all),
+        [1, 3, 2, 4, 5]
+            .iter()
+            .zip([0, 2, 3, 4, 5])
+            .map(|(t, i)| (at(i), format!("CHG {t} got no reply")))
+            .collect::<Vec<_>>()
+    );
+    // Three remembered: TrID 1 is forgotten when TrID 3 comes (its second sending is 4th),
+    // then the first sending of 2 is skipped as stale, and TrID 3 goes when 4 comes.
+    let (_, few) = run(&["--max-pending", "3"]);
+    let within = |t: u32, i: u64| {
+        (
+            at(i),
+            format!("CHG {t} got no reply within the next 3 requests"),
+        )
+    };
+    let end = |t: u32, i: u64| (at(i), format!("CHG {t} got no reply"));
+    assert_eq!(
+        unanswered(&few),
+        [within(1, 0), within(3, 2), end(2, 3), end(4, 4), end(5, 5)]
+    );
+    // A reply to a forgotten request.
+    let (_, out, _) = util::run_msnp(
+        &["check", "--input", "transcript", "--max-pending", "1"],
+        b"C: CHG 1 NLN 0\nC: CHG 2 NLN 0\nS: CHG 1 NLN 0\nS: CHG 2 NLN 0\n",
+    );
+    let f = util::records(&out);
+    let reply = f
+        .iter()
+        .find(|f| f["code"] == "reply_without_request")
+        .unwrap();
+    assert_eq!(
+        reply["message"],
+        "no client command with TrID 1 among the last 1 on this connection"
+    );
+    assert_eq!(
+        f.iter()
+            .filter(|f| f["code"] == "unanswered_request")
+            .count(),
+        1
+    );
+    // Zero is no bound.
+    let (code, _, err) = util::run_msnp(&["check", "--max-pending", "0"], b"");
+    assert_eq!(code, 2, "{err}");
+}
