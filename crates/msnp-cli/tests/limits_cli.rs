@@ -4,7 +4,7 @@
 mod common;
 mod util;
 
-use common::{Damage, Format, Gateway, Link, build, build_gateway, write};
+use common::{Damage, Format, Gateway, Link, build, build_gateway, build_unanswered_http, write};
 use msnp_proto::Direction;
 use serde_json::Value;
 
@@ -194,6 +194,42 @@ fn max_http_body_at_and_one_past() {
         "{msg}"
     );
     assert!(!verbs(&recs).contains(&"USR".to_owned()));
+}
+
+/// A gateway connection follows at most 1024 requests awaiting their responses (a bound on
+/// its memory): at the limit every request is decoded; one past it, the connection is dropped
+/// with an error and nothing after it is read.
+#[test]
+fn http_requests_awaiting_responses_at_and_one_past() {
+    let capture = |n: usize| {
+        let mut client = Vec::new();
+        for _ in 0..n {
+            client.extend_from_slice(
+                b"POST /gateway/gateway.dll?SessionID=7001.31 HTTP/1.1\r\nHost: g\r\n\
+                  Content-Type: application/x-msn-messenger\r\nContent-Length: 5\r\n\r\nPNG\r\n",
+            );
+        }
+        write(
+            &build_unanswered_http(&client, Link::Ethernet),
+            Link::Ethernet,
+            Format::Pcap {
+                big_endian: false,
+                nanos: false,
+            },
+        )
+    };
+    let (code, recs, err) = decode_capture(&capture(1024), &["--dialect", "MSNP8"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(verbs(&recs).len(), 1024);
+    let (code, recs, _) = decode_capture(&capture(1030), &["--dialect", "MSNP8"]);
+    assert_eq!(code, 1);
+    assert_eq!(verbs(&recs).len(), 1024);
+    assert_eq!(errors(&recs), ["http"]);
+    let msg = recs
+        .iter()
+        .find_map(|r| r["error"]["message"].as_str())
+        .unwrap();
+    assert!(msg.contains("more than 1024 HTTP requests await"), "{msg}");
 }
 
 /// A pcapng file whose second block is an (ignored) custom block of exactly `len` bytes.

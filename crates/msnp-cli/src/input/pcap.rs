@@ -153,11 +153,19 @@ struct Side {
 struct HttpFlow {
     /// `[requests, responses]`.
     framers: [HttpStream; 2],
-    /// Session of each request still waiting for its response, in order.
+    /// Session of each request still waiting for its response, in order (at most
+    /// [`MAX_WAITING`]).
     waiting: VecDeque<Option<usize>>,
     /// A gateway request was seen (errors are reported from then on).
     gateway: bool,
+    /// A request that is not the gateway's was seen.
+    plain: bool,
 }
+
+/// Most HTTP requests of one connection awaiting their responses: a gateway client waits for
+/// each (pipelining a few at most), so a connection past this is not followed further, and
+/// its memory stays bounded.
+const MAX_WAITING: usize = 1024;
 
 /// One TCP connection.
 #[derive(Debug)]
@@ -179,6 +187,8 @@ struct Session {
     streams: [Stream; 2],
     /// The TCP connection that carried it last (for records emitted at the end).
     flow: u32,
+    /// Its `SessionID`, the latest the gateway gave (the one key it has in `session_ids`).
+    name: Option<String>,
 }
 
 /// Everything needed to emit records for one stream.
@@ -370,11 +380,27 @@ impl<'a> Flows<'a> {
                 })?;
             }
             for m in messages.drain(..) {
+                if d == 0 && h.waiting.len() >= MAX_WAITING {
+                    sink.set_context(Some(id), ts);
+                    sink.error(ErrorBody {
+                        kind: "http",
+                        message: format!(
+                            "more than {MAX_WAITING} HTTP requests await their responses; \
+                             the connection is not followed further"
+                        ),
+                        offset: 0,
+                        line: 0,
+                        cmd: None,
+                        dir: dir_code(Some(dir)),
+                    })?;
+                    flow.ignored = true;
+                    return Ok(());
+                }
                 if let Some(session) = self.session_of(id, h, d, &m) {
                     self.session_body(session, id, ts, d, m.body, sink)?;
                 }
             }
-            if !h.gateway && h.waiting.iter().any(Option::is_none) {
+            if !h.gateway && h.plain {
                 // Plain web traffic: not followed any further.
                 flow.ignored = true;
                 return Ok(());
@@ -388,6 +414,7 @@ impl<'a> Flows<'a> {
         if d == 0 {
             if !m.is_gateway_request() {
                 h.waiting.push_back(None);
+                h.plain = true;
                 return None;
             }
             h.gateway = true;
@@ -411,6 +438,7 @@ impl<'a> Flows<'a> {
                             self.stream(conn, Direction::ServerToClient),
                         ],
                         flow,
+                        name: named.map(str::to_owned),
                     };
                     self.sessions.push(session);
                     i
@@ -427,8 +455,14 @@ impl<'a> Flows<'a> {
             match (named, asked) {
                 (Some(i), _) => Some(i),
                 (None, Some(i)) => {
-                    // The answer to `Action=open` names the session from now on.
-                    if let Some(s) = &m.session {
+                    // The answer to `Action=open` names the session from now on; a later name
+                    // replaces the one before, so there are never more names than sessions.
+                    if let Some(s) = &m.session
+                        && let Some(session) = self.sessions.get_mut(i)
+                    {
+                        if let Some(old) = session.name.replace(s.clone()) {
+                            self.session_ids.remove(&old);
+                        }
                         self.session_ids.insert(s.clone(), i);
                     }
                     Some(i)
@@ -549,6 +583,7 @@ impl<'a> Flows<'a> {
                 framers: [HttpStream::new(http_limits), HttpStream::new(http_limits)],
                 waiting: VecDeque::new(),
                 gateway: false,
+                plain: false,
             });
         self.flows.insert(
             key,

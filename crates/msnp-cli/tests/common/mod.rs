@@ -455,6 +455,27 @@ fn write_pcapng(packets: &[Packet], link: Link, be: bool) -> Vec<u8> {
     v
 }
 
+/// Builds one TCP connection to the gateway's port 80 carrying `client` bytes and no answer:
+/// HTTP requests left waiting, for the limits of a gateway connection.
+pub fn build_unanswered_http(client: &[u8], link: Link) -> Vec<Packet> {
+    let mut b = Builder {
+        link,
+        damage: Damage {
+            server_port: Some(80),
+            ..Damage::default()
+        },
+        conns: Vec::new(),
+        packets: Vec::new(),
+        t: 1_100_000_000_000_000_000,
+        segment_no: 0,
+        held: None,
+    };
+    b.send(1, Direction::ClientToServer, client);
+    b.flush_held();
+    b.close(1);
+    b.packets
+}
+
 /// How gateway sessions are spread over TCP connections.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Gateway {
