@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 
+use crate::message::{AckMode, AuthPackage, ServerKind};
 use crate::raw::RawCommand;
 use crate::verb::Verb;
 use crate::version::{Channel, Dialect, Direction, Leniency, ProtocolVersion};
@@ -56,9 +57,12 @@ struct Saved {
     referred: bool,
 }
 
-/// Auth packages of the notification server's `USR` (anything else after the TrID is a
-/// switchboard handle).
-const NS_USR_PACKAGES: [&[u8]; 6] = [b"MD5", b"TWN", b"SSO", b"CTP", b"SHA", b"OK"];
+/// Whether the first argument of a `USR` is the notification server's: an auth package or a
+/// server's `OK` (anything else after the TrID is a switchboard handle). The packages are the
+/// typed layer's [`AuthPackage`].
+fn ns_usr(first: &[u8]) -> bool {
+    first == b"OK" || AuthPackage::parse_bytes(first).is_some_and(|p| p.is_known())
+}
 
 impl DialectTracker {
     /// A tracker starting at `initial` on a notification connection, following `VER`.
@@ -202,7 +206,7 @@ impl DialectTracker {
             }
             (Verb::USR, Some(Direction::ClientToServer) | None) if !self.fixed_channel => {
                 if let Some(first) = cmd.arg(0) {
-                    let sb = !NS_USR_PACKAGES.contains(&first) && cmd.arg_count() == 2;
+                    let sb = !ns_usr(first) && cmd.arg_count() == 2;
                     self.set_channel(if sb {
                         Channel::Switchboard
                     } else {
@@ -221,12 +225,17 @@ impl DialectTracker {
             (Verb::MSG, Some(Direction::ClientToServer) | None)
                 if !self.fixed_channel
                     && cmd.arg_count() == 1
-                    && matches!(cmd.arg(0), Some(b"U" | b"N" | b"A" | b"D")) =>
+                    && cmd
+                        .arg(0)
+                        .and_then(AckMode::parse_bytes)
+                        .is_some_and(|m| m.is_known()) =>
             {
                 self.set_channel(Channel::Switchboard);
             }
             (Verb::XFR, Some(Direction::ServerToClient) | None)
-                if cmd.arg(0) == Some(b"NS") && cmd.arg_count() >= 2 =>
+                if cmd.arg(0).and_then(ServerKind::parse_bytes)
+                    == Some(ServerKind::Notification)
+                    && cmd.arg_count() >= 2 =>
             {
                 self.referred = true;
             }
