@@ -579,17 +579,7 @@ fn parse_iv(s: &str) -> Result<[u8; 8], Stop> {
 /// The transcript's client line `line` with the session's next TrID in place of its own, for
 /// commands the session does not model.
 fn with_trid(line: &Line, trid: TrId) -> Option<OwnedCommand> {
-    let raw = line.cmd.as_raw();
-    let frame = raw.as_bytes();
-    let first = frame.iter().position(|&b| b == b' ')?;
-    let rest = &frame[first + 1..];
-    let end = rest
-        .iter()
-        .position(|&b| b == b' ' || b == b'\r')
-        .unwrap_or(rest.len());
-    let mut bytes = frame[..=first].to_vec();
-    bytes.extend_from_slice(trid.0.to_string().as_bytes());
-    bytes.extend_from_slice(&rest[end..]);
+    let bytes = line.cmd.as_raw().with_trid(trid)?;
     OwnedCommand::from_frame(bytes.into(), &line.dialect, &Limits::default()).ok()
 }
 

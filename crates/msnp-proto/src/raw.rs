@@ -235,6 +235,29 @@ impl<'a> RawCommand<'a> {
         self.meta.trid.map(|_| self.token_at(self.meta.second_at))
     }
 
+    /// The command's wire bytes with its TrID replaced by `trid`, everything else as it was
+    /// (spacing, arguments, payload); `None` when the line has no TrID. For a command re-sent
+    /// under another TrID without decoding it (a typed message is re-encoded instead).
+    ///
+    /// ```
+    /// use msnp_proto::{Decoder, Dialect, Limits, ProtocolVersion, Status, TrId};
+    /// let d = Dialect::notification(ProtocolVersion::Msnp12);
+    /// let Ok(Status::Complete { value, .. }) = Decoder::new(d, Limits::default()).decode(b"GCF 007 Shields.xml\r\n") else { panic!() };
+    /// assert_eq!(value.with_trid(TrId(12)).unwrap(), b"GCF 12 Shields.xml\r\n");
+    /// ```
+    pub fn with_trid(&self, trid: TrId) -> Option<Vec<u8>> {
+        let old = self.trid_token()?;
+        let at = usize::from(self.meta.second_at);
+        let (before, after) = (self.frame.get(..at)?, self.frame.get(at + old.len()..)?);
+        let (digits, from) = crate::num::decimal_digits(u64::from(trid.0));
+        let n = digits.get(from..).unwrap_or_default();
+        let mut out = Vec::with_capacity(self.frame.len() + n.len());
+        out.extend_from_slice(before);
+        out.extend_from_slice(n);
+        out.extend_from_slice(after);
+        Some(out)
+    }
+
     /// The payload length as written, when the command has a payload.
     pub(crate) fn length_token(&self) -> Option<&'a [u8]> {
         self.meta
