@@ -1160,22 +1160,9 @@ impl<'a> XmlReader<'a> {
                 key: QName(key),
                 value: Cow::Borrowed(value),
             };
-            if attr.key.as_namespace_binding().is_none() {
-                counted += 1;
-            }
-            if counted > self.limits.max_attributes || value.len() > self.limits.max_attr_len {
-                return false;
-            }
-            match sink.as_deref_mut() {
-                Some(sink) => match attr_value(&attr, self.lenient_ampersand) {
-                    Ok(v) => {
-                        sink.push((Cow::Borrowed(key), v));
-                        true
-                    }
-                    Err(_) => false,
-                },
-                None => !value.contains('&') || attr_value(&attr, self.lenient_ampersand).is_ok(),
-            }
+            // The same checks as `check_attrs`; the error itself is left to it.
+            self.attr_within_limits(&attr, &mut counted, 0).is_ok()
+                && self.attr_resolves(&attr, sink.as_deref_mut(), 0).is_ok()
         });
         if !pass && let Some(sink) = sink {
             sink.truncate(kept);
@@ -1199,10 +1186,20 @@ impl<'a> XmlReader<'a> {
         let mut counted = 0usize;
         let mut spans = AttrSpans::default();
         for attr in Attributes::new(content, at).with_checks(quick_checks) {
-            let attr = attr.map_err(|e| XmlError::Malformed {
-                offset,
-                message: e.to_string(),
-            })?;
+            let attr = match attr {
+                Ok(attr) => attr,
+                Err(e) => {
+                    if !quick_checks {
+                        // quick-xml checks a repeated key before it reads the value: read the
+                        // tag again with its check, so that the error is the one it gives.
+                        self.check_attrs(content, at, offset, None, true)?;
+                    }
+                    return Err(XmlError::Malformed {
+                        offset,
+                        message: e.to_string(),
+                    });
+                }
+            };
             if !quick_checks {
                 // Where quick-xml's check would have failed: before the limits. (Every
                 // attribute so far is kept, or this pass has ended.)
@@ -1213,36 +1210,60 @@ impl<'a> XmlReader<'a> {
                     });
                 }
             }
-            if attr.key.as_namespace_binding().is_none() {
-                counted += 1;
-                if counted > self.limits.max_attributes {
-                    return Err(XmlError::TooManyAttributes {
-                        offset,
-                        max: self.limits.max_attributes,
-                    });
-                }
-            }
-            if attr.value.len() > self.limits.max_attr_len {
-                return Err(XmlError::AttributeTooLong {
-                    offset,
-                    name: attr.key.0.to_owned(),
-                    len: attr.value.len(),
-                    max: self.limits.max_attr_len,
-                });
-            }
+            self.attr_within_limits(&attr, &mut counted, offset)?;
             if !quick_checks && !spans.push(content, &attr) {
                 return Ok(None);
             }
-            if let Some(sink) = sink.as_deref_mut() {
-                let value = attr_value(&attr, self.lenient_ampersand)
-                    .map_err(|e| map_xml_err(e, offset))?;
-                sink.push((Cow::Borrowed(attr.key.0), value));
-            } else if attr.value.contains('&') {
-                // Only a reference can fail to resolve.
-                attr_value(&attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, offset))?;
-            }
+            self.attr_resolves(&attr, sink.as_deref_mut(), offset)?;
         }
         Ok((!quick_checks).then_some(spans))
+    }
+
+    /// The limits on one attribute of a tag: how many (namespace declarations not counted;
+    /// `counted` so far) and how long its value.
+    fn attr_within_limits(
+        &self,
+        attr: &Attribute<'_>,
+        counted: &mut usize,
+        offset: usize,
+    ) -> Result<(), XmlError> {
+        if attr.key.as_namespace_binding().is_none() {
+            *counted += 1;
+            if *counted > self.limits.max_attributes {
+                return Err(XmlError::TooManyAttributes {
+                    offset,
+                    max: self.limits.max_attributes,
+                });
+            }
+        }
+        if attr.value.len() > self.limits.max_attr_len {
+            return Err(XmlError::AttributeTooLong {
+                offset,
+                name: attr.key.0.to_owned(),
+                len: attr.value.len(),
+                max: self.limits.max_attr_len,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether an attribute's references resolve; with `sink`, its value resolved is kept
+    /// there.
+    fn attr_resolves(
+        &self,
+        attr: &Attribute<'a>,
+        sink: Option<&mut Attrs<'a>>,
+        offset: usize,
+    ) -> Result<(), XmlError> {
+        if let Some(sink) = sink {
+            let value =
+                attr_value(attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, offset))?;
+            sink.push((Cow::Borrowed(attr.key.0), value));
+        } else if attr.value.contains('&') {
+            // Only a reference can fail to resolve.
+            attr_value(attr, self.lenient_ampersand).map_err(|e| map_xml_err(e, offset))?;
+        }
+        Ok(())
     }
 
     /// Counts a text piece of the innermost open element; empty pieces are not reported.

@@ -636,6 +636,8 @@ fn every_prefix() {
         "<NOTIFICATION siteurl=\"http://x\"><MSG id=\"0\"><BODY><TEXT>a & b &lt; c &</TEXT></BODY></MSG></NOTIFICATION>",
         "<!DOCTYPE a [<!ENTITY x \"y>\"><!-- ]> --><?pi ]>?>]><a/>",
         "<a><b></a></b><c/>",
+        // A repeated key with a malformed value: quick-xml reports the repetition first.
+        "<NOTIFICATION id='1' id=/'2'><TO a='1' b=\"2\"/></NOTIFICATION>",
     ];
     for doc in docs {
         for end in (0..=doc.len()).filter(|&i| doc.is_char_boundary(i)) {
