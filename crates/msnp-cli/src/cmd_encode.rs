@@ -44,7 +44,7 @@ pub struct EncodeArgs {
     pub(crate) direction: Option<DirectionArg>,
     #[command(flatten)]
     pub(crate) dialect: DialectOpts,
-    /// Longest NDJSON record line read, in bytes (without its newline): a longer line is
+    /// Longest NDJSON record line read, in bytes (without its line end): a longer line is
     /// reported and skipped without being held, so memory stays bounded whatever the input.
     #[arg(long, default_value_t = DEFAULT_MAX_RECORD, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) max_record: u64,
