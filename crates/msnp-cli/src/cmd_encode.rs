@@ -44,7 +44,16 @@ pub struct EncodeArgs {
     pub(crate) direction: Option<DirectionArg>,
     #[command(flatten)]
     pub(crate) dialect: DialectOpts,
+    /// Longest NDJSON record line read, in bytes (without its line end): a longer line is
+    /// reported and skipped without being held, so memory stays bounded whatever the input.
+    #[arg(long, default_value_t = DEFAULT_MAX_RECORD, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_record: u64,
 }
+
+/// The default of `--max-record`: the largest record `msnp decode` writes with the default
+/// limits (a 1 MiB payload of control characters, escaped in its text and again in its typed
+/// view) is 12 MiB.
+pub(crate) const DEFAULT_MAX_RECORD: u64 = 64 << 20;
 
 struct Writer<W: Write> {
     out: W,
@@ -127,8 +136,47 @@ fn build(
     .map_err(|e| e.to_string())
 }
 
+/// Reads the next line into `buf` without its line end (`\n` or `\r\n`); `Some(false)` when it
+/// is longer than `max` bytes, consumed up to its end without being kept; `None` at the end
+/// of input.
+fn next_line(input: &mut impl BufRead, max: u64, buf: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    buf.clear();
+    let n = input
+        .by_ref()
+        .take(max.saturating_add(2))
+        .read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        return Ok(Some(buf.len() as u64 <= max));
+    }
+    if buf.len() as u64 <= max {
+        return Ok(Some(true)); // the last line, without a line end
+    }
+    buf.clear();
+    loop {
+        let rest = input.fill_buf()?;
+        match memchr::memchr(b'\n', rest) {
+            _ if rest.is_empty() => return Ok(Some(false)),
+            Some(i) => {
+                input.consume(i + 1);
+                return Ok(Some(false));
+            }
+            None => {
+                let len = rest.len();
+                input.consume(len);
+            }
+        }
+    }
+}
+
 fn encode_records(
-    input: impl BufRead,
+    mut input: impl BufRead,
     args: &EncodeArgs,
     w: &mut Writer<impl Write>,
 ) -> io::Result<u64> {
@@ -136,13 +184,28 @@ fn encode_records(
     let mut tracker = args.dialect.tracker();
     let limits = args.dialect.limits();
     let mut errors = 0u64;
-    for (i, line) in input.lines().enumerate() {
-        let line = line?;
+    let mut buf = Vec::new();
+    let mut lineno = 0u64;
+    while let Some(fits) = next_line(&mut input, args.max_record, &mut buf)? {
+        lineno += 1;
+        if !fits {
+            eprintln!(
+                "msnp encode: line {lineno}: longer than {} bytes (--max-record), skipped",
+                args.max_record
+            );
+            errors += 1;
+            continue;
+        }
+        let line = std::str::from_utf8(&buf).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })?;
         if line.trim().is_empty() {
             continue;
         }
-        let lineno = i + 1;
-        let rec: InRecord = match serde_json::from_str(&line) {
+        let rec: InRecord = match serde_json::from_str(line) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("msnp encode: line {lineno}: not a record: {e}");

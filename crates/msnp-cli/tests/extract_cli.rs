@@ -144,6 +144,15 @@ fn display_picture_flows_write_the_picture_named_by_sha1d() {
 
 /// Bob sends alice a file over P2Pv1: the INVITE with its context, then the data.
 fn file_transfer(out: &mut String, session_id: u32, name: &str, data: &[u8]) {
+    let (invite, chunks) = file_transfer_msgs(session_id, name, data);
+    for m in invite.iter().chain(&chunks) {
+        out.push_str(m);
+    }
+}
+
+/// The `MSG`s of [`file_transfer`] in transcript form: the INVITE's, then the data's (in
+/// chunks of 1202 bytes).
+fn file_transfer_msgs(session_id: u32, name: &str, data: &[u8]) -> (Vec<String>, Vec<String>) {
     let req = SessionRequest {
         euf_guid: euf_guid::FILE_TRANSFER,
         session_id,
@@ -165,7 +174,6 @@ fn file_transfer(out: &mut String, session_id: u32, name: &str, data: &[u8]) {
     .to_bytes()
     .unwrap();
     let head = p2p_head("alice@example.com", None);
-    let mut trid = 0;
     let slp = P2pHeader {
         identifier: session_id + 1000,
         ..P2pHeader::default()
@@ -176,11 +184,21 @@ fn file_transfer(out: &mut String, session_id: u32, name: &str, data: &[u8]) {
         flags: v1::flags::FILE | v1::flags::MSNOBJ_DATA,
         ..P2pHeader::default()
     };
-    for chunk in v1::split(slp, &invite, 1202, 0).chain(v1::split(file, data, 1202, 2)) {
-        let mut p = head.as_bytes().to_vec();
-        p.extend(chunk.to_bytes());
-        msg_line(out, &mut trid, false, &p);
-    }
+    let msgs = |chunks: &mut dyn Iterator<Item = v1::P2pMessage<'_>>| {
+        chunks
+            .map(|chunk| {
+                let mut p = head.as_bytes().to_vec();
+                p.extend(chunk.to_bytes());
+                let mut m = String::new();
+                msg_line(&mut m, &mut 0, false, &p);
+                m
+            })
+            .collect()
+    };
+    (
+        msgs(&mut v1::split(slp, &invite, 1202, 0)),
+        msgs(&mut v1::split(file, data, 1202, 2)),
+    )
 }
 
 #[test]
@@ -206,5 +224,136 @@ fn hostile_file_names_are_sanitised_and_never_replace_a_file() {
     let long_written = names.iter().find(|n| n.starts_with("nnn")).unwrap();
     assert!(long_written.len() <= 120, "{long_written}");
     assert_eq!(std::fs::read(dir.join(long_written)).unwrap(), b"long");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--max-open-files`: files being received are kept open up to the bound; one more closes the
+/// one opened first, which is reported incomplete then and keeps the bytes it had, and whose
+/// later chunks open no other file. The other transfers complete.
+#[test]
+fn open_files_at_and_one_past_max_open_files() {
+    let data: Vec<u8> = (0..3000u32).map(|i| (i * 13) as u8).collect();
+    let transcript = |n: u32| {
+        let parts: Vec<_> = (0..n)
+            .map(|i| file_transfer_msgs(100 + i, &format!("f{i}.bin"), &data))
+            .collect();
+        let mut t = String::new();
+        // Every INVITE and first chunk, then the rest: all files are open at once.
+        for (invite, chunks) in &parts {
+            invite
+                .iter()
+                .chain(&chunks[..1])
+                .for_each(|m| t.push_str(m));
+        }
+        for (_, chunks) in &parts {
+            chunks[1..].iter().for_each(|m| t.push_str(m));
+        }
+        t
+    };
+    let run = |n: u32, dir: &Path| {
+        let (code, out, err) = util::run_msnp(
+            &[
+                "decode",
+                "--input",
+                "transcript",
+                "--dialect",
+                "MSNP18",
+                "--channel",
+                "sb",
+                "--max-open-files",
+                "2",
+                "--extract",
+                dir.to_str().unwrap(),
+            ],
+            transcript(n).as_bytes(),
+        );
+        assert_eq!(code, 0, "{err}");
+        let notes: Vec<(String, String)> = err
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                let (what, path) = v
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .find(|(k, _)| *k != "bytes")
+                    .unwrap();
+                let name = Path::new(path.as_str().unwrap()).file_name().unwrap();
+                (what.clone(), name.to_str().unwrap().to_owned())
+            })
+            .collect();
+        (util::records(&out).len(), notes)
+    };
+    let note = |what: &str, name: &str| (what.to_owned(), name.to_owned());
+
+    let dir = out_dir("open-at");
+    let (records, notes) = run(2, &dir);
+    assert_eq!(
+        notes,
+        [note("extracted", "f0.bin"), note("extracted", "f1.bin")]
+    );
+    assert_eq!(files(&dir), ["f0.bin", "f1.bin"]);
+    for f in ["f0.bin", "f1.bin"] {
+        assert_eq!(std::fs::read(dir.join(f)).unwrap(), data);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let dir = out_dir("open-past");
+    let (records_past, notes) = run(3, &dir);
+    assert_eq!(
+        notes,
+        [
+            note("incomplete", "f0.bin"),
+            note("extracted", "f1.bin"),
+            note("extracted", "f2.bin")
+        ]
+    );
+    assert_eq!(files(&dir), ["f0.bin", "f1.bin", "f2.bin"]);
+    assert_eq!(std::fs::read(dir.join("f0.bin")).unwrap(), &data[..1202]);
+    for f in ["f1.bin", "f2.bin"] {
+        assert_eq!(std::fs::read(dir.join(f)).unwrap(), data);
+    }
+    // The records are those of every MSG, whatever was extracted.
+    assert_eq!(records_past, records / 2 * 3);
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // Zero is no bound.
+    let (code, _, err) = util::run_msnp(&["decode", "--max-open-files", "0"], b"");
+    assert_eq!(code, 2, "{err}");
+}
+
+/// A name whose 1000 numbered variants all exist already is a clean error: exit status 2, the
+/// name in the message, and nothing replaced.
+#[test]
+fn a_name_with_every_suffix_taken_is_an_error() {
+    let dir = out_dir("suffixes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("x.bin"), b"mine").unwrap();
+    for n in 1..1000 {
+        std::fs::write(dir.join(format!("x-{n}.bin")), b"mine").unwrap();
+    }
+    let mut t = String::new();
+    file_transfer(&mut t, 5, "x.bin", b"theirs");
+    let (code, _, err) = util::run_msnp(
+        &[
+            "decode",
+            "--input",
+            "transcript",
+            "--dialect",
+            "MSNP18",
+            "--channel",
+            "sb",
+            "--extract",
+            dir.to_str().unwrap(),
+        ],
+        t.as_bytes(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("1000 files named like \"x.bin\" already exist"),
+        "{err}"
+    );
+    assert_eq!(files(&dir).len(), 1000);
+    assert_eq!(std::fs::read(dir.join("x-999.bin")).unwrap(), b"mine");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -275,3 +275,48 @@ fn max_block_at_and_one_past() {
     assert_eq!(code, 1);
     assert_eq!(errors(&recs), ["capture_block_too_large"]);
 }
+
+/// `msnp encode --max-record`: an NDJSON record line of the limit's length (without its line
+/// end, `\n` or `\r\n`) is encoded; one byte longer, it is reported and skipped without being
+/// held, and the next record is encoded. Past the last line end too.
+#[test]
+fn max_record_at_and_one_past() {
+    let record = |len: usize| {
+        let mut v = br#"{"cmd":"PNG","dir":"C"}"#.to_vec();
+        v.resize(len, b' ');
+        v
+    };
+    let next = br#"{"cmd":"QNG","trid":null,"args":["50"],"dir":"S"}"#;
+    for end in ["\n", "\r\n", ""] {
+        let input = |len: usize| {
+            let mut v = record(len);
+            v.extend_from_slice(end.as_bytes());
+            if !end.is_empty() {
+                v.extend_from_slice(next);
+                v.push(b'\n');
+            }
+            v
+        };
+        let args = ["encode", "--max-record", "100"];
+        let want_next: &[u8] = if end.is_empty() { b"" } else { b"QNG 50\r\n" };
+        let (code, out, err) = util::run_msnp(&args, &input(100));
+        assert_eq!(code, 0, "{end:?}: {err}");
+        assert_eq!(out, [b"PNG\r\n", want_next].concat(), "{end:?}");
+        let (code, out, err) = util::run_msnp(&args, &input(101));
+        assert_eq!(code, 1, "{end:?}");
+        assert_eq!(out, want_next, "{end:?}");
+        assert!(
+            err.contains("line 1: longer than 100 bytes (--max-record)"),
+            "{end:?}: {err}"
+        );
+    }
+    // A line far past the limit.
+    let mut input = record(100_000);
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(next);
+    let (code, out, err) = util::run_msnp(&["encode", "--max-record", "1000"], &input);
+    assert_eq!((code, out.as_slice()), (1, &b"QNG 50\r\n"[..]), "{err}");
+    // Zero is no bound.
+    let (code, _, err) = util::run_msnp(&["encode", "--max-record", "0"], b"");
+    assert_eq!(code, 2, "{err}");
+}

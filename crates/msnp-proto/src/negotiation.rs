@@ -15,7 +15,7 @@
 //! assert_eq!(t.channel(), Channel::Notification);
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::message::{AckMode, AuthPackage, ServerKind};
 use crate::raw::RawCommand;
@@ -39,8 +39,14 @@ pub struct DialectTracker {
     /// The server referred this connection to another notification server (`XFR … NS`): the
     /// client's next `VER` is on a new connection.
     referred: bool,
-    /// Saved state of other connections (transcripts interleave them).
-    saved: HashMap<u32, Saved>,
+    /// Saved state of other connections (transcripts interleave them), at most
+    /// `max_saved`, each with when it was left.
+    saved: HashMap<u32, (Saved, u64)>,
+    /// The saved connections by when they were left, the longest ago first.
+    left: BTreeMap<u64, u32>,
+    /// Connections left so far: the stamp of the next one.
+    next_left: u64,
+    max_saved: usize,
     current: Option<u32>,
     /// The highest connection id seen.
     highest: Option<u32>,
@@ -64,6 +70,11 @@ fn ns_usr(first: &[u8]) -> bool {
     first == b"OK" || AuthPackage::parse_bytes(first).is_some_and(|p| p.is_known())
 }
 
+/// The default of [`DialectTracker::with_max_saved_connections`]: far more connections than a
+/// transcript interleaves, and above the connections a capture decoder follows at once by
+/// default (10,000); a few MB at most.
+pub const DEFAULT_MAX_SAVED_CONNECTIONS: usize = 65_536;
+
 impl DialectTracker {
     /// A tracker starting at `initial` on a notification connection, following `VER`.
     pub fn new(initial: ProtocolVersion) -> Self {
@@ -77,6 +88,9 @@ impl DialectTracker {
             last_ns_version: None,
             referred: false,
             saved: HashMap::new(),
+            left: BTreeMap::new(),
+            next_left: 0,
+            max_saved: DEFAULT_MAX_SAVED_CONNECTIONS,
             current: None,
             highest: None,
             fresh: true,
@@ -101,6 +115,41 @@ impl DialectTracker {
     pub fn with_leniency(mut self, leniency: Leniency) -> Self {
         self.leniency = leniency;
         self
+    }
+
+    /// Keeps the state of at most `max` connections besides the current one (at least 1;
+    /// default [`DEFAULT_MAX_SAVED_CONNECTIONS`]): past it, the connection left longest ago is
+    /// forgotten, and starts afresh if it comes back, as a new connection would. A capture's
+    /// closed connections never come back, so memory stays bounded however many there were.
+    ///
+    /// ```
+    /// use msnp_proto::negotiation::DialectTracker;
+    /// use msnp_proto::{Channel, ProtocolVersion};
+    /// let mut t = DialectTracker::new(ProtocolVersion::Msnp8).with_max_saved_connections(1);
+    /// t.switch_connection(1);
+    /// t.switch_connection(2);
+    /// t.switch_connection(3); // connection 2 is kept, 1 forgotten
+    /// assert_eq!(t.saved_connections(), 1);
+    /// ```
+    pub fn with_max_saved_connections(mut self, max: usize) -> Self {
+        self.max_saved = max.max(1);
+        self.evict();
+        self
+    }
+
+    /// How many other connections' states are kept.
+    pub fn saved_connections(&self) -> usize {
+        self.saved.len()
+    }
+
+    /// Forgets the connections left longest ago, down to the bound.
+    fn evict(&mut self) {
+        while self.saved.len() > self.max_saved {
+            let Some((_, id)) = self.left.pop_first() else {
+                return;
+            };
+            self.saved.remove(&id);
+        }
     }
 
     /// The current version.
@@ -131,6 +180,11 @@ impl DialectTracker {
         if self.current == Some(id) {
             return;
         }
+        // Taken out first: the bound counts the connections left, not the one resumed.
+        let resumed = self.saved.remove(&id);
+        if let Some((_, stamp)) = resumed {
+            self.left.remove(&stamp);
+        }
         if let Some(cur) = self.current {
             let state = Saved {
                 version: self.version,
@@ -138,11 +192,17 @@ impl DialectTracker {
                 server_chose: self.server_chose,
                 referred: self.referred,
             };
-            self.saved.insert(cur, state);
+            let stamp = self.next_left;
+            self.next_left += 1;
+            if let Some((_, before)) = self.saved.insert(cur, (state, stamp)) {
+                self.left.remove(&before);
+            }
+            self.left.insert(stamp, cur);
+            self.evict();
         }
         self.current = Some(id);
         self.highest = self.highest.max(Some(id));
-        if let Some(&s) = self.saved.get(&id) {
+        if let Some((s, _)) = resumed {
             self.version = s.version;
             self.channel = s.channel;
             self.server_chose = s.server_chose;

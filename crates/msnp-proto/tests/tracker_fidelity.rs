@@ -135,3 +135,41 @@ fn a_client_msg_with_an_acknowledgement_type_means_switchboard() {
         [(Channel::Notification, Some(Direction::ClientToServer))]
     );
 }
+
+/// `with_max_saved_connections`: the state of the connections left is kept up to the bound
+/// (a connection coming back resumes its version); one more forgets the connection left
+/// longest ago, which comes back as a new one (the last notification version), while the
+/// others resume theirs.
+#[test]
+fn saved_connections_at_and_one_past_the_bound() {
+    let versions = |extra: &str| {
+        let text = format!(
+            "# --- connection 1 ---\nS: VER 1 MSNP12\n\
+             # --- connection 2 ---\nS: VER 1 MSNP9\n\
+             # --- connection 3 ---\nS: VER 1 MSNP11\n\
+             {extra}\
+             # --- connection 2 ---\nC: CHG 2 NLN 0\n\
+             # --- connection 1 ---\nC: CHG 2 NLN 0\n"
+        );
+        let t = DialectTracker::new(ProtocolVersion::Msnp8).with_max_saved_connections(2);
+        let mut s = TranscriptStream::new(&text, t);
+        let v: Vec<_> = s
+            .by_ref()
+            .filter_map(|i| match i {
+                TranscriptItem::Command(c) if c.command.as_raw().verb() == Verb::CHG => {
+                    Some((c.connection.unwrap(), c.dialect.version))
+                }
+                _ => None,
+            })
+            .collect();
+        (v, s.tracker().saved_connections())
+    };
+    use ProtocolVersion::{Msnp9, Msnp11, Msnp12};
+    // Connections 1 and 2 are kept while on 3.
+    assert_eq!(versions(""), (vec![(2, Msnp9), (1, Msnp12)], 2));
+    // On 4, connection 1 (left first) is forgotten.
+    assert_eq!(
+        versions("# --- connection 4 ---\n"),
+        (vec![(2, Msnp9), (1, Msnp11)], 2)
+    );
+}

@@ -32,7 +32,15 @@ pub(crate) struct ExtractOpts {
     /// Largest display picture or emoticon reassembled by --extract, in bytes.
     #[arg(long, default_value_t = P2pLimits::default().max_object_size)]
     pub(crate) max_p2p_object: u64,
+    /// Files --extract keeps open while their data arrives: past it, the oldest is closed and
+    /// reported incomplete, so open descriptors stay bounded whatever the input.
+    #[arg(long, default_value_t = DEFAULT_MAX_OPEN_FILES, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_open_files: u32,
 }
+
+/// The default of `--max-open-files`: far more transfers than a chat runs at once, and well
+/// under the smallest usual descriptor limit (256 on macOS, 1024 on Linux).
+pub(crate) const DEFAULT_MAX_OPEN_FILES: u32 = 64;
 
 /// Decodes `config` into `sink`, extracting P2P transfers on the way when `--extract` is set.
 pub(crate) fn decode(
@@ -49,7 +57,8 @@ pub(crate) fn decode(
         max_object_size: opts.max_p2p_object,
         ..P2pLimits::default()
     };
-    let mut x = ExtractSink::new(sink, dir.clone(), limits, *xml);
+    let mut x = ExtractSink::new(sink, dir.clone(), limits, *xml)
+        .with_max_open_files(opts.max_open_files as usize);
     let bytes = crate::input::decode(config, &mut x)?;
     x.finish()?;
     Ok(bytes)
@@ -78,8 +87,19 @@ pub(crate) struct ExtractSink<'s, S: Sink> {
     streams: BTreeMap<StreamKey, Reassembler>,
     /// The name each session's INVITE gave its object.
     names: BTreeMap<u32, String>,
-    /// Files being received, by stream and message.
-    files: BTreeMap<(StreamKey, MessageKey), (PathBuf, File)>,
+    /// Files being received, by stream and message (at most `max_open_files`).
+    files: BTreeMap<(StreamKey, MessageKey), OpenFile>,
+    max_open_files: usize,
+    /// Files opened so far: the `opened` of the next one.
+    next_file: u64,
+}
+
+/// A file being received.
+struct OpenFile {
+    /// When it was opened (the oldest goes first when too many are open).
+    opened: u64,
+    path: PathBuf,
+    file: File,
 }
 
 impl<'s, S: Sink> ExtractSink<'s, S> {
@@ -93,13 +113,21 @@ impl<'s, S: Sink> ExtractSink<'s, S> {
             streams: BTreeMap::new(),
             names: BTreeMap::new(),
             files: BTreeMap::new(),
+            max_open_files: DEFAULT_MAX_OPEN_FILES as usize,
+            next_file: 0,
         }
+    }
+
+    /// Keeps at most `max` files open (at least one).
+    pub(crate) fn with_max_open_files(mut self, max: usize) -> Self {
+        self.max_open_files = max.max(1);
+        self
     }
 
     /// Reports files left incomplete.
     pub(crate) fn finish(self) -> io::Result<()> {
-        for (path, _) in self.files.values() {
-            note("incomplete", path, None);
+        for f in self.files.values() {
+            note("incomplete", &f.path, None);
         }
         Ok(())
     }
@@ -186,18 +214,44 @@ impl<'s, S: Sink> ExtractSink<'s, S> {
     ) -> io::Result<()> {
         let k = (stream, msg);
         if !self.files.contains_key(&k) {
+            if self.files.len() >= self.max_open_files {
+                self.close_oldest_file();
+            }
             let name = self.name_of(msg.session_id);
-            let opened = create_unique(&self.dir, &name)?;
-            self.files.insert(k.clone(), opened);
+            let (path, file) = create_unique(&self.dir, &name)?;
+            let opened = self.next_file;
+            self.next_file += 1;
+            self.files
+                .insert(k.clone(), OpenFile { opened, path, file });
         }
-        if let Some((_, f)) = self.files.get_mut(&k) {
-            f.write_all(bytes)?;
+        if let Some(f) = self.files.get_mut(&k) {
+            f.file.write_all(bytes)?;
         }
-        if last && let Some((path, f)) = self.files.remove(&k) {
-            let len = f.metadata().map(|m| m.len()).ok();
-            note("extracted", &path, len);
+        if last && let Some(f) = self.files.remove(&k) {
+            let len = f.file.metadata().map(|m| m.len()).ok();
+            note("extracted", &f.path, len);
         }
         Ok(())
+    }
+
+    /// Closes the file opened first and reports it incomplete, as [`finish`](Self::finish)
+    /// does; its message is dropped from its reassembler, so its later chunks open no file.
+    fn close_oldest_file(&mut self) {
+        let Some(k) = self
+            .files
+            .iter()
+            .min_by_key(|(_, f)| f.opened)
+            .map(|(k, _)| k.clone())
+        else {
+            return;
+        };
+        if let Some(f) = self.files.remove(&k) {
+            note("incomplete", &f.path, None);
+        }
+        let (stream, msg) = k;
+        if let Some(r) = self.streams.get_mut(&stream) {
+            r.drop_message(msg);
+        }
     }
 
     /// Remembers the object an INVITE names: the MSNObject's `SHA1D` or the file's name.
