@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, Read};
 use std::net::SocketAddr;
 
-use msnp_proto::negotiation::DialectTracker;
+use msnp_proto::negotiation::{DEFAULT_MAX_SAVED_CONNECTIONS, DialectTracker};
 use msnp_proto::stream::{StreamDecoder, WireItem};
 use msnp_proto::{Direction, Limits};
 
@@ -224,7 +224,11 @@ impl<'a> Flows<'a> {
         Self {
             opts: &config.pcap,
             limits: config.limits,
-            tracker: config.tracker.clone(),
+            // Every connection followed at once (`--max-flows`) and every gateway session (as
+            // many) keeps its negotiation: the tracker forgets none that is still followed.
+            tracker: config.tracker.clone().with_max_saved_connections(
+                DEFAULT_MAX_SAVED_CONNECTIONS.max(config.pcap.max_flows.saturating_mul(2)),
+            ),
             flows: HashMap::new(),
             next_id: 1,
             too_many_reported: false,
