@@ -3,7 +3,7 @@
 //! requests never answered, replies to nothing, TrIDs that go backwards, a `VER` answer the
 //! client did not offer, wrong `QRY` challenge answers, login steps out of order.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -34,16 +34,26 @@ pub struct CheckArgs {
     /// The SSO binary secret (base64, from the RST2 proof token): verifies MSNP15+ MBI blobs.
     #[arg(long)]
     pub(crate) sso_secret: Option<String>,
-    /// Client requests remembered per connection, the most recent: an older one is forgotten
-    /// (and reported unanswered if it still awaited a reply), so memory stays bounded
-    /// whatever the input.
+    /// Client requests remembered, the most recent of all connections: an older one is
+    /// forgotten (and reported unanswered then if it still awaited a reply), so memory stays
+    /// bounded whatever the input.
     #[arg(long, default_value_t = DEFAULT_MAX_PENDING, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) max_pending: u32,
+    /// Connections whose state is remembered, the most recently used: one left longer ago is
+    /// closed to make room (its waiting requests reported then) and starts afresh if it
+    /// comes back.
+    #[arg(long, default_value_t = DEFAULT_MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_connections: u32,
 }
 
-/// The default of `--max-pending`: far more requests than a client leaves waiting (a few
-/// hundred bytes each at most).
-pub const DEFAULT_MAX_PENDING: u32 = 4096;
+/// The default of `--max-pending`: far more requests than clients leave waiting (about 100
+/// bytes each).
+pub const DEFAULT_MAX_PENDING: u32 = 65_536;
+
+/// The default of `--max-connections`: the connections whose negotiation the decoder keeps
+/// (a few hundred bytes each without requests).
+pub const DEFAULT_MAX_CONNECTIONS: u32 =
+    msnp_proto::negotiation::DEFAULT_MAX_SAVED_CONNECTIONS as u32;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -82,7 +92,7 @@ struct Finding<'a> {
 
 #[derive(Debug)]
 struct Request {
-    /// When it was kept, counted per connection (see [`Connection::order`]).
+    /// When it was kept, counted over all connections (see [`Checker::order`]).
     seq: u64,
     verb: Verb,
     line: u64,
@@ -96,12 +106,10 @@ struct Request {
 #[derive(Debug, Default)]
 struct Connection {
     requests: HashMap<u32, Request>,
-    /// The kept requests' TrIDs and sequence numbers, oldest first: a TrID sent again leaves
-    /// its older entry behind, which no longer matches and is skipped when it comes up.
-    order: VecDeque<(u32, u64)>,
-    next_seq: u64,
     /// Whether a request was ever forgotten for `--max-pending`.
     forgot: bool,
+    /// When the checker last turned to this connection (its key in [`Checker::left`]).
+    stamp: u64,
     last_client_trid: Option<u32>,
     offered: Option<Vec<ProtocolVersion>>,
     client_seen: bool,
@@ -117,11 +125,22 @@ struct Checker<W: Write> {
     text: Option<Style>,
     password: Option<String>,
     sso_secret: Option<Vec<u8>>,
-    /// Connections in the order first seen; `index` finds them by id.
+    /// Connections by slot (a closed one's slot is reused); `index` finds a slot by id, `ids`
+    /// an id by slot.
     conns: Vec<Connection>,
+    ids: Vec<Option<u32>>,
     index: HashMap<Option<u32>, usize>,
+    free: Vec<usize>,
+    /// Slots by [`Connection::stamp`], least recently used first: the one closed to make room.
+    left: BTreeMap<u64, usize>,
+    stamps: u64,
+    max_connections: usize,
     /// The last connection looked up: nearly every command is on the same one as the last.
     last: Option<(Option<u32>, usize)>,
+    /// The remembered requests, oldest first: slot, TrID and [`Request::seq`]. A TrID sent
+    /// again, or a slot reused, leaves an entry that no longer matches and is skipped.
+    order: VecDeque<(usize, u32, u64)>,
+    next_seq: u64,
     max_pending: usize,
     current: Option<u32>,
     pos: (u64, u64),
@@ -216,20 +235,54 @@ impl<W: Write> Checker<W> {
         self.out.write_all(b"\n")
     }
 
-    /// The current connection's place in `conns`, added when new.
-    fn conn_index(&mut self) -> usize {
+    /// The current connection's slot in `conns`, added when new (closing the least recently
+    /// used connection first when `--max-connections` are remembered).
+    fn conn_index(&mut self) -> io::Result<usize> {
         if let Some((id, i)) = self.last
             && id == self.current
         {
-            return i;
+            return Ok(i);
         }
-        let next = self.conns.len();
-        let i = *self.index.entry(self.current).or_insert(next);
-        if i == next {
-            self.conns.push(Connection::default());
-        }
+        self.stamps += 1;
+        let stamp = self.stamps;
+        let i = match self.index.get(&self.current) {
+            Some(&i) => {
+                let conn = &mut self.conns[i];
+                self.left.remove(&conn.stamp);
+                conn.stamp = stamp;
+                i
+            }
+            None => {
+                if self.index.len() >= self.max_connections
+                    && let Some((_, old)) = self.left.pop_first()
+                {
+                    let id = self.ids[old];
+                    self.close_connection(id)?;
+                    self.index.remove(&id);
+                    self.free.push(old);
+                }
+                let conn = Connection {
+                    stamp,
+                    ..Connection::default()
+                };
+                let i = match self.free.pop() {
+                    Some(i) => {
+                        (self.conns[i], self.ids[i]) = (conn, self.current);
+                        i
+                    }
+                    None => {
+                        self.conns.push(conn);
+                        self.ids.push(self.current);
+                        self.conns.len() - 1
+                    }
+                };
+                self.index.insert(self.current, i);
+                i
+            }
+        };
+        self.left.insert(stamp, i);
         self.last = Some((self.current, i));
-        i
+        Ok(i)
     }
 
     /// Reports a request that got no reply: at the end of its connection, or (`forgotten`)
@@ -255,14 +308,16 @@ impl<W: Write> Checker<W> {
         )
     }
 
+    /// Reports a connection's requests still waiting, and forgets them.
     fn close_connection(&mut self, id: Option<u32>) -> io::Result<()> {
         let Some(conn) = self.index.get(&id).and_then(|&i| self.conns.get_mut(i)) else {
             return Ok(());
         };
+        // Its slot may be about to be reused by another connection.
+        self.last = None;
         if !conn.client_seen {
             return Ok(());
         }
-        conn.order.clear();
         let mut open: Vec<_> = conn
             .requests
             .drain()
@@ -291,10 +346,8 @@ impl<W: Write> Checker<W> {
         let at = self.pos;
         let verb = cmd.verb();
         let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
-        let max_pending = self.max_pending;
-        let i = self.conn_index();
+        let i = self.conn_index()?;
         let conn = &mut self.conns[i];
-        let mut forgotten = None;
         conn.client_seen = true;
         if conn.client_commands.len() < 3 {
             conn.client_commands.push(verb);
@@ -319,9 +372,9 @@ impl<W: Write> Checker<W> {
                 ));
             }
             conn.last_client_trid = Some(t.0);
-            let seq = conn.next_seq;
-            conn.next_seq += 1;
-            conn.order.push_back((t.0, seq));
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            self.order.push_back((i, t.0, seq));
             conn.requests.insert(
                 t.0,
                 Request {
@@ -334,14 +387,6 @@ impl<W: Write> Checker<W> {
                     reply_uncertain: reply_uncertain(cmd, dialect),
                 },
             );
-            // One in, at most one out: the oldest, unless its TrID was sent again since.
-            if conn.order.len() > max_pending
-                && let Some((old, seq)) = conn.order.pop_front()
-                && conn.requests.get(&old).is_some_and(|r| r.seq == seq)
-            {
-                forgotten = conn.requests.remove(&old).map(|r| (old, r));
-                conn.forgot = true;
-            }
         }
         match history {
             Some(Message::Ver(v)) => {
@@ -387,10 +432,41 @@ impl<W: Write> Checker<W> {
                 Some(Direction::ClientToServer),
             )?;
         }
-        if let Some((trid, r)) = forgotten.filter(|(_, r)| r.expects_reply && !r.answered) {
-            self.unanswered(trid, &r, true)?;
+        self.forget_oldest()
+    }
+
+    /// Forgets the oldest remembered request when more than `--max-pending` are, reporting it
+    /// if it still awaited a reply (one in, at most one out).
+    fn forget_oldest(&mut self) -> io::Result<()> {
+        if self.order.len() <= self.max_pending {
+            return Ok(());
         }
-        Ok(())
+        let Some((slot, trid, seq)) = self.order.pop_front() else {
+            return Ok(());
+        };
+        let Some(conn) = self.conns.get_mut(slot) else {
+            return Ok(());
+        };
+        if conn.requests.get(&trid).is_none_or(|r| r.seq != seq) {
+            return Ok(());
+        }
+        let r = conn.requests.remove(&trid);
+        conn.forgot = true;
+        // A map keeps its largest size: give back what a burst of requests left behind.
+        let (len, cap) = (conn.requests.len(), conn.requests.capacity());
+        if cap > 64 && len * 4 < cap {
+            conn.requests.shrink_to(len * 2);
+        }
+        match r {
+            Some(r) if r.expects_reply && !r.answered => {
+                let saved = self.current;
+                self.current = self.ids[slot];
+                let res = self.unanswered(trid, &r, true);
+                self.current = saved;
+                res
+            }
+            _ => Ok(()),
+        }
     }
 
     /// A server command; `history` as in [`Rare`].
@@ -398,7 +474,7 @@ impl<W: Write> Checker<W> {
         let at = self.pos;
         let verb = cmd.verb();
         let mut findings: Vec<(Level, &'static str, String)> = Vec::new();
-        let i = self.conn_index();
+        let i = self.conn_index()?;
         let conn = &mut self.conns[i];
         if let Some(t) = cmd.trid().filter(|t| t.0 != 0) {
             match conn.requests.get_mut(&t.0) {
@@ -847,8 +923,15 @@ pub fn check(
         text: (args.decode.output.format == OutputFormat::Text)
             .then(|| Style::new(args.decode.output.colour())),
         conns: Vec::new(),
+        ids: Vec::new(),
         index: HashMap::new(),
+        free: Vec::new(),
+        left: BTreeMap::new(),
+        stamps: 0,
+        max_connections: args.max_connections as usize,
         last: None,
+        order: VecDeque::new(),
+        next_seq: 0,
         max_pending: args.max_pending as usize,
         current: None,
         pos: (0, 0),

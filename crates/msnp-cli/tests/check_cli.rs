@@ -356,3 +356,63 @@ fn requests_are_remembered_up_to_max_pending() {
     let (code, _, err) = util::run_msnp(&["check", "--max-pending", "0"], b"");
     assert_eq!(code, 2, "{err}");
 }
+
+/// `--max-connections`: the state of the most recently used connections is remembered; making
+/// room closes the one left longest ago, whose waiting requests are reported then (with its
+/// connection), and a connection that comes back starts afresh.
+#[test]
+fn connections_are_remembered_up_to_max_connections() {
+    let text = "# --- connection 1: a ---\nC: CHG 1 NLN 0\n\
+                # --- connection 2: b ---\nC: CHG 1 NLN 0\n\
+                # --- connection 1: a ---\nC: CHG 2 NLN 0\n\
+                # --- connection 3: c ---\nC: CHG 1 NLN 0\n\
+                # --- connection 2: b ---\nS: CHG 1 NLN 0\n";
+    let unanswered = |extra: &[&str]| {
+        let (_, f) = check_with(text, extra);
+        f.iter()
+            .filter(|f| f["code"] != "error_reply")
+            .map(|f| {
+                let c = f["connection"].as_u64().unwrap();
+                format!(
+                    "{} #{c} {}",
+                    f["code"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Remembering all: connection 2's request is answered, 1's two and 3's one are not.
+    assert_eq!(
+        unanswered(&[]),
+        [
+            "unanswered_request #1 CHG 1 got no reply",
+            "unanswered_request #1 CHG 2 got no reply",
+            "unanswered_request #3 CHG 1 got no reply",
+        ]
+    );
+    // Two: connection 3 closes connection 2 (left longest ago: 1 was used again), so 2's
+    // reply comes to a fresh connection that saw no request (no finding: it saw no client).
+    assert_eq!(
+        unanswered(&["--max-connections", "2"]),
+        [
+            "unanswered_request #2 CHG 1 got no reply",
+            "unanswered_request #1 CHG 1 got no reply",
+            "unanswered_request #1 CHG 2 got no reply",
+            "unanswered_request #3 CHG 1 got no reply",
+        ]
+    );
+    // One request remembered in all: each is forgotten at the next, and reported with its
+    // own connection; the reply on connection 2 then finds nothing among the last one.
+    assert_eq!(
+        unanswered(&["--max-pending", "1"]),
+        [
+            "unanswered_request #1 CHG 1 got no reply within the next 1 requests",
+            "unanswered_request #2 CHG 1 got no reply within the next 1 requests",
+            "unanswered_request #1 CHG 2 got no reply within the next 1 requests",
+            "reply_without_request #2 no client command with TrID 1 among the last 1 on this connection",
+            "unanswered_request #3 CHG 1 got no reply",
+        ]
+    );
+    let (code, _, err) = util::run_msnp(&["check", "--max-connections", "0"], b"");
+    assert_eq!(code, 2, "{err}");
+}
