@@ -314,9 +314,9 @@ const NAME_BYTES: [bool; 256] = {
 
 /// Reads a start tag of the plain shape nearly every document has, in one pass: `<name`, then
 /// blank-separated `key="value"` or `key='value'` (blanks allowed around `=`), then `>` or
-/// `/>`, with ASCII names and at most [`INLINE_ATTRS`](super::INLINE_ATTRS) attributes. Returns the tag's length
-/// through `>`, its name's length and whether it is empty, with its attributes' spans in the content (the bytes
-/// after `<`) in `spans`.
+/// `/>`, with ASCII names and at most [`INLINE_ATTRS`](super::INLINE_ATTRS) attributes.
+/// Returns the tag's length through `>`, its name's length and whether it is empty, with its
+/// attributes' spans in the content (the bytes after `<`) in `spans`.
 ///
 /// `None` for any other shape; the general path then reads the tag (quick-xml's parsers, with
 /// their errors). On the plain shape both agree: its names hold no quote or `>`, so quick-xml's
