@@ -47,6 +47,8 @@ read -r y t <<<"$(paired yardstick "$bin/msnp" decode "${wire[@]}" --stats "$dir
 report "decode --stats" "$t" "$y"
 read -r y t <<<"$(paired yardstick "$bin/msnp" decode "${wire[@]}" "$dir/small.bin")"
 report "decode (NDJSON)" "$t" "$y"
+read -r y t <<<"$(paired yardstick "$bin/msnp" decode "${wire[@]}" --no-fields "$dir/small.bin")"
+report "NDJSON --no-fields" "$t" "$y"
 read -r y t <<<"$(paired yardstick "$bin/msnp" check "${wire[@]}" "$dir/small.bin")"
 report "check" "$t" "$y"
 # The same bytes as one TCP connection in a pcap file (1460-byte segments), against wire input.

@@ -975,6 +975,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
         eprintln!("msnp check: --extract is an option of msnp decode");
         return ExitCode::from(2);
     }
+    if args.decode.no_fields {
+        eprintln!("msnp check: --no-fields is an option of msnp decode");
+        return ExitCode::from(2);
+    }
     let sso_secret = match args
         .sso_secret
         .as_deref()

@@ -30,6 +30,10 @@ pub struct DecodeArgs {
     /// Print counts per verb and direction, errors, bytes and throughput on stderr instead of records.
     #[arg(long, conflicts_with = "format")]
     pub(crate) stats: bool,
+    /// NDJSON records of the raw layer only: no `fields` (typed fields, payload documents) and
+    /// no typed check (`error`); framing errors are still records. For speed on large inputs.
+    #[arg(long, conflicts_with = "stats")]
+    pub(crate) no_fields: bool,
     #[command(flatten)]
     pub(crate) dialect: DialectOpts,
     #[command(flatten)]
@@ -59,6 +63,10 @@ pub fn run(args: DecodeArgs) -> ExitCode {
     let started = Instant::now();
     let config = args.input_config();
     let xml = args.dialect.xml_limits();
+    if args.no_fields && args.output.format != OutputFormat::Ndjson {
+        eprintln!("msnp decode: --no-fields shapes NDJSON records (drop --format)");
+        return ExitCode::from(2);
+    }
     if args.stats {
         let mut sink = StatsSink::new();
         let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
@@ -105,7 +113,7 @@ pub fn run(args: DecodeArgs) -> ExitCode {
         let stdout = io::stdout().lock();
         let mut sink = JsonSink::new(
             io::BufWriter::with_capacity(1 << 16, stdout),
-            args.dialect.xml_limits(),
+            (!args.no_fields).then(|| args.dialect.xml_limits()),
         );
         let res = crate::sink::extract::decode(&config, &args.extract, &xml, &mut sink)
             .and_then(|_| sink.finish());

@@ -52,6 +52,7 @@ fn command() -> clap::Command {
             .mut_arg("extract", |a| a.hide(true))
             .mut_arg("max_p2p_object", |a| a.hide(true))
             .mut_arg("max_open_files", |a| a.hide(true))
+            .mut_arg("no_fields", |a| a.hide(true))
             .mut_arg("format", |a| {
                 a.help(
                     "Output: ndjson (one JSON object per finding) or text \

@@ -28,6 +28,9 @@ pub(crate) struct CommandRecord<'a> {
     raw: RawCommand<'a>,
     pub(crate) payload: Option<PayloadOut<'a>>,
     pub(crate) fields: Fields<'a>,
+    /// Whether the typed view was made (the `fields` member is written): not for
+    /// `--no-fields` records.
+    typed: bool,
     /// Set when the command frames but is not a valid typed message in its dialect.
     pub(crate) error: Option<TypedErrorOut>,
     /// The TCP connection it came from (captures only).
@@ -140,8 +143,10 @@ impl CommandRecord<'_> {
             out.extend_from_slice(b",\"ts\":");
             serde_json::to_writer(&mut *out, &ts)?;
         }
-        out.extend_from_slice(b",\"fields\":");
-        self.fields.write_json(out)?;
+        if self.typed {
+            out.extend_from_slice(b",\"fields\":");
+            self.fields.write_json(out)?;
+        }
         if let Some(e) = &self.error {
             out.extend_from_slice(b",\"error\":");
             serde_json::to_writer(&mut *out, e)?;
@@ -180,12 +185,28 @@ pub(crate) struct PayloadOut<'a> {
 }
 
 impl<'a> CommandRecord<'a> {
+    /// The record with its typed view: the typed fields, the payload document, and the typed
+    /// check (`error`).
     pub(crate) fn new(
         cmd: &RawCommand<'a>,
         dialect: &Dialect,
         verb: &'a str,
         xml: &XmlLimits,
     ) -> Self {
+        let typed = Message::decode(cmd, dialect);
+        // A `UUN`/`UBN` the typed layer does not read has no known notification type.
+        let uun_type = typed.as_ref().ok().and_then(Message::uun_type);
+        let mut rec = Self::raw(cmd, dialect, verb);
+        rec.typed = true;
+        rec.fields.payload = cmd
+            .payload()
+            .map(|p| parse_payload_in(cmd.verb(), uun_type, p, dialect.version, xml));
+        rec.with_typed(typed)
+    }
+
+    /// The record of the raw layer only: framing facts, arguments and payload, no typed view
+    /// (`msnp decode --no-fields`).
+    pub(crate) fn raw(cmd: &RawCommand<'a>, dialect: &Dialect, verb: &'a str) -> Self {
         let payload = cmd.payload().map(|p| match core::str::from_utf8(p) {
             Ok(text) => PayloadOut {
                 len: p.len(),
@@ -198,9 +219,6 @@ impl<'a> CommandRecord<'a> {
                 base64: Some(base64::engine::general_purpose::STANDARD.encode(p)),
             },
         });
-        let typed = Message::decode(cmd, dialect);
-        // A `UUN`/`UBN` the typed layer does not read has no known notification type.
-        let uun_type = typed.as_ref().ok().and_then(Message::uun_type);
         Self {
             dir: dir_code(dialect.direction),
             dialect: dialect.version.name(),
@@ -210,16 +228,14 @@ impl<'a> CommandRecord<'a> {
             raw: *cmd,
             payload,
             fields: Fields {
-                payload: cmd
-                    .payload()
-                    .map(|p| parse_payload_in(cmd.verb(), uun_type, p, dialect.version, xml)),
+                payload: None,
                 message: None,
             },
+            typed: false,
             error: None,
             flow: None,
             ts: None,
         }
-        .with_typed(typed)
     }
 }
 

@@ -370,3 +370,60 @@ fn live_input_is_not_held_back() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+/// `--no-fields`: every record is the full record without its typed view (`fields` and the
+/// typed check's `error`), so it still round-trips through `encode`; a command the typed layer
+/// rejects is then not flagged; the option shapes NDJSON only.
+#[test]
+fn no_fields_records_are_the_raw_part_of_the_full_ones() {
+    for (name, path) in transcripts() {
+        let text = std::fs::read(&path).unwrap();
+        let (code, full, err) = run(&["decode", "--input", "transcript"], &text);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (code, lean, err) = run(&["decode", "--input", "transcript", "--no-fields"], &text);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (full, lean) = (records(&full), records(&lean));
+        assert_eq!(full.len(), lean.len(), "{name}");
+        for (mut f, l) in full.into_iter().zip(lean) {
+            assert!(l.get("fields").is_none(), "{name}: {l}");
+            f.as_object_mut().unwrap().remove("fields");
+            assert_eq!(f, l, "{name}");
+        }
+        let (code, lean_ndjson, err) =
+            run(&["decode", "--input", "transcript", "--no-fields"], &text);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (code, again, err) = run(&["encode", "--output", "transcript"], &lean_ndjson);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (_, full_again, _) = run(
+            &["encode", "--output", "transcript"],
+            &run(&["decode", "--input", "transcript"], &text).1,
+        );
+        assert_eq!(again, full_again, "{name}: the same transcript back");
+    }
+    // `MSG` with an ack mode the typed layer refuses frames; only the full record flags it.
+    let bad = b"MSG 4 X 2\r\nhi";
+    let args = [
+        "decode",
+        "--input",
+        "wire",
+        "--direction",
+        "client",
+        "--channel",
+        "sb",
+    ];
+    let (code, full, _) = run(&args, bad);
+    assert_eq!(code, 1);
+    assert!(records(&full)[0].get("error").is_some());
+    let lean_args: Vec<&str> = args.iter().copied().chain(["--no-fields"]).collect();
+    let (code, lean, err) = run(&lean_args, bad);
+    assert_eq!(code, 0, "{err}");
+    assert!(records(&lean)[0].get("error").is_none());
+    for args in [
+        &["decode", "--no-fields", "--format", "text"][..],
+        &["decode", "--no-fields", "--stats"],
+        &["check", "--no-fields"],
+    ] {
+        let (code, _, err) = run(args, b"");
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+}

@@ -41,16 +41,20 @@ struct Formatted {
     flagged: u64,
 }
 
-/// Formats one command's record (and its newline) into `out`; returns 1 if it is flagged.
+/// Formats one command's record (and its newline) into `out`, with its typed view when `xml`
+/// is given (payload documents read within it); returns 1 if it is flagged.
 fn format_record(
     cmd: &RawCommand<'_>,
     dialect: &Dialect,
     context: (Option<u32>, Option<f64>),
-    xml: &XmlLimits,
+    xml: Option<&XmlLimits>,
     out: &mut Vec<u8>,
 ) -> io::Result<u64> {
     let verb = cmd.verb();
-    let mut rec = CommandRecord::new(cmd, dialect, verb.as_str(), xml);
+    let mut rec = match xml {
+        Some(xml) => CommandRecord::new(cmd, dialect, verb.as_str(), xml),
+        None => CommandRecord::raw(cmd, dialect, verb.as_str()),
+    };
     (rec.flow, rec.ts) = context;
     rec.write_json(out)?;
     out.push(b'\n');
@@ -66,7 +70,11 @@ const SPARE_BUFFERS: usize = 4;
 const SPARE_CAPACITY: usize = 8 << 20;
 
 /// Formats a run of records into one buffer (a spare one when there is).
-fn format_chunk(chunk: &[Pending], xml: &XmlLimits, spare: &Spare) -> io::Result<Formatted> {
+fn format_chunk(
+    chunk: &[Pending],
+    xml: Option<&XmlLimits>,
+    spare: &Spare,
+) -> io::Result<Formatted> {
     let mut lines = spare
         .lock()
         .ok()
@@ -87,8 +95,9 @@ fn format_chunk(chunk: &[Pending], xml: &XmlLimits, spare: &Spare) -> io::Result
 }
 
 impl<W: Write> JsonSink<W> {
-    /// A writer to `out`, decoding payload documents within `xml`.
-    pub(crate) fn new(out: W, xml: XmlLimits) -> Self {
+    /// A writer to `out`: records with their typed view, payload documents read within `xml`;
+    /// without it (`--no-fields`), records of the raw layer only.
+    pub(crate) fn new(out: W, xml: Option<XmlLimits>) -> Self {
         let spare = Spare::default();
         Self {
             out,
@@ -96,7 +105,7 @@ impl<W: Write> JsonSink<W> {
             context: (None, None),
             batch: Batcher::new({
                 let spare = Arc::clone(&spare);
-                move |chunk: &[Pending]| format_chunk(chunk, &xml, &spare)
+                move |chunk: &[Pending]| format_chunk(chunk, xml.as_ref(), &spare)
             }),
             spare,
             arena: bytes::BytesMut::with_capacity(crate::batch::ARENA_BLOCK),
