@@ -27,10 +27,9 @@ pub(crate) struct CommandRecord<'a> {
     /// The command (its arguments are read from it as they are written: no list per record).
     raw: RawCommand<'a>,
     pub(crate) payload: Option<PayloadOut<'a>>,
-    pub(crate) fields: Fields<'a>,
-    /// Whether the typed view was made (the `fields` member is written): not for
-    /// `--no-fields` records.
-    typed: bool,
+    /// The typed view; `None` for a record of the raw layer only (`--no-fields`), which then
+    /// has no `fields` member.
+    pub(crate) fields: Option<Fields<'a>>,
     /// Set when the command frames but is not a valid typed message in its dialect.
     pub(crate) error: Option<TypedErrorOut>,
     /// The TCP connection it came from (captures only).
@@ -143,9 +142,9 @@ impl CommandRecord<'_> {
             out.extend_from_slice(b",\"ts\":");
             serde_json::to_writer(&mut *out, &ts)?;
         }
-        if self.typed {
+        if let Some(fields) = &self.fields {
             out.extend_from_slice(b",\"fields\":");
-            self.fields.write_json(out)?;
+            fields.write_json(out)?;
         }
         if let Some(e) = &self.error {
             out.extend_from_slice(b",\"error\":");
@@ -197,11 +196,23 @@ impl<'a> CommandRecord<'a> {
         // A `UUN`/`UBN` the typed layer does not read has no known notification type.
         let uun_type = typed.as_ref().ok().and_then(Message::uun_type);
         let mut rec = Self::raw(cmd, dialect, verb);
-        rec.typed = true;
-        rec.fields.payload = cmd
-            .payload()
-            .map(|p| parse_payload_in(cmd.verb(), uun_type, p, dialect.version, xml));
-        rec.with_typed(typed)
+        let mut fields = Fields {
+            message: None,
+            payload: cmd
+                .payload()
+                .map(|p| parse_payload_in(cmd.verb(), uun_type, p, dialect.version, xml)),
+        };
+        match typed {
+            Ok(m) => fields.message = Some(m),
+            Err(e) => {
+                rec.error = Some(TypedErrorOut {
+                    kind: error_kind_name(&format!("{e:?}")),
+                    message: e.to_string(),
+                });
+            }
+        }
+        rec.fields = Some(fields);
+        rec
     }
 
     /// The record of the raw layer only: framing facts, arguments and payload, no typed view
@@ -227,11 +238,7 @@ impl<'a> CommandRecord<'a> {
             trid: cmd.trid().map(|t| t.0),
             raw: *cmd,
             payload,
-            fields: Fields {
-                payload: None,
-                message: None,
-            },
-            typed: false,
+            fields: None,
             error: None,
             flow: None,
             ts: None,
@@ -246,19 +253,6 @@ impl<'a> CommandRecord<'a> {
         self.raw
             .args()
             .map(|a| core::str::from_utf8(a).unwrap_or("\u{fffd}"))
-    }
-
-    fn with_typed(mut self, typed: Result<Message<'a>, msnp_proto::message::MessageError>) -> Self {
-        match typed {
-            Ok(m) => self.fields.message = Some(m),
-            Err(e) => {
-                self.error = Some(TypedErrorOut {
-                    kind: error_kind_name(&format!("{e:?}")),
-                    message: e.to_string(),
-                });
-            }
-        }
-        self
     }
 }
 

@@ -240,7 +240,7 @@ fn push_quoted(out: &mut String, s: &str) {
 /// Appends what follows a command's verb and TrID: its typed fields as `name=value`, or its raw
 /// arguments when it is not a valid typed message. (Shared by the text and HTML writers.)
 pub(crate) fn push_detail(out: &mut String, rec: &CommandRecord<'_>) {
-    match &rec.fields.message {
+    match rec.fields.as_ref().and_then(|f| f.message.as_ref()) {
         Some(m) => push_fields(out, &m.fields()),
         None => {
             for a in rec.args() {
@@ -255,7 +255,7 @@ pub(crate) fn push_detail(out: &mut String, rec: &CommandRecord<'_>) {
 pub(crate) fn payload_summary(rec: &CommandRecord<'_>) -> Option<String> {
     let p = rec.payload.as_ref()?;
     let mut summary = String::new();
-    match &rec.fields.payload {
+    match rec.fields.as_ref().and_then(|f| f.payload.as_ref()) {
         Some(Ok(doc)) => push_payload(&mut summary, doc, p.len),
         Some(Err(e)) => {
             let _ = write!(summary, "{} bytes, not decoded: {e}", p.len);
