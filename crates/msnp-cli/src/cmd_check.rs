@@ -285,9 +285,15 @@ impl<W: Write> Checker<W> {
         Ok(i)
     }
 
-    /// Reports a request that got no reply: at the end of its connection, or (`forgotten`)
-    /// when `--max-pending` newer requests pushed it out.
-    fn unanswered(&mut self, trid: u32, r: &Request, forgotten: bool) -> io::Result<()> {
+    /// Reports a request of connection `conn` that got no reply: at the end of the connection,
+    /// or (`forgotten`) when `--max-pending` newer requests pushed it out.
+    fn unanswered(
+        &mut self,
+        conn: Option<u32>,
+        trid: u32,
+        r: &Request,
+        forgotten: bool,
+    ) -> io::Result<()> {
         let (level, why) = if r.reply_uncertain {
             (Level::Info, " (the spec is not sure it gets one)")
         } else {
@@ -298,14 +304,18 @@ impl<W: Write> Checker<W> {
         } else {
             String::new()
         };
-        self.emit(
+        // Findings name the current connection: this one, for this finding.
+        let current = core::mem::replace(&mut self.current, conn);
+        let res = self.emit(
             level,
             "unanswered_request",
             format!("{} {trid} got no reply{within}{why}", r.verb),
             (r.line, r.offset),
             Some(r.verb),
             Some(Direction::ClientToServer),
-        )
+        );
+        self.current = current;
+        res
     }
 
     /// Reports a connection's requests still waiting, and forgets them.
@@ -326,12 +336,9 @@ impl<W: Write> Checker<W> {
         // In capture order (captures have no line numbers: then by offset and TrID), never in
         // the map's.
         open.sort_by_key(|(trid, r)| (r.line, r.offset, *trid));
-        let saved = self.current;
-        self.current = id;
         for (trid, r) in open {
-            self.unanswered(trid, &r, false)?;
+            self.unanswered(id, trid, &r, false)?;
         }
-        self.current = saved;
         Ok(())
     }
 
@@ -459,11 +466,7 @@ impl<W: Write> Checker<W> {
         }
         match r {
             Some(r) if r.expects_reply && !r.answered => {
-                let saved = self.current;
-                self.current = self.ids[slot];
-                let res = self.unanswered(trid, &r, true);
-                self.current = saved;
-                res
+                self.unanswered(self.ids[slot], trid, &r, true)
             }
             _ => Ok(()),
         }
