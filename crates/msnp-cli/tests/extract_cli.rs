@@ -83,21 +83,26 @@ fn flow_transcript(v: &Value) -> String {
     t
 }
 
+/// `msnp decode --extract dir` of an MSNP18 switchboard transcript, with `extra` options:
+/// exit status, records and standard error.
+fn run_extract(transcript: &str, dir: &Path, extra: &[&str]) -> (i32, Vec<u8>, String) {
+    let mut args = vec![
+        "decode",
+        "--input",
+        "transcript",
+        "--dialect",
+        "MSNP18",
+        "--channel",
+        "sb",
+        "--extract",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    util::run_msnp(&args, transcript.as_bytes())
+}
+
 fn decode_extract(transcript: &str, dir: &Path) -> (Vec<Value>, String) {
-    let (code, out, err) = util::run_msnp(
-        &[
-            "decode",
-            "--input",
-            "transcript",
-            "--dialect",
-            "MSNP18",
-            "--channel",
-            "sb",
-            "--extract",
-            dir.to_str().unwrap(),
-        ],
-        transcript.as_bytes(),
-    );
+    let (code, out, err) = run_extract(transcript, dir, &[]);
     assert_eq!(code, 0, "{err}");
     (util::records(&out), err)
 }
@@ -251,22 +256,7 @@ fn open_files_at_and_one_past_max_open_files() {
         t
     };
     let run = |n: u32, dir: &Path| {
-        let (code, out, err) = util::run_msnp(
-            &[
-                "decode",
-                "--input",
-                "transcript",
-                "--dialect",
-                "MSNP18",
-                "--channel",
-                "sb",
-                "--max-open-files",
-                "2",
-                "--extract",
-                dir.to_str().unwrap(),
-            ],
-            transcript(n).as_bytes(),
-        );
+        let (code, out, err) = run_extract(&transcript(n), dir, &["--max-open-files", "2"]);
         assert_eq!(code, 0, "{err}");
         let notes: Vec<(String, String)> = err
             .lines()
@@ -334,20 +324,7 @@ fn a_name_with_every_suffix_taken_is_an_error() {
     }
     let mut t = String::new();
     file_transfer(&mut t, 5, "x.bin", b"theirs");
-    let (code, _, err) = util::run_msnp(
-        &[
-            "decode",
-            "--input",
-            "transcript",
-            "--dialect",
-            "MSNP18",
-            "--channel",
-            "sb",
-            "--extract",
-            dir.to_str().unwrap(),
-        ],
-        t.as_bytes(),
-    );
+    let (code, _, err) = run_extract(&t, &dir, &[]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("1000 files named like \"x.bin\" already exist"),
