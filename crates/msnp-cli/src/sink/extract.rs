@@ -15,7 +15,7 @@ use msnp_proto::p2p::reassembly::{
 use msnp_proto::p2p::slp::{SessionRequest, SlpContentType, StartLine, euf_guid, method};
 use msnp_proto::p2p::{P2pPayload, SlpMessage};
 use msnp_proto::payload::XmlLimits;
-use msnp_proto::payload::mime::{MimeMessage, P2pMimeBody};
+use msnp_proto::payload::mime::{MimeMessage, P2P_MEDIA_TYPE, P2pMimeBody};
 use msnp_proto::{Dialect, Direction, Message, RawCommand, Verb};
 
 use super::Sink;
@@ -139,10 +139,7 @@ impl<'s, S: Sink> ExtractSink<'s, S> {
         let Ok(mime) = MimeMessage::parse(body) else {
             return Ok(());
         };
-        if !mime
-            .media_type()
-            .is_some_and(|t| t.eq_ignore_ascii_case("application/x-msnmsgrp2p"))
-        {
+        if !mime.has_media_type(P2P_MEDIA_TYPE) {
             return Ok(());
         }
         let Ok(p2p) = P2pMimeBody::parse(

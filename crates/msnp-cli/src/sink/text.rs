@@ -160,8 +160,8 @@ fn push_payload(out: &mut String, payload: &Payload<'_>, len: usize) {
         Payload::Msg(m) => {
             let media = m
                 .mime
-                .content_type()
-                .map_or_else(|| "(no Content-Type)".to_owned(), |c| c.media_type);
+                .media_type()
+                .map_or_else(|| "(no Content-Type)".to_owned(), str::to_ascii_lowercase);
             push_value(out, &media, MAX_VALUE);
             match &m.body {
                 MsgBody::Text(t) => {

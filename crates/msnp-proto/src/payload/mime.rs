@@ -40,6 +40,9 @@ use crate::version::ProtocolVersion;
 /// dialect is MSNP16 or later; use [`MimeMessage::typed_body_in`] for older traffic.
 pub const DEFAULT_TYPED_VERSION: ProtocolVersion = ProtocolVersion::Msnp18;
 
+/// The media type of P2P (MSNSLP) messages on the switchboard.
+pub const P2P_MEDIA_TYPE: &str = "application/x-msnmsgrp2p";
+
 /// A MIME message: headers and raw body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -179,6 +182,19 @@ impl<'a> MimeMessage<'a> {
         self.header("Content-Type").map(media_type_of)
     }
 
+    /// Whether the media type is `media_type` (letter case ignored), without allocating.
+    ///
+    /// ```
+    /// use msnp_proto::payload::mime::{MimeMessage, P2P_MEDIA_TYPE};
+    /// let m = MimeMessage::parse(b"Content-Type: application/x-MSNMSGRP2P\r\n\r\n").unwrap();
+    /// assert!(m.has_media_type(P2P_MEDIA_TYPE));
+    /// assert!(!m.has_media_type("text/plain"));
+    /// ```
+    pub fn has_media_type(&self, media_type: &str) -> bool {
+        self.media_type()
+            .is_some_and(|t| t.eq_ignore_ascii_case(media_type))
+    }
+
     /// Owned copy.
     pub fn into_owned(self) -> MimeMessage<'static> {
         MimeMessage {
@@ -268,7 +284,7 @@ impl<'a> MimeMessage<'a> {
             }
             "text/x-msmsgsinvite" => MsgBody::Invitation(Invitation::from_fields(kv()?)?),
             "text/x-keepalive" => MsgBody::Keepalive,
-            "application/x-msnmsgrp2p" => MsgBody::P2p(P2pMimeBody::parse(
+            P2P_MEDIA_TYPE => MsgBody::P2p(P2pMimeBody::parse(
                 version,
                 self.header("P2P-Dest"),
                 self.header("P2P-Src"),
@@ -1228,7 +1244,7 @@ impl<'a> P2pMimeBody<'a> {
     pub fn to_mime(&self) -> Result<MimeMessage<'static>, P2pError> {
         let mut h = MimeHeaders::default();
         h.push("MIME-Version", "1.0");
-        h.push("Content-Type", "application/x-msnmsgrp2p");
+        h.push("Content-Type", P2P_MEDIA_TYPE);
         if let Some(d) = &self.dest {
             h.push("P2P-Dest", d.clone());
         }

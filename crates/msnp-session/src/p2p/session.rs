@@ -11,7 +11,7 @@ use msnp_proto::p2p::slp::{SessionRequest, SlpContentType, SlpMessage, euf_guid,
 use msnp_proto::p2p::v1::{Class, P2pHeader, app_id};
 use msnp_proto::p2p::v2::{P2pV2Packet, TfKind};
 use msnp_proto::p2p::{Guid, P2pFraming, P2pPayload, ReassemblyError, endpoint_guid};
-use msnp_proto::payload::mime::MimeMessage;
+use msnp_proto::payload::mime::{MimeMessage, P2P_MEDIA_TYPE};
 use msnp_proto::payload::msnobj::MsnObject;
 use msnp_proto::payload::xml::XmlLimits;
 
@@ -434,9 +434,10 @@ impl P2pSession {
     /// those of [`handle_p2p`](Self::handle_p2p).
     pub fn handle_mime(&mut self, now: Instant, payload: &[u8]) -> Result<(), TransferError> {
         let mime = MimeMessage::parse(payload).map_err(TransferError::Mime)?;
-        let ct = mime.content_type().map(|c| c.media_type);
-        if ct.as_deref() != Some("application/x-msnmsgrp2p") {
-            return Err(TransferError::NotP2p(ct));
+        if !mime.has_media_type(P2P_MEDIA_TYPE) {
+            return Err(TransferError::NotP2p(
+                mime.media_type().map(str::to_ascii_lowercase),
+            ));
         }
         self.handle_p2p(now, mime.header("P2P-Dest"), &mime.body)
     }
